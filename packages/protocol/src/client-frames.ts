@@ -1,0 +1,107 @@
+/**
+ * Frames a client sends. Each is validated by these schemas before the server
+ * uses it. Every request but `typing` carries a `ref` (any string of 1–64
+ * characters the client chooses) that the server's `ack` or `error` repeats;
+ * `send` uses the message's own `id` as its ref.
+ */
+import { z } from 'zod';
+import { EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
+
+const ref = z.string().min(1).max(64);
+/** A client-made message id: UUIDv7 or ULID recommended. */
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'ids are 8–64 characters of A–Z a–z 0–9 _ -');
+const roomId = z.string().min(1).max(128);
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const body = z.string().min(1);
+const trimmedName = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.normalize('NFC').replace(/\s+/g, ' ').trim())
+    .pipe(z.string().min(1).max(max).regex(/^[^\p{Cc}\p{Cf}]+$/u, 'control and format characters are not allowed'));
+
+export const displayName = trimmedName(NAME_MAX);
+export const roomName = trimmedName(ROOM_NAME_MAX);
+export const username = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,31}$/, 'usernames are 2–32 of a–z 0–9 _ . - starting with a letter or digit'));
+export const emoji = z
+  .string()
+  .min(1)
+  .max(EMOJI_MAX)
+  .regex(/^[^\s\p{Cc}<>&"']+$/u, 'one emoji or short code, no spaces');
+
+export const authFrame = z.strictObject({ type: z.literal('auth'), ref, token: z.string().min(1).max(4096) });
+export const resumeFrame = z.strictObject({
+  type: z.literal('resume'),
+  ref,
+  rooms: z.array(z.strictObject({ room: roomId, after: seq })).max(1000),
+});
+export const sendFrame = z.strictObject({ type: z.literal('send'), id: clientId, room: roomId, body });
+export const editFrame = z.strictObject({ type: z.literal('edit'), ref, room: roomId, target: seq, body });
+export const deleteFrame = z.strictObject({ type: z.literal('delete'), ref, room: roomId, target: seq });
+export const reactFrame = z.strictObject({
+  type: z.literal('react'),
+  ref,
+  room: roomId,
+  target: seq,
+  emoji,
+  on: z.boolean(),
+});
+export const readFrame = z.strictObject({ type: z.literal('read'), ref, room: roomId, seq });
+export const typingFrame = z.strictObject({ type: z.literal('typing'), room: roomId });
+export const joinFrame = z.strictObject({ type: z.literal('join'), ref, room: roomId });
+export const leaveFrame = z.strictObject({ type: z.literal('leave'), ref, room: roomId });
+export const createFrame = z.strictObject({
+  type: z.literal('create'),
+  ref,
+  name: roomName,
+  kind: z.enum(['public', 'private']),
+});
+export const inviteFrame = z.strictObject({ type: z.literal('invite'), ref, room: roomId, username });
+export const dmFrame = z.strictObject({ type: z.literal('dm'), ref, username });
+export const renameFrame = z.strictObject({ type: z.literal('rename'), ref, name: displayName });
+export const roomsFrame = z.strictObject({ type: z.literal('rooms'), ref });
+export const membersFrame = z.strictObject({ type: z.literal('members'), ref, room: roomId });
+/**
+ * A page of a room's log. `before`: events with seq < before, newest page
+ * first (returned in ascending order). `after`: events with seq > after.
+ * Neither: the newest page.
+ */
+export const historyFrame = z
+  .strictObject({
+    type: z.literal('history'),
+    ref,
+    room: roomId,
+    before: seq.optional(),
+    after: seq.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .refine((f) => f.before === undefined || f.after === undefined, 'give before or after, not both');
+export const pingFrame = z.strictObject({ type: z.literal('ping'), ref: ref.optional() });
+
+export const clientFrame = z.discriminatedUnion('type', [
+  authFrame,
+  resumeFrame,
+  sendFrame,
+  editFrame,
+  deleteFrame,
+  reactFrame,
+  readFrame,
+  typingFrame,
+  joinFrame,
+  leaveFrame,
+  createFrame,
+  inviteFrame,
+  dmFrame,
+  renameFrame,
+  roomsFrame,
+  membersFrame,
+  historyFrame,
+  pingFrame,
+]);
+
+export type ClientFrame = z.infer<typeof clientFrame>;
+export type ClientFrameType = ClientFrame['type'];
+export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
+export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = clientFrame.options.map((o) => o.shape.type.value);

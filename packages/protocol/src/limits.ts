@@ -1,0 +1,22 @@
+/** Protocol-level defaults. A server may be configured otherwise; it announces its values in `welcome`. */
+export const DEFAULT_LIMITS = {
+  /** Longest message body, in characters (UTF-16 code units, as JavaScript counts them). */
+  maxBodyChars: 4000,
+  /** Largest inbound WebSocket frame, in bytes. */
+  maxFrameBytes: 64 * 1024,
+  /** Most events one history page returns. */
+  historyPageMax: 200,
+  /** Most events a resume replays for one room; past this the room reports `too_far_behind`. */
+  replayLimit: 1000,
+  /** Deepest JSON nesting accepted in a frame. */
+  maxJsonDepth: 8,
+} as const;
+
+export type Limits = { [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/** Typing indicators: a client sends at most one per room per `throttleMs`; receivers forget one after `expireMs`. */
+export const TYPING = { throttleMs: 3000, expireMs: 6000 } as const;
+
+export const NAME_MAX = 64;
+export const ROOM_NAME_MAX = 64;
+export const EMOJI_MAX = 32;

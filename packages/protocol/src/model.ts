@@ -1,0 +1,130 @@
+/** The things frames talk about. Server-made ids are opaque strings. */
+
+export interface UserRef {
+  id: string;
+  /** Display name at the time of the event or frame. */
+  name: string;
+}
+
+export type UserKind = 'account' | 'guest' | 'external';
+
+export interface UserSummary extends UserRef {
+  /** Unique, lowercase handle used to open DMs and invite. */
+  username: string;
+  kind: UserKind;
+}
+
+export type RoomKind = 'public' | 'private' | 'dm';
+
+export interface RoomSummary {
+  id: string;
+  /** For a DM, the other person's display name. */
+  name: string;
+  kind: RoomKind;
+  /** Whether the current user is a member. Public rooms are listed whether or not. */
+  joined: boolean;
+  members: number;
+  /** Members with at least one open connection. */
+  online: number;
+  /** Sequence number of the newest event in the room's log (0 when empty). */
+  latestSeq: number;
+  /** The current user's read marker: the newest seq they have read (0 when none). */
+  readSeq: number;
+  /** Messages by others after `readSeq` that are not deleted. */
+  unread: number;
+  /** For a DM, the other person. */
+  peer?: UserSummary;
+}
+
+export interface Member {
+  user: UserSummary;
+  role: 'owner' | 'member';
+  online: boolean;
+}
+
+/** Reactions on a message: emoji to the ids of the users who reacted, in reaction order. */
+export type Reactions = Record<string, string[]>;
+
+interface EventBase {
+  room: string;
+  /** Position in the room's log: 1, 2, 3 … with no gaps. */
+  seq: number;
+  /** Server time the event was stored, ms since the epoch. */
+  ts: number;
+  /** Who caused the event (author, editor, reactor, joiner …). */
+  user: UserRef;
+}
+
+/**
+ * A message. Served from the store in its current state: history and resume
+ * both show the current body, `edited` and `deleted`, and reactions, and the
+ * later edit/delete/reaction events are replayed too, so applying events in
+ * order always lands on the same state.
+ */
+export interface MessageEvent extends EventBase {
+  kind: 'message';
+  /** The sender's own id for the message (its idempotency key). */
+  id: string;
+  body: string;
+  /** Time of the last edit, if any. */
+  editedTs?: number;
+  deleted?: boolean;
+  reactions?: Reactions;
+}
+
+export interface EditEvent extends EventBase {
+  kind: 'edit';
+  /** Seq of the message edited. */
+  target: number;
+  body: string;
+}
+
+/** A deletion: the tombstone of message `target`, whose body is gone. */
+export interface DeleteEvent extends EventBase {
+  kind: 'delete';
+  target: number;
+}
+
+export interface ReactionEvent extends EventBase {
+  kind: 'reaction';
+  target: number;
+  emoji: string;
+  /** true: added; false: removed. */
+  on: boolean;
+}
+
+export interface JoinEvent extends EventBase {
+  kind: 'join';
+  /** Set when the user was invited by someone else. */
+  by?: UserRef;
+}
+
+export interface LeaveEvent extends EventBase {
+  kind: 'leave';
+}
+
+/** `user` renamed themself from `from` to `to`; `user.name` is the new name. */
+export interface RenameEvent extends EventBase {
+  kind: 'rename';
+  from: string;
+  to: string;
+}
+
+/** The first event of every room. */
+export interface CreatedEvent extends EventBase {
+  kind: 'created';
+  name: string;
+  roomKind: RoomKind;
+}
+
+export type RoomEvent =
+  | MessageEvent
+  | EditEvent
+  | DeleteEvent
+  | ReactionEvent
+  | JoinEvent
+  | LeaveEvent
+  | RenameEvent
+  | CreatedEvent;
+
+export type EventKind = RoomEvent['kind'];

@@ -1,0 +1,30 @@
+/** Bodies of the REST API (`/api/...`), validated by the server. */
+import { z } from 'zod';
+import { displayName, username } from './client-frames.js';
+import type { UserSummary } from './model.js';
+
+const password = z.string().min(8, 'passwords are at least 8 characters').max(256);
+
+export const registerBody = z.strictObject({ username, password, name: displayName.optional() });
+export const loginBody = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const guestBody = z.strictObject({ name: displayName });
+
+export type RegisterBody = z.infer<typeof registerBody>;
+export type LoginBody = z.infer<typeof loginBody>;
+export type GuestBody = z.infer<typeof guestBody>;
+
+/**
+ * Answer to register, login and guest. The session cookie is set as well;
+ * `token` is the same session for clients that are not browsers (send it as
+ * `Authorization: Bearer <token>` at the WebSocket handshake or in an `auth` frame).
+ */
+export interface SessionResponse {
+  user: UserSummary;
+  token: string;
+  expiresAt: number;
+}
+
+/** Name of the HttpOnly session cookie. */
+export const SESSION_COOKIE = 'parley_session';
+/** Path of the WebSocket endpoint. */
+export const WS_PATH = '/ws';

@@ -1,0 +1,134 @@
+/** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
+import type { ErrorBody } from './errors.js';
+import type { Limits } from './limits.js';
+import type { Member, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
+
+/** First frame after a successful authentication. */
+export interface WelcomeFrame {
+  type: 'welcome';
+  user: UserSummary;
+  /** Every room the user is a member of, plus every public room. */
+  rooms: RoomSummary[];
+  limits: Limits;
+  /**
+   * The server pings (WebSocket ping) every `intervalMs` and closes a connection
+   * that has not answered within `timeoutMs`. A client that has received no
+   * frame for `intervalMs` sends `{"type":"ping"}`; if nothing arrives within
+   * `timeoutMs` after that, the connection is dead: close it and reconnect.
+   */
+  heartbeat: { intervalMs: number; timeoutMs: number };
+  serverTime: number;
+}
+
+/** What each request's `ack` carries besides `type` and `ref`. */
+export interface Results {
+  auth: Record<string, never>;
+  resume: { rooms: ResumeResult[] };
+  send: { room: string; seq: number; ts: number; /** true when this id was already stored (a retried send) */ duplicate: boolean };
+  edit: { room: string; seq: number };
+  delete: { room: string; seq: number };
+  react: { room: string; seq: number };
+  read: { room: string; seq: number };
+  join: { room: RoomSummary; seq: number };
+  leave: { room: string; seq: number };
+  create: { room: RoomSummary };
+  invite: { room: string; seq: number };
+  dm: { room: RoomSummary };
+  rename: { user: UserSummary };
+  rooms: { rooms: RoomSummary[] };
+  members: { room: string; members: Member[] };
+  history: HistoryPage;
+  ping: Record<string, never>;
+}
+
+export type RequestType = keyof Results;
+
+export interface ResumeResult {
+  room: string;
+  /**
+   * ok: every event after `after` up to `latestSeq` was sent before this ack.
+   * too_far_behind: more than `limits.replayLimit` events were missed; nothing
+   * was replayed for this room: page history forward from `after`.
+   * not_found: the room does not exist or the user is no longer a member.
+   */
+  status: 'ok' | 'too_far_behind' | 'not_found';
+  latestSeq: number;
+}
+
+export interface HistoryPage {
+  room: string;
+  /** Ascending by seq. */
+  events: RoomEvent[];
+  /** Whether older events exist before the first one returned. */
+  hasBefore: boolean;
+  /** Whether newer events exist after the last one returned. */
+  hasAfter: boolean;
+  latestSeq: number;
+}
+
+export type AckFrame<K extends RequestType = RequestType> = { type: 'ack'; ref: string } & Results[K];
+
+export interface ErrorFrame extends ErrorBody {
+  type: 'error';
+  /** The request's ref, or null when the frame could not be read far enough to find one. */
+  ref: string | null;
+}
+
+/** One event of a room's log, live or replayed. */
+export interface EventFrame {
+  type: 'event';
+  event: RoomEvent;
+}
+
+/** Someone is typing in a room. Forget it after `TYPING.expireMs` unless repeated. */
+export interface TypingFrame {
+  type: 'typing';
+  room: string;
+  user: UserRef;
+}
+
+/** A member of `room` came online or went offline; `online` is the room's new online count. */
+export interface PresenceFrame {
+  type: 'presence';
+  room: string;
+  user: UserRef;
+  status: 'online' | 'offline';
+  online: number;
+}
+
+/** A room appeared in or changed in the user's list (invited, DM opened by the other side, joined elsewhere). */
+export interface RoomFrame {
+  type: 'room';
+  room: RoomSummary;
+}
+
+/** The user is no longer a member of `room` (left from another connection). */
+export interface RoomLeftFrame {
+  type: 'room_left';
+  room: string;
+}
+
+/** The user's own profile changed (renamed from another connection). */
+export interface UserFrame {
+  type: 'user';
+  user: UserSummary;
+}
+
+export interface PongFrame {
+  type: 'pong';
+  ref?: string;
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | AckFrame
+  | ErrorFrame
+  | EventFrame
+  | TypingFrame
+  | PresenceFrame
+  | RoomFrame
+  | RoomLeftFrame
+  | UserFrame
+  | PongFrame;
+
+export type ServerFrameType = ServerFrame['type'];

@@ -1,0 +1,152 @@
+/**
+ * The store: accounts, sessions, rooms, members, and each room's ordered event
+ * log with read markers. Every method is asynchronous so that a networked
+ * database (PostgreSQL) can fill the same interface as embedded SQLite.
+ *
+ * Guarantees every implementation gives (checked by store.contract.ts):
+ * - A write's promise resolves only after the write is durably committed.
+ * - Each room's events get seq 1, 2, 3 … in commit order, with no gap and no
+ *   reuse, even under concurrent writers.
+ * - A write that fails changes nothing (no half-written rows).
+ * - `appendMessage` is idempotent on (room, author, clientId): a repeat returns
+ *   the stored event with `duplicate: true` and writes nothing.
+ * - Events are read in their current state: a message event shows its current
+ *   body, `editedTs`, `deleted` (body "" once deleted) and reactions.
+ *
+ * Failures a caller can act on are thrown as ParleyError (`not_found`,
+ * `forbidden`, `name_taken`); anything else is an internal error.
+ */
+import type {
+  HistoryPage,
+  MessageEvent,
+  RoomEvent,
+  RoomKind,
+  RoomSummary,
+  UserKind,
+  UserRef,
+  UserSummary,
+} from '@parley/protocol';
+
+export interface StoredUser extends UserSummary {
+  /** argon2id hash for accounts; null for guests and external (JWT) users. */
+  passwordHash: string | null;
+  /** The `sub` of an external identity (JWT); null otherwise. */
+  externalId: string | null;
+  createdAt: number;
+}
+
+export interface NewUser {
+  id: string;
+  username: string;
+  name: string;
+  kind: UserKind;
+  passwordHash?: string | null;
+  externalId?: string | null;
+}
+
+export interface StoredSession {
+  userId: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface StoredRoom {
+  id: string;
+  name: string;
+  kind: RoomKind;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export interface NewRoom {
+  id: string;
+  name: string;
+  kind: RoomKind;
+  /** The creator (owner); null for rooms the server makes (the lobby). */
+  createdBy: UserRef | null;
+  /** Other users to add as members at creation (the other side of a DM). */
+  members?: UserRef[];
+}
+
+/** A room as listed for one user. `online` is left to presence. */
+export type StoredRoomSummary = Omit<RoomSummary, 'online'>;
+
+export interface StoredMember {
+  user: UserSummary;
+  role: 'owner' | 'member';
+  readSeq: number;
+}
+
+export interface PageQuery {
+  before?: number;
+  after?: number;
+  limit: number;
+}
+
+export interface Store {
+  /** Creates or upgrades the schema (versioned migrations) and ensures the lobby room exists. */
+  migrate(): Promise<void>;
+  /** Flushes pending writes and closes the database. */
+  close(): Promise<void>;
+
+  // accounts and sessions
+  /** Throws `name_taken` if the username exists. */
+  createUser(user: NewUser): Promise<StoredUser>;
+  findUserById(id: string): Promise<StoredUser | null>;
+  /** `username` is matched exactly (usernames are stored lowercase). */
+  findUserByUsername(username: string): Promise<StoredUser | null>;
+  findUserByExternalId(externalId: string): Promise<StoredUser | null>;
+  createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void>;
+  findSession(tokenHash: string): Promise<StoredSession | null>;
+  revokeSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Renames a user and appends one `rename` event to every room they are a
+   * member of, in one transaction. Returns the events (empty when unchanged).
+   */
+  renameUser(userId: string, name: string): Promise<{ user: StoredUser; events: RoomEvent[] }>;
+
+  // rooms and members
+  /**
+   * Creates a room with its `created` event (seq 1, by the creator) and a `join`
+   * event for the creator (role owner) and for each of `members`. Throws
+   * `name_taken` if a public or private room already has that name
+   * (case-insensitive); DM names need not be unique.
+   */
+  createRoom(room: NewRoom): Promise<{ room: StoredRoom; events: RoomEvent[] }>;
+  findRoom(id: string): Promise<StoredRoom | null>;
+  isMember(roomId: string, userId: string): Promise<boolean>;
+  /** Ids of the rooms the user is a member of. */
+  memberRoomIds(userId: string): Promise<string[]>;
+  listMembers(roomId: string): Promise<StoredMember[]>;
+  /** Every public room plus every room the user is a member of, with counts for that user. */
+  listRoomsFor(userId: string): Promise<StoredRoomSummary[]>;
+  roomSummaryFor(roomId: string, userId: string): Promise<StoredRoomSummary | null>;
+
+  // the log: writes
+  /** Appends a message, or returns the already stored one for a repeated (room, author, clientId). */
+  appendMessage(input: { room: string; user: UserRef; clientId: string; body: string }): Promise<{ event: MessageEvent; duplicate: boolean }>;
+  /** Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is not its author. */
+  editMessage(input: { room: string; user: UserRef; target: number; body: string }): Promise<RoomEvent>;
+  /** Deletes (tombstones) a message; same errors as editMessage. */
+  deleteMessage(input: { room: string; user: UserRef; target: number }): Promise<RoomEvent>;
+  /**
+   * Adds or removes `user`'s reaction. Returns null (and writes nothing) when
+   * it was already in that state. Throws `not_found` for a missing or deleted message.
+   */
+  react(input: { room: string; user: UserRef; target: number; emoji: string; on: boolean }): Promise<RoomEvent | null>;
+  /** Adds a member with a `join` event; null (nothing written) if already a member. */
+  join(input: { room: string; user: UserRef; by?: UserRef }): Promise<RoomEvent | null>;
+  /** Removes a member with a `leave` event; null if not a member. */
+  leave(input: { room: string; user: UserRef }): Promise<RoomEvent | null>;
+  /** Moves the user's read marker forward to min(seq, latestSeq); never backward. Returns the marker. */
+  setReadMarker(roomId: string, userId: string, seq: number): Promise<number>;
+
+  // the log: reads
+  latestSeq(roomId: string): Promise<number>;
+  /** Events with seq > after, ascending, at most `limit`. */
+  eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]>;
+  /** A page of history; see the `history` frame. */
+  page(roomId: string, query: PageQuery): Promise<HistoryPage>;
+  findMessage(roomId: string, seq: number): Promise<MessageEvent | null>;
+}
