@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages/protocol/dist', 'packages/server/dist', 'packages/client/dist', 'packages/web/test', 'bench/dist'];
+const roots = ['packages/protocol/dist', 'packages/server/dist', 'packages/client/dist', 'packages/web/dist-test', 'bench/dist'];
 const only = process.argv.slice(2);
 
 function walk(dir, out) {

@@ -20,9 +20,12 @@ export interface WelcomeFrame {
   serverTime: number;
 }
 
+/** An ack that carries nothing but its ref. */
+export type NoResult = Record<never, never>;
+
 /** What each request's `ack` carries besides `type` and `ref`. */
 export interface Results {
-  auth: Record<string, never>;
+  auth: NoResult;
   resume: { rooms: ResumeResult[] };
   send: { room: string; seq: number; ts: number; /** true when this id was already stored (a retried send) */ duplicate: boolean };
   edit: { room: string; seq: number };
@@ -38,7 +41,7 @@ export interface Results {
   rooms: { rooms: RoomSummary[] };
   members: { room: string; members: Member[] };
   history: HistoryPage;
-  ping: Record<string, never>;
+  ping: NoResult;
 }
 
 export type RequestType = keyof Results;
@@ -87,13 +90,24 @@ export interface TypingFrame {
   user: UserRef;
 }
 
-/** A member of `room` came online or went offline; `online` is the room's new online count. */
+/**
+ * Members of `room` came online or went offline. Changes are batched: the
+ * server sends at most one presence frame per room per short interval (250 ms
+ * by default). `online` is the room's online count after these changes and is
+ * always exact; `changes` lists who changed, oldest first, and is cut to the
+ * last 50 in a busy room (then `more` says how many were left out).
+ */
 export interface PresenceFrame {
   type: 'presence';
   room: string;
+  online: number;
+  changes: PresenceChange[];
+  more?: number;
+}
+
+export interface PresenceChange {
   user: UserRef;
   status: 'online' | 'offline';
-  online: number;
 }
 
 /** A room appeared in or changed in the user's list (invited, DM opened by the other side, joined elsewhere). */

@@ -1,0 +1,95 @@
+/**
+ * Builds one Parley node from its parts: store, bus, presence, hub, chat,
+ * accounts, the WebSocket gateway and the HTTP API, all on one port.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { createRateLimits } from './limits/rate-limiter.js';
+import { createSqliteStore } from './store/store-sqlite.js';
+import { MemoryBus } from './bus/bus-memory.js';
+import { userTopic } from './bus/bus.js';
+import { MemoryPresence } from './presence/presence-memory.js';
+import { Hub } from './hub/hub.js';
+import { PresenceNotifier } from './hub/presence-notifier.js';
+import { Chat } from './chat/chat.js';
+import { Accounts } from './auth/accounts.js';
+import { createJwtVerifier } from './auth/jwt.js';
+import { WsGateway } from './gateway/ws-gateway.js';
+import { errorHandler } from './http/errors.js';
+import { authRoutes } from './http/auth-routes.js';
+import { opsRoutes } from './http/ops-routes.js';
+import { webApp } from './http/web-app.js';
+import { securityHeaders } from './http/security-headers.js';
+
+export interface ParleyServer {
+  listen(): Promise<{ port: number; url: string }>;
+  /** Graceful: stop accepting, close sockets with 4000, finish pending writes, close the store. */
+  close(): Promise<void>;
+}
+
+export async function createParleyServer(config: Config, log: Logger): Promise<ParleyServer> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = createSqliteStore({ file: join(config.dataDir, 'parley.db'), synchronous: config.sqliteSync });
+  await store.migrate();
+
+  const metrics = createMetrics();
+  const rates = createRateLimits(config.rateLimits);
+  const bus = new MemoryBus();
+  const presence = new MemoryPresence();
+  const hub = new Hub(bus, log);
+  const presenceNotifier = new PresenceNotifier(bus, presence, config.presenceIntervalMs);
+  const chat = new Chat({ store, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
+  const accounts = new Accounts({
+    store,
+    limits: rates,
+    guests: config.guests,
+    sessionTtlMs: config.sessionTtlMs,
+    verifyJwt: config.jwt ? createJwtVerifier(config.jwt) : null,
+    onUserCreated: (user) => chat.onUserCreated(user),
+  });
+  const gateway = new WsGateway({ config, accounts, chat, log, metrics });
+  let closing = false;
+
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: config.limits.maxFrameBytes });
+  app.setErrorHandler(errorHandler(log));
+  securityHeaders(app);
+  await app.register(fastifyCookie);
+  authRoutes(app, {
+    accounts,
+    endSession: (userId, sessionHash) => bus.publish(userTopic(userId), JSON.stringify({ endSession: sessionHash })),
+  });
+  opsRoutes(app, metrics, () => closing);
+  await webApp(app, config.webDir, log);
+  gateway.attach(app.server);
+
+  const sweeper = setInterval(() => {
+    for (const limiter of Object.values(rates)) limiter.sweep();
+  }, 60_000);
+  sweeper.unref();
+
+  return {
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      return { port, url: `http://${shownHost}:${port}` };
+    },
+    async close() {
+      closing = true;
+      clearInterval(sweeper);
+      presenceNotifier.close();
+      const closed = app.close();
+      // Frames already accepted finish storing (their acks are queued) before the sockets close.
+      await gateway.close(Math.max(100, config.shutdownTimeoutMs - 2000));
+      await closed;
+      await bus.close();
+      await store.close();
+    },
+  };
+}

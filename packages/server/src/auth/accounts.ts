@@ -1,0 +1,140 @@
+/**
+ * Accounts and sessions: register, log in, enter as a guest, resolve a token
+ * (session or JWT) to a user, log out. Transport-neutral: HTTP routes and the
+ * WebSocket gateway both call it.
+ */
+import { ParleyError, type UserSummary } from '@parley/protocol';
+import type { Store, StoredUser } from '../store/store.js';
+import type { RateLimits } from '../limits/rate-limiter.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { hashToken, looksLikeJwt, newSessionToken } from './tokens.js';
+import type { JwtVerifier } from './jwt.js';
+import { guestUsername, newId } from '../ids.js';
+
+export interface IssuedSession {
+  user: StoredUser;
+  token: string;
+  expiresAt: number;
+}
+
+export interface Identity {
+  user: StoredUser;
+  /** Hash of the session token; null when the user came with a JWT. */
+  sessionHash: string | null;
+}
+
+export interface AccountsOptions {
+  store: Store;
+  limits: RateLimits;
+  guests: boolean;
+  sessionTtlMs: number;
+  verifyJwt: JwtVerifier | null;
+  /** Called after a user is created, to add them to the lobby. */
+  onUserCreated: (user: StoredUser) => Promise<void>;
+}
+
+export function toSummary(user: StoredUser): UserSummary {
+  return { id: user.id, username: user.username, name: user.name, kind: user.kind };
+}
+
+function rateLimited(retryAfterMs: number): ParleyError {
+  return new ParleyError('rate_limited', 'Too many attempts; try again later.', retryAfterMs);
+}
+
+export class Accounts {
+  readonly #o: AccountsOptions;
+
+  constructor(options: AccountsOptions) {
+    this.#o = options;
+  }
+
+  async #issue(user: StoredUser): Promise<IssuedSession> {
+    const token = newSessionToken();
+    const expiresAt = Date.now() + this.#o.sessionTtlMs;
+    await this.#o.store.createSession(hashToken(token), user.id, expiresAt);
+    return { user, token, expiresAt };
+  }
+
+  async register(input: { username: string; password: string; name?: string | undefined }, address: string): Promise<IssuedSession> {
+    const wait = this.#o.limits.signup.take(address);
+    if (wait > 0) throw rateLimited(wait);
+    if (await this.#o.store.findUserByUsername(input.username)) throw new ParleyError('name_taken', 'That username is taken.');
+    const passwordHash = await hashPassword(input.password);
+    const user = await this.#o.store.createUser({
+      id: newId(),
+      username: input.username,
+      name: input.name ?? input.username,
+      kind: 'account',
+      passwordHash,
+    });
+    await this.#o.onUserCreated(user);
+    return this.#issue(user);
+  }
+
+  async login(input: { username: string; password: string }): Promise<IssuedSession> {
+    const username = input.username.trim().toLowerCase();
+    const wait = this.#o.limits.login.take(username);
+    if (wait > 0) throw rateLimited(wait);
+    const user = await this.#o.store.findUserByUsername(username);
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+    if (!user || !user.passwordHash || !ok) throw new ParleyError('invalid_credentials');
+    return this.#issue(user);
+  }
+
+  async guest(name: string, address: string): Promise<IssuedSession> {
+    if (!this.#o.guests) throw new ParleyError('guests_disabled');
+    const wait = this.#o.limits.signup.take(address);
+    if (wait > 0) throw rateLimited(wait);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const user = await this.#o.store.createUser({ id: newId(), username: guestUsername(name), name, kind: 'guest' });
+        await this.#o.onUserCreated(user);
+        return this.#issue(user);
+      } catch (error) {
+        // A random suffix collided; try another a few times.
+        if (!(error instanceof ParleyError && error.code === 'name_taken') || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** Resolves a session token or a JWT; null when it is unknown, expired, revoked or invalid. */
+  async resolve(token: string): Promise<Identity | null> {
+    if (looksLikeJwt(token)) return this.#resolveJwt(token);
+    const sessionHash = hashToken(token);
+    const session = await this.#o.store.findSession(sessionHash);
+    if (!session || session.revoked || session.expiresAt <= Date.now()) return null;
+    const user = await this.#o.store.findUserById(session.userId);
+    return user ? { user, sessionHash } : null;
+  }
+
+  async #resolveJwt(token: string): Promise<Identity | null> {
+    if (!this.#o.verifyJwt) return null;
+    const identity = await this.#o.verifyJwt(token);
+    if (!identity) return null;
+    const externalId = identity.sub;
+    const existing = await this.#o.store.findUserByExternalId(externalId);
+    if (existing) return { user: existing, sessionHash: null };
+    const name = (identity.name ?? identity.username ?? 'user').slice(0, 64).trim() || 'user';
+    let user: StoredUser;
+    try {
+      user = await this.#o.store.createUser({ id: newId(), username: guestUsername(identity.username ?? name), name, kind: 'external', externalId });
+    } catch (error) {
+      // Two first connections with the same new `sub` raced; the other one created the user.
+      const raced = await this.#o.store.findUserByExternalId(externalId);
+      if (raced) return { user: raced, sessionHash: null };
+      throw error;
+    }
+    await this.#o.onUserCreated(user);
+    return { user, sessionHash: null };
+  }
+
+  /** Revokes a session; returns its hash so the caller can close its sockets. */
+  async logout(token: string): Promise<string | null> {
+    if (looksLikeJwt(token)) return null;
+    const sessionHash = hashToken(token);
+    const session = await this.#o.store.findSession(sessionHash);
+    if (!session) return null;
+    await this.#o.store.revokeSession(sessionHash);
+    return sessionHash;
+  }
+}

@@ -1,0 +1,54 @@
+/** history and resume. */
+import type { ClientFrameOf, ResumeResult } from '@parley/protocol';
+import type { Connection } from '../gateway/connection.js';
+import { ack, type ChatContext } from './context.js';
+import { requireReadable } from './rooms.js';
+
+const DEFAULT_PAGE = 50;
+
+export async function history(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'history'>): Promise<void> {
+  await requireReadable(ctx, connection, frame.room);
+  const limit = Math.min(frame.limit ?? DEFAULT_PAGE, ctx.config.limits.historyPageMax);
+  const page = await ctx.store.page(frame.room, {
+    limit,
+    ...(frame.before !== undefined ? { before: frame.before } : {}),
+    ...(frame.after !== undefined ? { after: frame.after } : {}),
+  });
+  ack<'history'>(connection, frame.ref, page);
+}
+
+/**
+ * Replays, per room, every event after the client's last seq, then acks with
+ * a status per room. While a room's replay is read, that room's live events
+ * are held back on this connection and released after it, minus what the
+ * replay already covered: the client sees each event once, in order.
+ */
+export async function resume(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'resume'>): Promise<void> {
+  const results: ResumeResult[] = [];
+  const limit = ctx.config.limits.replayLimit;
+  for (const { room, after } of frame.rooms) {
+    if (!connection.rooms.has(room)) {
+      results.push({ room, status: 'not_found', latestSeq: 0 });
+      continue;
+    }
+    connection.hold(room);
+    let replayedUpTo = after;
+    try {
+      const latestSeq = await ctx.store.latestSeq(room);
+      if (latestSeq - after > limit) {
+        results.push({ room, status: 'too_far_behind', latestSeq });
+        replayedUpTo = Number.MAX_SAFE_INTEGER; // nothing live either: the client pages from `after`
+        continue;
+      }
+      const events = await ctx.store.eventsAfter(room, after, limit + 1);
+      for (const event of events) {
+        connection.send({ type: 'event', event });
+        replayedUpTo = event.seq;
+      }
+      results.push({ room, status: 'ok', latestSeq: Math.max(latestSeq, replayedUpTo) });
+    } finally {
+      connection.release(room, replayedUpTo);
+    }
+  }
+  ack<'resume'>(connection, frame.ref, { rooms: results });
+}

@@ -1,0 +1,79 @@
+/** send, edit, delete, react, read, typing. */
+import { ParleyError, type ClientFrameOf, type TypingFrame } from '@parley/protocol';
+import { TYPING } from '@parley/protocol';
+import { roomTopic } from '../bus/bus.js';
+import { encodeRoomMessage } from '../bus/messages.js';
+import type { Connection } from '../gateway/connection.js';
+import { ack, publishEvent, requireMember, takeRate, type ChatContext } from './context.js';
+
+function checkBody(ctx: ChatContext, body: string): void {
+  if (body.length > ctx.config.limits.maxBodyChars) {
+    throw new ParleyError('body_too_long', `Messages are at most ${ctx.config.limits.maxBodyChars} characters.`);
+  }
+  if (body.trim().length === 0) throw new ParleyError('invalid_frame', 'The message is empty.');
+}
+
+export async function send(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
+  await requireMember(ctx, connection, frame.room);
+  checkBody(ctx, frame.body);
+  takeRate(ctx.rates.messages, connection.user.id);
+  const user = { id: connection.user.id, name: connection.user.name };
+  const { event, duplicate } = await ctx.store.appendMessage({ room: frame.room, user, clientId: frame.id, body: frame.body });
+  ack<'send'>(connection, frame.id, { room: event.room, seq: event.seq, ts: event.ts, duplicate });
+  if (!duplicate) {
+    ctx.metrics.messages.inc();
+    publishEvent(ctx, event);
+  }
+}
+
+export async function edit(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'edit'>): Promise<void> {
+  await requireMember(ctx, connection, frame.room);
+  checkBody(ctx, frame.body);
+  takeRate(ctx.rates.messages, connection.user.id);
+  const user = { id: connection.user.id, name: connection.user.name };
+  const event = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body });
+  ack<'edit'>(connection, frame.ref, { room: event.room, seq: event.seq });
+  publishEvent(ctx, event);
+}
+
+export async function remove(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'delete'>): Promise<void> {
+  await requireMember(ctx, connection, frame.room);
+  takeRate(ctx.rates.messages, connection.user.id);
+  const user = { id: connection.user.id, name: connection.user.name };
+  const event = await ctx.store.deleteMessage({ room: frame.room, user, target: frame.target });
+  ack<'delete'>(connection, frame.ref, { room: event.room, seq: event.seq });
+  publishEvent(ctx, event);
+}
+
+export async function react(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'react'>): Promise<void> {
+  await requireMember(ctx, connection, frame.room);
+  takeRate(ctx.rates.messages, connection.user.id);
+  const user = { id: connection.user.id, name: connection.user.name };
+  const event = await ctx.store.react({ room: frame.room, user, target: frame.target, emoji: frame.emoji, on: frame.on });
+  // Already in that state: nothing new was stored; the ack names the current end of the log.
+  const seq = event?.seq ?? (await ctx.store.latestSeq(frame.room));
+  ack<'react'>(connection, frame.ref, { room: frame.room, seq });
+  if (event) publishEvent(ctx, event);
+}
+
+export async function read(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'read'>): Promise<void> {
+  await requireMember(ctx, connection, frame.room);
+  const seq = await ctx.store.setReadMarker(frame.room, connection.user.id, frame.seq);
+  ack<'read'>(connection, frame.ref, { room: frame.room, seq });
+}
+
+/** Typing is ephemeral: never stored, sent to the room's other members only, throttled per user and room. */
+const lastTyping = new WeakMap<Connection, Map<string, number>>();
+
+export async function typing(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'typing'>): Promise<void> {
+  await requireMember(ctx, connection, frame.room);
+  let rooms = lastTyping.get(connection);
+  if (!rooms) lastTyping.set(connection, (rooms = new Map()));
+  const now = Date.now();
+  // Half the client's throttle: a well-behaved client is never dropped, a chatty one is.
+  if (now - (rooms.get(frame.room) ?? 0) < TYPING.throttleMs / 2) return;
+  takeRate(ctx.rates.typing, connection.user.id);
+  rooms.set(frame.room, now);
+  const out: TypingFrame = { type: 'typing', room: frame.room, user: { id: connection.user.id, name: connection.user.name } };
+  ctx.bus.publish(roomTopic(frame.room), encodeRoomMessage({ kind: 'typing', userId: connection.user.id, frame: JSON.stringify(out) }));
+}

@@ -1,0 +1,13 @@
+/** rename. */
+import type { ClientFrameOf } from '@parley/protocol';
+import type { Connection } from '../gateway/connection.js';
+import { toSummary } from '../auth/accounts.js';
+import { ack, publishEvent, publishToUser, type ChatContext } from './context.js';
+
+export async function rename(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'rename'>): Promise<void> {
+  const { user, events } = await ctx.store.renameUser(connection.user.id, frame.name);
+  const summary = toSummary(user);
+  publishToUser(ctx, user.id, { rename: user.name, frame: { type: 'user', user: summary } });
+  for (const event of events) publishEvent(ctx, event);
+  ack<'rename'>(connection, frame.ref, { user: summary });
+}

@@ -1,0 +1,117 @@
+/**
+ * All configuration, read from the environment in this one place, validated,
+ * defaulted and frozen. Nothing else in the server reads `process.env`.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DEFAULT_LIMITS } from '@parley/protocol';
+
+const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const envSchema = z.object({
+  PORT: int(0, 65535).default(8000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOWED_ORIGINS: z.string().default(''),
+  GUESTS: onOff.default(true),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
+  HEARTBEAT_INTERVAL_MS: int(100, 600_000).default(25_000),
+  HEARTBEAT_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  AUTH_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  MAX_BODY_CHARS: int(1, 100_000).default(DEFAULT_LIMITS.maxBodyChars),
+  MAX_FRAME_BYTES: int(1024, 16 * 1024 * 1024).default(DEFAULT_LIMITS.maxFrameBytes),
+  REPLAY_LIMIT: int(1, 100_000).default(DEFAULT_LIMITS.replayLimit),
+  RATE_LIMITS: onOff.default(true),
+  SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
+  OUTBOUND_QUEUE_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  PRESENCE_INTERVAL_MS: int(0, 60_000).default(250),
+  SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+  /** Extra origins allowed besides the server's own (Origin equal to http(s)://<Host>). */
+  allowedOrigins: readonly string[];
+  guests: boolean;
+  jwt: { secret?: string; publicKey?: string; issuer?: string; audience?: string } | null;
+  sessionTtlMs: number;
+  heartbeat: { intervalMs: number; timeoutMs: number };
+  authTimeoutMs: number;
+  limits: { maxBodyChars: number; maxFrameBytes: number; historyPageMax: number; replayLimit: number; maxJsonDepth: number };
+  rateLimits: boolean;
+  sqliteSync: 'full' | 'normal';
+  outboundQueueLimitBytes: number;
+  presenceIntervalMs: number;
+  shutdownTimeoutMs: number;
+  webDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads the configuration from `env`; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.JWT_SECRET && e.JWT_PUBLIC_KEY) throw new ConfigError('Set JWT_SECRET or JWT_PUBLIC_KEY, not both.');
+  const hasJwt = e.JWT_SECRET !== undefined || e.JWT_PUBLIC_KEY !== undefined;
+  const jwt = hasJwt
+    ? {
+        ...(e.JWT_SECRET ? { secret: e.JWT_SECRET } : {}),
+        ...(e.JWT_PUBLIC_KEY ? { publicKey: e.JWT_PUBLIC_KEY.replace(/\\n/g, '\n') } : {}),
+        ...(e.JWT_ISSUER ? { issuer: e.JWT_ISSUER } : {}),
+        ...(e.JWT_AUDIENCE ? { audience: e.JWT_AUDIENCE } : {}),
+      }
+    : null;
+  return deepFreeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean),
+    guests: e.GUESTS,
+    jwt,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    heartbeat: { intervalMs: e.HEARTBEAT_INTERVAL_MS, timeoutMs: e.HEARTBEAT_TIMEOUT_MS },
+    authTimeoutMs: e.AUTH_TIMEOUT_MS,
+    limits: {
+      maxBodyChars: e.MAX_BODY_CHARS,
+      maxFrameBytes: e.MAX_FRAME_BYTES,
+      historyPageMax: DEFAULT_LIMITS.historyPageMax,
+      replayLimit: e.REPLAY_LIMIT,
+      maxJsonDepth: DEFAULT_LIMITS.maxJsonDepth,
+    },
+    rateLimits: e.RATE_LIMITS,
+    sqliteSync: e.SQLITE_SYNC,
+    outboundQueueLimitBytes: e.OUTBOUND_QUEUE_LIMIT_BYTES,
+    presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    webDir: resolve(e.WEB_DIR),
+  });
+}

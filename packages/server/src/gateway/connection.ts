@@ -1,0 +1,129 @@
+/**
+ * One client's WebSocket, as the hub and the chat logic see it: who it is,
+ * which rooms it receives, and an outbound queue of pre-encoded frames.
+ *
+ * Outbound frames are written straight to the TCP socket (the `ws` library
+ * still owns the handshake, inbound parsing, pings and closing). That is safe
+ * because `ws` writes whole frames synchronously when compression is off, so
+ * frames never interleave mid-frame.
+ */
+import type { Socket } from 'node:net';
+import type WebSocket from 'ws';
+import type { ServerFrame } from '@parley/protocol';
+import { CLOSE } from '@parley/protocol';
+import type { StoredUser } from '../store/store.js';
+import { encodeTextFrame } from './text-frame.js';
+import { scheduleFlush } from './flush-scheduler.js';
+
+/** A room being resumed: live events are held back until the replay has been sent. */
+interface Held {
+  frames: Array<{ seq: number; bytes: Buffer }>;
+}
+
+let nextId = 1;
+
+export class Connection {
+  readonly id = nextId++;
+  user: StoredUser;
+  readonly sessionHash: string | null;
+  /** Rooms whose live frames this connection receives: exactly its user's memberships. */
+  readonly rooms = new Set<string>();
+  /** Rooms being resumed, with the live frames held back meanwhile. */
+  readonly #held = new Map<string, Held>();
+  readonly #ws: WebSocket;
+  readonly #socket: Socket;
+  readonly #queueLimitBytes: number;
+  #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #closed = false;
+  /** Called once when the queue limit is passed (for metrics and logs). */
+  onSlowConsumer: (() => void) | undefined;
+
+  constructor(ws: WebSocket, socket: Socket, user: StoredUser, sessionHash: string | null, queueLimitBytes: number) {
+    this.#ws = ws;
+    this.#socket = socket;
+    this.user = user;
+    this.sessionHash = sessionHash;
+    this.#queueLimitBytes = queueLimitBytes;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Serializes and queues one frame for this connection only. */
+  send(frame: ServerFrame): void {
+    this.deliver(encodeTextFrame(JSON.stringify(frame)));
+  }
+
+  /** Queues an already encoded frame (shared by every recipient of a broadcast). */
+  deliver(bytes: Buffer): void {
+    if (this.#closed) return;
+    this.#queue.push(bytes);
+    this.#queuedBytes += bytes.length;
+    if (this.#queuedBytes + this.#socket.writableLength > this.#queueLimitBytes) {
+      this.onSlowConsumer?.();
+      this.close(CLOSE.slowConsumer, 'slow consumer');
+      return;
+    }
+    if (this.#queue.length === 1) scheduleFlush(this);
+  }
+
+  /** Delivers a room's event frame, or holds it back while that room is being resumed. */
+  deliverEvent(room: string, seq: number, bytes: Buffer): void {
+    const held = this.#held.get(room);
+    if (held) held.frames.push({ seq, bytes });
+    else this.deliver(bytes);
+  }
+
+  /** Starts holding back live events of `room` (a resume is reading its replay). */
+  hold(room: string): void {
+    if (!this.#held.has(room)) this.#held.set(room, { frames: [] });
+  }
+
+  /** Ends the hold: delivers the held events newer than `replayedUpTo`, in order. */
+  release(room: string, replayedUpTo: number): void {
+    const held = this.#held.get(room);
+    if (!held) return;
+    this.#held.delete(room);
+    for (const frame of held.frames) if (frame.seq > replayedUpTo) this.deliver(frame.bytes);
+  }
+
+  flush(): void {
+    const queue = this.#queue;
+    if (queue.length === 0 || this.#closed || this.#socket.destroyed) return;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (queue.length === 1) {
+      this.#socket.write(queue[0]!);
+      return;
+    }
+    // cork/uncork turns the writes into one writev system call.
+    this.#socket.cork();
+    for (const bytes of queue) this.#socket.write(bytes);
+    this.#socket.uncork();
+  }
+
+  /** Flushes what is queued, then closes with `code`. */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    if (code !== CLOSE.slowConsumer) this.flush();
+    this.#closed = true;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (code === CLOSE.slowConsumer) {
+      // Its socket buffer is full; a close frame would wait behind it.
+      this.#ws.close(code, reason);
+      setTimeout(() => this.#ws.terminate(), 1000).unref();
+    } else {
+      this.#ws.close(code, reason);
+    }
+  }
+
+  /** Marks the connection closed after the socket went away. */
+  markClosed(): void {
+    this.#closed = true;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+  }
+}

@@ -1,0 +1,63 @@
+/** /api/auth/* and /api/me. Sessions travel as an HttpOnly cookie for browsers and as a token in the body for other clients. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ParleyError, SESSION_COOKIE, guestBody, loginBody, registerBody, type SessionResponse } from '@parley/protocol';
+import '@fastify/cookie';
+import type { Accounts, IssuedSession } from '../auth/accounts.js';
+import { toSummary } from '../auth/accounts.js';
+import { credentialsOf } from '../gateway/handshake.js';
+
+export interface AuthRoutesOptions {
+  accounts: Accounts;
+  /** Closes the open sockets of a revoked session. */
+  endSession: (userId: string, sessionHash: string) => void;
+}
+
+function respond(request: FastifyRequest, reply: FastifyReply, issued: IssuedSession): SessionResponse {
+  void reply.setCookie(SESSION_COOKIE, issued.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: request.protocol === 'https',
+    expires: new Date(issued.expiresAt),
+  });
+  return { user: toSummary(issued.user), token: issued.token, expiresAt: issued.expiresAt };
+}
+
+export function authRoutes(app: FastifyInstance, { accounts, endSession }: AuthRoutesOptions): void {
+  app.post('/api/auth/register', async (request, reply) => {
+    const body = registerBody.parse(request.body);
+    const issued = await accounts.register(body, request.ip);
+    void reply.status(201);
+    return respond(request, reply, issued);
+  });
+
+  app.post('/api/auth/login', async (request, reply) => {
+    const body = loginBody.parse(request.body);
+    return respond(request, reply, await accounts.login(body));
+  });
+
+  app.post('/api/auth/guest', async (request, reply) => {
+    const body = guestBody.parse(request.body);
+    const issued = await accounts.guest(body.name, request.ip);
+    void reply.status(201);
+    return respond(request, reply, issued);
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    const token = credentialsOf(request.headers);
+    if (token) {
+      const identity = await accounts.resolve(token);
+      const sessionHash = await accounts.logout(token);
+      if (identity && sessionHash) endSession(identity.user.id, sessionHash);
+    }
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/me', async (request) => {
+    const token = credentialsOf(request.headers);
+    const identity = token ? await accounts.resolve(token) : null;
+    if (!identity) throw new ParleyError('unauthenticated', 'Not signed in.');
+    return { user: toSummary(identity.user) };
+  });
+}

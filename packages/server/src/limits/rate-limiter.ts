@@ -1,0 +1,76 @@
+/**
+ * Token buckets keyed by string (a user id, an account name, an address).
+ * `take` either spends one token or tells how long until one is available.
+ * Idle buckets are swept so the map does not grow without bound.
+ */
+export interface BucketRule {
+  /** Tokens a full bucket holds: the burst allowed. */
+  capacity: number;
+  /** Milliseconds to regain one token. */
+  refillMs: number;
+}
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+export class RateLimiter {
+  readonly #rule: BucketRule;
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #enabled: boolean;
+
+  constructor(rule: BucketRule, enabled = true) {
+    this.#rule = { ...rule };
+    this.#enabled = enabled;
+  }
+
+  /** Returns 0 if allowed (a token was spent), else milliseconds until the next token. */
+  take(key: string, now = Date.now()): number {
+    if (!this.#enabled) return 0;
+    const { capacity, refillMs } = this.#rule;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = { tokens: capacity, updatedAt: now };
+      this.#buckets.set(key, bucket);
+    } else {
+      bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updatedAt) / refillMs);
+      bucket.updatedAt = now;
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - bucket.tokens) * refillMs);
+  }
+
+  /** Drops buckets that have refilled completely; call now and then. */
+  sweep(now = Date.now()): void {
+    const { capacity, refillMs } = this.#rule;
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.tokens + (now - bucket.updatedAt) / refillMs >= capacity) this.#buckets.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+}
+
+/** The server's limits. Each is per user unless named otherwise. */
+export function createRateLimits(enabled: boolean) {
+  return {
+    /** send, edit, delete, react: bursts of 20, then 5 per second. */
+    messages: new RateLimiter({ capacity: 20, refillMs: 200 }, enabled),
+    /** typing frames beyond the client-side throttle. */
+    typing: new RateLimiter({ capacity: 10, refillMs: 1000 }, enabled),
+    /** create room, open DM, invite: 10, then one every 6 s. */
+    rooms: new RateLimiter({ capacity: 10, refillMs: 6000 }, enabled),
+    /** failed-or-not login attempts per account name: 5, then one every 12 s. */
+    login: new RateLimiter({ capacity: 5, refillMs: 12_000 }, enabled),
+    /** account and guest creation per client address: 30, then one every 2 s. */
+    signup: new RateLimiter({ capacity: 30, refillMs: 2000 }, enabled),
+  };
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;

@@ -1,0 +1,115 @@
+/**
+ * Versioned schema migrations, recorded in SQLite's `user_version`.
+ *
+ * Each migration and the version bump run in one IMMEDIATE transaction, so a
+ * crash mid-migration leaves the previous version intact, and two processes
+ * opening the same file cannot both apply a step. (Kysely's Migrator does not
+ * do this on SQLite: its SQLite adapter reports no transactional DDL, so it
+ * would run each migration's statements outside a transaction.)
+ *
+ * Append new migrations at the end; never edit one that has shipped.
+ */
+import type { Database } from 'better-sqlite3';
+
+interface Migration {
+  name: string;
+  sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('account', 'guest', 'external')),
+        password_hash TEXT,
+        external_id TEXT UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        expires_at INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+
+      CREATE TABLE rooms (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('public', 'private', 'dm')),
+        created_by TEXT REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        CHECK ((kind = 'dm') = (name_key IS NULL))
+      );
+
+      CREATE TABLE members (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        user_id TEXT NOT NULL REFERENCES users (id),
+        role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+        read_seq INTEGER NOT NULL DEFAULT 0,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX members_user ON members (user_id, room_id);
+
+      -- Clustered on (room_id, seq): history and replay read one contiguous range.
+      -- user_id has no foreign key: server-made events are attributed to SERVER_USER.
+      CREATE TABLE events (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        seq INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        client_id TEXT,
+        body TEXT,
+        target INTEGER,
+        data TEXT,
+        edited_ts INTEGER,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, seq)
+      ) WITHOUT ROWID;
+      -- The idempotency key of appendMessage.
+      CREATE UNIQUE INDEX events_client_id ON events (room_id, user_id, client_id) WHERE client_id IS NOT NULL;
+      -- Finds the edit events of a message when it is deleted (their bodies are erased with it).
+      CREATE INDEX events_target ON events (room_id, target) WHERE kind = 'edit';
+
+      CREATE TABLE reactions (
+        room_id TEXT NOT NULL,
+        target INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        emoji TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (room_id, target, user_id, emoji),
+        FOREIGN KEY (room_id, target) REFERENCES events (room_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies every migration newer than the file's version. Throws if the file is newer than this code. */
+export function runMigrations(db: Database): void {
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
+  const step = db.transaction((index: number, migration: Migration) => {
+    // Another process may have applied it since we looked.
+    if (version() !== index) return;
+    db.exec(migration.sql);
+    db.pragma(`user_version = ${index + 1}`);
+  });
+  const found = version();
+  if (found > SCHEMA_VERSION) {
+    throw new Error(`the database is at schema version ${found}, newer than this server's ${SCHEMA_VERSION}`);
+  }
+  for (let index = found; index < MIGRATIONS.length; index++) {
+    step.immediate(index, MIGRATIONS[index]!);
+  }
+}

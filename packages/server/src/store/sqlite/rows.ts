@@ -1,0 +1,100 @@
+/**
+ * Rows to protocol objects. Output objects get only the fields that are set
+ * (no `undefined` keys): events are JSON-serialized on the fan-out path.
+ */
+import type { MessageEvent, Reactions, RoomEvent, RoomKind, UserRef } from '@parley/protocol';
+import type { StoredUser } from '../store.js';
+import type { EventRow, ReactionRow, UserRow } from './schema.js';
+
+/** What `events.data` holds, by event kind. */
+export interface EventData {
+  reaction: { emoji: string; on: boolean };
+  join: { by: UserRef };
+  rename: { from: string; to: string };
+  created: { name: string; roomKind: RoomKind };
+}
+
+export function toStoredUser(row: UserRow): StoredUser {
+  return {
+    id: row.id,
+    username: row.username,
+    name: row.name,
+    kind: row.kind,
+    passwordHash: row.password_hash,
+    externalId: row.external_id,
+    createdAt: row.created_at,
+  };
+}
+
+/** Groups reaction rows (ordered by target, then reaction order) into each message's Reactions. */
+export function groupReactions(rows: readonly ReactionRow[]): Map<number, Reactions> {
+  const byTarget = new Map<number, Map<string, string[]>>();
+  for (const row of rows) {
+    let byEmoji = byTarget.get(row.target);
+    if (!byEmoji) byTarget.set(row.target, (byEmoji = new Map()));
+    const users = byEmoji.get(row.emoji);
+    if (users) users.push(row.user_id);
+    else byEmoji.set(row.emoji, [row.user_id]);
+  }
+  // fromEntries defines own properties, so an emoji such as "__proto__" stays a plain key.
+  return new Map([...byTarget].map(([target, byEmoji]) => [target, Object.fromEntries(byEmoji)]));
+}
+
+/** The event in its current state; `reactions` are the message's current reactions, if any. */
+export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
+  const room = row.room_id;
+  const { seq, ts } = row;
+  const user = { id: row.user_id, name: row.user_name };
+  switch (row.kind) {
+    case 'message': {
+      const event: MessageEvent = { kind: 'message', room, seq, ts, user, id: row.client_id!, body: row.body ?? '' };
+      if (row.edited_ts !== null) event.editedTs = row.edited_ts;
+      if (row.deleted) event.deleted = true;
+      if (reactions) event.reactions = reactions;
+      return event;
+    }
+    case 'edit':
+      return { kind: 'edit', room, seq, ts, user, target: row.target!, body: row.body ?? '' };
+    case 'delete':
+      return { kind: 'delete', room, seq, ts, user, target: row.target! };
+    case 'reaction': {
+      const data = parseData<'reaction'>(row);
+      return { kind: 'reaction', room, seq, ts, user, target: row.target!, emoji: data.emoji, on: data.on };
+    }
+    case 'join': {
+      if (row.data === null) return { kind: 'join', room, seq, ts, user };
+      return { kind: 'join', room, seq, ts, user, by: parseData<'join'>(row).by };
+    }
+    case 'leave':
+      return { kind: 'leave', room, seq, ts, user };
+    case 'rename': {
+      const data = parseData<'rename'>(row);
+      return { kind: 'rename', room, seq, ts, user, from: data.from, to: data.to };
+    }
+    case 'created': {
+      const data = parseData<'created'>(row);
+      return { kind: 'created', room, seq, ts, user, name: data.name, roomKind: data.roomKind };
+    }
+  }
+}
+
+/** Maps rows (ascending, one room) to events, attaching reactions to their messages. */
+export function toRoomEvents(rows: readonly EventRow[], reactions: Map<number, Reactions>): RoomEvent[] {
+  return rows.map((row) => toRoomEvent(row, reactions.get(row.seq)));
+}
+
+/** The seq range spanned by the message rows, to fetch their reactions in one query; null when there are none. */
+export function messageSeqRange(rows: readonly EventRow[]): { from: number; to: number } | null {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const row of rows) {
+    if (row.kind !== 'message' || row.deleted) continue;
+    if (row.seq < from) from = row.seq;
+    if (row.seq > to) to = row.seq;
+  }
+  return from === Infinity ? null : { from, to };
+}
+
+function parseData<K extends keyof EventData>(row: EventRow): EventData[K] {
+  return JSON.parse(row.data!) as EventData[K];
+}

@@ -1,0 +1,92 @@
+/**
+ * Row types of the SQLite schema (see migrations.ts), for Kysely's typed
+ * queries and for the prepared statements of the write path. Booleans are
+ * stored as 0/1 and times as ms since the epoch.
+ */
+import type { EventKind, RoomKind, UserKind } from '@parley/protocol';
+
+export interface UsersTable {
+  id: string;
+  /** Lowercase; unique. */
+  username: string;
+  name: string;
+  kind: UserKind;
+  password_hash: string | null;
+  external_id: string | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: number;
+  revoked: 0 | 1;
+}
+
+export interface RoomsTable {
+  id: string;
+  name: string;
+  /** Lowercased name of a public or private room (unique); null for DMs, whose names need not be unique. */
+  name_key: string | null;
+  kind: RoomKind;
+  created_by: string | null;
+  created_at: number;
+  /** Seq of the newest event; incremented in the transaction that inserts the event. */
+  last_seq: number;
+}
+
+export interface MembersTable {
+  room_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  read_seq: number;
+  joined_at: number;
+}
+
+/**
+ * One row per log event. A message row also holds the message's current
+ * state: edits rewrite `body` and set `edited_ts`; a delete sets `deleted`
+ * and empties `body`.
+ */
+export interface EventsTable {
+  room_id: string;
+  seq: number;
+  ts: number;
+  kind: EventKind;
+  user_id: string;
+  /** The user's display name when the event happened. */
+  user_name: string;
+  /** The sender's message id (messages only). */
+  client_id: string | null;
+  /** Message text (message, edit). */
+  body: string | null;
+  /** Seq of the message an edit, delete or reaction is about. */
+  target: number | null;
+  /** JSON of the kind's other fields (see rows.ts). */
+  data: string | null;
+  edited_ts: number | null;
+  deleted: 0 | 1;
+}
+
+/** Current reactions; `seq` is the seq of the reaction event that added the row, which orders them. */
+export interface ReactionsTable {
+  room_id: string;
+  target: number;
+  user_id: string;
+  emoji: string;
+  seq: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  rooms: RoomsTable;
+  members: MembersTable;
+  events: EventsTable;
+  reactions: ReactionsTable;
+}
+
+export type UserRow = UsersTable;
+export type RoomRow = RoomsTable;
+export type EventRow = EventsTable;
+export type ReactionRow = Pick<ReactionsTable, 'target' | 'user_id' | 'emoji'>;

@@ -1,0 +1,22 @@
+/**
+ * The contract every Store implementation passes: one node:test suite per
+ * guarantee in store.ts's comment and per method. An implementation's test
+ * file calls `runStoreContract` with a factory for fresh, empty stores.
+ */
+import { describe } from 'node:test';
+import { accountTests } from './contract/accounts.js';
+import { guaranteeTests } from './contract/guarantees.js';
+import type { MakeStore } from './contract/harness.js';
+import { logTests } from './contract/log.js';
+import { roomTests } from './contract/rooms.js';
+
+export type { MakeStore } from './contract/harness.js';
+
+export function runStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`Store contract: ${name}`, () => {
+    guaranteeTests(makeStore);
+    accountTests(makeStore);
+    roomTests(makeStore);
+    logTests(makeStore);
+  });
+}

@@ -1,0 +1,136 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { connectRaw, guest } from '../testing/ws-client.js';
+import { CLOSE } from '@parley/protocol';
+
+async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, any>) : null };
+}
+
+describe('accounts and sessions', () => {
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServerProcess();
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  test('register, then log in with the same password; the session cookie is HttpOnly', async () => {
+    const registered = await post(server.url, '/api/auth/register', { username: 'Carol', password: 'correct horse', name: 'Carol C' });
+    assert.equal(registered.status, 201);
+    assert.equal(registered.body!.user.username, 'carol');
+    assert.equal(registered.body!.user.name, 'Carol C');
+    assert.equal(registered.body!.user.kind, 'account');
+    const cookie = registered.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /parley_session=[^;]+/);
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Lax/);
+
+    const login = await post(server.url, '/api/auth/login', { username: 'carol', password: 'correct horse' });
+    assert.equal(login.status, 200);
+    const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${login.body!.token}` } });
+    assert.equal(((await me.json()) as any).user.username, 'carol');
+  });
+
+  test('wrong password and unknown user both get invalid_credentials', async () => {
+    await post(server.url, '/api/auth/register', { username: 'dave', password: 'password-dave' });
+    const wrong = await post(server.url, '/api/auth/login', { username: 'dave', password: 'nope-nope' });
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(wrong.body!.error.code, 'invalid_credentials');
+    const unknown = await post(server.url, '/api/auth/login', { username: 'nobody-here', password: 'whatever1' });
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body!.error.code, 'invalid_credentials');
+  });
+
+  test('passwords are stored as argon2id with at least m=19 MiB, t=2, p=1', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    await post(server.url, '/api/auth/register', { username: 'erin', password: 'password-erin' });
+    const db = new Database(`${server.dataDir}/parley.db`, { readonly: true });
+    try {
+      const row = db.prepare('select password_hash as hash from users where username = ?').get('erin') as { hash: string };
+      assert.match(row.hash, /^\$argon2id\$v=19\$/);
+      const params = Object.fromEntries(row.hash.split('$')[3]!.split(',').map((kv) => kv.split('=')));
+      assert.ok(Number(params.m) >= 19_456, row.hash);
+      assert.ok(Number(params.t) >= 2, row.hash);
+      assert.ok(Number(params.p) >= 1, row.hash);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a taken username gets name_taken; a bad username gets invalid_frame', async () => {
+    await post(server.url, '/api/auth/register', { username: 'frank', password: 'password-frank' });
+    const again = await post(server.url, '/api/auth/register', { username: 'FRANK', password: 'password-frank' });
+    assert.equal(again.status, 409);
+    assert.equal(again.body!.error.code, 'name_taken');
+    const bad = await post(server.url, '/api/auth/register', { username: '<script>', password: 'password-x' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body!.error.code, 'invalid_frame');
+    const short = await post(server.url, '/api/auth/register', { username: 'shorty', password: 'short' });
+    assert.equal(short.status, 400);
+  });
+
+  test('malformed JSON bodies get invalid_json, not a crash', async () => {
+    const response = await fetch(`${server.url}/api/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as any).error.code, 'invalid_json');
+  });
+
+  test('guests enter with only a display name', async () => {
+    const g = await guest(server.url, 'Gina');
+    assert.equal(g.user.name, 'Gina');
+    assert.match(g.user.username, /^gina-[0-9a-f]{6}$/);
+    const client = await connectRaw(server.wsUrl, { token: g.token });
+    const welcome = client.frames[0];
+    assert.equal(welcome?.type, 'welcome');
+    client.close();
+  });
+
+  test('logout revokes the session and closes its sockets within a second', async () => {
+    const g = await guest(server.url, 'Leaving');
+    const client = await connectRaw(server.wsUrl, { token: g.token });
+    const started = Date.now();
+    const out = await post(server.url, '/api/auth/logout', {}, { authorization: `Bearer ${g.token}` });
+    assert.equal(out.status, 204);
+    const closed = await client.closed;
+    assert.equal(closed.code, CLOSE.sessionEnded);
+    assert.ok(Date.now() - started < 1000, `closed after ${Date.now() - started} ms`);
+    await assert.rejects(connectRaw(server.wsUrl, { token: g.token }), { statusCode: 401 });
+    const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${g.token}` } });
+    assert.equal(me.status, 401);
+  });
+
+  test('login attempts per account are rate limited with a retry time', async () => {
+    await post(server.url, '/api/auth/register', { username: 'henry', password: 'password-henry' });
+    let limited: Awaited<ReturnType<typeof post>> | undefined;
+    for (let i = 0; i < 8 && !limited; i++) {
+      const attempt = await post(server.url, '/api/auth/login', { username: 'henry', password: 'wrong-wrong' });
+      if (attempt.status === 429) limited = attempt;
+    }
+    assert.ok(limited, 'no attempt was rate limited');
+    assert.equal(limited.body!.error.code, 'rate_limited');
+    assert.equal(limited.body!.error.retryable, true);
+    assert.ok(limited.body!.error.retryAfterMs > 0);
+  });
+});
+
+describe('guest entry switched off', () => {
+  test('GUESTS=off refuses guests with guests_disabled', async () => {
+    const server = await startServerProcess({ env: { GUESTS: 'off' } });
+    try {
+      const response = await post(server.url, '/api/auth/guest', { name: 'Nope' });
+      assert.equal(response.status, 403);
+      assert.equal(response.body!.error.code, 'guests_disabled');
+    } finally {
+      await server.stop();
+    }
+  });
+});

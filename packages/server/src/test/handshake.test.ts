@@ -1,0 +1,115 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
+import { CLOSE } from '@parley/protocol';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { connectRaw, guest, nextRef } from '../testing/ws-client.js';
+
+const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+
+describe('the WebSocket handshake', () => {
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServerProcess({ env: { JWT_SECRET: SECRET, AUTH_TIMEOUT_MS: '500', ALLOWED_ORIGINS: 'https://chat.example.com' } });
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  test('a foreign Origin gets HTTP 403, even with a valid session', async () => {
+    const g = await guest(server.url, 'Origin');
+    await assert.rejects(connectRaw(server.wsUrl, { token: g.token, origin: 'https://evil.example' }), { statusCode: 403 });
+  });
+
+  test('the server’s own origin and allow-listed origins are accepted', async () => {
+    const g = await guest(server.url, 'Origin2');
+    const own = await connectRaw(server.wsUrl, { token: g.token, origin: server.url });
+    own.close();
+    const listed = await connectRaw(server.wsUrl, { token: g.token, origin: 'https://chat.example.com' });
+    listed.close();
+  });
+
+  test('the session cookie authenticates a browser handshake', async () => {
+    const g = await guest(server.url, 'Cookie');
+    const client = await connectRaw(server.wsUrl, { cookie: `parley_session=${g.token}`, origin: server.url });
+    assert.equal(client.frames[0]?.type, 'welcome');
+    client.close();
+  });
+
+  test('a bad token at the handshake gets HTTP 401', async () => {
+    await assert.rejects(connectRaw(server.wsUrl, { token: 'not-a-real-session-token' }), { statusCode: 401 });
+  });
+
+  test('a token in the URL is ignored: the connection is still unauthenticated', async () => {
+    const g = await guest(server.url, 'UrlToken');
+    const client = await connectRaw(`${server.wsUrl}?token=${g.token}`, { waitWelcome: false });
+    const reply = await client.request({ type: 'rooms' }).catch((e: { code: string }) => e);
+    assert.equal((reply as { code: string }).code, 'unauthenticated');
+    client.close();
+  });
+
+  test('an auth first frame authenticates a client without headers', async () => {
+    const g = await guest(server.url, 'FirstFrame');
+    const client = await connectRaw(server.wsUrl, { waitWelcome: false });
+    const ref = nextRef();
+    client.send({ type: 'auth', ref, token: g.token });
+    await client.waitFor((f) => f.type === 'welcome');
+    await client.waitFor((f) => f.type === 'ack' && f.ref === ref);
+    client.close();
+  });
+
+  test('a wrong token in the auth frame gets invalid_credentials and close 4401', async () => {
+    const client = await connectRaw(server.wsUrl, { waitWelcome: false });
+    client.send({ type: 'auth', ref: 'a1', token: 'wrong' });
+    const error = await client.waitFor((f) => f.type === 'error');
+    assert.equal(error.type === 'error' && error.code, 'invalid_credentials');
+    assert.equal((await client.closed).code, CLOSE.sessionEnded);
+  });
+
+  test('no auth frame in time closes with 4008', async () => {
+    const client = await connectRaw(server.wsUrl, { waitWelcome: false });
+    assert.equal((await client.closed).code, CLOSE.authTimeout);
+  });
+
+  test('an HS256 JWT is accepted and mapped to one user by sub', async () => {
+    const secret = new TextEncoder().encode(SECRET);
+    const token = await new SignJWT({ name: 'Jay From SSO' }).setProtectedHeader({ alg: 'HS256' }).setSubject('sso|42').setExpirationTime('5m').sign(secret);
+    const first = await connectRaw(server.wsUrl, { token });
+    const second = await connectRaw(server.wsUrl, { token });
+    const a = first.frames[0];
+    const b = second.frames[0];
+    assert.ok(a?.type === 'welcome' && b?.type === 'welcome');
+    assert.equal(a.user.id, b.user.id);
+    assert.equal(a.user.name, 'Jay From SSO');
+    assert.equal(a.user.kind, 'external');
+    first.close();
+    second.close();
+  });
+
+  test('a JWT with the wrong signature, or expired, gets HTTP 401', async () => {
+    const wrong = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode('another-secret-another-secret-another'));
+    await assert.rejects(connectRaw(server.wsUrl, { token: wrong }), { statusCode: 401 });
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(SECRET));
+    await assert.rejects(connectRaw(server.wsUrl, { token: expired }), { statusCode: 401 });
+  });
+});
+
+describe('JWTs signed with a private key', () => {
+  for (const alg of ['RS256', 'ES256'] as const) {
+    test(`${alg}: verified with the configured public key`, async () => {
+      const { publicKey, privateKey } = await generateKeyPair(alg);
+      const server = await startServerProcess({ env: { JWT_PUBLIC_KEY: await exportSPKI(publicKey) } });
+      try {
+        const token = await new SignJWT({ preferred_username: 'kim' }).setProtectedHeader({ alg }).setSubject(`kim-${alg}`).sign(privateKey);
+        const client = await connectRaw(server.wsUrl, { token });
+        assert.equal(client.frames[0]?.type, 'welcome');
+        client.close();
+        const other = await generateKeyPair(alg);
+        const forged = await new SignJWT({}).setProtectedHeader({ alg }).setSubject('kim').sign(other.privateKey);
+        await assert.rejects(connectRaw(server.wsUrl, { token: forged }), { statusCode: 401 });
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+});

@@ -1,0 +1,189 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AckFrame, EventFrame, MessageEvent, RoomSummary, TypingFrame } from '@parley/protocol';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { connectRaw, guest, type RawClient } from '../testing/ws-client.js';
+
+type Session = { client: RawClient; user: { id: string; username: string; name: string }; token: string };
+
+describe('messages', () => {
+  let server: ServerProcess;
+  const open: RawClient[] = [];
+  let room = '';
+  let ann: Session;
+  let bob: Session;
+  before(async () => {
+    server = await startServerProcess({ env: { MAX_BODY_CHARS: '100' } });
+    ann = await enter('Ann');
+    bob = await enter('Bob');
+    room = (await ann.client.request<AckFrame<'create'>>({ type: 'create', name: 'Messages', kind: 'public' })).room.id;
+    await bob.client.request({ type: 'join', room });
+  });
+  after(async () => {
+    for (const c of open) c.close();
+    await server.stop();
+  });
+  async function enter(name: string): Promise<Session> {
+    const g = await guest(server.url, name);
+    const client = await connectRaw(server.wsUrl, { token: g.token });
+    open.push(client);
+    return { client, user: g.user, token: g.token };
+  }
+
+  test('a send is acked with its seq and fanned out to every member, the sender included', async () => {
+    const ack = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'msg-00000001', room, body: 'hello **world**' });
+    assert.equal(ack.room, room);
+    assert.equal(ack.duplicate, false);
+    for (const client of [ann.client, bob.client]) {
+      const event = await client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.seq === ack.seq && f.event.room === room);
+      assert.equal(event.event.kind, 'message');
+      const message = event.event as MessageEvent;
+      assert.equal(message.body, 'hello **world**');
+      assert.equal(message.id, 'msg-00000001');
+      assert.equal(message.user.name, 'Ann');
+    }
+  });
+
+  test('a retried send (same id) is stored once and acked with the same seq', async () => {
+    const first = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'retry-0000001', room, body: 'only once' });
+    const again = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'retry-0000001', room, body: 'only once' });
+    assert.equal(again.seq, first.seq);
+    assert.equal(again.duplicate, true);
+    // Another user may use the same client id: ids are per sender.
+    const other = await bob.client.request<AckFrame<'send'>>({ type: 'send', id: 'retry-0000001', room, body: 'mine' });
+    assert.notEqual(other.seq, first.seq);
+    const page = await ann.client.request<AckFrame<'history'>>({ type: 'history', room, limit: 200 });
+    assert.equal(page.events.filter((e) => e.kind === 'message' && e.body === 'only once').length, 1);
+  });
+
+  test('edit and delete your own message; the deletion leaves a tombstone', async () => {
+    const sent = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'edit-me-0001', room, body: 'typo' });
+    const edited = await ann.client.request<AckFrame<'edit'>>({ type: 'edit', room, target: sent.seq, body: 'fixed' });
+    const editEvent = await bob.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.seq === edited.seq);
+    assert.deepEqual([editEvent.event.kind, (editEvent.event as { target: number }).target, (editEvent.event as { body: string }).body], ['edit', sent.seq, 'fixed']);
+    const deleted = await ann.client.request<AckFrame<'delete'>>({ type: 'delete', room, target: sent.seq });
+    const tombstone = await bob.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.seq === deleted.seq);
+    assert.equal(tombstone.event.kind, 'delete');
+    const page = await bob.client.request<AckFrame<'history'>>({ type: 'history', room, after: sent.seq - 1, limit: 1 });
+    const message = page.events[0] as MessageEvent;
+    assert.equal(message.deleted, true);
+    assert.equal(message.body, '');
+    await assert.rejects(ann.client.request({ type: 'edit', room, target: sent.seq, body: 'zombie' }), { code: 'not_found' });
+  });
+
+  test('nobody edits or deletes another user’s message', async () => {
+    const sent = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'not-yours-01', room, body: 'mine' });
+    await assert.rejects(bob.client.request({ type: 'edit', room, target: sent.seq, body: 'hacked' }), { code: 'forbidden' });
+    await assert.rejects(bob.client.request({ type: 'delete', room, target: sent.seq }), { code: 'forbidden' });
+    await assert.rejects(bob.client.request({ type: 'edit', room, target: 999_999, body: 'x' }), { code: 'not_found' });
+  });
+
+  test('reactions are added and removed, as events', async () => {
+    const sent = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'react-to-01', room, body: 'react to me' });
+    const on = await bob.client.request<AckFrame<'react'>>({ type: 'react', room, target: sent.seq, emoji: '🎉', on: true });
+    const event = await ann.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.seq === on.seq);
+    assert.deepEqual(event.event.kind === 'reaction' && [event.event.emoji, event.event.on, event.event.user.id], ['🎉', true, bob.user.id]);
+    let page = await ann.client.request<AckFrame<'history'>>({ type: 'history', room, after: sent.seq - 1, limit: 1 });
+    assert.deepEqual((page.events[0] as MessageEvent).reactions, { '🎉': [bob.user.id] });
+    await bob.client.request({ type: 'react', room, target: sent.seq, emoji: '🎉', on: false });
+    page = await ann.client.request<AckFrame<'history'>>({ type: 'history', room, after: sent.seq - 1, limit: 1 });
+    assert.equal(Object.keys((page.events[0] as MessageEvent).reactions ?? {}).length, 0);
+  });
+
+  test('read markers and unread counts per member and room', async () => {
+    const readerRoom = (await ann.client.request<AckFrame<'create'>>({ type: 'create', name: 'Unread', kind: 'public' })).room.id;
+    await bob.client.request({ type: 'join', room: readerRoom });
+    let last = 0;
+    for (let i = 0; i < 3; i++) last = (await ann.client.request<AckFrame<'send'>>({ type: 'send', id: `unread-msg-${i}`, room: readerRoom, body: `m${i}` })).seq;
+    const unreadOf = async (s: Session) => (await s.client.request<AckFrame<'rooms'>>({ type: 'rooms' })).rooms.find((r: RoomSummary) => r.id === readerRoom)!;
+    assert.equal((await unreadOf(bob)).unread, 3);
+    assert.equal((await unreadOf(ann)).unread, 0, 'your own messages are not unread');
+    const marked = await bob.client.request<AckFrame<'read'>>({ type: 'read', room: readerRoom, seq: last - 1 });
+    assert.equal(marked.seq, last - 1);
+    const summary = await unreadOf(bob);
+    assert.equal(summary.unread, 1);
+    assert.equal(summary.readSeq, last - 1);
+    // Markers never move back.
+    const back = await bob.client.request<AckFrame<'read'>>({ type: 'read', room: readerRoom, seq: 1 });
+    assert.equal(back.seq, last - 1);
+  });
+
+  test('a body over the configured limit gets body_too_long', async () => {
+    await assert.rejects(ann.client.request({ type: 'send', id: 'too-long-001', room, body: 'x'.repeat(101) }), { code: 'body_too_long' });
+  });
+
+  test('typing reaches the other members only and is never stored', async () => {
+    const latestBefore = (await ann.client.request<AckFrame<'history'>>({ type: 'history', room })).latestSeq;
+    const before = ann.client.frames.length;
+    ann.client.send({ type: 'typing', room });
+    const typing = await bob.client.waitFor<TypingFrame>((f) => f.type === 'typing' && f.user.id === ann.user.id);
+    assert.equal(typing.room, room);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!ann.client.frames.slice(before).some((f) => f.type === 'typing'), 'typing was echoed to its sender');
+    const latestAfter = (await ann.client.request<AckFrame<'history'>>({ type: 'history', room })).latestSeq;
+    assert.equal(latestAfter, latestBefore);
+  });
+
+  test('sending faster than the limit gets rate_limited with a retry time', async () => {
+    const spammer = await enter('Spammer');
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => spammer.client.request({ type: 'send', id: `spam-${String(i).padStart(6, '0')}`, room: 'lobby', body: 'spam' })),
+    );
+    const limited = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    assert.ok(limited.length > 0, 'nothing was rate limited');
+    assert.equal(limited[0].code, 'rate_limited');
+    assert.equal(limited[0].retryable, true);
+    assert.ok(limited[0].retryAfterMs > 0);
+  });
+
+  test('renames reach every room the user is in', async () => {
+    const renamed = await bob.client.request<AckFrame<'rename'>>({ type: 'rename', name: 'Robert' });
+    assert.equal(renamed.user.name, 'Robert');
+    for (const r of ['lobby', room]) {
+      const event = await ann.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.kind === 'rename' && f.event.room === r);
+      assert.deepEqual(event.event.kind === 'rename' && [event.event.from, event.event.to], ['Bob', 'Robert']);
+    }
+    const sent = await bob.client.request<AckFrame<'send'>>({ type: 'send', id: 'after-rename', room, body: 'new name' });
+    const message = await ann.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.seq === sent.seq && f.event.room === room);
+    assert.equal(message.event.user.name, 'Robert');
+  });
+});
+
+describe('direct messages', () => {
+  test('DM by username; unknown username gets user_not_found; outsiders cannot read it', async () => {
+    const server = await startServerProcess();
+    const clients: RawClient[] = [];
+    try {
+      const make = async (name: string) => {
+        const g = await guest(server.url, name);
+        const client = await connectRaw(server.wsUrl, { token: g.token });
+        clients.push(client);
+        return { client, user: g.user };
+      };
+      const ann = await make('Ann');
+      const bob = await make('Bob');
+      const eve = await make('Eve');
+      const opened = await ann.client.request<AckFrame<'dm'>>({ type: 'dm', username: bob.user.username });
+      assert.equal(opened.room.kind, 'dm');
+      assert.equal(opened.room.name, 'Bob');
+      assert.equal(opened.room.peer?.id, bob.user.id);
+      const shown = await bob.client.waitFor<{ type: 'room'; room: RoomSummary }>((f) => f.type === 'room' && f.room.id === opened.room.id);
+      assert.equal(shown.room.name, 'Ann');
+      const sent = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'dm-message-1', room: opened.room.id, body: 'psst' });
+      const got = await bob.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.room === opened.room.id && f.event.seq === sent.seq);
+      assert.equal((got.event as MessageEvent).body, 'psst');
+      // Opening it again from either side gives the same room.
+      const again = await bob.client.request<AckFrame<'dm'>>({ type: 'dm', username: ann.user.username });
+      assert.equal(again.room.id, opened.room.id);
+
+      await assert.rejects(ann.client.request({ type: 'dm', username: 'no-such-user' }), { code: 'user_not_found' });
+      await assert.rejects(eve.client.request({ type: 'history', room: opened.room.id }), { code: 'not_found' });
+      await assert.rejects(eve.client.request({ type: 'send', id: 'eve-in-dm-1', room: opened.room.id, body: 'hi' }), { code: 'not_found' });
+      await assert.rejects(eve.client.request({ type: 'join', room: opened.room.id }), { code: 'not_found' });
+      await assert.rejects(ann.client.request({ type: 'leave', room: opened.room.id }), { code: 'forbidden' });
+    } finally {
+      for (const c of clients) c.close();
+      await server.stop();
+    }
+  });
+});

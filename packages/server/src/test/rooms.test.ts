@@ -1,0 +1,141 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AckFrame, EventFrame, PresenceFrame, RoomSummary, WelcomeFrame } from '@parley/protocol';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { connectRaw, guest, type RawClient } from '../testing/ws-client.js';
+
+type Session = { client: RawClient; user: { id: string; username: string; name: string } };
+
+describe('rooms, members and presence', () => {
+  let server: ServerProcess;
+  const open: RawClient[] = [];
+  before(async () => {
+    server = await startServerProcess({ env: { RATE_LIMITS: 'off', PRESENCE_INTERVAL_MS: '20' } });
+  });
+  after(async () => {
+    for (const c of open) c.close();
+    await server.stop();
+  });
+  async function enter(name: string): Promise<Session> {
+    const g = await guest(server.url, name);
+    const client = await connectRaw(server.wsUrl, { token: g.token });
+    open.push(client);
+    return { client, user: g.user };
+  }
+
+  test('everyone starts in the lobby', async () => {
+    const { client } = await enter('Ann');
+    const welcome = client.frames[0] as WelcomeFrame;
+    const lobby = welcome.rooms.find((r) => r.id === 'lobby');
+    assert.ok(lobby?.joined);
+    assert.equal(lobby.kind, 'public');
+  });
+
+  test('create a public room; another user lists it, joins, and both see the join with the online count', async () => {
+    const ann = await enter('Ann2');
+    const bob = await enter('Bob2');
+    const created = await ann.client.request<AckFrame<'create'>>({ type: 'create', name: 'Design', kind: 'public' });
+    assert.equal(created.room.name, 'Design');
+    assert.equal(created.room.joined, true);
+    const listed = await bob.client.request<AckFrame<'rooms'>>({ type: 'rooms' });
+    const design = listed.rooms.find((r) => r.id === created.room.id);
+    assert.ok(design && !design.joined);
+
+    const joined = await bob.client.request<AckFrame<'join'>>({ type: 'join', room: created.room.id });
+    assert.equal(joined.room.members, 2);
+    const seen = await ann.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.kind === 'join' && f.event.room === created.room.id && f.event.user.id === bob.user.id);
+    assert.equal(seen.event.user.id, bob.user.id);
+    const presence = await ann.client.waitFor<PresenceFrame>(
+      (f) => f.type === 'presence' && f.room === created.room.id && f.changes.some((c) => c.user.id === bob.user.id),
+    );
+    assert.equal(presence.online, 2);
+
+    const members = await ann.client.request<AckFrame<'members'>>({ type: 'members', room: created.room.id });
+    assert.deepEqual(members.members.map((m) => [m.user.name, m.online, m.role]).sort(), [['Ann2', true, 'owner'], ['Bob2', true, 'member']]);
+
+    await bob.client.request({ type: 'leave', room: created.room.id });
+    const left = await ann.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.kind === 'leave' && f.event.room === created.room.id && f.event.user.id === bob.user.id);
+    assert.ok(left);
+    const after = await ann.client.waitFor<PresenceFrame>(
+      (f) => f.type === 'presence' && f.room === created.room.id && f.changes.some((c) => c.user.id === bob.user.id && c.status === 'offline'),
+    );
+    assert.equal(after.online, 1);
+  });
+
+  test('going offline is announced with the new online count', async () => {
+    const ann = await enter('Watcher');
+    const bob = await enter('Leaver');
+    await ann.client.waitFor<PresenceFrame>((f) => f.type === 'presence' && f.room === 'lobby' && f.changes.some((c) => c.user.id === bob.user.id));
+    const before = ann.client.frames.length;
+    bob.client.close();
+    const offline = await ann.client.waitFor<PresenceFrame>(
+      (f) => f.type === 'presence' && ann.client.frames.indexOf(f) >= before && f.changes.some((c) => c.user.id === bob.user.id && c.status === 'offline'),
+    );
+    assert.equal(typeof offline.online, 'number');
+  });
+
+  test('a room name that is taken gets name_taken', async () => {
+    const { client } = await enter('Namer');
+    await client.request({ type: 'create', name: 'Unique Room', kind: 'public' });
+    await assert.rejects(client.request({ type: 'create', name: 'unique room', kind: 'private' }), { code: 'name_taken' });
+  });
+
+  test('a private room is invisible to others until they are invited', async () => {
+    const owner = await enter('Owner');
+    const outsider = await enter('Outsider');
+    const invitee = await enter('Invitee');
+    const { room } = await owner.client.request<AckFrame<'create'>>({ type: 'create', name: 'Secret plans', kind: 'private' });
+    await owner.client.request({ type: 'send', id: 'secret-msg-1', room: room.id, body: 'the secret' });
+
+    const listed = await outsider.client.request<AckFrame<'rooms'>>({ type: 'rooms' });
+    assert.ok(!listed.rooms.some((r) => r.id === room.id));
+    for (const frame of [
+      { type: 'join', room: room.id },
+      { type: 'history', room: room.id },
+      { type: 'members', room: room.id },
+      { type: 'send', id: 'intruder-01', room: room.id, body: 'let me in' },
+      { type: 'typing', room: room.id },
+      { type: 'read', room: room.id, seq: 1 },
+      { type: 'invite', room: room.id, username: outsider.user.username },
+      { type: 'edit', room: room.id, target: 2, body: 'x' },
+      { type: 'react', room: room.id, target: 2, emoji: '👍', on: true },
+      { type: 'resume', rooms: [{ room: room.id, after: 0 }] },
+    ]) {
+      if (frame.type === 'typing') {
+        outsider.client.send({ ...frame });
+        continue;
+      }
+      if (frame.type === 'resume') {
+        const reply = await outsider.client.request<AckFrame<'resume'>>(frame);
+        assert.equal(reply.rooms[0]?.status, 'not_found');
+        continue;
+      }
+      await assert.rejects(outsider.client.request(frame), { code: 'not_found' }, frame.type);
+    }
+    // A guessed id that does not exist looks exactly the same.
+    await assert.rejects(outsider.client.request({ type: 'history', room: 'no-such-room' }), { code: 'not_found' });
+    assert.ok(!outsider.client.frames.some((f) => JSON.stringify(f).includes('the secret')));
+
+    await owner.client.request({ type: 'invite', room: room.id, username: invitee.user.username });
+    const added = await invitee.client.waitFor<{ type: 'room'; room: RoomSummary }>((f) => f.type === 'room' && f.room.id === room.id);
+    assert.equal(added.room.kind, 'private');
+    const page = await invitee.client.request<AckFrame<'history'>>({ type: 'history', room: room.id });
+    assert.ok(page.events.some((e) => e.kind === 'message' && e.body === 'the secret'));
+    const joinEvent = page.events.find((e) => e.kind === 'join' && e.user.id === invitee.user.id);
+    assert.equal(joinEvent?.kind === 'join' && joinEvent.by?.id, owner.user.id);
+    await assert.rejects(owner.client.request({ type: 'invite', room: room.id, username: 'nobody-at-all' }), { code: 'user_not_found' });
+  });
+
+  test('a public room’s non-members may read it but must join to post', async () => {
+    const owner = await enter('PubOwner');
+    const reader = await enter('Reader');
+    const { room } = await owner.client.request<AckFrame<'create'>>({ type: 'create', name: 'Open space', kind: 'public' });
+    await reader.client.request<AckFrame<'history'>>({ type: 'history', room: room.id });
+    await assert.rejects(reader.client.request({ type: 'send', id: 'not-member-1', room: room.id, body: 'hi' }), { code: 'not_member' });
+  });
+
+  test('the lobby cannot be left', async () => {
+    const { client } = await enter('Stayer');
+    await assert.rejects(client.request({ type: 'leave', room: 'lobby' }), { code: 'forbidden' });
+  });
+});
