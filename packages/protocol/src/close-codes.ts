@@ -17,7 +17,7 @@ export const CLOSE = {
   internalError: 1011,
   /** The server is shutting down or restarting: reconnect (after backoff) and resume. */
   serverRestart: 4000,
-  /** The client did not answer heartbeats in time. */
+  /** The client did not answer heartbeats in time (sent when the peer can still read it; a dead peer just drops). */
   heartbeatTimeout: 4001,
   /** The client read too slowly and its outbound queue passed the limit; reconnect and resume. */
   slowConsumer: 4002,
@@ -25,10 +25,10 @@ export const CLOSE = {
   authTimeout: 4008,
   /** Too many invalid frames in a short time. Reconnect only after backoff. */
   tooManyErrors: 4029,
+  /** Reserved: the user may not connect at all (account disabled). Not sent by the current server. */
+  forbidden: 4403,
   /** The session ended (logout, expiry) or the credentials are wrong: do not reconnect with them. */
   sessionEnded: 4401,
-  /** The user is not allowed to connect (account disabled): do not reconnect. */
-  forbidden: 4403,
 } as const;
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];

@@ -37,7 +37,8 @@ export async function resume(ctx: ChatContext, connection: Connection, frame: Cl
       const latestSeq = await ctx.store.latestSeq(room);
       if (latestSeq - after > limit) {
         results.push({ room, status: 'too_far_behind', latestSeq });
-        replayedUpTo = Number.MAX_SAFE_INTEGER; // nothing live either: the client pages from `after`
+        // Held live events are dropped: the client pages forward from `after` and finds them there.
+        replayedUpTo = Number.MAX_SAFE_INTEGER;
         continue;
       }
       const events = await ctx.store.eventsAfter(room, after, limit + 1);
@@ -45,7 +46,8 @@ export async function resume(ctx: ChatContext, connection: Connection, frame: Cl
         connection.send({ type: 'event', event });
         replayedUpTo = event.seq;
       }
-      results.push({ room, status: 'ok', latestSeq: Math.max(latestSeq, replayedUpTo) });
+      // The true end of the log, even when the client claims to be ahead of it (a restored database).
+      results.push({ room, status: 'ok', latestSeq: Math.max(latestSeq, events.at(-1)?.seq ?? 0) });
     } finally {
       connection.release(room, replayedUpTo);
     }

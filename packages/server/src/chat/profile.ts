@@ -2,9 +2,10 @@
 import type { ClientFrameOf } from '@parley/protocol';
 import type { Connection } from '../gateway/connection.js';
 import { toSummary } from '../auth/accounts.js';
-import { ack, publishEvent, publishToUser, type ChatContext } from './context.js';
+import { ack, publishEvent, publishToUser, takeRate, type ChatContext } from './context.js';
 
 export async function rename(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'rename'>): Promise<void> {
+  takeRate(ctx.rates.rename, connection.user.id);
   const { user, events } = await ctx.store.renameUser(connection.user.id, frame.name);
   const summary = toSummary(user);
   publishToUser(ctx, user.id, { rename: user.name, frame: { type: 'user', user: summary } });

@@ -13,6 +13,7 @@ export async function join(ctx: ChatContext, connection: Connection, frame: Clie
   const room = await ctx.store.findRoom(frame.room);
   const member = connection.rooms.has(frame.room) || (room !== null && (await ctx.store.isMember(room.id, connection.user.id)));
   if (!room || (!member && room.kind !== 'public')) throw new ParleyError('not_found', 'No such room.');
+  if (!member) takeRate(ctx.rates.membership, connection.user.id);
   const event = member ? null : await ctx.store.join({ room: room.id, user: userRef(connection) });
   // Subscribe the user's connections first, so they receive their own join event.
   publishToUser(ctx, connection.user.id, { joinRoom: room.id });
@@ -28,6 +29,7 @@ export async function leave(ctx: ChatContext, connection: Connection, frame: Cli
   if (!room) throw new ParleyError('not_found', 'No such room.');
   if (room.id === LOBBY_ID) throw new ParleyError('forbidden', 'Everyone stays in the lobby.');
   if (room.kind === 'dm') throw new ParleyError('forbidden', 'Direct messages cannot be left.');
+  takeRate(ctx.rates.membership, connection.user.id);
   const event = await ctx.store.leave({ room: room.id, user: userRef(connection) });
   if (event) publishEvent(ctx, event);
   publishToUser(ctx, connection.user.id, { leaveRoom: room.id, frame: { type: 'room_left', room: room.id } });

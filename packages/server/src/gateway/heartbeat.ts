@@ -5,6 +5,7 @@
  * application-level `ping` frame (see the protocol document).
  */
 import type { WebSocket } from 'ws';
+import { CLOSE } from '@parley/protocol';
 
 interface State {
   /** When the unanswered ping was sent; 0 when none is outstanding. */
@@ -66,6 +67,8 @@ export class Heartbeat {
       if (now - state.pingedAt >= this.#timeoutMs) {
         this.#sockets.delete(ws);
         this.#onTimeout();
+        // The close frame reaches a peer that is alive but not answering pings; a dead one just drops.
+        ws.close(CLOSE.heartbeatTimeout, 'heartbeat timeout');
         ws.terminate();
       } else {
         waiting = true;

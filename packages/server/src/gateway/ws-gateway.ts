@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { CLOSE, ParleyError, WS_PATH, parseClientFrame } from '@parley/protocol';
+import { CLOSE, ParleyError, WS_PATH, parseClientFrame, type ErrorCode } from '@parley/protocol';
 import type { Accounts, Identity } from '../auth/accounts.js';
 import type { Chat } from '../chat/chat.js';
 import type { Config } from '../config.js';
@@ -20,8 +20,8 @@ import { Heartbeat } from './heartbeat.js';
 const MAX_ERRORS = 20;
 const ERROR_WINDOW_MS = 10_000;
 
-function reject(socket: Socket, status: number, text: string, code: string): void {
-  const body = JSON.stringify({ error: { code, message: text, retryable: status === 503 } });
+function reject(socket: Socket, status: number, text: string, code: ErrorCode): void {
+  const body = JSON.stringify({ error: new ParleyError(code).toBody() });
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
@@ -37,6 +37,8 @@ export class WsGateway {
   readonly #heartbeat: Heartbeat;
   readonly #sockets = new Set<WebSocket>();
   #closing = false;
+
+  readonly #connections = new Set<Connection>();
 
   constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics }) {
     this.#config = options.config;
@@ -87,6 +89,7 @@ export class WsGateway {
     this.#heartbeat.track(ws);
     ws.on('error', (error) => this.#log.debug({ err: error }, 'websocket error'));
     let connection: Connection | null = null;
+    let authenticating = false;
     let errors: number[] = [];
     let pending: Promise<void> = Promise.resolve();
 
@@ -111,6 +114,7 @@ export class WsGateway {
         this.#log.warn({ user: who.user.id }, 'closing slow consumer');
       };
       connection = opened;
+      this.#connections.add(opened);
       pending = this.#chat.open(opened).catch((error: unknown) => {
         this.#log.error({ err: error }, 'could not open connection');
         opened.close(CLOSE.internalError, 'internal error');
@@ -130,7 +134,9 @@ export class WsGateway {
       const frame = parsed.frame;
       if (this.#closing) return fail(parsed.ref, new ParleyError('unavailable', 'The server is restarting.'));
       if (!connection) {
+        if (authenticating) return fail(parsed.ref, new ParleyError('unauthenticated', 'Wait for the auth frame to be answered.'));
         if (frame.type !== 'auth') return fail(parsed.ref, new ParleyError('unauthenticated', 'Send an auth frame first.'));
+        authenticating = true;
         clearTimeout(authTimer);
         void this.#authenticate(frame.token).then(
           (who) => {
@@ -160,6 +166,7 @@ export class WsGateway {
       this.#sockets.delete(ws);
       this.#heartbeat.untrack(ws);
       if (connection) {
+        this.#connections.delete(connection);
         connection.markClosed();
         this.#chat.close(connection);
       }
@@ -174,7 +181,9 @@ export class WsGateway {
   async close(deadlineMs: number): Promise<void> {
     this.#closing = true;
     this.#heartbeat.stop();
-    for (const ws of this.#sockets) ws.close(CLOSE.serverRestart, 'server restart');
+    // Authenticated connections flush their queued frames (acks included) before the close frame.
+    for (const connection of this.#connections) connection.close(CLOSE.serverRestart, 'server restart');
+    for (const ws of this.#sockets) if (ws.readyState === ws.OPEN) ws.close(CLOSE.serverRestart, 'server restart');
     const deadline = Date.now() + deadlineMs;
     while (this.#sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const ws of this.#sockets) ws.terminate();

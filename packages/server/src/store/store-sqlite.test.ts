@@ -26,8 +26,11 @@ runStoreContract('SQLite', async () => {
   return {
     store,
     cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await store.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 });
@@ -41,8 +44,11 @@ async function withFile(body: (file: string, store: Store) => Promise<void>): Pr
     await store.migrate();
     await body(file, store);
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

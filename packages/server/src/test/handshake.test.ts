@@ -58,6 +58,18 @@ describe('the WebSocket handshake', () => {
     client.close();
   });
 
+  test('a second auth frame sent before the first is answered is refused; one connection results', async () => {
+    const g = await guest(server.url, 'Twice');
+    const client = await connectRaw(server.wsUrl, { waitWelcome: false });
+    client.send({ type: 'auth', ref: 'first', token: g.token });
+    client.send({ type: 'auth', ref: 'second', token: g.token });
+    const refused = await client.waitFor((f) => f.type === 'error' && f.ref === 'second');
+    assert.equal(refused.type === 'error' && refused.code, 'unauthenticated');
+    await client.waitFor((f) => f.type === 'ack' && f.ref === 'first');
+    assert.equal(client.frames.filter((f) => f.type === 'welcome').length, 1);
+    client.close();
+  });
+
   test('a wrong token in the auth frame gets invalid_credentials and close 4401', async () => {
     const client = await connectRaw(server.wsUrl, { waitWelcome: false });
     client.send({ type: 'auth', ref: 'a1', token: 'wrong' });

@@ -75,6 +75,7 @@ export function roomTests(makeStore: MakeStore): void {
       assert.deepEqual((await store.listMembers('lobby')).map((m) => m.user.id), [alice.id]);
       assert.deepEqual(await wholeLog(store, 'lobby'), [(await store.page('lobby', { limit: 1, before: 2 })).events[0], joined, invited, left]);
       await rejectsWith(store.join({ room: 'room-missing', user: ref(alice) }), 'not_found');
+      await rejectsWith(store.leave({ room: 'room-missing', user: ref(alice) }), 'not_found');
       assert.equal(await store.latestSeq('lobby'), 4);
     });
 
@@ -126,7 +127,7 @@ export function roomTests(makeStore: MakeStore): void {
       assert.equal(await store.roomSummaryFor('room-missing', alice.id), null);
     });
 
-    storeTest(makeStore, 'setReadMarker moves forward only, up to the latest seq', async ({ store, alice, bob }) => {
+    storeTest(makeStore, 'setReadMarker moves forward only, up to the latest seq, for members only', async ({ store, alice, bob }) => {
       await store.join({ room: 'lobby', user: ref(alice) });
       await store.join({ room: 'lobby', user: ref(bob) });
       for (let n = 1; n <= 4; n++) await store.appendMessage({ room: 'lobby', user: ref(bob), clientId: clientId(n), body: `m${n}` });
@@ -138,6 +139,9 @@ export function roomTests(makeStore: MakeStore): void {
       assert.equal(await store.setReadMarker('lobby', alice.id, 1000), 7);
       assert.equal(await unread(), 0);
       assert.equal((await store.listMembers('lobby')).find((m) => m.user.id === alice.id)?.readSeq, 7);
+      await store.leave({ room: 'lobby', user: ref(bob) });
+      await rejectsWith(store.setReadMarker('lobby', bob.id, 1), 'not_found');
+      await rejectsWith(store.setReadMarker('room-missing', alice.id, 1), 'not_found');
     });
   });
 }
