@@ -136,6 +136,34 @@ describe('messages', () => {
     assert.ok(limited[0].retryAfterMs > 0);
   });
 
+  test('room creation is rate limited per user', async () => {
+    const builder = await enter('Builder');
+    let limited: { code: string; retryAfterMs: number } | undefined;
+    for (let i = 0; i < 15 && !limited; i++) {
+      await builder.client.request({ type: 'create', name: `Builder room ${i}`, kind: 'public' }).catch((error) => {
+        limited = error;
+      });
+    }
+    assert.equal(limited?.code, 'rate_limited');
+    assert.ok(limited.retryAfterMs > 0);
+  });
+
+  test('typing past the limit gets rate_limited; within the throttle it is dropped silently', async () => {
+    const typist = await enter('Typist');
+    const before = bob.client.frames.length;
+    for (let i = 0; i < 5; i++) typist.client.send({ type: 'typing', room: 'lobby' });
+    await new Promise((r) => setTimeout(r, 200));
+    const forwarded = bob.client.frames.slice(before).filter((f) => f.type === 'typing' && f.user.id === typist.user.id);
+    assert.equal(forwarded.length, 1, 'a burst inside the throttle window is forwarded once');
+    // Past the throttle, a client that keeps typing in many rooms hits the per-user limit.
+    const rooms = [];
+    for (let i = 0; i < 12; i++) rooms.push((await typist.client.request<AckFrame<'create'>>({ type: 'create', name: `Typing ${i}`, kind: 'public' }).catch(() => null))?.room.id);
+    for (const id of rooms.filter(Boolean)) typist.client.send({ type: 'typing', room: id });
+    typist.client.send({ type: 'typing', room: 'lobby' });
+    const errors = await typist.client.waitFor((f) => f.type === 'error' && f.code === 'rate_limited' && f.ref === null).catch(() => null);
+    assert.ok(errors, 'typing was never rate limited');
+  });
+
   test('renames reach every room the user is in', async () => {
     const renamed = await bob.client.request<AckFrame<'rename'>>({ type: 'rename', name: 'Robert' });
     assert.equal(renamed.user.name, 'Robert');
