@@ -1,8 +1,11 @@
 /**
  * Batches presence changes per room and publishes one `presence` frame per
  * room per interval. Without batching, N users connecting to one room would
- * cost N² frames; with it, a burst of connections costs one frame per member
- * per interval.
+ * cost N² frames. In a large room (more than LARGE_ROOM members online) the
+ * frame carries only the online count (`changes` empty, `more` = how many
+ * changed) and goes out at most every LARGE_ROOM_INTERVAL_MS: a list of who
+ * came and went is noise to thousands of readers and would cost each of them
+ * kilobytes per interval.
  */
 import type { PresenceChange, PresenceFrame, UserRef } from '@parley/protocol';
 import type { Bus } from '../bus/bus.js';
@@ -11,12 +14,16 @@ import { encodeRoomMessage } from '../bus/messages.js';
 import type { Presence } from '../presence/presence.js';
 
 const MAX_CHANGES = 50;
+export const LARGE_ROOM = 200;
+export const LARGE_ROOM_INTERVAL_MS = 5000;
 
 export class PresenceNotifier {
   readonly #bus: Bus;
   readonly #presence: Presence;
   readonly #intervalMs: number;
   readonly #pending = new Map<string, PresenceChange[]>();
+  /** When each large room last got a presence frame. */
+  readonly #largeSentAt = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(bus: Bus, presence: Presence, intervalMs: number) {
@@ -29,28 +36,35 @@ export class PresenceNotifier {
     let changes = this.#pending.get(room);
     if (!changes) this.#pending.set(room, (changes = []));
     changes.push({ user: { id: user.id, name: user.name }, status });
-    this.#timer ??= setTimeout(() => this.flush(), this.#intervalMs);
+    this.#schedule();
   }
 
-  flush(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+  flush(now = Date.now()): void {
     this.#timer = undefined;
     for (const [room, changes] of this.#pending) {
-      const frame: PresenceFrame = {
-        type: 'presence',
-        room,
-        online: this.#presence.onlineCount(room),
-        changes: changes.slice(-MAX_CHANGES),
-      };
-      if (changes.length > MAX_CHANGES) frame.more = changes.length - MAX_CHANGES;
+      const online = this.#presence.onlineCount(room);
+      const large = online > LARGE_ROOM;
+      if (large && now - (this.#largeSentAt.get(room) ?? 0) < LARGE_ROOM_INTERVAL_MS) continue;
+      this.#pending.delete(room);
+      const frame: PresenceFrame = { type: 'presence', room, online, changes: large ? [] : changes.slice(-MAX_CHANGES) };
+      const omitted = changes.length - frame.changes.length;
+      if (omitted > 0) frame.more = omitted;
+      if (large) this.#largeSentAt.set(room, now);
+      else this.#largeSentAt.delete(room);
       this.#bus.publish(roomTopic(room), encodeRoomMessage({ kind: 'presence', frame: JSON.stringify(frame) }));
     }
-    this.#pending.clear();
+    if (this.#pending.size > 0) this.#schedule();
   }
 
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#pending.clear();
+  }
+
+  #schedule(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => this.flush(), this.#intervalMs);
+    this.#timer.unref();
   }
 }
