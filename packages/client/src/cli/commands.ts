@@ -1,0 +1,161 @@
+/** The slash commands of the terminal client. */
+import type { MessageItem, RoomState } from '../types.js';
+import type { ChatSession } from './chat.js';
+import { clean, cyan, dim } from './format.js';
+
+interface Command {
+  usage: string;
+  help: string;
+  run(session: ChatSession, args: string): Promise<void> | void;
+}
+
+function findRoom(session: ChatSession, name: string): RoomState | undefined {
+  const wanted = name.toLowerCase();
+  return session.client.getSnapshot().rooms.find((r) => r.id === name || (r.kind !== 'dm' && r.name.toLowerCase() === wanted));
+}
+
+/** `[SEQ] rest`: an explicit seq, or the user's own last standing message in the room on screen. */
+function target(session: ChatSession, args: string): { seq: number | null; rest: string } {
+  const match = /^#?(\d+)(?:\s+([\s\S]*))?$/.exec(args);
+  if (match) return { seq: Number(match[1]), rest: match[2] ?? '' };
+  const me = session.client.user?.id;
+  const timeline = session.client.room(session.current)?.timeline ?? [];
+  const own = [...timeline].reverse().find((item): item is MessageItem => item.kind === 'message' && item.user.id === me && !item.deleted);
+  return { seq: own?.seq ?? null, rest: args };
+}
+
+const COMMANDS: Record<string, Command> = {
+  join: {
+    usage: '/join ROOM',
+    help: 'enter a room (created if there is none by that name)',
+    async run(session, args) {
+      const name = args.replace(/^#/, '');
+      if (!name) return session.print(dim('usage: /join ROOM'));
+      let room = findRoom(session, name);
+      if (!room) {
+        await session.client.listRooms();
+        room = findRoom(session, name);
+      }
+      if (!room) {
+        const created = await session.client.createRoom(name, 'public');
+        session.print(cyan(`* created #${clean(created.name)}`));
+        return session.enter(created.id);
+      }
+      if (!room.joined) await session.client.join(room.id);
+      session.enter(room.id);
+    },
+  },
+  leave: {
+    usage: '/leave',
+    help: 'leave the room on screen',
+    async run(session) {
+      const room = session.current;
+      await session.client.leave(room);
+      session.print(cyan(`* left #${clean(session.roomName(room))}`));
+      if (session.current === room) session.enter('lobby');
+    },
+  },
+  rooms: {
+    usage: '/rooms',
+    help: 'list rooms',
+    async run(session) {
+      const rooms = await session.client.listRooms();
+      for (const room of rooms) {
+        const mark = room.id === session.current ? '*' : ' ';
+        const unread = room.unread > 0 ? `, ${room.unread} unread` : '';
+        const state = room.joined ? `${room.members} members, ${room.online} online${unread}` : 'not joined';
+        session.print(`${mark} ${room.kind === 'dm' ? '@' : '#'}${clean(room.name)} ${dim(`(${state})`)}`);
+      }
+    },
+  },
+  who: {
+    usage: '/who',
+    help: 'who is in the room on screen',
+    async run(session) {
+      const members = await session.client.members(session.current);
+      const names = (online: boolean) => members.filter((m) => m.online === online).map((m) => `${clean(m.user.name)} (@${m.user.username})`);
+      session.print(`online: ${names(true).join(', ') || '—'}`);
+      session.print(dim(`offline: ${names(false).join(', ') || '—'}`));
+    },
+  },
+  dm: {
+    usage: '/dm USER MESSAGE',
+    help: 'send a direct message',
+    async run(session, args) {
+      const match = /^@?(\S+)\s+([\s\S]+)$/.exec(args);
+      if (!match) return session.print(dim('usage: /dm USER MESSAGE'));
+      const room = await session.client.openDm(match[1]!);
+      await session.client.send(room.id, match[2]!);
+    },
+  },
+  nick: {
+    usage: '/nick NAME',
+    help: 'change your display name',
+    async run(session, args) {
+      if (!args) return session.print(dim('usage: /nick NAME'));
+      const user = await session.client.rename(args);
+      session.print(cyan(`* you are now ${clean(user.name)}`));
+    },
+  },
+  edit: {
+    usage: '/edit [SEQ] TEXT',
+    help: 'edit your last message (or message #SEQ)',
+    async run(session, args) {
+      const { seq, rest } = target(session, args);
+      if (seq === null || !rest) return session.print(dim('usage: /edit [SEQ] TEXT (no message of yours to edit here)'));
+      await session.client.edit(session.current, seq, rest);
+    },
+  },
+  delete: {
+    usage: '/delete [SEQ]',
+    help: 'delete your last message (or message #SEQ)',
+    async run(session, args) {
+      const { seq } = target(session, args);
+      if (seq === null) return session.print(dim('usage: /delete [SEQ] (no message of yours to delete here)'));
+      await session.client.delete(session.current, seq);
+    },
+  },
+  history: {
+    usage: '/history [N]',
+    help: 'show N older lines of the room on screen (default 20)',
+    async run(session, args) {
+      const count = Math.min(Number(args) || 20, 200);
+      const room = session.current;
+      const oldest = session.client.room(room)?.timeline[0]?.seq ?? Infinity;
+      await session.client.loadOlder(room, count);
+      const older = (session.client.room(room)?.timeline ?? []).filter((item) => item.seq < oldest);
+      if (older.length === 0) return session.print(dim(`(nothing older in #${clean(session.roomName(room))})`));
+      for (const item of older) session.printEvent(item as Parameters<ChatSession['printEvent']>[0], true);
+    },
+  },
+  quit: {
+    usage: '/quit',
+    help: 'leave the chat',
+    run(session) {
+      session.quit(0);
+    },
+  },
+  help: {
+    usage: '/help',
+    help: 'this list',
+    run(session) {
+      for (const command of Object.values(COMMANDS)) session.print(`${command.usage.padEnd(20)} ${dim(command.help)}`);
+      session.print(dim('Anything else is sent to the room on screen.'));
+    },
+  },
+};
+
+/** Runs a `/command args` line; failures are printed, never thrown. */
+export async function runCommand(session: ChatSession, line: string): Promise<void> {
+  const [, name = '', args = ''] = /^\/(\S*)\s*([\s\S]*)$/.exec(line.trim()) ?? [];
+  const command = COMMANDS[name.toLowerCase()];
+  if (!command) {
+    session.print(dim(`unknown command /${clean(name)}; /help lists them`));
+    return;
+  }
+  try {
+    await command.run(session, args.trim());
+  } catch (error) {
+    session.printError(error);
+  }
+}

@@ -1,0 +1,534 @@
+/**
+ * ParleyClient: the SDK's one public class. Its Link keeps a connection up
+ * (sign in, heartbeat, reconnect with jittered backoff); the client resumes rooms
+ * after every reconnect, keeps an outbox of unacknowledged messages, and keeps
+ * per-room state for UIs. Every request resolves on the server's ack or rejects
+ * with a ParleyError. Runs in browsers and Node (no node: imports).
+ */
+import {
+  DEFAULT_LIMITS,
+  ParleyError,
+  type HistoryPage,
+  type Limits,
+  type Member,
+  type RequestType,
+  type Results,
+  type RoomKind,
+  type RoomSummary,
+  type ServerFrame,
+  type UserSummary,
+  type WelcomeFrame,
+} from '@parley/protocol';
+import { v7 as uuidv7 } from 'uuid';
+import { Emitter } from './emitter.js';
+import { ClientClosedError, ConnectionLostError } from './errors.js';
+import { Link } from './link.js';
+import { Outbox } from './outbox.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { RequestTracker, type RequestBody } from './requests.js';
+import { logout as restLogout } from './rest-api.js';
+import { RoomModel } from './room-model.js';
+import { RoomSync } from './room-sync.js';
+import { TypingTracker } from './typing.js';
+import type {
+  ClientSnapshot,
+  ConnectionStatus,
+  HistoryQuery,
+  ParleyClientEvents,
+  ParleyClientListener,
+  ParleyClientOptions,
+  RoomState,
+  SendResult,
+} from './types.js';
+
+/**
+ * Members are reloaded a while after a join or leave (a join event names the
+ * user but not their username), so that a burst of them costs one request, and
+ * at a random moment in that while, so that every client in a busy room does
+ * not ask at once.
+ */
+const MEMBERS_RELOAD_DELAY_MS = { min: 250, spread: 1750 };
+
+export class ParleyClient {
+  readonly #options: Readonly<ResolvedOptions>;
+  readonly #emitter = new Emitter<ParleyClientEvents>((error) => console.error('parley: a listener threw', error));
+  readonly #rooms = new Map<string, RoomModel>();
+  readonly #link: Link;
+  readonly #requests = new RequestTracker((frame) => this.#link.send(frame));
+  readonly #outbox: Outbox;
+  readonly #typing: TypingTracker;
+  readonly #sync: RoomSync;
+  readonly #membersReloads = new Map<string, ReturnType<typeof setTimeout>>();
+  #user: UserSummary | null = null;
+  #limits: Limits = { ...DEFAULT_LIMITS };
+  #everWelcomed = false;
+  #connected: { promise: Promise<WelcomeFrame>; resolve: (w: WelcomeFrame) => void; reject: (e: ParleyError) => void } | null = null;
+  #snapshot: ClientSnapshot | null = null;
+  #changeQueued = false;
+
+  constructor(options: ParleyClientOptions) {
+    this.#options = resolveOptions(options);
+    this.#link = new Link(this.#options, {
+      status: (status, info) => {
+        this.#emitter.emit('status', status, info);
+        this.#changed();
+      },
+      signedIn: (user) => this.#setUser(user),
+      up: (welcome) => this.#onWelcome(welcome),
+      frame: (frame) => this.#onFrame(frame),
+      down: () => this.#onDown(),
+      failed: (error) => this.#shutDown(error),
+      trouble: (error) => this.#backgroundError(error),
+    });
+    this.#outbox = new Outbox(
+      this.#options.outboxLimit,
+      (rooms) => this.#outboxChanged(rooms),
+      () => this.#flushOutbox(),
+    );
+    this.#typing = new TypingTracker((room, users) => {
+      const model = this.#rooms.get(room);
+      if (model) {
+        model.typing = users;
+        model.touch();
+      }
+      this.#emitter.emit('typing', room, users);
+      this.#changed();
+    });
+    this.#sync = new RoomSync({
+      history: (room, query) => this.#request({ type: 'history', room, ...query }, 0),
+      resume: async (rooms) => (await this.#request({ type: 'resume', rooms }, 0)).rooms,
+      me: () => this.#user?.id,
+      pageSize: () => this.#limits.historyPageMax,
+      applied: (room, events) => {
+        for (const event of events) {
+          this.#emitter.emit('event', event);
+          if (event.kind === 'message') this.#typing.stopped(room.id, event.user.id);
+          if (event.kind === 'join' || event.kind === 'leave') this.#scheduleMembersReload(room);
+        }
+        this.#outbox.settle(room.id, room.syncedSeq);
+        this.#changed();
+      },
+      loadedOlder: (room, events) => {
+        this.#emitter.emit('history', room.id, events);
+        this.#changed();
+      },
+      lost: (room) => this.#roomLeft(room.id),
+      failed: (error) => this.#backgroundError(error),
+    });
+  }
+
+  // ---- connection ----
+
+  get status(): ConnectionStatus {
+    return this.#link.status;
+  }
+
+  /** The signed-in user (known after sign-in or the first welcome). */
+  get user(): UserSummary | null {
+    return this.#user;
+  }
+
+  /** The session token in use (null with cookie sessions). */
+  get token(): string | null {
+    return this.#link.token;
+  }
+
+  /**
+   * Signs in if needed and connects; resolves with the first welcome. Keeps
+   * retrying (with backoff) while the server is unreachable; rejects when the
+   * credentials are refused or `close()` is called first.
+   */
+  connect(): Promise<WelcomeFrame> {
+    if (this.#link.status === 'closed') return Promise.reject(new ClientClosedError());
+    if (!this.#connected) {
+      let resolve!: (w: WelcomeFrame) => void;
+      let reject!: (e: ParleyError) => void;
+      const promise = new Promise<WelcomeFrame>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#connected = { promise, resolve, reject };
+    }
+    this.#link.start();
+    return this.#connected.promise;
+  }
+
+  /** Closes for good: no reconnect; pending requests and unsent messages reject with ClientClosedError. */
+  close(): void {
+    if (this.#link.status === 'closed') return;
+    this.#link.close();
+    this.#shutDown(new ClientClosedError());
+  }
+
+  /** Ends the session on the server (REST logout), then closes. */
+  async logout(): Promise<void> {
+    try {
+      await restLogout({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch, token: this.#link.token });
+    } finally {
+      this.close();
+    }
+  }
+
+  // ---- listeners and state ----
+
+  on<K extends keyof ParleyClientEvents>(name: K, listener: ParleyClientListener<K>): () => void {
+    return this.#emitter.on(name, listener);
+  }
+
+  off<K extends keyof ParleyClientEvents>(name: K, listener: ParleyClientListener<K>): void {
+    this.#emitter.off(name, listener);
+  }
+
+  /** For `useSyncExternalStore`: calls `listener` after any change to the snapshot. */
+  subscribe(listener: () => void): () => void {
+    return this.#emitter.on('change', listener);
+  }
+
+  /** The current state; the same object until something changes. */
+  getSnapshot(): ClientSnapshot {
+    const me = this.#user?.id;
+    this.#snapshot ??= {
+      status: this.#link.status,
+      user: this.#user,
+      rooms: [...this.#rooms.values()].map((room) => room.snapshot(me)),
+      outbox: this.#outbox.list(),
+      limits: this.#limits,
+    };
+    return this.#snapshot;
+  }
+
+  room(id: string): RoomState | undefined {
+    return this.#rooms.get(id)?.snapshot(this.#user?.id);
+  }
+
+  // ---- requests ----
+
+  /** Refreshes and returns the room list (joined rooms and public rooms). */
+  async listRooms(): Promise<RoomSummary[]> {
+    const { rooms } = await this.#request({ type: 'rooms' });
+    for (const summary of rooms) this.#upsertRoom(summary);
+    return rooms;
+  }
+
+  /** Joins a room by id; its timeline starts loading. */
+  async join(room: string): Promise<RoomSummary> {
+    const result = await this.#request({ type: 'join', room });
+    this.#upsertRoom(result.room);
+    return result.room;
+  }
+
+  async leave(room: string): Promise<void> {
+    await this.#request({ type: 'leave', room });
+    this.#roomLeft(room);
+  }
+
+  async createRoom(name: string, kind: Exclude<RoomKind, 'dm'> = 'public'): Promise<RoomSummary> {
+    const result = await this.#request({ type: 'create', name, kind });
+    this.#upsertRoom(result.room);
+    return result.room;
+  }
+
+  async invite(room: string, username: string): Promise<void> {
+    await this.#request({ type: 'invite', room, username });
+  }
+
+  /** Opens (or finds) the direct-message room with `username`. */
+  async openDm(username: string): Promise<RoomSummary> {
+    const result = await this.#request({ type: 'dm', username });
+    this.#upsertRoom(result.room);
+    return result.room;
+  }
+
+  /**
+   * Sends a message. It is queued in the outbox at once (visible as pending),
+   * written now or after the next reconnect, and resolves on the server's ack.
+   * `id`: the message's client id (default a new UUIDv7); a retry with the same id is never stored twice.
+   */
+  send(room: string, body: string, options: { id?: string } = {}): Promise<SendResult> {
+    if (this.#link.status === 'closed') return Promise.reject(new ClientClosedError());
+    if (body.length === 0) return Promise.reject(new ParleyError('invalid_frame', 'A message needs a body.'));
+    if (body.length > this.#limits.maxBodyChars) {
+      return Promise.reject(new ParleyError('body_too_long', `Messages are at most ${this.#limits.maxBodyChars} characters.`));
+    }
+    const promise = this.#outbox.add(room, body, options.id ?? uuidv7());
+    this.#flushOutbox();
+    return promise;
+  }
+
+  /** Sends a failed message again with its original id. */
+  retry(id: string): Promise<SendResult> {
+    const promise = this.#outbox.retry(id);
+    this.#flushOutbox();
+    return promise;
+  }
+
+  /** Drops a queued or failed message from the outbox; false when it is already on its way. */
+  discard(id: string): boolean {
+    return this.#outbox.discard(id, new ParleyError('unavailable', 'The message was discarded before it was sent.'));
+  }
+
+  /** Edits one of your messages; resolves with the edit event's seq. */
+  async edit(room: string, target: number, body: string): Promise<number> {
+    return (await this.#request({ type: 'edit', room, target, body })).seq;
+  }
+
+  /** Deletes one of your messages; resolves with the delete event's seq. */
+  async delete(room: string, target: number): Promise<number> {
+    return (await this.#request({ type: 'delete', room, target })).seq;
+  }
+
+  /** Adds (`on`) or removes a reaction; resolves with the server's seq for it. */
+  async react(room: string, target: number, emoji: string, on = true): Promise<number> {
+    return (await this.#request({ type: 'react', room, target, emoji, on })).seq;
+  }
+
+  /** Moves the read marker to `seq` (default: everything synced); resolves with the marker. */
+  async markRead(room: string, seq?: number): Promise<number> {
+    const upTo = seq ?? this.#rooms.get(room)?.syncedSeq ?? 0;
+    const result = await this.#request({ type: 'read', room, seq: upTo });
+    this.#rooms.get(room)?.setRead(result.seq);
+    this.#changed();
+    return result.seq;
+  }
+
+  /** Changes the current user's display name. */
+  async rename(name: string): Promise<UserSummary> {
+    const { user } = await this.#request({ type: 'rename', name });
+    this.#setUser(user);
+    return user;
+  }
+
+  /** Tells the room you are typing; throttled to one frame per TYPING.throttleMs; dropped while disconnected. */
+  typing(room: string): void {
+    if (this.#link.up && this.#typing.mayNotify(room)) this.#link.send({ type: 'typing', room });
+  }
+
+  /** Loads the room's members (and who is online) into its state. */
+  async members(room: string): Promise<Member[]> {
+    const model = this.#rooms.get(room);
+    const version = model?.membershipVersion;
+    const result = await this.#request({ type: 'members', room });
+    if (model) {
+      const stale = model.membershipVersion !== version;
+      model.setMembers(result.members, stale);
+      if (stale) this.#scheduleMembersReload(model);
+    }
+    this.#changed();
+    return result.members;
+  }
+
+  /** One page of a room's log as the server holds it; does not touch the room's state. */
+  history(room: string, query: HistoryQuery = {}): Promise<HistoryPage> {
+    return this.#request({ type: 'history', room, ...query });
+  }
+
+  /** Loads older events into the room's timeline; resolves with whether still older ones exist. */
+  loadOlder(room: string, limit = 50): Promise<boolean> {
+    const model = this.#rooms.get(room);
+    return model ? this.#sync.loadOlder(model, limit) : Promise.resolve(false);
+  }
+
+  // ---- internals: connecting ----
+
+  #request<K extends RequestType>(body: RequestBody<K>, timeoutMs = this.#options.requestTimeoutMs): Promise<Results[K]> {
+    if (this.#link.status === 'closed') return Promise.reject(new ClientClosedError());
+    return this.#requests.request(body, timeoutMs);
+  }
+
+  #onDown(): void {
+    this.#requests.connectionLost();
+    this.#outbox.connectionLost();
+    this.#clearTyping();
+  }
+
+  /** Ends everything the client holds; the link is already closed. */
+  #shutDown(error: ParleyError): void {
+    for (const timer of this.#membersReloads.values()) clearTimeout(timer);
+    this.#membersReloads.clear();
+    this.#clearTyping();
+    this.#requests.clear(error);
+    this.#outbox.clear(error);
+    this.#connected?.reject(error);
+  }
+
+  // ---- internals: frames ----
+
+  #onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        return;
+      case 'ack': {
+        const { type: _type, ref, ...result } = frame;
+        if (this.#outbox.has(ref)) this.#sendAcked(ref, result as Results['send']);
+        else this.#requests.resolve(ref, result);
+        return;
+      }
+      case 'error': {
+        const error = ParleyError.fromBody(frame);
+        if (frame.ref !== null && this.#outbox.has(frame.ref)) this.#outbox.refused(frame.ref, error);
+        else if (frame.ref === null || !this.#requests.reject(frame.ref, error)) this.#emitter.emit('error', error);
+        return;
+      }
+      case 'event': {
+        const room = this.#rooms.get(frame.event.room);
+        if (room) this.#sync.receive(room, frame.event);
+        return;
+      }
+      case 'typing':
+        if (frame.user.id !== this.#user?.id && this.#rooms.has(frame.room)) this.#typing.typing(frame.room, frame.user);
+        return;
+      case 'presence': {
+        const room = this.#rooms.get(frame.room);
+        room?.setPresence(frame.changes, frame.online);
+        // Changes were left out of a busy room's frame: the member list's flags need a refresh.
+        // (Count-only frames of very large rooms are not followed: call members() when showing them.)
+        if (room && frame.more !== undefined && frame.changes.length > 0) this.#scheduleMembersReload(room);
+        this.#emitter.emit('presence', frame);
+        return this.#changed();
+      }
+      case 'room':
+        return this.#upsertRoom(frame.room);
+      case 'room_left':
+        return this.#roomLeft(frame.room);
+      case 'user':
+        return this.#setUser(frame.user);
+      case 'pong':
+        return;
+    }
+  }
+
+  #onWelcome(welcome: WelcomeFrame): void {
+    const reconnected = this.#everWelcomed;
+    this.#everWelcomed = true;
+    this.#limits = welcome.limits;
+    this.#setUser(welcome.user);
+
+    const listed = new Map(welcome.rooms.map((summary) => [summary.id, summary]));
+    const toResume: RoomModel[] = [];
+    for (const room of this.#rooms.values()) {
+      if (!room.tracking) continue;
+      const summary = listed.get(room.id);
+      if (!summary) this.#roomLeft(room.id);
+      // A log shorter than what we hold is not the log we saw (restored from a backup): start the room afresh.
+      else if (summary.joined && summary.latestSeq < room.syncedSeq) room.stopTracking();
+      else if (summary.joined) toResume.push(room);
+    }
+    for (const summary of welcome.rooms) this.#upsertRoom(summary);
+    this.#emitter.emit('welcome', welcome);
+
+    if (reconnected) {
+      this.#sync.resume(toResume).then(
+        (results) => this.#emitter.emit('resumed', results),
+        (error: unknown) => this.#backgroundError(error),
+      );
+    }
+    this.#requests.flush();
+    this.#flushOutbox();
+    if (this.#options.loadMembers) for (const room of toResume) this.#loadMembers(room);
+    this.#connected?.resolve(welcome);
+  }
+
+  /** Adds or updates a room from a summary; a room newly joined gets its first page and members. */
+  #upsertRoom(summary: RoomSummary): void {
+    let room = this.#rooms.get(summary.id);
+    if (!room) this.#rooms.set(summary.id, (room = new RoomModel(summary.id)));
+    const wasTracking = room.tracking;
+    room.updateSummary(summary);
+    if (room.tracking && !wasTracking) {
+      room.pending = this.#outbox.forRoom(room.id);
+      if (this.#options.initialHistory > 0) {
+        this.#sync.loadOlder(room, this.#options.initialHistory).catch((error: unknown) => this.#backgroundError(error));
+      }
+      if (this.#options.loadMembers) this.#loadMembers(room);
+    }
+    if (wasTracking && !room.tracking) this.#afterLeaving(room);
+    this.#emitter.emit('room', room.snapshot(this.#user?.id));
+    this.#changed();
+  }
+
+  #roomLeft(id: string): void {
+    const room = this.#rooms.get(id);
+    // Leaving from here brings both the ack and a room_left frame: act once.
+    if (!room || (!room.tracking && !room.joined)) return;
+    room.stopTracking();
+    if (room.kind !== 'public') this.#rooms.delete(id);
+    this.#afterLeaving(room);
+    this.#changed();
+  }
+
+  #afterLeaving(room: RoomModel): void {
+    this.#typing.clearRoom(room.id);
+    this.#outbox.discardRoom(room.id, new ParleyError('not_member', 'You left the room before the message was sent.'));
+    this.#emitter.emit('roomLeft', room.id);
+  }
+
+  /** Typing indicators do not survive the connection that brought them. */
+  #clearTyping(): void {
+    this.#typing.clear();
+    for (const room of this.#rooms.values()) {
+      if (room.typing.length === 0) continue;
+      room.typing = [];
+      room.touch();
+    }
+  }
+
+  /** A failure of work the application did not ask for (history fill, members load). Lost connections are not failures: resume takes over. */
+  #backgroundError(error: unknown): void {
+    if (error instanceof ConnectionLostError || error instanceof ClientClosedError) return;
+    this.#emitter.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+
+  #setUser(user: UserSummary): void {
+    this.#user = user;
+    this.#emitter.emit('user', user);
+    this.#changed();
+  }
+
+  #loadMembers(room: RoomModel): void {
+    this.members(room.id).catch((error: unknown) => this.#backgroundError(error));
+  }
+
+  #scheduleMembersReload(room: RoomModel): void {
+    if (!this.#options.loadMembers || !room.membersLoaded || this.#membersReloads.has(room.id)) return;
+    const timer = setTimeout(() => {
+      this.#membersReloads.delete(room.id);
+      if (room.tracking && this.#link.status !== 'closed') this.#loadMembers(room);
+    }, MEMBERS_RELOAD_DELAY_MS.min + Math.random() * MEMBERS_RELOAD_DELAY_MS.spread);
+    this.#membersReloads.set(room.id, timer);
+  }
+
+  #sendAcked(id: string, result: Results['send']): void {
+    this.#outbox.acked(id, result);
+    // A re-sent message's event may already be in the timeline (replayed by the resume before this ack).
+    const room = this.#rooms.get(result.room);
+    this.#outbox.settle(result.room, room?.tracking ? room.syncedSeq : Number.POSITIVE_INFINITY);
+  }
+
+  #flushOutbox(): void {
+    if (!this.#link.up) return;
+    for (const message of this.#outbox.takeQueued()) {
+      this.#link.send({ type: 'send', id: message.id, room: message.room, body: message.body });
+    }
+  }
+
+  #outboxChanged(rooms: ReadonlySet<string>): void {
+    for (const id of rooms) {
+      const room = this.#rooms.get(id);
+      if (!room) continue;
+      room.pending = this.#outbox.forRoom(id);
+      room.touch();
+    }
+    this.#emitter.emit('outbox', this.#outbox.list());
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.#snapshot = null;
+    if (this.#changeQueued) return;
+    this.#changeQueued = true;
+    queueMicrotask(() => {
+      this.#changeQueued = false;
+      this.#emitter.emit('change');
+    });
+  }
+}

@@ -1,0 +1,8 @@
+/** @parley/client: the TypeScript SDK for Parley, for browsers and Node.js 20+. */
+export { ParleyClient } from './client.js';
+export { OutboxFullError, ClientClosedError, ConnectionLostError } from './errors.js';
+export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+export * as rest from './rest-api.js';
+export type * from './types.js';
+export { ParleyError, CLOSE, TYPING, shouldReconnect } from '@parley/protocol';
+export type { ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, WelcomeFrame } from '@parley/protocol';

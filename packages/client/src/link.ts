@@ -1,0 +1,218 @@
+/**
+ * The client's link to the server across connections: signing in, opening a
+ * connection, waiting for its welcome, watching its heartbeat, and after it
+ * ends, reconnecting with jittered backoff (at once when the browser comes
+ * back online) unless the close code or a refused session says not to.
+ */
+import { CLOSE, ParleyError, shouldReconnect, type ServerFrame, type UserSummary, type WelcomeFrame } from '@parley/protocol';
+import { backoffDelay } from './backoff.js';
+import { AUTH_REF, Connection, type ConnectionEnd } from './connection.js';
+import { HeartbeatMonitor } from './heartbeat.js';
+import type { ResolvedOptions } from './options.js';
+import { me as restMe, signIn } from './rest-api.js';
+import type { ConnectionStatus, StatusInfo } from './types.js';
+
+export interface LinkHandlers {
+  status(status: ConnectionStatus, info: StatusInfo): void;
+  /** The REST sign-in named the user (before any welcome). */
+  signedIn(user: UserSummary): void;
+  /** A connection was welcomed: requests may flow. */
+  up(welcome: WelcomeFrame): void;
+  /** Every frame after the welcome. */
+  frame(frame: ServerFrame): void;
+  /** The connection that was up (or being opened) is gone; a new one will be tried. */
+  down(): void;
+  /** The link closed for good: credentials refused or a no-reconnect close code. */
+  failed(error: ParleyError): void;
+  /** Something went wrong that the link recovers from by itself. */
+  trouble(error: unknown): void;
+}
+
+type OnlineTarget = { addEventListener?(type: string, fn: () => void): void; removeEventListener?(type: string, fn: () => void): void };
+
+export class Link {
+  readonly #options: Readonly<ResolvedOptions>;
+  readonly #on: LinkHandlers;
+  #status: ConnectionStatus = 'idle';
+  #token: string | null;
+  #connection: Connection | null = null;
+  #up = false;
+  #heartbeat: HeartbeatMonitor | null = null;
+  #attempts = 0;
+  #refusals = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  #welcomeTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #onOnline = () => {
+    if (this.#status !== 'reconnecting') return;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    void this.#tryConnect();
+  };
+
+  constructor(options: Readonly<ResolvedOptions>, handlers: LinkHandlers) {
+    this.#options = options;
+    this.#on = handlers;
+    this.#token = options.credentials.kind === 'token' ? options.credentials.token : null;
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  get token(): string | null {
+    return this.#token;
+  }
+
+  /** Whether a welcomed connection is open. */
+  get up(): boolean {
+    return this.#up;
+  }
+
+  start(): void {
+    if (this.#status !== 'idle') return;
+    (globalThis as OnlineTarget).addEventListener?.('online', this.#onOnline);
+    void this.#tryConnect();
+  }
+
+  /** Writes a frame on the welcomed connection; false when there is none. */
+  send(frame: object): boolean {
+    return this.#up && this.#connection!.send(frame);
+  }
+
+  /** Closes for good (status `closed`); `info` says why. */
+  close(info: Omit<StatusInfo, 'attempt'> = {}): void {
+    if (this.#status === 'closed') return;
+    (globalThis as OnlineTarget).removeEventListener?.('online', this.#onOnline);
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#clearWelcomeTimer();
+    this.#heartbeat?.stop();
+    const connection = this.#connection;
+    this.#connection = null;
+    this.#up = false;
+    connection?.abandon(CLOSE.normal, 'client closed');
+    this.#setStatus('closed', { ...info, attempt: this.#attempts });
+  }
+
+  #fail(error: ParleyError, info: Omit<StatusInfo, 'attempt'> = {}): void {
+    this.close({ ...info, error });
+    this.#on.failed(error);
+  }
+
+  /** One connection attempt: sign in if needed, then open the socket. */
+  async #tryConnect(): Promise<void> {
+    this.#reconnectTimer = null;
+    this.#setStatus('connecting', { attempt: this.#attempts });
+    const { credentials } = this.#options;
+    if (!this.#token && credentials.kind !== 'session' && credentials.kind !== 'token') {
+      try {
+        const session = await signIn({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch }, credentials);
+        if (this.#isClosed() || !session) return;
+        this.#token = session.token;
+        this.#on.signedIn(session.user);
+      } catch (error) {
+        if (this.#isClosed()) return;
+        if (error instanceof ParleyError && !error.retryable) return this.#fail(error);
+        return this.#scheduleReconnect({});
+      }
+    }
+    let connection: Connection;
+    try {
+      connection = new Connection(
+        this.#options.WebSocket,
+        this.#options.wsUrl,
+        { transport: this.#options.authTransport, token: this.#token },
+        {
+          onFrame: (frame) => connection === this.#connection && this.#onFrame(connection, frame),
+          onEnd: (end) => connection === this.#connection && void this.#onEnd(end),
+        },
+      );
+    } catch (error) {
+      // The WebSocket constructor itself refused (a browser's security policy, say): report and retry later.
+      this.#on.trouble(error);
+      return this.#scheduleReconnect({});
+    }
+    this.#connection = connection;
+    // A handshake can hang (a proxy that accepts and never answers): give up on it and try again.
+    this.#welcomeTimer = setTimeout(() => {
+      if (connection === this.#connection && !this.#up) connection.abandon(CLOSE.authTimeout, 'no welcome in time');
+    }, this.#options.connectTimeoutMs);
+  }
+
+  #onFrame(connection: Connection, frame: ServerFrame): void {
+    this.#heartbeat?.received();
+    if (frame.type === 'welcome') {
+      this.#clearWelcomeTimer();
+      this.#up = true;
+      this.#attempts = 0;
+      this.#refusals = 0;
+      this.#heartbeat = new HeartbeatMonitor(
+        {
+          intervalMs: this.#options.heartbeat.intervalMs ?? frame.heartbeat.intervalMs,
+          timeoutMs: this.#options.heartbeat.timeoutMs ?? frame.heartbeat.timeoutMs,
+        },
+        () => connection.send({ type: 'ping' }),
+        () => connection.abandon(CLOSE.heartbeatTimeout, 'no heartbeat from the server'),
+      );
+      this.#on.up(frame);
+      this.#setStatus('open', { attempt: 0 });
+    } else if (frame.type === 'error' && frame.ref === AUTH_REF && !this.#up) {
+      this.#fail(ParleyError.fromBody(frame));
+    } else if (this.#up) {
+      this.#on.frame(frame);
+    }
+  }
+
+  async #onEnd(end: ConnectionEnd): Promise<void> {
+    this.#connection = null;
+    this.#up = false;
+    this.#clearWelcomeTimer();
+    this.#heartbeat?.stop();
+    this.#heartbeat = null;
+    this.#on.down();
+    const info: StatusInfo = { attempt: this.#attempts, closeCode: end.code, reason: end.reason };
+    if (!shouldReconnect(end.code)) {
+      const code = end.code === CLOSE.forbidden ? 'forbidden' : 'unauthenticated';
+      return this.#fail(new ParleyError(code, end.reason || `Closed by the server (${end.code}).`), info);
+    }
+    if (!end.opened && (end.unauthorized || (await this.#sessionRefused()))) {
+      if (this.#isClosed()) return;
+      const { kind } = this.#options.credentials;
+      // A password can sign in again (the session may have expired); anything else cannot.
+      if ((kind === 'password' || kind === 'register') && ++this.#refusals < 2) this.#token = null;
+      else return this.#fail(new ParleyError('invalid_credentials', 'The server refused the session.'), info);
+    }
+    this.#scheduleReconnect(info);
+  }
+
+  /** Whether a handshake that failed without a visible status was refused for the session (browsers hide the 401). */
+  async #sessionRefused(): Promise<boolean> {
+    if (this.#options.authTransport !== 'cookie') return false;
+    try {
+      return (await restMe({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch })) === null;
+    } catch {
+      return false;
+    }
+  }
+
+  #scheduleReconnect(info: Omit<StatusInfo, 'attempt'>): void {
+    if (this.#isClosed()) return;
+    const delayMs = backoffDelay(this.#attempts, this.#options.backoff);
+    this.#attempts++;
+    this.#setStatus('reconnecting', { ...info, attempt: this.#attempts, delayMs });
+    this.#reconnectTimer = setTimeout(() => void this.#tryConnect(), delayMs);
+  }
+
+  #clearWelcomeTimer(): void {
+    if (this.#welcomeTimer) clearTimeout(this.#welcomeTimer);
+    this.#welcomeTimer = null;
+  }
+
+  /** Re-reads the status after an await (TypeScript keeps the narrowing from before it). */
+  #isClosed(): boolean {
+    return this.#status === 'closed';
+  }
+
+  #setStatus(status: ConnectionStatus, info: StatusInfo): void {
+    this.#status = status;
+    this.#on.status(status, info);
+  }
+}

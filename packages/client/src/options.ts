@@ -1,0 +1,60 @@
+/** ParleyClientOptions with defaults applied, checked and frozen once. */
+import { WS_PATH } from '@parley/protocol';
+import type { AuthTransport, Credentials, ParleyClientOptions, WebSocketConstructor } from './types.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+
+export interface ResolvedOptions {
+  credentials: Credentials;
+  baseUrl: string;
+  wsUrl: string;
+  WebSocket: WebSocketConstructor;
+  fetch: typeof fetch | undefined;
+  authTransport: AuthTransport;
+  backoff: BackoffOptions;
+  heartbeat: { intervalMs?: number; timeoutMs?: number };
+  connectTimeoutMs: number;
+  outboxLimit: number;
+  requestTimeoutMs: number;
+  initialHistory: number;
+  loadMembers: boolean;
+}
+
+function pageOrigin(): string | null {
+  const location = (globalThis as { location?: { origin?: string } }).location;
+  return typeof location?.origin === 'string' && location.origin !== 'null' ? location.origin : null;
+}
+
+export function resolveOptions(options: ParleyClientOptions): Readonly<ResolvedOptions> {
+  const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined';
+  const origin = options.url || pageOrigin();
+  if (origin === null) throw new TypeError('options.url is required outside a browser (e.g. "http://localhost:8000").');
+  const baseUrl = origin.replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(baseUrl)) throw new TypeError(`options.url must start with http:// or https://, got "${origin}".`);
+  const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WebSocketImpl) throw new TypeError('There is no global WebSocket here: pass one as options.WebSocket (in Node: `import WebSocket from "ws"`).');
+  const credentials = options.credentials;
+  const authTransport: AuthTransport =
+    options.authTransport ?? (!inBrowser ? 'header' : credentials.kind === 'token' ? 'frame' : 'cookie');
+  if (credentials.kind === 'session' && authTransport !== 'cookie') {
+    throw new TypeError('credentials { kind: "session" } use the browser\'s session cookie: they need authTransport "cookie".');
+  }
+  const backoff = { ...DEFAULT_BACKOFF, ...options.reconnect };
+  if (backoff.minDelayMs <= 0 || backoff.maxDelayMs < backoff.minDelayMs) {
+    throw new TypeError('options.reconnect needs 0 < minDelayMs <= maxDelayMs.');
+  }
+  return Object.freeze({
+    credentials,
+    baseUrl,
+    wsUrl: `${baseUrl.replace(/^http/, 'ws')}${WS_PATH}`,
+    WebSocket: WebSocketImpl,
+    fetch: options.fetch,
+    authTransport,
+    backoff,
+    heartbeat: { ...options.heartbeat },
+    connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+    outboxLimit: options.outboxLimit ?? 200,
+    requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+    initialHistory: options.initialHistory ?? 50,
+    loadMembers: options.loadMembers ?? true,
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * Messages sent but not yet in the timeline. A message keeps its client id for
+ * life, so writing it again after a reconnect can never store it twice (the
+ * server answers a repeated id with the stored message). Bounded: `add` throws
+ * OutboxFullError when `limit` messages are still unacknowledged.
+ */
+import { ParleyError } from '@parley/protocol';
+import type { PendingMessage, SendResult } from './types.js';
+import { OutboxFullError } from './errors.js';
+
+interface Entry {
+  message: PendingMessage;
+  resolve: ((result: SendResult) => void) | null;
+  reject: ((error: ParleyError) => void) | null;
+  /** Refusals that were neither final nor a rate limit (a server error): after MAX_FAILURES the message fails. */
+  failures: number;
+}
+
+const MAX_FAILURES = 5;
+
+export class Outbox {
+  readonly #entries = new Map<string, Entry>();
+  readonly #limit: number;
+  readonly #onChange: (rooms: ReadonlySet<string>) => void;
+  readonly #wake: () => void;
+  /** While set, nothing is handed out: the server asked us to slow down (or failed) and we wait before sending more. */
+  #pause: ReturnType<typeof setTimeout> | null = null;
+
+  /** `onChange` gets the rooms whose pending list changed; `wake` asks the client to flush (a retry delay ran out). */
+  constructor(limit: number, onChange: (rooms: ReadonlySet<string>) => void, wake: () => void) {
+    this.#limit = limit;
+    this.#onChange = onChange;
+    this.#wake = wake;
+  }
+
+  has(id: string): boolean {
+    return this.#entries.has(id);
+  }
+
+  add(room: string, body: string, id: string): Promise<SendResult> {
+    if (this.#entries.has(id)) return Promise.reject(new ParleyError('invalid_frame', `A message with id ${id} is already pending.`));
+    let waiting = 0;
+    for (const entry of this.#entries.values()) if (entry.message.state !== 'sent') waiting++;
+    if (waiting >= this.#limit) return Promise.reject(new OutboxFullError(this.#limit));
+    const message: PendingMessage = { id, room, body, state: 'queued', createdAt: Date.now() };
+    return this.#track(message);
+  }
+
+  /** Messages to write now, in send order; they become `sending`. */
+  takeQueued(): PendingMessage[] {
+    const out: PendingMessage[] = [];
+    if (this.#pause) return out;
+    const rooms = new Set<string>();
+    for (const entry of this.#entries.values()) {
+      if (entry.message.state !== 'queued') continue;
+      entry.message = { ...entry.message, state: 'sending' };
+      out.push(entry.message);
+      rooms.add(entry.message.room);
+    }
+    if (rooms.size > 0) this.#onChange(rooms);
+    return out;
+  }
+
+  acked(id: string, result: Omit<SendResult, 'id'>): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    entry.message = { ...entry.message, state: 'sent', seq: result.seq };
+    entry.resolve?.({ id, ...result });
+    entry.resolve = entry.reject = null;
+    this.#onChange(new Set([entry.message.room]));
+  }
+
+  refused(id: string, error: ParleyError): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    const rateLimited = error.code === 'rate_limited';
+    if (!rateLimited && error.retryable) entry.failures++;
+    if (rateLimited || (error.retryable && entry.failures < MAX_FAILURES)) {
+      entry.message = { ...entry.message, state: 'queued' };
+      this.#pauseFor(error.retryAfterMs ?? 1000 * entry.failures);
+    } else {
+      entry.message = { ...entry.message, state: 'failed', error };
+      entry.reject?.(error);
+      entry.resolve = entry.reject = null;
+    }
+    this.#onChange(new Set([entry.message.room]));
+  }
+
+  /** The connection dropped: messages written but not acked go out again on the next connection. */
+  connectionLost(): void {
+    const rooms = new Set<string>();
+    for (const entry of this.#entries.values()) {
+      if (entry.message.state !== 'sending') continue;
+      entry.message = { ...entry.message, state: 'queued' };
+      rooms.add(entry.message.room);
+    }
+    if (rooms.size > 0) this.#onChange(rooms);
+  }
+
+  /** The room's timeline now reaches `syncedSeq`: acked messages up to it leave the outbox. */
+  settle(room: string, syncedSeq: number): void {
+    let changed = false;
+    for (const [id, entry] of this.#entries) {
+      if (entry.message.room === room && entry.message.state === 'sent' && entry.message.seq! <= syncedSeq) {
+        this.#entries.delete(id);
+        changed = true;
+      }
+    }
+    if (changed) this.#onChange(new Set([room]));
+  }
+
+  /** Sends a failed message again (same id); resolves like `send`. */
+  retry(id: string): Promise<SendResult> {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.message.state !== 'failed') {
+      return Promise.reject(new ParleyError('not_found', `No failed message with id ${id}.`));
+    }
+    this.#entries.delete(id);
+    const { error: _error, ...message } = entry.message;
+    return this.#track({ ...message, state: 'queued' });
+  }
+
+  /** Drops a queued or failed message; a queued one's promise rejects with `reason`. */
+  discard(id: string, reason: ParleyError): boolean {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.message.state === 'sending' || entry.message.state === 'sent') return false;
+    this.#drop(entry, reason);
+    this.#onChange(new Set([entry.message.room]));
+    return true;
+  }
+
+  /** Drops every message of a room the user left. */
+  discardRoom(room: string, reason: ParleyError): void {
+    let changed = false;
+    for (const entry of this.#entries.values()) {
+      if (entry.message.room !== room) continue;
+      this.#drop(entry, reason);
+      changed = true;
+    }
+    if (changed) this.#onChange(new Set([room]));
+  }
+
+  /** Rejects and drops everything (the client is closing). */
+  clear(reason: ParleyError): void {
+    if (this.#pause) clearTimeout(this.#pause);
+    this.#pause = null;
+    const rooms = new Set<string>();
+    for (const entry of this.#entries.values()) {
+      rooms.add(entry.message.room);
+      this.#drop(entry, reason);
+    }
+    if (rooms.size > 0) this.#onChange(rooms);
+  }
+
+  list(): PendingMessage[] {
+    return [...this.#entries.values()].map((entry) => entry.message);
+  }
+
+  forRoom(room: string): PendingMessage[] {
+    return this.list().filter((message) => message.room === room);
+  }
+
+  #track(message: PendingMessage): Promise<SendResult> {
+    return new Promise<SendResult>((resolve, reject) => {
+      this.#entries.set(message.id, { message, resolve, reject, failures: 0 });
+      this.#onChange(new Set([message.room]));
+    });
+  }
+
+  #pauseFor(ms: number): void {
+    if (this.#pause) return;
+    this.#pause = setTimeout(() => {
+      this.#pause = null;
+      this.#wake();
+    }, ms);
+  }
+
+  #drop(entry: Entry, reason: ParleyError): void {
+    entry.reject?.(reason);
+    this.#entries.delete(entry.message.id);
+  }
+}

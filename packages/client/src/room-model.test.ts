@@ -1,0 +1,91 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MessageEvent, RoomEvent, RoomSummary } from '@parley/protocol';
+import { RoomModel } from './room-model.js';
+import type { MessageItem } from './types.js';
+
+const ada = { id: 'u-ada', name: 'ada' };
+const bob = { id: 'u-bob', name: 'bob' };
+
+function summary(latestSeq: number, extra: Partial<RoomSummary> = {}): RoomSummary {
+  return { id: 'r', name: 'r', kind: 'public', joined: true, members: 2, online: 2, latestSeq, readSeq: latestSeq, unread: 0, ...extra };
+}
+
+function message(seq: number, user = bob, body = `m${seq}`): MessageEvent {
+  return { kind: 'message', room: 'r', seq, ts: seq, user, id: `id-${seq}-xxxxxx`, body };
+}
+
+function followed(latestSeq = 0, extra: Partial<RoomSummary> = {}): RoomModel {
+  const room = new RoomModel('r');
+  room.updateSummary(summary(latestSeq, extra));
+  return room;
+}
+
+it('applies events once and in order, holding early ones until the gap closes', () => {
+  const room = followed(0);
+  assert.deepEqual(room.receive(message(1), ada.id).map((e) => e.seq), [1]);
+  assert.deepEqual(room.receive(message(1), ada.id), [], 'a duplicate is dropped');
+  assert.deepEqual(room.receive(message(4), ada.id), [], 'an early event waits');
+  assert.deepEqual(room.receive(message(3), ada.id), []);
+  assert.equal(room.hasGap(), true);
+  assert.deepEqual(room.receive(message(2), ada.id).map((e) => e.seq), [2, 3, 4], 'the gap closes and the waiting events follow');
+  assert.equal(room.hasGap(), false);
+  assert.deepEqual(room.snapshot(ada.id).timeline.map((i) => i.seq), [1, 2, 3, 4]);
+});
+
+it('lands on the same state when messages arrive in their current state and their later events are replayed', () => {
+  const room = followed(0);
+  const current: MessageEvent = { ...message(1), body: 'v2', editedTs: 3, reactions: {} };
+  const replay: RoomEvent[] = [
+    current,
+    { kind: 'reaction', room: 'r', seq: 2, ts: 2, user: ada, target: 1, emoji: '+1', on: true },
+    { kind: 'edit', room: 'r', seq: 3, ts: 3, user: bob, target: 1, body: 'v2' },
+    { kind: 'reaction', room: 'r', seq: 4, ts: 4, user: ada, target: 1, emoji: '+1', on: false },
+    { kind: 'reaction', room: 'r', seq: 5, ts: 5, user: bob, target: 1, emoji: '+1', on: true },
+    { kind: 'reaction', room: 'r', seq: 6, ts: 6, user: bob, target: 1, emoji: '+1', on: true },
+  ];
+  for (const event of replay) room.receive(event, ada.id);
+  const [item] = room.snapshot(ada.id).timeline as MessageItem[];
+  assert.equal(item!.body, 'v2');
+  assert.equal(item!.editedTs, 3);
+  assert.deepEqual(item!.reactions, { '+1': [bob.id] });
+  room.receive({ kind: 'delete', room: 'r', seq: 7, ts: 7, user: bob, target: 1 }, ada.id);
+  const [deleted] = room.snapshot(ada.id).timeline as MessageItem[];
+  assert.equal(deleted!.deleted, true);
+  assert.equal(deleted!.body, '');
+});
+
+it('counts unread messages from the server count and the later timeline', () => {
+  const room = followed(10, { readSeq: 6, unread: 3 });
+  room.receive(message(11, bob), ada.id);
+  room.receive(message(12, ada), ada.id);
+  assert.equal(room.snapshot(ada.id).unread, 4, 'three counted by the server, one since; our own does not count');
+  room.receive({ kind: 'delete', room: 'r', seq: 13, ts: 13, user: bob, target: 8 }, ada.id);
+  assert.equal(room.snapshot(ada.id).unread, 3, 'a message the server counted was deleted');
+  room.setRead(12);
+  assert.equal(room.snapshot(ada.id).unread, 0);
+});
+
+it('prepends older pages without applying their edits to messages already current', () => {
+  const room = followed(3);
+  room.receive(message(4), ada.id);
+  const page: RoomEvent[] = [
+    { ...message(2), body: 'final' },
+    { kind: 'edit', room: 'r', seq: 3, ts: 3, user: bob, target: 2, body: 'older' },
+  ];
+  room.prepend(page, true);
+  assert.deepEqual(room.snapshot(ada.id).timeline.map((i) => i.seq), [2, 4]);
+  assert.equal((room.snapshot(ada.id).timeline[0] as MessageItem).body, 'final');
+  assert.equal(room.hasOlder, true);
+  room.prepend([{ kind: 'created', room: 'r', seq: 1, ts: 1, user: ada, name: 'r', roomKind: 'public' }], false);
+  assert.equal(room.hasOlder, false);
+  assert.deepEqual(room.snapshot(ada.id).timeline.map((i) => i.seq), [1, 2, 4]);
+});
+
+it('keeps the snapshot object until something changes', () => {
+  const room = followed(0);
+  const first = room.snapshot(ada.id);
+  assert.equal(room.snapshot(ada.id), first);
+  room.receive(message(1), ada.id);
+  assert.notEqual(room.snapshot(ada.id), first);
+});

@@ -1,0 +1,41 @@
+/**
+ * Credentials: refused ones end the client with a typed error instead of a
+ * reconnect loop, and a session ended on the server (logout) closes every
+ * client using it for good.
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServerProcess } from '@parley/server/testing';
+import { ParleyError } from '@parley/protocol';
+import type { ConnectionStatus, StatusInfo } from '../types.js';
+import { ClientPool, sleep, waitFor, within } from '../test-support/helpers.js';
+
+it('rejects refused credentials without retrying, and stops after a logout', { timeout: 30_000 }, async (t) => {
+  const server = await startServerProcess();
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await server.stop();
+  });
+  const owner = pool.create(server.url, { kind: 'register', username: 'grace', password: 'a long enough password' });
+  await within('the account is registered', owner.connect());
+
+  const wrongPassword = pool.create(server.url, { kind: 'password', username: 'grace', password: 'not the password' });
+  await assert.rejects(within('a refusal', wrongPassword.connect()), (error) => error instanceof ParleyError && error.code === 'invalid_credentials');
+  assert.equal(wrongPassword.status, 'closed');
+
+  const badToken = pool.create(server.url, { kind: 'token', token: 'not-a-session-token' });
+  await assert.rejects(within('a refusal', badToken.connect()), (error) => error instanceof ParleyError && error.code === 'invalid_credentials');
+  assert.equal(badToken.status, 'closed');
+
+  const sameSession = pool.create(server.url, { kind: 'token', token: owner.token! });
+  await within('a second client on the same session connects', sameSession.connect());
+  const statuses: Array<[ConnectionStatus, StatusInfo]> = [];
+  sameSession.on('status', (status, info) => statuses.push([status, info]));
+  await owner.logout();
+  await waitFor('the other client is closed', () => sameSession.status === 'closed', 5000);
+  await sleep(1500);
+  assert.deepEqual(statuses.map(([status]) => status), ['closed'], 'no reconnect after the session ended');
+  assert.equal(statuses[0]![1].closeCode, 4401);
+  await assert.rejects(sameSession.send('lobby', 'too late'), (error) => error instanceof ParleyError);
+});

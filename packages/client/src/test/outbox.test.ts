@@ -1,0 +1,76 @@
+/**
+ * The outbox: messages sent while offline wait (visible as pending), go out
+ * once after the reconnect with their original ids, and their promises
+ * resolve with their sequence numbers; a lost ack never stores a message twice.
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServerProcess } from '@parley/server/testing';
+import { OutboxFullError } from '../errors.js';
+import { startTcpProxy } from '../test-support/tcp-proxy.js';
+import { ClientPool, messagesOf, sleep, waitFor, within } from '../test-support/helpers.js';
+
+it('delivers messages sent while offline once each after the reconnect', { timeout: 30_000 }, async (t) => {
+  const server = await startServerProcess();
+  const proxy = await startTcpProxy(server.port);
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await proxy.close();
+    await server.stop();
+  });
+  const reader = pool.create(server.url, { kind: 'guest', name: 'reader' });
+  const offline = pool.create(proxy.url, { kind: 'guest', name: 'offline' }, { outboxLimit: 5 });
+  await within('clients connect', Promise.all([reader.connect(), offline.connect()]));
+
+  proxy.block();
+  proxy.cut();
+  await waitFor('offline', () => offline.status === 'reconnecting', 5000);
+  const sends = [1, 2, 3, 4, 5].map((i) => offline.send('lobby', `offline ${i}`));
+  const pending = offline.room('lobby')!.pending;
+  assert.deepEqual(pending.map((p) => [p.body, p.state]), [1, 2, 3, 4, 5].map((i) => [`offline ${i}`, 'queued']));
+  await assert.rejects(offline.send('lobby', 'one too many'), (error) => error instanceof OutboxFullError && error.code === 'unavailable');
+
+  proxy.unblock();
+  const results = await within('every offline send resolves', Promise.all(sends));
+  const ids = pending.map((p) => p.id);
+  assert.deepEqual(results.map((r) => r.id), ids, 'each promise resolves for its own message, with its original id');
+  for (let i = 1; i < results.length; i++) assert.ok(results[i]!.seq > results[i - 1]!.seq, 'in send order');
+  await waitFor('the reader has them', () => (reader.room('lobby')?.syncedSeq ?? 0) >= results.at(-1)!.seq);
+  await waitFor('the outbox empties', () => offline.room('lobby')!.pending.length === 0);
+  for (const client of [reader, offline]) {
+    const stored = messagesOf(client, 'lobby').filter((m) => ids.includes(m.id));
+    assert.deepEqual(stored.map((m) => m.id), ids);
+    assert.deepEqual(stored.map((m) => m.seq), results.map((r) => r.seq));
+  }
+});
+
+it('re-sends a message whose ack was lost, and the server stores it once', { timeout: 30_000 }, async (t) => {
+  const server = await startServerProcess();
+  const proxy = await startTcpProxy(server.port);
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await proxy.close();
+    await server.stop();
+  });
+  const reader = pool.create(server.url, { kind: 'guest', name: 'reader' });
+  const writer = pool.create(proxy.url, { kind: 'guest', name: 'writer' });
+  await within('clients connect', Promise.all([reader.connect(), writer.connect()]));
+
+  proxy.stall('toClient');
+  const sent = writer.send('lobby', 'ack gets lost');
+  const id = writer.room('lobby')!.pending[0]!.id;
+  await waitFor('the server stored it', () => messagesOf(reader, 'lobby').some((m) => m.id === id), 5000);
+  assert.equal(writer.room('lobby')!.pending[0]!.state, 'sending');
+  proxy.cut();
+  proxy.forward();
+  const result = await within('the re-sent message is acked', sent);
+  assert.equal(result.id, id);
+  assert.equal(result.duplicate, true, 'the server recognised the id');
+  await waitFor('the outbox empties', () => writer.room('lobby')!.pending.length === 0, 3000);
+  await sleep(200);
+  for (const client of [reader, writer]) {
+    assert.equal(messagesOf(client, 'lobby').filter((m) => m.id === id).length, 1);
+  }
+});

@@ -1,0 +1,71 @@
+/**
+ * The per-room state a UI renders, kept by the SDK from a real server's
+ * events: edits, reactions and deletions applied to their message, typing,
+ * unread counts and read markers, members and who is online, DMs and rooms.
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServerProcess } from '@parley/server/testing';
+import { ParleyError } from '@parley/protocol';
+import type { ParleyClient } from '../client.js';
+import type { MessageItem } from '../types.js';
+import { ClientPool, messagesOf, waitFor, within } from '../test-support/helpers.js';
+
+function message(client: ParleyClient, room: string, seq: number): MessageItem | undefined {
+  return messagesOf(client, room).find((m) => m.seq === seq);
+}
+
+it('keeps room state in step with the server', { timeout: 30_000 }, async (t) => {
+  const server = await startServerProcess();
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await server.stop();
+  });
+  const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'correct horse battery', name: 'Ada' });
+  const bob = pool.create(server.url, { kind: 'guest', name: 'Bob' });
+  await within('clients connect', Promise.all([ada.connect(), bob.connect()]));
+
+  const room = await ada.createRoom('design');
+  await bob.join(room.id);
+  await waitFor('ada sees bob join and come online', () => {
+    const state = ada.room(room.id)!;
+    return state.memberCount === 2 && state.members.some((m) => m.user.name === 'Bob' && m.online);
+  });
+
+  bob.typing(room.id);
+  await waitFor('ada sees bob typing', () => ada.room(room.id)!.typing.some((u) => u.name === 'Bob'), 3000);
+  const { seq } = await bob.send(room.id, 'first draft');
+  await waitFor('the message clears the typing indicator', () => ada.room(room.id)!.typing.length === 0, 3000);
+  await waitFor('ada counts it unread', () => ada.room(room.id)!.unread === 1);
+
+  await bob.edit(room.id, seq, 'final text');
+  await ada.react(room.id, seq, '+1');
+  await waitFor('the edit and the reaction apply to the message', () => {
+    const m = message(ada, room.id, seq);
+    return m?.body === 'final text' && m.editedTs !== undefined && m.reactions['+1']?.length === 1;
+  });
+  await waitFor('bob sees the same', () => message(bob, room.id, seq)?.reactions['+1']?.length === 1);
+
+  await ada.markRead(room.id);
+  assert.equal(ada.room(room.id)!.unread, 0);
+  await bob.delete(room.id, seq);
+  await waitFor('the deletion applies', () => message(ada, room.id, seq)?.deleted === true);
+  assert.equal(message(ada, room.id, seq)!.body, '');
+
+  await assert.rejects(bob.edit(room.id, seq, 'again'), (error) => error instanceof ParleyError && error.code === 'not_found');
+  await assert.rejects(ada.openDm('nobody-here'), (error) => error instanceof ParleyError && error.code === 'user_not_found' && !error.retryable);
+
+  const dm = await bob.openDm('ada');
+  await bob.send(dm.id, 'psst');
+  await waitFor('ada gets the DM room and its message', () => messagesOf(ada, dm.id).some((m) => m.body === 'psst'));
+  assert.equal(ada.room(dm.id)!.kind, 'dm');
+
+  await bob.leave(room.id);
+  assert.equal(bob.room(room.id)?.joined ?? false, false);
+  await waitFor('ada sees bob leave', () => ada.room(room.id)!.memberCount === 1);
+
+  const renamed = await bob.rename('Robert');
+  assert.equal(renamed.name, 'Robert');
+  await waitFor('the rename reaches the lobby', () => ada.room('lobby')!.timeline.some((i) => i.kind === 'rename' && i.to === 'Robert'));
+});

@@ -1,0 +1,77 @@
+/**
+ * Applying log events to a room's timeline. Messages arrive in their current
+ * state (edits, deletion and reactions already applied) and the later edit,
+ * delete and reaction events are replayed too, so every operation here is
+ * idempotent: applying a room's events in order always lands on the same state.
+ */
+import type { MessageEvent, Reactions, RoomEvent } from '@parley/protocol';
+import type { MessageItem, TimelineItem } from './types.js';
+
+export function toMessageItem(event: MessageEvent): MessageItem {
+  return { ...event, deleted: event.deleted ?? false, reactions: event.reactions ?? {} };
+}
+
+/** Whether the event is listed in the timeline itself (rather than applied to a message). */
+export function isListed(event: RoomEvent): event is TimelineItem & RoomEvent {
+  return event.kind !== 'edit' && event.kind !== 'delete' && event.kind !== 'reaction';
+}
+
+export function toTimelineItem(event: RoomEvent): TimelineItem | null {
+  if (event.kind === 'message') return toMessageItem(event);
+  return isListed(event) ? event : null;
+}
+
+/** Index of the item with `seq` in a timeline sorted by seq, or -1. */
+export function findIndex(items: readonly TimelineItem[], seq: number): number {
+  let low = 0;
+  let high = items.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const at = items[middle]!.seq;
+    if (at === seq) return middle;
+    if (at < seq) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+function withReaction(reactions: Reactions, emoji: string, userId: string, on: boolean): Reactions {
+  const users = reactions[emoji] ?? [];
+  const has = users.includes(userId);
+  if (has === on) return reactions;
+  const next = { ...reactions };
+  if (on) next[emoji] = [...users, userId];
+  else {
+    const rest = users.filter((id) => id !== userId);
+    if (rest.length > 0) next[emoji] = rest;
+    else delete next[emoji];
+  }
+  return next;
+}
+
+/**
+ * The message `event` changes (edit, delete, reaction) as it becomes after the
+ * event, or null when the event changes no message or the message is not loaded.
+ */
+export function applyToMessage(message: MessageItem, event: RoomEvent): MessageItem | null {
+  switch (event.kind) {
+    case 'edit':
+      if (message.deleted) return null;
+      return { ...message, body: event.body, editedTs: event.ts };
+    case 'delete':
+      if (message.deleted) return null;
+      return { ...message, body: '', deleted: true, reactions: {} };
+    case 'reaction': {
+      if (message.deleted) return null;
+      const reactions = withReaction(message.reactions, event.emoji, event.user.id, event.on);
+      return reactions === message.reactions ? null : { ...message, reactions };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The seq of the message an edit, delete or reaction event targets; null for other kinds. */
+export function targetOf(event: RoomEvent): number | null {
+  return event.kind === 'edit' || event.kind === 'delete' || event.kind === 'reaction' ? event.target : null;
+}
