@@ -33,6 +33,10 @@ export function resolveOptions(options: ParleyClientOptions): Readonly<ResolvedO
   const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!WebSocketImpl) throw new TypeError('There is no global WebSocket here: pass one as options.WebSocket (in Node: `import WebSocket from "ws"`).');
   const credentials = options.credentials;
+  const kinds = ['password', 'register', 'guest', 'token', 'session'];
+  if (typeof credentials !== 'object' || credentials === null || !kinds.includes((credentials as { kind?: string }).kind ?? '')) {
+    throw new TypeError(`options.credentials needs a kind: one of ${kinds.join(', ')} (e.g. { kind: "guest", name: "Ann" }).`);
+  }
   const authTransport: AuthTransport =
     options.authTransport ?? (!inBrowser ? 'header' : credentials.kind === 'token' ? 'frame' : 'cookie');
   if (credentials.kind === 'session' && authTransport !== 'cookie') {
