@@ -1,0 +1,281 @@
+/**
+ * The signed-in screen: sidebar, the open room (header, connection banner,
+ * conversation) and the member panel, plus the dialogs they open. Phones get
+ * the sidebar as a drawer and the member panel as an overlay.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ParleyError } from '@parley/client';
+import { useI18n } from '../i18n/i18n.js';
+import { useRoomRoute } from '../app/route.js';
+import type { ThemeChoice } from '../app/theme.js';
+import { LOBBY_ID } from '../lib/rooms.js';
+import { useClient, useSnapshot } from './ClientContext.js';
+import { errorText } from './error-text.js';
+import { useNotifications } from './notifications.js';
+import { Sidebar } from './Sidebar.js';
+import { RoomHeader } from './RoomHeader.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
+import { RoomView } from './RoomView.js';
+import { MemberPanel } from './MemberPanel.js';
+import { Toasts, useToasts } from './Toasts.js';
+import { TextDialog } from '../dialogs/TextDialog.js';
+import { CreateRoomDialog } from '../dialogs/CreateRoomDialog.js';
+import { ConfirmDialog } from '../dialogs/ConfirmDialog.js';
+
+type OpenDialog =
+  | { kind: 'create' }
+  | { kind: 'dm' }
+  | { kind: 'invite'; room: string; name: string }
+  | { kind: 'rename' }
+  | { kind: 'leave'; room: string; name: string }
+  | { kind: 'delete'; room: string; seq: number }
+  | null;
+
+const WIDE = '(min-width: 1100px)';
+/** Public rooms others create are not pushed to everyone; the list is refreshed this often and on focus. */
+const ROOM_LIST_REFRESH_MS = 60_000;
+
+export interface ChatShellProps {
+  onLogout(): void;
+  theme: ThemeChoice;
+  setTheme(theme: ThemeChoice): void;
+}
+
+export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
+  const client = useClient();
+  const snapshot = useSnapshot();
+  const { m } = useI18n();
+  const [routeRoom, navigate] = useRoomRoute();
+  const [navOpen, setNavOpen] = useState(false);
+  const [membersOpen, setMembersOpen] = useState(() => matchMedia(WIDE).matches);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const { toasts, toast, dismiss } = useToasts();
+  const user = snapshot.user!;
+
+  const active = snapshot.rooms.find((room) => room.id === routeRoom) ?? snapshot.rooms.find((room) => room.id === LOBBY_ID) ?? snapshot.rooms[0];
+  useEffect(() => {
+    // An unknown room in the URL (or one just left) falls back to the lobby.
+    if (active && active.id !== routeRoom) navigate(active.id, { replace: true });
+  }, [active, routeRoom, navigate]);
+
+  const openRoom = useCallback(
+    (room: string) => {
+      navigate(room);
+      setNavOpen(false);
+    },
+    [navigate],
+  );
+  const notifications = useNotifications(client, m, openRoom);
+
+  const totalUnread = useMemo(
+    () => snapshot.rooms.reduce((sum, room) => sum + (room.joined && room.id !== active?.id ? room.unread : 0), 0),
+    [snapshot.rooms, active?.id],
+  );
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) ${active?.name ?? ''} · Parley` : `${active?.name ?? ''} · Parley`;
+  }, [totalUnread, active?.name]);
+
+  useEffect(() => {
+    const refresh = () => {
+      if (document.visibilityState === 'visible' && client.status === 'open') client.listRooms().catch(() => undefined);
+    };
+    const timer = setInterval(refresh, ROOM_LIST_REFRESH_MS);
+    window.addEventListener('focus', refresh);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', refresh);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, [client]);
+
+  // The phone drawer takes the focus when it opens and gives it back on Escape, like a dialog.
+  useEffect(() => {
+    if (!navOpen) return;
+    document.querySelector<HTMLElement>('.sidebar .room-link.active, .sidebar .room-link')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setNavOpen(false);
+      document.querySelector<HTMLElement>('.nav-toggle')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navOpen]);
+
+  // On narrow screens the member panel is an overlay: close it when the layout narrows.
+  useEffect(() => {
+    const query = matchMedia(WIDE);
+    const onChange = () => setMembersOpen(query.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, []);
+
+  const openDm = useCallback(
+    async (username: string) => {
+      const room = await client.openDm(username);
+      openRoom(room.id);
+      if (!matchMedia(WIDE).matches) setMembersOpen(false);
+    },
+    [client, openRoom],
+  );
+
+  if (!active) return null;
+
+  const dialogs = () => {
+    if (!dialog) return null;
+    const close = () => setDialog(null);
+    switch (dialog.kind) {
+      case 'create':
+        return (
+          <CreateRoomDialog
+            onClose={close}
+            onCreate={async (name, kind) => {
+              const room = await client.createRoom(name, kind);
+              openRoom(room.id);
+            }}
+          />
+        );
+      case 'dm':
+        return (
+          <TextDialog
+            title={m.newDmTitle}
+            label={m.dmUsernameLabel}
+            submitLabel={m.dmStart}
+            onClose={close}
+            onSubmit={async (username) => {
+              try {
+                await openDm(username);
+              } catch (error) {
+                throw new Error(describeUserError(error, username));
+              }
+            }}
+          />
+        );
+      case 'invite':
+        return (
+          <TextDialog
+            title={m.inviteTitle(dialog.name)}
+            label={m.username}
+            submitLabel={m.inviteAction}
+            onClose={close}
+            onSubmit={async (username) => {
+              try {
+                await client.invite(dialog.room, username);
+                return m.invited(username);
+              } catch (error) {
+                throw new Error(describeUserError(error, username));
+              }
+            }}
+          />
+        );
+      case 'rename':
+        return (
+          <TextDialog
+            title={m.renameTitle}
+            label={m.displayName}
+            submitLabel={m.save}
+            initial={user.name}
+            maxLength={64}
+            hint={m.displayNameHint}
+            onClose={close}
+            onSubmit={async (name) => {
+              try {
+                await client.rename(name);
+              } catch (error) {
+                throw new Error(errorText(error, m));
+              }
+            }}
+          />
+        );
+      case 'leave':
+        return (
+          <ConfirmDialog
+            title={m.leaveTitle(dialog.name)}
+            body={m.leaveBody}
+            confirmLabel={m.leaveRoom}
+            onClose={close}
+            onConfirm={async () => {
+              await client.leave(dialog.room);
+              navigate(LOBBY_ID, { replace: true });
+            }}
+          />
+        );
+      case 'delete':
+        return (
+          <ConfirmDialog
+            title={m.confirmDelete}
+            body={m.confirmDeleteBody}
+            confirmLabel={m.delete}
+            onClose={close}
+            onConfirm={async () => {
+              await client.delete(dialog.room, dialog.seq);
+            }}
+          />
+        );
+    }
+  };
+
+  function describeUserError(error: unknown, username: string): string {
+    return error instanceof ParleyError && error.code === 'user_not_found' ? m.userNotFound(username) : errorText(error, m);
+  }
+
+  const classes = ['shell'];
+  if (navOpen) classes.push('nav-open');
+  if (membersOpen && active.joined) classes.push('members-open');
+
+  return (
+    <div className={classes.join(' ')}>
+      <a className="skip-link" href="#composer">
+        {m.composerLabel(active.name)}
+      </a>
+      <Sidebar
+        rooms={snapshot.rooms}
+        activeId={active.id}
+        user={user}
+        onOpen={openRoom}
+        onCreateRoom={() => setDialog({ kind: 'create' })}
+        onNewDm={() => setDialog({ kind: 'dm' })}
+        onClose={() => setNavOpen(false)}
+        menu={{ theme, setTheme, notifications, onRename: () => setDialog({ kind: 'rename' }), onLogout }}
+      />
+      <div className="scrim nav-scrim" onClick={() => setNavOpen(false)} aria-hidden="true" />
+      <main className="room" aria-labelledby="room-title" inert={navOpen ? true : undefined}>
+        <RoomHeader
+          room={active}
+          totalUnread={totalUnread}
+          membersOpen={membersOpen}
+          onOpenNav={() => setNavOpen(true)}
+          onToggleMembers={() => setMembersOpen((open) => !open)}
+          onInvite={() => setDialog({ kind: 'invite', room: active.id, name: active.name })}
+          onLeave={() => setDialog({ kind: 'leave', room: active.id, name: active.name })}
+        />
+        <ConnectionBanner status={snapshot.status} />
+        <div className="room-body">
+          <RoomView
+            key={active.id}
+            room={active}
+            self={user}
+            maxChars={snapshot.limits.maxBodyChars}
+            requestDelete={(seq) => setDialog({ kind: 'delete', room: active.id, seq })}
+            toast={toast}
+          />
+          {membersOpen && active.joined && (
+            <>
+              <div className="scrim members-scrim" onClick={() => setMembersOpen(false)} aria-hidden="true" />
+              <MemberPanel
+                room={active}
+                self={user}
+                onClose={() => setMembersOpen(false)}
+                onMessage={(username) => {
+                  openDm(username).catch((error: unknown) => toast(describeUserError(error, username)));
+                }}
+              />
+            </>
+          )}
+        </div>
+      </main>
+      <Toasts toasts={toasts} dismiss={dismiss} />
+      {dialogs()}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/** The open room's name, member and online counts, and what can be done with it. */
+import type { RoomState } from '@parley/client';
+import { useI18n } from '../i18n/i18n.js';
+import { LOBBY_ID } from '../lib/rooms.js';
+import { Avatar } from '../components/Avatar.js';
+import { Icon } from '../components/Icon.js';
+import { peerIsOnline } from './Sidebar.js';
+
+export interface RoomHeaderProps {
+  room: RoomState;
+  totalUnread: number;
+  membersOpen: boolean;
+  onOpenNav(): void;
+  onToggleMembers(): void;
+  onInvite(): void;
+  onLeave(): void;
+}
+
+export function RoomHeader({ room, totalUnread, membersOpen, onOpenNav, onToggleMembers, onInvite, onLeave }: RoomHeaderProps) {
+  const { m } = useI18n();
+  const isDm = room.kind === 'dm';
+  return (
+    <header className="room-header">
+      <button type="button" className="icon-button nav-toggle" onClick={onOpenNav} aria-label={m.openMenu}>
+        <Icon name="menu" />
+        {totalUnread > 0 && <span className="nav-dot" aria-hidden="true" />}
+      </button>
+      <div className="room-title">
+        {isDm ? (
+          <Avatar id={room.peer?.id ?? room.id} name={room.name} size={28} online={peerIsOnline(room)} />
+        ) : (
+          <span className="room-title-icon">
+            <Icon name={room.kind === 'private' ? 'lock' : 'hash'} size={20} />
+          </span>
+        )}
+        <div className="room-title-text">
+          <h1 id="room-title">{room.name}</h1>
+          <p className="room-subtitle">
+            {isDm ? (
+              <>
+                {room.peer ? `@${room.peer.username}` : m.directMessage}
+              </>
+            ) : (
+              <>
+                <span>{room.kind === 'private' ? m.privateRoom : m.publicRoom}</span>
+                <span aria-hidden="true"> · </span>
+                <span>{m.members(room.memberCount)}</span>
+              </>
+            )}
+          </p>
+        </div>
+      </div>
+      <div className="room-actions">
+        {room.joined && room.kind === 'private' && (
+          <button type="button" className="button small header-button" onClick={onInvite}>
+            <Icon name="userPlus" size={16} />
+            <span className="label">{m.invite}</span>
+          </button>
+        )}
+        {room.joined && (
+          <button
+            type="button"
+            className="online-toggle"
+            onClick={onToggleMembers}
+            aria-pressed={membersOpen}
+            aria-label={`${membersOpen ? m.hideMembers : m.showMembers} (${m.onlineCount(room.online)})`}
+            title={membersOpen ? m.hideMembers : m.showMembers}
+          >
+            <span className="online-dot" aria-hidden="true" />
+            <span className="online-count" data-testid="online-count">
+              {room.online}
+            </span>
+            <Icon name="users" size={18} />
+          </button>
+        )}
+        {room.joined && room.id !== LOBBY_ID && !isDm && (
+          <button type="button" className="icon-button" onClick={onLeave} aria-label={m.leaveRoom} title={m.leaveRoom}>
+            <Icon name="door" />
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * The open room's conversation: messages, who is typing, and the composer
+ * (or, for a public room not joined yet, an invitation to join).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { OutboxFullError, type RoomState, type UserSummary } from '@parley/client';
+import { useI18n } from '../i18n/i18n.js';
+import { errorText } from './error-text.js';
+import { useClient } from './ClientContext.js';
+import { MessageList } from '../messages/MessageList.js';
+import { TypingIndicator } from '../messages/TypingIndicator.js';
+import type { MessageHandlers } from '../messages/MessageRow.js';
+import { Composer, type ComposerHandle } from '../composer/Composer.js';
+import { Icon } from '../components/Icon.js';
+
+/** Read markers move at most this often while messages stream in. */
+const READ_DEBOUNCE_MS = 400;
+
+export interface RoomViewProps {
+  room: RoomState;
+  self: UserSummary;
+  maxChars: number;
+  requestDelete(seq: number): void;
+  toast(text: string): void;
+}
+
+export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomViewProps) {
+  const client = useClient();
+  const { m } = useI18n();
+  const [editing, setEditing] = useState<number | null>(null);
+  const [sentTick, setSentTick] = useState(0);
+  const [atBottom, setAtBottom] = useState(true);
+  const visible = useDocumentVisible();
+  const composer = useRef<ComposerHandle>(null);
+  const latest = useRef({ room, m, toast, requestDelete });
+  latest.current = { room, m, toast, requestDelete };
+  const roomId = room.id;
+
+  useEffect(() => {
+    if (!room.joined || !atBottom || !visible || room.syncedSeq <= room.readSeq) return;
+    const timer = setTimeout(() => {
+      client.markRead(roomId).catch(() => undefined);
+    }, READ_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [client, roomId, room.joined, atBottom, visible, room.syncedSeq, room.readSeq]);
+
+  const handlers = useMemo<MessageHandlers>(
+    () => ({
+      react: (seq, emoji, on) => {
+        client.react(roomId, seq, emoji, on).catch((error: unknown) => latest.current.toast(errorText(error, latest.current.m)));
+      },
+      edit: async (seq, body) => {
+        await client.edit(roomId, seq, body);
+      },
+      remove: (seq) => latest.current.requestDelete(seq),
+      retry: (id) => {
+        client.retry(id).catch(() => undefined);
+      },
+      discard: (id) => {
+        client.discard(id);
+      },
+      nameOf: (id, fallback) => latest.current.room.members.find((member) => member.user.id === id)?.user.name ?? fallback ?? id,
+    }),
+    [client, roomId],
+  );
+
+  const send = useCallback(
+    (body: string) => {
+      setSentTick((tick) => tick + 1);
+      // A refused message stays in the list as "failed — retry"; only a full outbox has nowhere to show.
+      client.send(roomId, body).catch((error: unknown) => {
+        if (error instanceof OutboxFullError) latest.current.toast(errorText(error, latest.current.m));
+      });
+    },
+    [client, roomId],
+  );
+
+  const editLast = useCallback(() => {
+    const timeline = latest.current.room.timeline;
+    for (let i = timeline.length - 1; i >= 0; i--) {
+      const item = timeline[i]!;
+      if (item.kind === 'message' && item.user.id === self.id && !item.deleted) return setEditing(item.seq);
+    }
+  }, [self.id]);
+
+  const setEditingAndRefocus = useCallback((seq: number | null) => {
+    setEditing(seq);
+    if (seq === null) composer.current?.focus();
+  }, []);
+
+  if (!room.joined) return <JoinPrompt room={room} toast={toast} />;
+
+  const label = room.kind === 'dm' ? room.name : `#${room.name}`;
+  return (
+    <section className="conversation" aria-label={label}>
+      <MessageList
+        room={room}
+        self={self}
+        editing={editing}
+        setEditing={setEditingAndRefocus}
+        handlers={handlers}
+        loadOlder={() => client.loadOlder(roomId)}
+        sentTick={sentTick}
+        onAtBottomChange={setAtBottom}
+        onEscape={() => composer.current?.focus()}
+      />
+      <TypingIndicator users={room.typing} />
+      <Composer
+        ref={composer}
+        key={roomId}
+        room={roomId}
+        roomLabel={label}
+        maxChars={maxChars}
+        onSend={send}
+        onTyping={() => client.typing(roomId)}
+        onEditLast={editLast}
+      />
+    </section>
+  );
+}
+
+function JoinPrompt({ room, toast }: { room: RoomState; toast(text: string): void }) {
+  const client = useClient();
+  const { m } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const join = async () => {
+    setBusy(true);
+    try {
+      await client.join(room.id);
+    } catch (error) {
+      toast(errorText(error, m));
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="conversation join-prompt" aria-label={`#${room.name}`}>
+      <div className="join-card">
+        <span className="join-icon">
+          <Icon name="hash" size={28} />
+        </span>
+        <h2>#{room.name}</h2>
+        <p>{m.members(room.memberCount)}</p>
+        <p className="hint">{m.joinToWrite(`#${room.name}`)}</p>
+        <button type="button" className="button primary" onClick={() => void join()} disabled={busy}>
+          {m.joinRoom}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function useDocumentVisible(): boolean {
+  const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
+  useEffect(() => {
+    const update = () => setVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, []);
+  return visible;
+}

@@ -1,0 +1,216 @@
+/**
+ * One message in the list: the author header when it starts a group, the
+ * body as safe markdown, reactions, and a toolbar (react, edit, delete) that
+ * shows on hover and on keyboard focus. Pending messages carry their state.
+ */
+import { memo, useState, type KeyboardEvent } from 'react';
+import type { MessageItem, PendingMessage } from '@parley/client';
+import { Markdown } from '../markdown/Markdown.js';
+import { useI18n } from '../i18n/i18n.js';
+import { formatDateTime, formatTime } from '../lib/time.js';
+import { Avatar } from '../components/Avatar.js';
+import { Icon } from '../components/Icon.js';
+import { Reactions } from './Reactions.js';
+import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker.js';
+import { EditBox } from './EditBox.js';
+
+export interface MessageHandlers {
+  react(seq: number, emoji: string, on: boolean): void;
+  edit(seq: number, body: string): Promise<void>;
+  remove(seq: number): void;
+  retry(id: string): void;
+  discard(id: string): void;
+  /** The person's current display name; `fallback` is the name the event carried. */
+  nameOf(id: string, fallback?: string): string;
+}
+
+export interface MessageRowProps {
+  rowKey: string;
+  /** A stored message, or one still on its way. */
+  message: MessageItem | null;
+  pending: PendingMessage | null;
+  authorId: string;
+  /** The author's current display name. */
+  authorName: string;
+  selfId: string;
+  startsGroup: boolean;
+  mentionsSelf: boolean;
+  editing: boolean;
+  /** Roving focus: only the active row is in the tab order. */
+  active: boolean;
+  setEditing(seq: number | null): void;
+  handlers: MessageHandlers;
+}
+
+export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
+  const { rowKey, message, pending, authorId, authorName, selfId, startsGroup, mentionsSelf, editing, active, setEditing, handlers } = props;
+  const { m, locale } = useI18n();
+  const [picking, setPicking] = useState(false);
+  const ts = message ? message.ts : pending!.createdAt;
+  const body = message ? message.body : pending!.body;
+  const own = authorId === selfId;
+  const deleted = message?.deleted ?? false;
+  const canAct = message !== null && !deleted;
+  const time = formatTime(ts, { locale });
+  const fullTime = formatDateTime(ts, { locale });
+  const tab = active ? 0 : -1;
+
+  const classes = ['msg'];
+  if (startsGroup) classes.push('group-start');
+  if (mentionsSelf && !own) classes.push('mention');
+  if (pending) classes.push(`pending-${pending.state}`);
+  if (editing) classes.push('editing');
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.target !== event.currentTarget || !canAct || !own) return;
+    if (event.key === 'e' || event.key === 'F2') {
+      event.preventDefault();
+      setEditing(message.seq);
+    }
+  };
+
+  return (
+    <article
+      className={classes.join(' ')}
+      data-seq={message?.seq}
+      data-id={message?.id ?? pending?.id}
+      data-row={rowKey}
+      tabIndex={tab}
+      aria-label={`${authorName}, ${fullTime}`}
+      onKeyDown={onKeyDown}
+    >
+      <div className="msg-gutter">
+        {startsGroup ? (
+          <Avatar id={authorId} name={authorName} />
+        ) : (
+          <time className="msg-hover-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
+            {time}
+          </time>
+        )}
+      </div>
+      <div className="msg-main">
+        {startsGroup && (
+          <header className="msg-header">
+            <span className="msg-author">{authorName}</span>
+            <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
+              {time}
+            </time>
+          </header>
+        )}
+        {editing && message ? (
+          <EditBox
+            initial={message.body}
+            onSave={async (next) => {
+              if (next !== message.body) await handlers.edit(message.seq, next);
+              setEditing(null);
+            }}
+            onCancel={() => setEditing(null)}
+          />
+        ) : deleted ? (
+          <p className="msg-deleted">{m.deletedMessage}</p>
+        ) : (
+          <div className="msg-body">
+            <Markdown
+              source={body}
+              trailing={
+                message?.editedTs !== undefined ? (
+                  <span className="msg-edited" title={formatDateTime(message.editedTs, { locale })}>
+                    {m.edited}
+                  </span>
+                ) : undefined
+              }
+            />
+          </div>
+        )}
+        {message && !deleted && (
+          <Reactions
+            reactions={message.reactions}
+            selfId={selfId}
+            nameOf={handlers.nameOf}
+            onToggle={(emoji, on) => handlers.react(message.seq, emoji, on)}
+            tabIndex={tab}
+          />
+        )}
+        {pending && <PendingStatus pending={pending} onRetry={handlers.retry} onDiscard={handlers.discard} />}
+      </div>
+      {canAct && !editing && (
+        <div className={picking ? 'msg-actions open' : 'msg-actions'} role="toolbar" aria-label={m.messageActions}>
+          {QUICK_REACTIONS.map((emoji) => {
+            const mine = message.reactions[emoji]?.includes(selfId) ?? false;
+            return (
+              <button
+                key={emoji}
+                type="button"
+                className="icon-button emoji"
+                tabIndex={tab}
+                aria-label={m.reactWith(emoji)}
+                title={m.reactWith(emoji)}
+                aria-pressed={mine}
+                onClick={() => handlers.react(message.seq, emoji, !mine)}
+              >
+                {emoji}
+              </button>
+            );
+          })}
+          <button
+            type="button"
+            className="icon-button"
+            tabIndex={tab}
+            aria-label={m.react}
+            title={m.react}
+            aria-expanded={picking}
+            onClick={() => setPicking((open) => !open)}
+          >
+            <Icon name="smile" />
+          </button>
+          {own && (
+            <>
+              <button type="button" className="icon-button" tabIndex={tab} aria-label={m.edit} title={m.edit} onClick={() => setEditing(message.seq)}>
+                <Icon name="edit" />
+              </button>
+              <button
+                type="button"
+                className="icon-button danger"
+                tabIndex={tab}
+                aria-label={m.delete}
+                title={m.delete}
+                onClick={() => handlers.remove(message.seq)}
+              >
+                <Icon name="trash" />
+              </button>
+            </>
+          )}
+          {picking && (
+            <EmojiPicker
+              onClose={() => setPicking(false)}
+              onPick={(emoji) => {
+                setPicking(false);
+                if (!message.reactions[emoji]?.includes(selfId)) handlers.react(message.seq, emoji, true);
+              }}
+            />
+          )}
+        </div>
+      )}
+    </article>
+  );
+});
+
+function PendingStatus({ pending, onRetry, onDiscard }: { pending: PendingMessage; onRetry(id: string): void; onDiscard(id: string): void }) {
+  const { m } = useI18n();
+  if (pending.state === 'failed') {
+    return (
+      <p className="msg-status failed" role="alert">
+        <Icon name="alert" size={15} />
+        <span>{m.failed}</span>
+        <span aria-hidden="true">—</span>
+        <button type="button" className="link-button" onClick={() => onRetry(pending.id)}>
+          {m.retry}
+        </button>
+        <button type="button" className="link-button muted" onClick={() => onDiscard(pending.id)}>
+          {m.discard}
+        </button>
+      </p>
+    );
+  }
+  return <p className="msg-status">{pending.state === 'queued' ? m.queued : m.sending}</p>;
+}

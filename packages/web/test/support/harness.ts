@@ -1,0 +1,140 @@
+/**
+ * What the web app's end-to-end tests share: a real Parley server serving the
+ * built app, Debian's Chromium driven by playwright-core, and a few steps a
+ * person takes (enter, open a room, send). Every wait is bounded.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { startServerProcess, type ServerProcess, type StartOptions } from '@parley/server/testing';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** packages/web, from packages/web/dist-test/test/support. */
+export const WEB_ROOT = resolve(here, '..', '..', '..');
+export const WEB_DIST = join(WEB_ROOT, 'dist');
+export const REPO_ROOT = resolve(WEB_ROOT, '..', '..');
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-artifacts', 'screenshots');
+
+/** Playwright's default per-action wait, shortened: a chat that takes 5 s to show a message is broken. */
+export const WAIT_MS = 5000;
+
+export function startServer(options: StartOptions = {}): Promise<ServerProcess> {
+  return startServerProcess({ ...options, env: { WEB_DIR: WEB_DIST, ...options.env } });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    timeout: 20_000,
+  });
+}
+
+const NETWORK_NOTICE = /^(Failed to load resource|WebSocket connection to '[^']*' failed)/;
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /**
+   * Uncaught page errors, dialogs, and console errors other than the browser's own
+   * network notices (the expected 401 of /api/me, refused sockets while a server is down).
+   */
+  errors: string[];
+}
+
+export async function openPerson(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<Person> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'Asia/Seoul', ...options });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !NETWORK_NOTICE.test(message.text())) errors.push(`console: ${message.text()}`);
+  });
+  page.on('dialog', (dialog) => {
+    errors.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await page.goto('/');
+  return { context, page, errors };
+}
+
+export async function enterAsGuest(page: Page, name: string): Promise<void> {
+  await page.getByLabel(/^(Display name|표시 이름)$/).fill(name);
+  await page.getByRole('button', { name: /^(Continue as guest|게스트로 입장)$/ }).click();
+  await page.locator('#composer').waitFor();
+}
+
+export async function register(page: Page, username: string, password: string, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Display name', { exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await page.locator('#composer').waitFor();
+}
+
+/** Types a message into the composer and presses Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  const composer = page.locator('#composer');
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
+/** The message rows (stored or pending) of the open room whose text contains `text`. */
+export function messages(page: Page, text: string) {
+  return page.locator('article.msg').filter({ hasText: text });
+}
+
+export async function openRoom(page: Page, name: string): Promise<void> {
+  await page.locator('nav .room-link').filter({ hasText: name }).first().click();
+  await page.locator('#room-title', { hasText: name }).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** Polls `check` until it returns true, failing with `what` after `timeoutMs`. */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Keeps typing into `page`'s composer, a character at a time as a person does,
+ * until `seen` holds. The client sends at most one typing frame per
+ * TYPING.throttleMs, so the other side may need a few seconds to notice.
+ */
+export async function typeUntil(page: Page, what: string, seen: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
+  const composer = page.locator('#composer');
+  await eventually(what, async () => {
+    if (await seen()) return true;
+    await composer.press('.');
+    await page.waitForTimeout(200);
+    return false;
+  }, timeoutMs);
+}
+
+/**
+ * Uses a button of a message's hover toolbar: hovers the row, then clicks. A
+ * row can move under the pointer while messages still arrive, so this retries.
+ */
+export async function messageAction(page: Page, text: string, button: string): Promise<void> {
+  const row = page.locator('article.msg:not([class*="pending-"])', { hasText: text });
+  await eventually(`"${button}" on "${text}"`, async () => {
+    try {
+      await row.hover({ timeout: 1000 });
+      await row.getByRole('button', { name: button, exact: true }).click({ timeout: 1000 });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
