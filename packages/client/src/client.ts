@@ -251,6 +251,7 @@ export class ParleyClient {
       return Promise.reject(new ParleyError('body_too_long', `Messages are at most ${this.#limits.maxBodyChars} characters.`));
     }
     const promise = this.#outbox.add(room, body, options.id ?? uuidv7());
+    this.#typing.sent(room);
     this.#flushOutbox();
     return promise;
   }

@@ -46,6 +46,11 @@ export class TypingTracker {
     return true;
   }
 
+  /** We sent a message in `room`: others stop showing us typing, so the next keystroke may notify at once. */
+  sent(room: string): void {
+    this.#lastSent.delete(room);
+  }
+
   clearRoom(room: string): void {
     const users = this.#rooms.get(room);
     if (!users) return;

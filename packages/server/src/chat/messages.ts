@@ -6,6 +6,9 @@ import { encodeRoomMessage } from '../bus/messages.js';
 import type { Connection } from '../gateway/connection.js';
 import { ack, publishEvent, requireMember, takeRate, type ChatContext } from './context.js';
 
+/** When each connection last had a typing frame forwarded, per room (the server-side throttle). */
+const lastTyping = new WeakMap<Connection, Map<string, number>>();
+
 function checkBody(ctx: ChatContext, body: string): void {
   if (body.length > ctx.config.limits.maxBodyChars) {
     throw new ParleyError('body_too_long', `Messages are at most ${ctx.config.limits.maxBodyChars} characters.`);
@@ -20,6 +23,8 @@ export async function send(ctx: ChatContext, connection: Connection, frame: Clie
   const user = { id: connection.user.id, name: connection.user.name };
   const { event, duplicate } = await ctx.store.appendMessage({ room: frame.room, user, clientId: frame.id, body: frame.body });
   ack<'send'>(connection, frame.id, { room: event.room, seq: event.seq, ts: event.ts, duplicate });
+  // Receivers stop showing the sender as typing when the message lands; the next typing frame must pass.
+  lastTyping.get(connection)?.delete(frame.room);
   if (!duplicate) {
     ctx.metrics.messages.inc();
     publishEvent(ctx, event);
@@ -62,9 +67,8 @@ export async function read(ctx: ChatContext, connection: Connection, frame: Clie
   ack<'read'>(connection, frame.ref, { room: frame.room, seq });
 }
 
-/** Typing is ephemeral: never stored, sent to the room's other members only, throttled per user and room. */
-const lastTyping = new WeakMap<Connection, Map<string, number>>();
 
+/** Typing is ephemeral: never stored, sent to the room's other members only, throttled per user and room. */
 export async function typing(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'typing'>): Promise<void> {
   await requireMember(ctx, connection, frame.room);
   let rooms = lastTyping.get(connection);

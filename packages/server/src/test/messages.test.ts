@@ -136,6 +136,19 @@ describe('messages', () => {
     assert.ok(limited[0].retryAfterMs > 0);
   });
 
+  test('typing right after sending a message is forwarded at once', async () => {
+    const writer = await enter('QuickTypist');
+    await bob.client.request({ type: 'rooms' });
+    const before = bob.client.frames.length;
+    writer.client.send({ type: 'typing', room: 'lobby' });
+    await writer.client.request({ type: 'send', id: 'quick-typist-1', room: 'lobby', body: 'done' });
+    writer.client.send({ type: 'typing', room: 'lobby' });
+    await writer.client.request({ type: 'rooms' });
+    await new Promise((r) => setTimeout(r, 100));
+    const forwarded = bob.client.frames.slice(before).filter((f) => f.type === 'typing' && f.user.id === writer.user.id);
+    assert.equal(forwarded.length, 2);
+  });
+
   test('room creation is rate limited per user', async () => {
     const builder = await enter('Builder');
     let limited: { code: string; retryAfterMs: number } | undefined;
