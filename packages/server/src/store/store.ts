@@ -13,8 +13,17 @@
  * - Events are read in their current state: a message event shows its current
  *   body, `editedTs`, `deleted` (body "" once deleted) and reactions.
  *
+ * - Events of a room with no creator (the lobby) are attributed to SERVER_USER
+ *   (server-user.ts).
+ * - Deleting a message blanks its body, the bodies of its earlier `edit`
+ *   events, and removes its reactions: deleted text is gone from every read.
+ * - A new member's read marker starts at their join event, so history from
+ *   before they joined does not count as unread.
+ *
  * Failures a caller can act on are thrown as ParleyError (`not_found`,
- * `forbidden`, `name_taken`); anything else is an internal error.
+ * `forbidden`, `name_taken`); anything else is an internal error. A room id
+ * or external id that already exists is a raw constraint error: callers that
+ * race on those re-read (`findRoom`, `findUserByExternalId`).
  */
 import type {
   HistoryPage,
