@@ -33,10 +33,13 @@ describe('durability, heartbeats and shutdown', () => {
   test('a client that stops answering pings is terminated after the timeout', async () => {
     const server = await startServerProcess({ env: { HEARTBEAT_INTERVAL_MS: '200', HEARTBEAT_TIMEOUT_MS: '300' } });
     try {
+      const healthy = await connectRaw(server.wsUrl, { token: (await guest(server.url, 'Healthy')).token });
       const g = await guest(server.url, 'Silent');
       const silent = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${g.token}` }, autoPong: false });
-      const healthy = await connectRaw(server.wsUrl, { token: (await guest(server.url, 'Healthy')).token });
-      const started = Date.now();
+      let started = Date.now();
+      silent.on('open', () => {
+        started = Date.now();
+      });
       const closed = await new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
       const elapsed = Date.now() - started;
       assert.equal(closed, CLOSE.heartbeatTimeout);

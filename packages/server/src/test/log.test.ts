@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AckFrame, EventFrame, MessageEvent, RoomEvent } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
-import { connectRaw, guest, type RawClient } from '../testing/ws-client.js';
+import { connectRaw, enterAsGuest, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
+
+type Session = GuestSession;
 
 describe('the room log: order, history and resume', () => {
   let server: ServerProcess;
@@ -14,12 +16,7 @@ describe('the room log: order, history and resume', () => {
     for (const c of open) c.close();
     await server.stop();
   });
-  async function enter(name: string) {
-    const g = await guest(server.url, name);
-    const client = await connectRaw(server.wsUrl, { token: g.token });
-    open.push(client);
-    return { client, user: g.user, token: g.token };
-  }
+  const enter = (name: string): Promise<Session> => enterAsGuest(server, name, open);
 
   test('concurrent senders: every client sees the same gapless order', async () => {
     const senders = await Promise.all(['S1', 'S2', 'S3', 'S4'].map(enter));

@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AckFrame, EventFrame, MessageEvent, RoomSummary, TypingFrame } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
-import { connectRaw, guest, type RawClient } from '../testing/ws-client.js';
+import { connectRaw, enterAsGuest, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
 
-type Session = { client: RawClient; user: { id: string; username: string; name: string }; token: string };
+type Session = GuestSession;
 
 describe('messages', () => {
   let server: ServerProcess;
@@ -23,12 +23,7 @@ describe('messages', () => {
     for (const c of open) c.close();
     await server.stop();
   });
-  async function enter(name: string): Promise<Session> {
-    const g = await guest(server.url, name);
-    const client = await connectRaw(server.wsUrl, { token: g.token });
-    open.push(client);
-    return { client, user: g.user, token: g.token };
-  }
+  const enter = (name: string): Promise<Session> => enterAsGuest(server, name, open);
 
   test('a send is acked with its seq and fanned out to every member, the sender included', async () => {
     const ack = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'msg-00000001', room, body: 'hello **world**' });

@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AckFrame, EventFrame, PresenceFrame, RoomSummary, WelcomeFrame } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
-import { connectRaw, guest, type RawClient } from '../testing/ws-client.js';
+import { connectRaw, enterAsGuest, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
 
-type Session = { client: RawClient; user: { id: string; username: string; name: string } };
+type Session = GuestSession;
 
 describe('rooms, members and presence', () => {
   let server: ServerProcess;
@@ -16,12 +16,7 @@ describe('rooms, members and presence', () => {
     for (const c of open) c.close();
     await server.stop();
   });
-  async function enter(name: string): Promise<Session> {
-    const g = await guest(server.url, name);
-    const client = await connectRaw(server.wsUrl, { token: g.token });
-    open.push(client);
-    return { client, user: g.user };
-  }
+  const enter = (name: string): Promise<Session> => enterAsGuest(server, name, open);
 
   test('everyone starts in the lobby', async () => {
     const { client } = await enter('Ann');

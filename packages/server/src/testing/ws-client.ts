@@ -108,3 +108,20 @@ export async function guest(url: string, name: string): Promise<{ token: string;
   if (!response.ok) throw new Error(`guest sign-in failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as { token: string; user: { id: string; username: string; name: string } };
 }
+
+export interface GuestSession {
+  client: RawClient;
+  user: { id: string; username: string; name: string };
+  token: string;
+}
+
+/**
+ * A guest signed in and connected. Each test file keeps one `open` list and
+ * closes every client in it in teardown.
+ */
+export async function enterAsGuest(server: { url: string; wsUrl: string }, name: string, open: RawClient[]): Promise<GuestSession> {
+  const g = await guest(server.url, name);
+  const client = await connectRaw(server.wsUrl, { token: g.token });
+  open.push(client);
+  return { client, user: g.user, token: g.token };
+}
