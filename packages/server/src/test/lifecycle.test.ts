@@ -43,8 +43,9 @@ describe('durability, heartbeats and shutdown', () => {
       const closed = await new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
       const elapsed = Date.now() - started;
       assert.equal(closed, CLOSE.heartbeatTimeout);
-      // The first ping comes 0–200 ms after connecting; termination 300 ms after it.
-      assert.ok(elapsed >= 290 && elapsed < 3000, `terminated after ${elapsed} ms`);
+      // The first ping comes 0–200 ms after connecting and termination 300 ms after it; the
+      // client may see `open` a little after the server sent that ping, hence the slack below 300.
+      assert.ok(elapsed >= 200 && elapsed < 3000, `terminated after ${elapsed} ms`);
       assert.equal(healthy.ws.readyState, WebSocket.OPEN, 'a client that answers pings stays');
       healthy.close();
     } finally {
