@@ -1,0 +1,173 @@
+/**
+ * What the orchestrator (run.ts) asks of the load generator process, and what
+ * it gets back. Sent over the IPC channel as plain JSON.
+ */
+
+export type Protocol = 'parley' | 'socketio' | 'raw';
+
+/** S senders publish at a total rate R for a while; every member of the room receives each message. */
+export interface FanoutScenario {
+  kind: 'fanout';
+  connections: number;
+  senders: number;
+  rate: number;
+  warmupMs: number;
+  measureMs: number;
+}
+
+/** Like fanout, rising R step by step until p99 or loss breaks the limit. */
+export interface RampScenario {
+  kind: 'ramp';
+  connections: number;
+  senders: number;
+  startRate: number;
+  factor: number;
+  maxSteps: number;
+  /** Bisection steps between the last passing and the first failing rate. */
+  refineSteps: number;
+  warmupMs: number;
+  measureMs: number;
+  p99LimitMs: number;
+}
+
+/** Connections that log in, join and stay idle; resident memory at two counts gives the cost per connection. */
+export interface IdleScenario {
+  kind: 'idle';
+  connections: number;
+  /** A first checkpoint: memory per connection is the slope between it and `connections`. */
+  checkpoint: number;
+  settleMs: number;
+}
+
+/** Many rooms; senders in each; every message acked (persisted first, for Parley). */
+export interface RoomsScenario {
+  kind: 'rooms';
+  rooms: number;
+  membersPerRoom: number;
+  sendersPerRoom: number;
+  rate: number;
+  warmupMs: number;
+  measureMs: number;
+}
+
+export type Scenario = FanoutScenario | RampScenario | IdleScenario | RoomsScenario;
+
+export interface GeneratorJob {
+  protocol: Protocol;
+  host: string;
+  port: number;
+  serverPid: number;
+  /** The core the server is pinned to (null: not pinned), whose busy time is also measured. */
+  serverCore: number | null;
+  generatorCore: number | null;
+  scenario: Scenario;
+  /** Handshakes (and logins) in flight at once while connecting. */
+  connectConcurrency: number;
+  /** How long the server may stay busy (frames still arriving) after connecting or after a phase. */
+  settleTimeoutMs: number;
+  /** After the last scheduled send, how long to wait for missing deliveries and acks. */
+  drainMs: number;
+  /** Body length in characters. */
+  bodyChars: number;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface GeneratorLoad {
+  /** Fraction of one core the generator used during the window (user + system, all threads). */
+  cpu: number;
+  /** Busy share of the generator's core (softirq included), when pinned; null otherwise. */
+  coreBusy: number | null;
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+}
+
+export interface PhaseResult {
+  rate: number;
+  senders: number;
+  membersPerMessage: number;
+  /** Messages scheduled inside the measured window. */
+  messages: number;
+  expected: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  /** Deliveries of an earlier phase's messages that arrived during this one (a backlog). */
+  strays: number;
+  /** Messages whose send was never acked. */
+  unacked: number;
+  errorFrames: number;
+  /** Milliseconds; fan-out is send time (as scheduled) to arrival at each member. */
+  fanout: LatencySummary;
+  /** Milliseconds from scheduled send to the sender's ack. */
+  ack: LatencySummary;
+  windowMs: number;
+  /** The window on CLOCK_MONOTONIC in microseconds, to cut a server CPU profile to it. */
+  monotonicWindow: [number, number];
+  deliveriesInWindow: number;
+  serverCpuMs: number;
+  /** Fraction of one core. */
+  serverCpu: number;
+  serverCpuMicrosPerDelivery: number;
+  /** Busy share of the server's core (softirq included), when pinned; null otherwise. */
+  serverCoreBusy: number | null;
+  serverCoreMicrosPerDelivery: number | null;
+  generator: GeneratorLoad;
+  /** Whether the generator was busy enough (over 90 % of a core) to distort the result. */
+  generatorBound: boolean;
+}
+
+export interface SetupResult {
+  connections: number;
+  /** Creating the sessions (Parley's guests), before any connection opened. */
+  loginMs: number;
+  /** Opening the WebSockets (and, for S5, creating and joining the rooms). */
+  connectMs: number;
+  /** Time until the server stopped sending (presence and join traffic) after connecting. */
+  settleMs: number;
+  settled: boolean;
+  framesDuringSetup: number;
+  /** Connections the server closed during the run, by close code. */
+  closes: Record<string, number>;
+}
+
+export interface RampResult {
+  steps: PhaseResult[];
+  /** Highest rate that passed (p99 under the limit, nothing lost); 0 when none did. */
+  bestRate: number;
+  /** Lowest rate that failed; null when every step passed. */
+  failedRate: number | null;
+}
+
+export interface IdleResult {
+  baselineRssBytes: number;
+  checkpointRssBytes: number;
+  finalRssBytes: number;
+  checkpoint: number;
+  connections: number;
+  /** (final − checkpoint) / (connections − checkpoint). */
+  bytesPerConnection: number;
+  /** (final − baseline) / connections, fixed costs included. */
+  bytesPerConnectionFromBaseline: number;
+}
+
+export type GeneratorOutcome =
+  | { kind: 'fanout'; setup: SetupResult; phase: PhaseResult }
+  | { kind: 'ramp'; setup: SetupResult; ramp: RampResult }
+  | { kind: 'idle'; setup: SetupResult; idle: IdleResult }
+  | { kind: 'rooms'; setup: SetupResult; phase: PhaseResult };
+
+export type WindowEdge = 'start' | 'end';
+
+export type GeneratorMessage =
+  | { type: 'result'; outcome: GeneratorOutcome }
+  | { type: 'error'; message: string }
+  /** A measured window opens or closes (the orchestrator measures other processes' CPU over it). */
+  | { type: 'window'; edge: WindowEdge };

@@ -1,0 +1,144 @@
+/**
+ * One open-model load phase: message k is due at start + k / rate, whoever
+ * answers or not, and carries that scheduled time (so a slow server cannot
+ * hide latency by slowing the sender down). The send loop is bounded by the
+ * message count and by a deadline; the drain after it by `drainMs`.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { coreBusyMicros, processCpuMicros } from '../proc-stats.js';
+import type { BenchConnection } from './bench-connection.js';
+import type { PhaseResult, WindowEdge } from './job.js';
+import { PhaseRecorder, summarize } from './phase-recorder.js';
+
+export interface Sender {
+  connection: BenchConnection;
+  room: string;
+}
+
+export interface PhasePlan {
+  senders: Sender[];
+  rate: number;
+  warmupMs: number;
+  measureMs: number;
+  drainMs: number;
+  membersPerMessage: number;
+  bodyChars: number;
+  serverPid: number;
+  serverCore: number | null;
+  generatorCore: number | null;
+  onWindow: (edge: WindowEdge) => void;
+  /** Global index of this phase's first message. */
+  firstIndex: number;
+}
+
+const TICK_MS = 1;
+/** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
+const LOOP_DELAY_RESOLUTION_MS = 2;
+const loopDelayMs = (nanos: number) => Math.max(0, nanos / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+const POLL_MS = 5;
+/** A generator above this share of its core (or of a core, unpinned) may be what limits the result. */
+const GENERATOR_BOUND_CPU = 0.9;
+
+/** CLOCK_MONOTONIC in microseconds: the clock of V8's CPU profile timestamps. */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs the phase with `install(recorder)` routing every connection's deliveries and acks to it. */
+export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorder) => void): Promise<PhaseResult> {
+  const { senders, rate } = plan;
+  const total = Math.ceil((rate * (plan.warmupMs + plan.measureMs)) / 1000);
+  const measuredFrom = Math.min(total - 1, Math.floor((rate * plan.warmupMs) / 1000));
+  const recorder = new PhaseRecorder(plan.firstIndex, total, measuredFrom, plan.membersPerMessage);
+  install(recorder);
+
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  let serverCpuStart = 0;
+  let coreBusyStart = 0;
+  let ownCoreBusyStart = 0;
+  const ownCore = plan.generatorCore;
+  const core = plan.serverCore;
+  let selfCpuStart = process.cpuUsage();
+  let monotonicStart = 0;
+  const start = performance.now() + 20;
+  const intervalMs = 1000 / rate;
+  const deadline = start + plan.warmupMs + plan.measureMs + 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    let next = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (now > deadline) {
+        clearInterval(timer);
+        reject(new Error(`send loop overran its deadline at message ${next} of ${total}`));
+        return;
+      }
+      const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
+      for (; next < due; next++) {
+        if (next === measuredFrom) {
+          serverCpuStart = processCpuMicros(plan.serverPid);
+          if (core !== null) coreBusyStart = coreBusyMicros(core);
+          if (ownCore !== null) ownCoreBusyStart = coreBusyMicros(ownCore);
+          selfCpuStart = process.cpuUsage();
+          recorder.windowStart = performance.now();
+          monotonicStart = monotonicMicros();
+          loopDelay.enable();
+          plan.onWindow('start');
+        }
+        const scheduledMicros = Math.round((start + next * intervalMs) * 1000);
+        recorder.sentMicros[next] = scheduledMicros;
+        const sender = senders[next % senders.length]!;
+        sender.connection.sendMessage(sender.room, plan.firstIndex + next, scheduledMicros, plan.bodyChars);
+      }
+      if (next >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, TICK_MS);
+  });
+
+  const drainUntil = start + total * intervalMs + plan.drainMs;
+  while (!recorder.complete && performance.now() < drainUntil) await sleep(POLL_MS);
+  const windowEnd = performance.now();
+  const monotonicEnd = monotonicMicros();
+  const serverCpuMicros = processCpuMicros(plan.serverPid) - serverCpuStart;
+  const coreMicros = core === null ? null : coreBusyMicros(core) - coreBusyStart;
+  const ownCoreMicros = ownCore === null ? null : coreBusyMicros(ownCore) - ownCoreBusyStart;
+  const deliveries = recorder.deliveriesInWindow;
+  const selfCpu = process.cpuUsage(selfCpuStart);
+  loopDelay.disable();
+  plan.onWindow('end');
+
+  const windowMs = windowEnd - recorder.windowStart;
+  const generatorCpu = (selfCpu.user + selfCpu.system) / 1000 / windowMs;
+  const tally = recorder.tally();
+  return {
+    rate,
+    senders: senders.length,
+    membersPerMessage: plan.membersPerMessage,
+    messages: recorder.measuredMessages,
+    ...tally,
+    strays: recorder.strays,
+    errorFrames: recorder.errorFrames,
+    fanout: summarize(recorder.fanout),
+    ack: summarize(recorder.ack),
+    windowMs: Math.round(windowMs),
+    monotonicWindow: [monotonicStart, monotonicEnd],
+    deliveriesInWindow: recorder.deliveriesInWindow,
+    serverCpuMs: Math.round(serverCpuMicros / 1000),
+    serverCpu: serverCpuMicros / 1000 / windowMs,
+    serverCpuMicrosPerDelivery: deliveries > 0 ? serverCpuMicros / deliveries : 0,
+    serverCoreBusy: coreMicros === null ? null : coreMicros / 1000 / windowMs,
+    serverCoreMicrosPerDelivery: coreMicros === null || deliveries === 0 ? null : coreMicros / deliveries,
+    generator: {
+      cpu: generatorCpu,
+      coreBusy: ownCoreMicros === null ? null : ownCoreMicros / 1000 / windowMs,
+      eventLoopDelayMs: {
+        p50: loopDelayMs(loopDelay.percentile(50)),
+        p99: loopDelayMs(loopDelay.percentile(99)),
+        max: loopDelayMs(loopDelay.max),
+      },
+    },
+    generatorBound: (ownCoreMicros === null ? generatorCpu : ownCoreMicros / 1000 / windowMs) > GENERATOR_BOUND_CPU,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Counts and timings of one load phase. Messages are numbered globally
+ * (unique ids across phases); this phase owns [firstIndex, firstIndex + total).
+ * Only messages from `measuredFrom` on (after the warm-up) enter the
+ * histograms and the loss count; every delivery that arrives inside the CPU
+ * window counts toward CPU per delivery.
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { LatencySummary } from './job.js';
+
+function histogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+export function summarize(h: hdr.Histogram): LatencySummary {
+  const ms = (micros: number) => Math.round(micros) / 1000;
+  return {
+    count: h.totalCount,
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+    mean: ms(h.mean),
+  };
+}
+
+export class PhaseRecorder {
+  readonly counts: Uint16Array;
+  readonly acked: Uint8Array;
+  readonly sentMicros: Float64Array;
+  readonly fanout = histogram();
+  readonly ack = histogram();
+  /** performance.now() when the CPU window opened; deliveries from then on count. */
+  windowStart = Number.POSITIVE_INFINITY;
+  deliveriesInWindow = 0;
+  measuredDeliveries = 0;
+  measuredAcks = 0;
+  /** Deliveries of messages outside this phase (late ones from an earlier phase). */
+  strays = 0;
+  errorFrames = 0;
+
+  constructor(
+    readonly firstIndex: number,
+    readonly total: number,
+    readonly measuredFrom: number,
+    readonly membersPerMessage: number,
+  ) {
+    this.counts = new Uint16Array(total);
+    this.acked = new Uint8Array(total);
+    this.sentMicros = new Float64Array(total);
+  }
+
+  get measuredMessages(): number {
+    return this.total - this.measuredFrom;
+  }
+
+  get complete(): boolean {
+    return this.measuredDeliveries >= this.measuredMessages * this.membersPerMessage && this.measuredAcks >= this.measuredMessages;
+  }
+
+  onDelivery(index: number, sentMicros: number, receivedAt: number): void {
+    const i = index - this.firstIndex;
+    if (i < 0 || i >= this.total) {
+      this.strays++;
+      return;
+    }
+    this.counts[i]!++;
+    if (receivedAt >= this.windowStart) this.deliveriesInWindow++;
+    if (i >= this.measuredFrom) {
+      this.measuredDeliveries++;
+      this.fanout.recordValue(Math.max(1, Math.round(receivedAt * 1000 - sentMicros)));
+    }
+  }
+
+  onAck(index: number, receivedAt: number): void {
+    const i = index - this.firstIndex;
+    if (i < 0 || i >= this.total || this.acked[i] === 1) return;
+    this.acked[i] = 1;
+    if (i >= this.measuredFrom) {
+      this.measuredAcks++;
+      this.ack.recordValue(Math.max(1, Math.round(receivedAt * 1000 - this.sentMicros[i]!)));
+    }
+  }
+
+  /** Exact accounting over the measured messages. */
+  tally(): { expected: number; delivered: number; lost: number; duplicates: number; unacked: number } {
+    const m = this.membersPerMessage;
+    let delivered = 0;
+    let duplicates = 0;
+    let unacked = 0;
+    for (let i = this.measuredFrom; i < this.total; i++) {
+      const c = this.counts[i]!;
+      delivered += Math.min(c, m);
+      duplicates += Math.max(0, c - m);
+      if (this.acked[i] === 0) unacked++;
+    }
+    const expected = this.measuredMessages * m;
+    return { expected, delivered, lost: expected - delivered, duplicates, unacked };
+  }
+}

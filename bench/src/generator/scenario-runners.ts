@@ -1,0 +1,149 @@
+/**
+ * The four kinds of scenario, each run against one target by the generator.
+ * Every member of a room, the sender included, is expected to receive each
+ * message, on every target.
+ */
+import { performance } from 'node:perf_hooks';
+import { processRssBytes } from '../proc-stats.js';
+import type { FanoutScenario, GeneratorOutcome, IdleScenario, PhaseResult, RampScenario, RoomsScenario } from './job.js';
+import { runPhase, type Sender } from './load-phase.js';
+import { inPool } from './pool.js';
+import type { Session } from './session.js';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const MAX_SETUP_REQUESTS_IN_FLIGHT = 64;
+
+/** Global message numbering, so that ids stay unique across the phases of one run. */
+let nextIndex = 0;
+
+function phase(session: Session, senders: Sender[], rate: number, warmupMs: number, measureMs: number, members: number): Promise<PhaseResult> {
+  const firstIndex = nextIndex;
+  nextIndex += Math.ceil((rate * (warmupMs + measureMs)) / 1000);
+  return runPhase(
+    {
+      senders,
+      rate,
+      warmupMs,
+      measureMs,
+      drainMs: session.job.drainMs,
+      membersPerMessage: members,
+      bodyChars: session.job.bodyChars,
+      serverPid: session.job.serverPid,
+      serverCore: session.job.serverCore,
+      generatorCore: session.job.generatorCore,
+      onWindow: session.onWindow,
+      firstIndex,
+    },
+    (recorder) => session.install(recorder),
+  );
+}
+
+function lobbySenders(session: Session, count: number): Sender[] {
+  return session.connections.slice(0, count).map((connection) => ({ connection, room: session.lobby }));
+}
+
+export async function runFanout(session: Session, scenario: FanoutScenario): Promise<GeneratorOutcome> {
+  const setup = await session.setUp(scenario.connections);
+  const senders = lobbySenders(session, scenario.senders);
+  const result = await phase(session, senders, scenario.rate, scenario.warmupMs, scenario.measureMs, scenario.connections);
+  return { kind: 'fanout', setup, phase: result };
+}
+
+function passes(result: PhaseResult, p99LimitMs: number): boolean {
+  return result.lost === 0 && result.fanout.p99 < p99LimitMs;
+}
+
+/** Geometric steps up from `startRate` until one fails, then bisection (geometric) between the last pass and that failure. */
+export async function runRamp(session: Session, scenario: RampScenario): Promise<GeneratorOutcome> {
+  const setup = await session.setUp(scenario.connections);
+  const senders = lobbySenders(session, scenario.senders);
+  const steps: PhaseResult[] = [];
+  const step = async (rate: number) => {
+    const result = await phase(session, senders, rate, scenario.warmupMs, scenario.measureMs, scenario.connections);
+    steps.push(result);
+    process.stderr.write(`  ramp R=${rate}: p99 ${result.fanout.p99} ms, lost ${result.lost}, server cpu ${(result.serverCpu * 100).toFixed(0)}%, generator cpu ${(result.generator.cpu * 100).toFixed(0)}%\n`);
+    await session.settle();
+    return passes(result, scenario.p99LimitMs);
+  };
+  let best = 0;
+  let failed: number | null = null;
+  for (let i = 0, rate = scenario.startRate; i < scenario.maxSteps; i++, rate = Math.round(rate * scenario.factor)) {
+    if (!(await step(rate))) {
+      failed = rate;
+      break;
+    }
+    best = rate;
+  }
+  // Refining needs every connection still open: a server may close slow consumers while overloaded.
+  const intact = () => Object.keys(session.closes).length === 0;
+  for (let i = 0; failed !== null && intact() && i < scenario.refineSteps; i++) {
+    const low = Math.max(best, scenario.startRate / scenario.factor);
+    const mid = Math.round(Math.sqrt(low * failed));
+    if (mid <= best || mid >= failed) break;
+    if (await step(mid)) best = mid;
+    else failed = mid;
+  }
+  return { kind: 'ramp', setup, ramp: { steps, bestRate: best, failedRate: failed } };
+}
+
+export async function runIdle(session: Session, scenario: IdleScenario): Promise<GeneratorOutcome> {
+  const pid = session.job.serverPid;
+  const began = performance.now();
+  await session.logIn(scenario.connections);
+  const loginMs = performance.now() - began;
+  const baselineRssBytes = processRssBytes(pid);
+  await session.connectUpTo(scenario.checkpoint);
+  const checkpointConnectMs = performance.now() - began - loginMs;
+  await session.settle();
+  await new Promise((resolve) => setTimeout(resolve, scenario.settleMs));
+  const checkpointRssBytes = processRssBytes(pid);
+  const connectStart = performance.now();
+  await session.connectUpTo(scenario.connections);
+  const connected = performance.now();
+  const settled = await session.settle();
+  const setup = session.setupResult(loginMs, checkpointConnectMs + (connected - connectStart), performance.now() - connected, settled);
+  await new Promise((resolve) => setTimeout(resolve, scenario.settleMs));
+  const finalRssBytes = processRssBytes(pid);
+  const added = scenario.connections - scenario.checkpoint;
+  return {
+    kind: 'idle',
+    setup,
+    idle: {
+      baselineRssBytes,
+      checkpointRssBytes,
+      finalRssBytes,
+      checkpoint: scenario.checkpoint,
+      connections: scenario.connections,
+      bytesPerConnection: added > 0 ? (finalRssBytes - checkpointRssBytes) / added : 0,
+      bytesPerConnectionFromBaseline: (finalRssBytes - baselineRssBytes) / scenario.connections,
+    },
+  };
+}
+
+/** Room r's members are connections [r·M, (r+1)·M); its first member creates it, the others join. */
+export async function runRooms(session: Session, scenario: RoomsScenario): Promise<GeneratorOutcome> {
+  const { rooms, membersPerRoom: m } = scenario;
+  const began = performance.now();
+  await session.logIn(rooms * m);
+  const loginMs = performance.now() - began;
+  await session.connectUpTo(rooms * m);
+  const roomIds = await inPool(Array.from({ length: rooms }, (_, r) => r), MAX_SETUP_REQUESTS_IN_FLIGHT, async (r) => {
+    const result = (await session.connections[r * m]!.request('create', `bench-${r}`, REQUEST_TIMEOUT_MS)) as { room?: { id?: string } };
+    if (typeof result?.room?.id !== 'string') throw new Error(`create ack without a room id: ${JSON.stringify(result)}`);
+    return result.room.id;
+  });
+  const joins = Array.from({ length: rooms * (m - 1) }, (_, j) => ({ room: Math.floor(j / (m - 1)), member: 1 + (j % (m - 1)) }));
+  await inPool(joins, MAX_SETUP_REQUESTS_IN_FLIGHT, ({ room, member }) =>
+    session.connections[room * m + member]!.request('join', roomIds[room]!, REQUEST_TIMEOUT_MS),
+  );
+  const connected = performance.now();
+  const settled = await session.settle();
+  const setup = session.setupResult(loginMs, connected - began - loginMs, performance.now() - connected, settled);
+  // Sender j posts in room j mod rooms, so consecutive messages go to different rooms.
+  const senders: Sender[] = Array.from({ length: rooms * scenario.sendersPerRoom }, (_, j) => {
+    const room = j % rooms;
+    return { connection: session.connections[room * m + Math.floor(j / rooms)]!, room: roomIds[room]! };
+  });
+  const result = await phase(session, senders, scenario.rate, scenario.warmupMs, scenario.measureMs, m);
+  return { kind: 'rooms', setup, phase: result };
+}

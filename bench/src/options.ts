@@ -1,0 +1,130 @@
+/**
+ * Command-line flags of `npm run bench -- …`. The defaults are the full run
+ * (about 15 minutes); `--quick` is a smoke run of about 2 minutes whose
+ * figures are indicative only (short windows, fewer connections).
+ */
+import { TARGET_ORDER, type TargetName } from './targets.js';
+
+export const SCENARIO_IDS = ['s1', 's2', 's3', 's4', 's5'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  rounds: number;
+  scenarios: ScenarioId[];
+  targets: TargetName[];
+  /** Measured window of S1, S2 and S5, in seconds. */
+  measureSeconds: number;
+  warmupSeconds: number;
+  /** Measured window of each S3 step, in seconds. */
+  stepSeconds: number;
+  /** Multiplies every connection count (S4's too). */
+  scale: number;
+  /** Record a CPU profile of every server (node --cpu-prof) and summarize it. */
+  profile: boolean;
+  pin: boolean;
+  serverCore: number;
+  generatorCore: number;
+  outDir: string | null;
+  /** Before each run, wait up to this long for both cores to be nearly idle. */
+  quietWaitSeconds: number;
+}
+
+export const USAGE = `npm run bench -- [flags]
+  --quick                 smoke run (~2 min): 1 round, short windows, 1/5 of the connections
+  --rounds N              rounds of A B C per scenario (default 2; quick 1)
+  --scenarios s1,s3       which scenarios (default all: s1,s2,s3,s4,s5)
+  --targets parley,raw    which targets, in A B C order (default parley,socketio,raw)
+  --measure SECONDS       measured window of S1, S2, S5 (default 12; quick 2)
+  --warmup SECONDS        warm-up before each window (default 2; quick 1)
+  --step SECONDS          window of each S3 step (default 3; quick 1.5)
+  --scale F               multiply connection counts (default 1; quick 0.2)
+  --profile               CPU-profile the servers (node --cpu-prof) and list their top self-time functions
+  --no-pin                do not pin server and generator to cores with taskset
+  --server-core N         core for the server (default 0)
+  --generator-core N      core for the generator and this process (default 1)
+  --quiet-wait SECONDS    before each run, wait up to this long for idle cores (default 30; quick 5)
+  --out DIR               where the raw JSON and markdown go (default bench/results/raw)`;
+
+function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
+  const items = value.split(',').map((s) => s.trim().toLowerCase()).map((s) => (/^\d$/.test(s) ? `s${s}` : s));
+  for (const item of items) if (!allowed.includes(item as T)) throw new TypeError(`unknown ${what} "${item}"; expected one of ${allowed.join(', ')}`);
+  return allowed.filter((a) => items.includes(a));
+}
+
+function positive(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new TypeError(`${flag} needs a positive number, got "${value ?? ''}"`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const options: BenchOptions = {
+    quick,
+    rounds: quick ? 1 : 2,
+    scenarios: [...SCENARIO_IDS],
+    targets: [...TARGET_ORDER],
+    measureSeconds: quick ? 2 : 12,
+    warmupSeconds: quick ? 1 : 2,
+    stepSeconds: quick ? 1.5 : 3,
+    scale: quick ? 0.2 : 1,
+    profile: false,
+    pin: true,
+    serverCore: 0,
+    generatorCore: 1,
+    outDir: null,
+    quietWaitSeconds: quick ? 5 : 30,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = () => argv[++i];
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--rounds':
+        options.rounds = Math.round(positive(flag, value()));
+        break;
+      case '--scenarios':
+        options.scenarios = list(value() ?? '', SCENARIO_IDS, 'scenario');
+        break;
+      case '--targets':
+        options.targets = list(value() ?? '', TARGET_ORDER, 'target');
+        break;
+      case '--measure':
+        options.measureSeconds = positive(flag, value());
+        break;
+      case '--warmup':
+        options.warmupSeconds = positive(flag, value());
+        break;
+      case '--step':
+        options.stepSeconds = positive(flag, value());
+        break;
+      case '--scale':
+        options.scale = positive(flag, value());
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--no-pin':
+        options.pin = false;
+        break;
+      case '--server-core':
+        options.serverCore = Math.round(Number(value()));
+        break;
+      case '--generator-core':
+        options.generatorCore = Math.round(Number(value()));
+        break;
+      case '--quiet-wait':
+        options.quietWaitSeconds = Number(value());
+        break;
+      case '--out':
+        options.outDir = value() ?? null;
+        break;
+      default:
+        throw new TypeError(`unknown flag "${flag}"\n${USAGE}`);
+    }
+  }
+  if (options.scenarios.length === 0 || options.targets.length === 0) throw new TypeError('no scenario or no target selected');
+  return options;
+}

@@ -1,0 +1,67 @@
+/**
+ * The five scenarios of the issue, sized by the options. Connection counts
+ * scale with `--scale`; rates do not, except S5's: it keeps 50 members and
+ * 20 sends/s per room, so a smaller scale means fewer rooms and fewer sends.
+ */
+import type { Scenario } from './generator/job.js';
+import type { BenchOptions, ScenarioId } from './options.js';
+
+export interface PlannedScenario {
+  id: ScenarioId;
+  title: string;
+  scenario: Scenario;
+  /** Bound on one run of it against one target, setup included. */
+  timeoutMs: number;
+}
+
+const SETUP_ALLOWANCE_MS = 180_000;
+
+export function planScenarios(options: BenchOptions): PlannedScenario[] {
+  const n = (count: number) => Math.max(10, Math.round(count * options.scale));
+  const warmupMs = options.warmupSeconds * 1000;
+  const measureMs = options.measureSeconds * 1000;
+  const window = warmupMs + measureMs + SETUP_ALLOWANCE_MS;
+  const rooms = Math.max(2, Math.round(100 * options.scale));
+  const ramp = { startRate: 25, factor: 1.5, maxSteps: options.quick ? 6 : 14, refineSteps: options.quick ? 1 : 2 };
+  const all: PlannedScenario[] = [
+    {
+      id: 's1',
+      title: `S1 CPU per delivery: ${n(1000)} connections, 10 senders, 90 msg/s`,
+      scenario: { kind: 'fanout', connections: n(1000), senders: 10, rate: 90, warmupMs, measureMs },
+      timeoutMs: window,
+    },
+    {
+      id: 's2',
+      title: `S2 heavy fan-out: ${n(5000)} connections, 10 senders, 20 msg/s`,
+      scenario: { kind: 'fanout', connections: n(5000), senders: 10, rate: 20, warmupMs, measureMs },
+      timeoutMs: window,
+    },
+    {
+      id: 's3',
+      title: `S3 highest rate with p99 < 100 ms and no loss: ${n(1000)} connections, 10 senders`,
+      scenario: {
+        kind: 'ramp',
+        connections: n(1000),
+        senders: 10,
+        ...ramp,
+        warmupMs: Math.min(warmupMs, 1000),
+        measureMs: options.stepSeconds * 1000,
+        p99LimitMs: 100,
+      },
+      timeoutMs: SETUP_ALLOWANCE_MS + (ramp.maxSteps + ramp.refineSteps) * (options.stepSeconds * 1000 + 35_000),
+    },
+    {
+      id: 's4',
+      title: `S4 memory per idle joined connection: ${n(10000)} connections`,
+      scenario: { kind: 'idle', connections: n(10000), checkpoint: n(2000), settleMs: 2000 },
+      timeoutMs: 2 * SETUP_ALLOWANCE_MS,
+    },
+    {
+      id: 's5',
+      title: `S5 many rooms: ${rooms} rooms of 50, ${rooms * 20} sends/s, every send acked`,
+      scenario: { kind: 'rooms', rooms, membersPerRoom: 50, sendersPerRoom: 5, rate: rooms * 20, warmupMs, measureMs },
+      timeoutMs: window,
+    },
+  ];
+  return all.filter((s) => options.scenarios.includes(s.id));
+}

@@ -1,0 +1,132 @@
+/**
+ * CPU time and resident memory of another process, read from Linux /proc.
+ * CPU covers every thread of the process (V8's GC and compiler threads too).
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User plus system CPU time of `pid` so far, in microseconds (resolution: one clock tick, usually 10 ms). */
+export function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1e6) / clockTicks();
+}
+
+/** Resident set size of `pid`, in bytes. */
+export function processRssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(kib) * 1024;
+}
+
+/**
+ * Busy time of one core so far (user, nice, system, irq, softirq; not idle,
+ * iowait or steal), in microseconds. With the server alone on its core this
+ * includes the kernel's softirq work for the loopback packets the server
+ * sends, which /proc/<pid>/stat does not charge to the process.
+ */
+export function coreBusyMicros(core: number): number {
+  const stat = readFileSync('/proc/stat', 'latin1');
+  const line = new RegExp(`^cpu${core} (.*)$`, 'm').exec(stat)?.[1];
+  if (line === undefined) throw new Error(`no cpu${core} in /proc/stat`);
+  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).map(Number);
+  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / clockTicks();
+}
+
+/** Busy share of each core over `ms` milliseconds (whatever runs there: other processes, softirq). */
+export async function coresBusy(cores: readonly number[], ms: number): Promise<number[]> {
+  const before = cores.map(coreBusyMicros);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return cores.map((core, i) => (coreBusyMicros(core) - before[i]!) / 1000 / ms);
+}
+
+/** Busy time of all cores together (as coreBusyMicros), in microseconds. */
+function machineBusyMicros(): number {
+  const line = /^cpu (.*)$/m.exec(readFileSync('/proc/stat', 'latin1'))?.[1] ?? '';
+  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).map(Number);
+  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / clockTicks();
+}
+
+/**
+ * CPU used so far by every user-space process except `exclude`, per pid: own
+ * time plus that of reaped children, so a test runner's short-lived children
+ * count too. Kernel threads are left out (ksoftirqd mostly does our own
+ * network work).
+ */
+function otherProcessesCpu(exclude: ReadonlySet<number>): Map<number, number> {
+  const result = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || exclude.has(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    if (pid === 2 || ppid === 2) continue;
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    result.set(pid, (ticks * 1e6) / clockTicks());
+  }
+  return result;
+}
+
+/**
+ * How much CPU processes other than `ours` used over an interval, in cores.
+ * Two estimates, both too high in their own way, and the smaller is taken:
+ * the other processes' time including reaped children (a child reaped now
+ * brings all its earlier time along), and the machine's busy time minus our
+ * processes' (which still holds our softirq work).
+ */
+export class InterferenceMeter {
+  private readonly startedAt = performance.now();
+  private readonly others: Map<number, number>;
+  private readonly machine = machineBusyMicros();
+  private readonly own: number;
+
+  constructor(private readonly ours: ReadonlySet<number>) {
+    this.others = otherProcessesCpu(ours);
+    this.own = this.ownCpu();
+  }
+
+  /** Cores' worth of other processes' CPU since construction. */
+  cores(): number {
+    const wallMicros = (performance.now() - this.startedAt) * 1000;
+    let others = 0;
+    for (const [pid, micros] of otherProcessesCpu(this.ours)) others += Math.max(0, micros - (this.others.get(pid) ?? 0));
+    const unexplained = machineBusyMicros() - this.machine - (this.ownCpu() - this.own);
+    return Math.max(0, Math.min(others, unexplained)) / wallMicros;
+  }
+
+  private ownCpu(): number {
+    let total = 0;
+    for (const pid of this.ours) {
+      try {
+        total += processCpuMicros(pid);
+      } catch {
+        // exited
+      }
+    }
+    return total;
+  }
+}

@@ -1,0 +1,35 @@
+/** The JSON a benchmark run writes: environment, options and one record per (round, scenario, target). */
+import type { GeneratorOutcome } from '../generator/job.js';
+import type { BenchOptions, ScenarioId } from '../options.js';
+import type { TargetName } from '../targets.js';
+import type { ProfileSummary } from './cpu-profile.js';
+import type { Environment } from './machine.js';
+
+/** Other processes using more than this many cores during a window make its figures suspect. */
+export const INTERFERENCE_LIMIT = 0.05;
+
+export interface RunRecord {
+  round: number;
+  scenario: ScenarioId;
+  title: string;
+  target: TargetName;
+  ok: boolean;
+  error?: string;
+  outcome?: GeneratorOutcome;
+  server: { warnings: string[]; logLines: number; exit: number | string | null };
+  profile?: ProfileSummary;
+  /** Cores' worth of CPU other processes used during each measured window (0.1 = a tenth of a core). */
+  interference: number[];
+  /** Busy share of the server's and the generator's core just before the run, while nothing of ours ran. */
+  background: { serverCore: number; generatorCore: number } | null;
+  elapsedMs: number;
+}
+
+export interface BenchResults extends Environment {
+  startedAt: string;
+  finishedAt: string | null;
+  options: BenchOptions;
+  /** How expected deliveries are counted, the same on every target. */
+  counting: string;
+  runs: RunRecord[];
+}

@@ -1,0 +1,51 @@
+/** The top of the markdown summary: what was run, on what, and how it was measured. */
+import type { BenchResults } from './records.js';
+
+const METHOD = `## Method
+
+- One load generator process opens N WebSockets with a minimal raw client (node:net, just enough RFC 6455),
+  spread over source addresses 127.0.0.1–127.0.0.4. Users log in first (Parley: one guest session each via
+  \`POST /api/auth/guest\`, all created before any socket opens, so that each new guest's lobby \`join\` event
+  does not fan out to sockets already open), connect, and the server is left until it has sent nothing for 0.5 s.
+- S senders send ~100-character messages at a total rate R on a fixed schedule (open model: message k is due
+  at k/R whatever the replies). Each body carries its index and scheduled time; receivers find it by a byte
+  search without decoding the frame and record the latency from scheduled send to arrival in an HdrHistogram.
+  A warm-up, then the measured window, then up to 3 s for late deliveries. Loss is counted per message:
+  expected (every member of the room, the sender included) minus received; duplicates separately.
+- Server CPU per delivery: the server process's user + system time over the window (/proc/<pid>/stat)
+  divided by the deliveries that arrived in it.
+- S3 raises R by ×1.5 from 25 msg/s until a step loses a message or has p99 ≥ 100 ms, then bisects
+  (geometrically) between the last passing and the first failing rate.
+- S4: memory per connection is (RSS at N − RSS at N/5) / (4N/5), each read 2 s after the server went quiet:
+  the marginal cost of a connection, without fixed costs.
+- S5: Parley stores every message (SQLite, group commit) before acking it; the references ack and broadcast
+  without persistence and are there for comparison only.
+- Other processes' CPU is measured over every window; figures taken while they used more than 0.05 core are
+  flagged below their table.`;
+
+export function renderHead(results: BenchResults): string {
+  const { machine, versions, commit, options } = results;
+  return [
+    '# Parley benchmark results',
+    '',
+    `Run ${results.startedAt}${options.quick ? ' (quick mode: short windows, 1/5 of the connections; indicative only)' : ''}, ` +
+      `${options.rounds} round(s), targets alternating A B C within each round.`,
+    '',
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os} ${machine.kernel}. ` +
+      (options.pin ? `Server pinned to core ${options.serverCore}, generator to core ${options.generatorCore}. ` : 'Not pinned. ') +
+      `Commit ${commit ? `${commit.sha.slice(0, 12)}${commit.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'}.`,
+    '',
+    `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    `Targets: A Parley (SQLite, every message stored before its ack), B Socket.IO (\`io.to(room).emit\`, websocket only, no deflate, ` +
+      `no persistence), C raw node:net WebSocket server writing one pre-built frame per recipient (no persistence). ` +
+      `B and C ack each send too. ${results.counting}`,
+    '',
+    'Latency is from the scheduled send time to arrival, in milliseconds; "gen" columns are the load generator\'s own ' +
+      'CPU use and event-loop delay during the window. "CPU" is a process\'s user + system time from /proc/<pid>/stat; ' +
+      '"core" is the busy time of the core it is pinned to, which also holds the kernel\'s softirq work for the loopback ' +
+      'packets (not charged to any process). Percentages are of one core.',
+    '',
+    METHOD,
+  ].join('\n');
+}

@@ -1,0 +1,250 @@
+/**
+ * The markdown summary of a run: per scenario, every target's figures per
+ * round with the generator's own load beside them, the ratios between targets
+ * within each round, and the issue's targets checked against the median ratio
+ * (or, for absolute targets, against every round).
+ */
+import type { PhaseResult } from '../generator/job.js';
+import type { ScenarioId } from '../options.js';
+import { TARGETS, type TargetName } from '../targets.js';
+import { INTERFERENCE_LIMIT, type BenchResults, type RunRecord } from './records.js';
+import { renderHead } from './summary-head.js';
+
+type Metric = (run: RunRecord) => number | null;
+
+interface Column {
+  name: string;
+  value: Metric;
+  digits: number;
+}
+
+interface Ratio {
+  name: string;
+  metric: Metric;
+  over: [TargetName, TargetName];
+  /** A check on the median ratio, e.g. { max: 1.15 }. */
+  goal?: { max?: number; min?: number; text: string };
+}
+
+interface ScenarioReport {
+  columns: Column[];
+  ratios: Ratio[];
+  /** An absolute check on Parley's runs, every round. */
+  absolute?: { text: string; passes: (run: RunRecord) => boolean };
+}
+
+const phaseOf = (run: RunRecord): PhaseResult | null =>
+  run.outcome?.kind === 'fanout' || run.outcome?.kind === 'rooms' ? run.outcome.phase : null;
+const fromPhase = (pick: (p: PhaseResult) => number): Metric => (run) => {
+  const phase = phaseOf(run);
+  return phase ? pick(phase) : null;
+};
+const bestRate: Metric = (run) => (run.outcome?.kind === 'ramp' ? run.outcome.ramp.bestRate : null);
+const bestStep = (run: RunRecord): PhaseResult | null => {
+  if (run.outcome?.kind !== 'ramp') return null;
+  const best = run.outcome.ramp.bestRate;
+  return run.outcome.ramp.steps.find((s) => s.rate === best) ?? null;
+};
+const failedStep = (run: RunRecord): PhaseResult | null => {
+  if (run.outcome?.kind !== 'ramp') return null;
+  const failed = run.outcome.ramp.failedRate;
+  return run.outcome.ramp.steps.find((s) => s.rate === failed) ?? null;
+};
+const kibPerConnection: Metric = (run) => (run.outcome?.kind === 'idle' ? run.outcome.idle.bytesPerConnection / 1024 : null);
+
+const percent = (v: number | null) => (v === null ? null : v * 100);
+const serverCoreColumn: Column = { name: 'server core %', value: fromPhase((p) => percent(p.serverCoreBusy) ?? Number.NaN), digits: 0 };
+const generatorColumns: Column[] = [
+  { name: 'gen CPU %', value: fromPhase((p) => p.generator.cpu * 100), digits: 0 },
+  { name: 'gen core %', value: fromPhase((p) => percent(p.generator.coreBusy) ?? Number.NaN), digits: 0 },
+  { name: 'gen loop p99 ms', value: fromPhase((p) => p.generator.eventLoopDelayMs.p99), digits: 1 },
+];
+
+const REPORTS: Record<ScenarioId, ScenarioReport> = {
+  s1: {
+    columns: [
+      { name: 'server µs/delivery', value: fromPhase((p) => p.serverCpuMicrosPerDelivery), digits: 3 },
+      { name: 'server core µs/delivery', value: fromPhase((p) => p.serverCoreMicrosPerDelivery ?? Number.NaN), digits: 3 },
+      { name: 'server CPU %', value: fromPhase((p) => p.serverCpu * 100), digits: 0 },
+      serverCoreColumn,
+      { name: 'lost', value: fromPhase((p) => p.lost), digits: 0 },
+      { name: 'p50 ms', value: fromPhase((p) => p.fanout.p50), digits: 1 },
+      { name: 'p99 ms', value: fromPhase((p) => p.fanout.p99), digits: 1 },
+      ...generatorColumns,
+    ],
+    ratios: [
+      { name: 'CPU/delivery A/C', metric: fromPhase((p) => p.serverCpuMicrosPerDelivery), over: ['parley', 'raw'], goal: { max: 1.15, text: '≤ 1.15' } },
+      { name: 'CPU/delivery A/B', metric: fromPhase((p) => p.serverCpuMicrosPerDelivery), over: ['parley', 'socketio'] },
+      { name: 'p99 A/C', metric: fromPhase((p) => p.fanout.p99), over: ['parley', 'raw'] },
+    ],
+  },
+  s2: {
+    columns: [
+      { name: 'delivered/s', value: fromPhase((p) => (p.delivered * p.rate) / p.messages), digits: 0 },
+      { name: 'lost', value: fromPhase((p) => p.lost), digits: 0 },
+      { name: 'p50 ms', value: fromPhase((p) => p.fanout.p50), digits: 1 },
+      { name: 'p99 ms', value: fromPhase((p) => p.fanout.p99), digits: 1 },
+      { name: 'max ms', value: fromPhase((p) => p.fanout.max), digits: 1 },
+      { name: 'server CPU %', value: fromPhase((p) => p.serverCpu * 100), digits: 0 },
+      serverCoreColumn,
+      ...generatorColumns,
+    ],
+    ratios: [
+      { name: 'p99 A/C', metric: fromPhase((p) => p.fanout.p99), over: ['parley', 'raw'] },
+      { name: 'p99 A/B', metric: fromPhase((p) => p.fanout.p99), over: ['parley', 'socketio'] },
+      { name: 'server CPU A/C', metric: fromPhase((p) => p.serverCpu), over: ['parley', 'raw'] },
+    ],
+    absolute: { text: 'Parley loses nothing and p99 < 100 ms', passes: (run) => (phaseOf(run)?.lost ?? 1) === 0 && (phaseOf(run)?.fanout.p99 ?? Infinity) < 100 },
+  },
+  s3: {
+    columns: [
+      { name: 'best R msg/s', value: bestRate, digits: 0 },
+      { name: 'deliveries/s at best', value: (run) => (bestRate(run) ?? 0) * (bestStep(run)?.membersPerMessage ?? 0), digits: 0 },
+      { name: 'p99 ms at best', value: (run) => bestStep(run)?.fanout.p99 ?? null, digits: 1 },
+      { name: 'server CPU % at best', value: (run) => (bestStep(run) ? bestStep(run)!.serverCpu * 100 : null), digits: 0 },
+      { name: 'failed at R', value: (run) => (run.outcome?.kind === 'ramp' ? run.outcome.ramp.failedRate : null), digits: 0 },
+      { name: 'gen CPU % at fail', value: (run) => (failedStep(run) ? failedStep(run)!.generator.cpu * 100 : null), digits: 0 },
+    ],
+    ratios: [
+      { name: 'best R A/B', metric: bestRate, over: ['parley', 'socketio'], goal: { min: 20, text: '≥ 20' } },
+      { name: 'best R A/C', metric: bestRate, over: ['parley', 'raw'] },
+    ],
+  },
+  s4: {
+    columns: [
+      { name: 'KiB/connection', value: kibPerConnection, digits: 1 },
+      { name: 'KiB/conn. incl. fixed', value: (run) => (run.outcome?.kind === 'idle' ? run.outcome.idle.bytesPerConnectionFromBaseline / 1024 : null), digits: 1 },
+      { name: 'RSS MiB', value: (run) => (run.outcome?.kind === 'idle' ? run.outcome.idle.finalRssBytes / 2 ** 20 : null), digits: 0 },
+      { name: 'connect s', value: (run) => (run.outcome ? run.outcome.setup.connectMs / 1000 : null), digits: 1 },
+      { name: 'settle s', value: (run) => (run.outcome ? run.outcome.setup.settleMs / 1000 : null), digits: 1 },
+    ],
+    ratios: [
+      { name: 'memory/conn. A/C', metric: kibPerConnection, over: ['parley', 'raw'], goal: { max: 1.3, text: '≤ 1.3' } },
+      { name: 'memory/conn. A/B', metric: kibPerConnection, over: ['parley', 'socketio'] },
+    ],
+  },
+  s5: {
+    columns: [
+      { name: 'ack p50 ms', value: fromPhase((p) => p.ack.p50), digits: 1 },
+      { name: 'ack p99 ms', value: fromPhase((p) => p.ack.p99), digits: 1 },
+      { name: 'fan-out p50 ms', value: fromPhase((p) => p.fanout.p50), digits: 1 },
+      { name: 'fan-out p99 ms', value: fromPhase((p) => p.fanout.p99), digits: 1 },
+      { name: 'lost', value: fromPhase((p) => p.lost), digits: 0 },
+      { name: 'unacked', value: fromPhase((p) => p.unacked), digits: 0 },
+      { name: 'server CPU %', value: fromPhase((p) => p.serverCpu * 100), digits: 0 },
+      serverCoreColumn,
+      ...generatorColumns,
+    ],
+    ratios: [
+      { name: 'ack p99 A/C', metric: fromPhase((p) => p.ack.p99), over: ['parley', 'raw'] },
+      { name: 'fan-out p99 A/C', metric: fromPhase((p) => p.fanout.p99), over: ['parley', 'raw'] },
+      { name: 'server CPU A/C', metric: fromPhase((p) => p.serverCpu), over: ['parley', 'raw'] },
+    ],
+    absolute: { text: 'Parley ack p99 < 25 ms (persisted, group commit)', passes: (run) => (phaseOf(run)?.ack.p99 ?? Infinity) < 25 && (phaseOf(run)?.unacked ?? 1) === 0 },
+  },
+};
+
+function format(value: number | null, digits: number): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function scenarioSection(results: BenchResults, id: ScenarioId): string {
+  const runs = results.runs.filter((r) => r.scenario === id);
+  if (runs.length === 0) return '';
+  const report = REPORTS[id];
+  const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
+  const out: string[] = [`### ${runs[0]!.title}`, ''];
+  out.push(
+    table(
+      ['round', 'target', ...report.columns.map((c) => c.name)],
+      runs.map((run) => [
+        String(run.round),
+        `${TARGETS[run.target].letter} ${TARGETS[run.target].label}`,
+        ...(run.ok ? report.columns.map((c) => format(c.value(run), c.digits)) : [`failed: ${(run.error ?? '').split('\n')[0]!.slice(0, 120)}`]),
+      ]),
+    ),
+  );
+  const find = (round: number, target: TargetName) => runs.find((r) => r.round === round && r.target === target && r.ok);
+  const ratios = report.ratios.filter((ratio) => ratio.over.every((t) => runs.some((r) => r.target === t)));
+  if (ratios.length > 0) {
+    const perRound = rounds.map((round) =>
+      ratios.map((ratio) => {
+        const a = find(round, ratio.over[0]);
+        const b = find(round, ratio.over[1]);
+        const x = a ? ratio.metric(a) : null;
+        const y = b ? ratio.metric(b) : null;
+        return x !== null && y !== null && y !== 0 ? x / y : null;
+      }),
+    );
+    const medians = ratios.map((_, i) => median(perRound.map((row) => row[i]).filter((v): v is number => v !== null)));
+    out.push('', 'Ratios within each round:', '');
+    out.push(
+      table(
+        ['round', ...ratios.map((r) => r.name)],
+        [
+          ...perRound.map((row, i) => [String(rounds[i]), ...row.map((v) => format(v, 2))]),
+          ['median', ...medians.map((v) => format(v, 2))],
+        ],
+      ),
+    );
+    for (const [i, ratio] of ratios.entries()) {
+      if (!ratio.goal) continue;
+      const m = medians[i];
+      const ok = m !== null && m !== undefined && (ratio.goal.max === undefined || m <= ratio.goal.max) && (ratio.goal.min === undefined || m >= ratio.goal.min);
+      out.push('', `Target ${ratio.name} ${ratio.goal.text}: **${ok ? 'met' : 'not met'}** (median ${format(m ?? null, 2)}).`);
+    }
+  }
+  if (report.absolute) {
+    const parley = runs.filter((r) => r.target === 'parley');
+    if (parley.length > 0) {
+      const ok = parley.every((r) => r.ok && report.absolute!.passes(r));
+      out.push('', `Target: ${report.absolute.text}, every round: **${ok ? 'met' : 'not met'}**.`);
+    }
+  }
+  // For S3, what matters is whether the generator was what failed the first failing step.
+  const bound = runs.filter((r) => (phaseOf(r) ?? failedStep(r))?.generatorBound === true);
+  const disturbed = runs.filter((r) => r.interference.some((cores) => cores > INTERFERENCE_LIMIT));
+  if (disturbed.length > 0) {
+    const list = disturbed.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${Math.max(...r.interference).toFixed(2)} cores)`);
+    out.push('', `Warning: other processes used CPU during the measured window of ${list.join(', ')}; those figures are suspect.`);
+  }
+  if (bound.length > 0) out.push('', `Note: the generator used over 90 % of its core in ${bound.map((r) => `round ${r.round} ${TARGETS[r.target].label}`).join(', ')}; those figures may be generator-bound.`);
+  return out.join('\n');
+}
+
+function profileSection(results: BenchResults): string {
+  const profiled = results.runs.filter((r) => r.profile);
+  if (profiled.length === 0) return '';
+  const out = [
+    '## Where the servers spend their time',
+    '',
+    'From `node --cpu-prof` on the server, counting only samples inside the measured windows. The profiler samples the main ' +
+      "thread's stack, so time blocked in a synchronous call (SQLite's commit and fsync, a socket write) counts as that " +
+      "function's self time; `writeBuffer` and `writev` are the socket write system calls.",
+  ];
+  for (const run of profiled) {
+    const p = run.profile!;
+    out.push('', `### ${run.scenario.toUpperCase()} round ${run.round}, ${TARGETS[run.target].letter} ${TARGETS[run.target].label}: ${p.sampledMs} ms sampled busy`, '');
+    out.push(table(['package', 'self ms', '%'], p.packages.slice(0, 10).map((e) => [e.name, format(e.selfMs, 0), format(e.percent, 1)])));
+    out.push('');
+    out.push(table(['function', 'self ms', '%'], p.functions.slice(0, 15).map((e) => [`\`${e.name}\``, format(e.selfMs, 0), format(e.percent, 1)])));
+  }
+  return out.join('\n');
+}
+
+export function renderSummary(results: BenchResults): string {
+  const sections = (Object.keys(REPORTS) as ScenarioId[]).map((id) => scenarioSection(results, id)).filter((s) => s !== '');
+  return [renderHead(results), '', '## Scenarios', '', sections.join('\n\n'), '', profileSection(results)].join('\n').trimEnd() + '\n';
+}
