@@ -11,7 +11,7 @@ export async function webApp(app: FastifyInstance, webDir: string, log: Logger):
   if (!hasApp) log.warn({ webDir }, 'web app not built; serving the API only (run `npm run build`)');
   else await app.register(fastifyStatic, { root: webDir, wildcard: false, index: 'index.html' });
   app.setNotFoundHandler((request, reply) => {
-    if (hasApp && request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/ws')) {
+    if (hasApp && (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/') && !request.url.startsWith('/ws')) {
       return reply.sendFile('index.html');
     }
     throw new ParleyError('not_found', 'No such endpoint.');
