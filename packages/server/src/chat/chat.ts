@@ -57,6 +57,9 @@ export class Chat {
   async open(connection: Connection): Promise<void> {
     const { ctx } = this;
     const roomIds = await ctx.store.memberRoomIds(connection.user.id);
+    // Closed while we read (possible with a store whose reads take I/O turns, e.g. over a
+    // network): its close handler already ran and found nothing to remove.
+    if (connection.closed) return;
     ctx.hub.add(connection, roomIds);
     ctx.metrics.connections.inc();
     const user = { id: connection.user.id, name: connection.user.name };
