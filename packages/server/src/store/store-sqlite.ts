@@ -1,15 +1,13 @@
 /**
- * The embedded SQLite store (the default). One better-sqlite3 connection in
- * WAL mode serves both reads (through Kysely) and writes (prepared statements
- * run by group commit, see sqlite/group-commit.ts). Because better-sqlite3 is
- * synchronous, a batch runs from BEGIN to COMMIT without yielding, so no read
- * ever sees a half-done batch.
+ * The embedded SQLite store (the default), in WAL mode with two connections:
+ * reads run on the main thread through Kysely; writes run on a writer thread
+ * (sqlite/writer-thread.ts) as prepared statements in group commits, so the
+ * commit and its fsync never block the main event loop. WAL readers see only
+ * committed transactions, so no read ever sees a half-done batch, and a write's
+ * promise settles only after its commit, so a read made after it sees it.
  *
- * `migrate()` must finish before any other method is called. Never open a
- * Kysely transaction on this connection: group commit would nest its batch
- * inside it.
+ * `migrate()` must finish before any other method is called.
  */
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
@@ -25,14 +23,13 @@ import type {
   StoredUser,
 } from './store.js';
 import * as accountReads from './sqlite/account-reads.js';
-import * as accountWrites from './sqlite/account-writes.js';
-import { GroupCommit } from './sqlite/group-commit.js';
 import * as logReads from './sqlite/log-reads.js';
-import * as logWrites from './sqlite/log-writes.js';
 import { runMigrations } from './sqlite/migrations.js';
+import { openDatabase } from './sqlite/open.js';
 import * as roomReads from './sqlite/room-reads.js';
 import type { Database } from './sqlite/schema.js';
-import { prepareStatements, type Statements } from './sqlite/statements.js';
+import type { WriteArgs, WriteOp, WriteResult } from './sqlite/write-ops.js';
+import { SqliteWriter } from './sqlite/writer.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory must exist. */
@@ -44,9 +41,6 @@ export interface SqliteStoreOptions {
   synchronous: 'full' | 'normal';
 }
 
-/** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5000;
-
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   if (options.synchronous !== 'full' && options.synchronous !== 'normal') {
     throw new TypeError(`synchronous must be 'full' or 'normal', got ${JSON.stringify(options.synchronous)}`);
@@ -55,45 +49,42 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 }
 
 class SqliteStore implements Store {
+  readonly #options: SqliteStoreOptions;
   readonly #db: SqliteDatabase;
   readonly #kysely: Kysely<Database>;
-  readonly #writes: GroupCommit;
-  #statements: Statements | null = null;
+  #writer: SqliteWriter | null = null;
   #closed: Promise<void> | null = null;
 
   constructor(options: SqliteStoreOptions) {
-    this.#db = new BetterSqlite3(options.file, { timeout: BUSY_TIMEOUT_MS });
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.synchronous}`);
-    this.#db.pragma('foreign_keys = ON');
+    this.#options = options;
+    this.#db = openDatabase(options.file, options.synchronous);
     this.#kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.#db }) });
-    this.#writes = new GroupCommit(this.#db);
   }
 
-  /** Queues a write for the next group commit. */
-  #write<T>(run: (s: Statements) => T): Promise<T> {
-    const statements = this.#statements;
-    if (statements === null) return Promise.reject(new Error('call migrate() before writing'));
-    return this.#writes.enqueue(() => run(statements));
+  /** Queues a write for the writer thread's next group commit. */
+  #write<K extends WriteOp>(op: K, ...args: WriteArgs<K>): Promise<WriteResult<K>> {
+    if (this.#writer === null) return Promise.reject(new Error('call migrate() before writing'));
+    return this.#writer.run(op, ...args);
   }
 
   async migrate(): Promise<void> {
     runMigrations(this.#db);
-    this.#statements ??= prepareStatements(this.#db);
-    await this.#write(logWrites.ensureLobby);
+    // The writer opens its connection after the schema is in place.
+    this.#writer ??= new SqliteWriter(this.#options.file, this.#options.synchronous);
+    await this.#write('ensureLobby');
   }
 
-  /** Idempotent: later calls wait for the first. */
+  /** Idempotent: later calls wait for the first. Every queued write settles first. */
   close(): Promise<void> {
-    if (this.#closed === null) {
-      this.#writes.close();
-      this.#closed = this.#kysely.destroy();
-    }
+    this.#closed ??= (async () => {
+      await this.#writer?.close();
+      await this.#kysely.destroy();
+    })();
     return this.#closed;
   }
 
   createUser(user: NewUser): Promise<StoredUser> {
-    return this.#write((s) => accountWrites.createUser(s, user));
+    return this.#write('createUser', user);
   }
   findUserById(id: string): Promise<StoredUser | null> {
     return accountReads.findUserBy(this.#kysely, 'id', id);
@@ -105,20 +96,20 @@ class SqliteStore implements Store {
     return accountReads.findUserBy(this.#kysely, 'external_id', externalId);
   }
   createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void> {
-    return this.#write((s) => accountWrites.createSession(s, tokenHash, userId, expiresAt));
+    return this.#write('createSession', tokenHash, userId, expiresAt);
   }
   findSession(tokenHash: string): Promise<StoredSession | null> {
     return accountReads.findSession(this.#kysely, tokenHash);
   }
   revokeSession(tokenHash: string): Promise<void> {
-    return this.#write((s) => accountWrites.revokeSession(s, tokenHash));
+    return this.#write('revokeSession', tokenHash);
   }
   renameUser(userId: string, name: string): Promise<{ user: StoredUser; events: RoomEvent[] }> {
-    return this.#write((s) => logWrites.renameUser(s, userId, name));
+    return this.#write('renameUser', userId, name);
   }
 
   createRoom(room: NewRoom): Promise<{ room: StoredRoom; events: RoomEvent[] }> {
-    return this.#write((s) => logWrites.createRoom(s, room));
+    return this.#write('createRoom', room);
   }
   findRoom(id: string): Promise<StoredRoom | null> {
     return roomReads.findRoom(this.#kysely, id);
@@ -141,25 +132,25 @@ class SqliteStore implements Store {
   }
 
   appendMessage(input: Parameters<Store['appendMessage']>[0]): Promise<{ event: MessageEvent; duplicate: boolean }> {
-    return this.#write((s) => logWrites.appendMessage(s, input));
+    return this.#write('appendMessage', input);
   }
   editMessage(input: Parameters<Store['editMessage']>[0]): Promise<RoomEvent> {
-    return this.#write((s) => logWrites.editMessage(s, input));
+    return this.#write('editMessage', input);
   }
   deleteMessage(input: Parameters<Store['deleteMessage']>[0]): Promise<RoomEvent> {
-    return this.#write((s) => logWrites.deleteMessage(s, input));
+    return this.#write('deleteMessage', input);
   }
   react(input: Parameters<Store['react']>[0]): Promise<RoomEvent | null> {
-    return this.#write((s) => logWrites.react(s, input));
+    return this.#write('react', input);
   }
   join(input: Parameters<Store['join']>[0]): Promise<RoomEvent | null> {
-    return this.#write((s) => logWrites.join(s, input));
+    return this.#write('join', input);
   }
   leave(input: Parameters<Store['leave']>[0]): Promise<RoomEvent | null> {
-    return this.#write((s) => logWrites.leave(s, input));
+    return this.#write('leave', input);
   }
   setReadMarker(roomId: string, userId: string, seq: number): Promise<number> {
-    return this.#write((s) => logWrites.setReadMarker(s, roomId, userId, seq));
+    return this.#write('setReadMarker', roomId, userId, seq);
   }
 
   latestSeq(roomId: string): Promise<number> {

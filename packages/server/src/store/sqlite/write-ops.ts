@@ -1,0 +1,46 @@
+/**
+ * Every write the store makes, by name: what a write request sent to the
+ * writer thread names, and what the writer runs inside the group commit.
+ */
+import * as accountWrites from './account-writes.js';
+import * as logWrites from './log-writes.js';
+import type { Statements } from './statements.js';
+
+export const WRITE_OPS = {
+  createUser: accountWrites.createUser,
+  createSession: accountWrites.createSession,
+  revokeSession: accountWrites.revokeSession,
+  renameUser: logWrites.renameUser,
+  createRoom: logWrites.createRoom,
+  ensureLobby: logWrites.ensureLobby,
+  appendMessage: logWrites.appendMessage,
+  editMessage: logWrites.editMessage,
+  deleteMessage: logWrites.deleteMessage,
+  react: logWrites.react,
+  join: logWrites.join,
+  leave: logWrites.leave,
+  setReadMarker: logWrites.setReadMarker,
+} as const;
+
+type Ops = typeof WRITE_OPS;
+export type WriteOp = keyof Ops;
+export type WriteArgs<K extends WriteOp> = Ops[K] extends (s: Statements, ...args: infer A) => unknown ? A : never;
+export type WriteResult<K extends WriteOp> = ReturnType<Ops[K]>;
+
+export interface WriteRequest {
+  op: WriteOp;
+  args: unknown[];
+}
+
+/** A write's failure as it crosses threads: ParleyErrors keep their code. */
+export type WriteFailure =
+  | { kind: 'parley'; code: string; message: string; retryAfterMs?: number }
+  | { kind: 'error'; name: string; message: string; code?: string };
+
+export type WriteOutcome = { ok: true; value: unknown } | { ok: false; failure: WriteFailure };
+
+/** Writer thread → main thread. */
+export type WriterReply = { type: 'done'; id: number; outcomes: WriteOutcome[] } | { type: 'closed' };
+
+/** Main thread → writer thread. */
+export type WriterMessage = { type: 'batch'; id: number; writes: WriteRequest[] } | { type: 'close' };
