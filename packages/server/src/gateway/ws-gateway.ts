@@ -138,7 +138,7 @@ export class WsGateway {
         if (frame.type !== 'auth') return fail(parsed.ref, new ParleyError('unauthenticated', 'Send an auth frame first.'));
         authenticating = true;
         clearTimeout(authTimer);
-        void this.#authenticate(frame.token).then(
+        void this.#accounts.resolve(frame.token).then(
           (who) => {
             if (ws.readyState !== ws.OPEN) return;
             if (!who) {
@@ -171,10 +171,6 @@ export class WsGateway {
         this.#chat.close(connection);
       }
     });
-  }
-
-  #authenticate(token: string): Promise<Identity | null> {
-    return this.#accounts.resolve(token);
   }
 
   /** Stops accepting; closes every socket with 4000 (reconnect and resume) after flushing what is queued. */
