@@ -104,4 +104,3 @@ export const clientFrame = z.discriminatedUnion('type', [
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
-export const CLIENT_FRAME_TYPES: readonly ClientFrameType[] = clientFrame.options.map((o) => o.shape.type.value);

@@ -1,6 +1,9 @@
 /** Shared helpers for the SDK's tests against a real server process. */
+import type { TestContext } from 'node:test';
 import WebSocket from 'ws';
+import { startServerProcess, type ServerProcess, type StartOptions } from '@parley/server/testing';
 import { ParleyClient } from '../client.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 import type { Credentials, MessageItem, ParleyClientOptions } from '../types.js';
 
 /** Polls `check` every 20 ms until it returns true; fails with `what` after `timeoutMs`. */
@@ -48,6 +51,23 @@ export class ClientPool {
   closeAll(): void {
     for (const client of this.#clients) client.close();
   }
+}
+
+/**
+ * A server process, a TCP proxy in front of it and a client pool, all closed
+ * when the test ends. Clients that should suffer network trouble connect to
+ * `proxy.url`; the others to `server.url`.
+ */
+export async function startProxiedServer(t: TestContext, options: StartOptions = {}): Promise<{ server: ServerProcess; proxy: TcpProxy; pool: ClientPool }> {
+  const server = await startServerProcess(options);
+  const proxy = await startTcpProxy(server.port);
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await proxy.close();
+    await server.stop();
+  });
+  return { server, proxy, pool };
 }
 
 /** The messages of a room's timeline, in order. */

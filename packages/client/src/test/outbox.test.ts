@@ -5,20 +5,11 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerProcess } from '@parley/server/testing';
 import { OutboxFullError } from '../errors.js';
-import { startTcpProxy } from '../test-support/tcp-proxy.js';
-import { ClientPool, messagesOf, sleep, waitFor, within } from '../test-support/helpers.js';
+import { startProxiedServer, messagesOf, sleep, waitFor, within } from '../test-support/helpers.js';
 
 it('delivers messages sent while offline once each after the reconnect', { timeout: 30_000 }, async (t) => {
-  const server = await startServerProcess();
-  const proxy = await startTcpProxy(server.port);
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await proxy.close();
-    await server.stop();
-  });
+  const { server, proxy, pool } = await startProxiedServer(t);
   const reader = pool.create(server.url, { kind: 'guest', name: 'reader' });
   const offline = pool.create(proxy.url, { kind: 'guest', name: 'offline' }, { outboxLimit: 5 });
   await within('clients connect', Promise.all([reader.connect(), offline.connect()]));
@@ -46,14 +37,7 @@ it('delivers messages sent while offline once each after the reconnect', { timeo
 });
 
 it('re-sends a message whose ack was lost, and the server stores it once', { timeout: 30_000 }, async (t) => {
-  const server = await startServerProcess();
-  const proxy = await startTcpProxy(server.port);
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await proxy.close();
-    await server.stop();
-  });
+  const { server, proxy, pool } = await startProxiedServer(t);
   const reader = pool.create(server.url, { kind: 'guest', name: 'reader' });
   const writer = pool.create(proxy.url, { kind: 'guest', name: 'writer' });
   await within('clients connect', Promise.all([reader.connect(), writer.connect()]));

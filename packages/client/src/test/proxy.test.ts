@@ -5,11 +5,9 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerProcess } from '@parley/server/testing';
 import type { ParleyClient } from '../client.js';
 import type { ConnectionStatus } from '../types.js';
-import { startTcpProxy } from '../test-support/tcp-proxy.js';
-import { ClientPool, assertOrdered, messagesOf, sleep, waitFor, within } from '../test-support/helpers.js';
+import { startProxiedServer, assertOrdered, messagesOf, sleep, waitFor, within } from '../test-support/helpers.js';
 
 function recordEvents(client: ParleyClient, room: string): number[] {
   const seqs: number[] = [];
@@ -22,14 +20,7 @@ function assertContiguous(seqs: readonly number[]): void {
 }
 
 it('a client cut off by the network catches up on what it missed, without duplicates', { timeout: 30_000 }, async (t) => {
-  const server = await startServerProcess();
-  const proxy = await startTcpProxy(server.port);
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await proxy.close();
-    await server.stop();
-  });
+  const { server, proxy, pool } = await startProxiedServer(t);
   const sender = pool.create(server.url, { kind: 'guest', name: 'sender' });
   const watcher = pool.create(server.url, { kind: 'guest', name: 'watcher' });
   const cutOff = pool.create(proxy.url, { kind: 'guest', name: 'cut' });
@@ -72,14 +63,7 @@ it('a client cut off by the network catches up on what it missed, without duplic
 });
 
 it('detects a connection that went silent (heartbeat loss) and reconnects', { timeout: 30_000 }, async (t) => {
-  const server = await startServerProcess();
-  const proxy = await startTcpProxy(server.port);
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await proxy.close();
-    await server.stop();
-  });
+  const { server, proxy, pool } = await startProxiedServer(t);
   const sender = pool.create(server.url, { kind: 'guest', name: 'sender' });
   const silent = pool.create(proxy.url, { kind: 'guest', name: 'silent' }, { heartbeat: { intervalMs: 300, timeoutMs: 300 } });
   await within('clients connect', Promise.all([sender.connect(), silent.connect()]));

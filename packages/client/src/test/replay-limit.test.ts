@@ -4,20 +4,11 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerProcess } from '@parley/server/testing';
 import type { ResumeResult, RoomEvent } from '@parley/protocol';
-import { startTcpProxy } from '../test-support/tcp-proxy.js';
-import { ClientPool, waitFor, within } from '../test-support/helpers.js';
+import { startProxiedServer, waitFor, within } from '../test-support/helpers.js';
 
 it('pages history forward after being away longer than the replay bound', { timeout: 60_000 }, async (t) => {
-  const server = await startServerProcess({ env: { REPLAY_LIMIT: '20', RATE_LIMITS: 'off' } });
-  const proxy = await startTcpProxy(server.port);
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await proxy.close();
-    await server.stop();
-  });
+  const { server, proxy, pool } = await startProxiedServer(t, { env: { REPLAY_LIMIT: '20', RATE_LIMITS: 'off' } });
   const sender = pool.create(server.url, { kind: 'guest', name: 'sender' }, { initialHistory: 0, outboxLimit: 1000 });
   const away = pool.create(proxy.url, { kind: 'guest', name: 'away' });
   await within('clients connect', Promise.all([sender.connect(), away.connect()]));

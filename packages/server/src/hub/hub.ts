@@ -56,16 +56,6 @@ export class Hub {
     this.#detach(this.#rooms, roomTopic(room), connection);
   }
 
-  /** Local connections of a user. */
-  userConnections(userId: string): ReadonlySet<Connection> {
-    return this.#users.get(userTopic(userId))?.connections ?? new Set();
-  }
-
-  /** Sends one frame to every local connection (used at shutdown and in tests). */
-  closeAll(code: number, reason: string): void {
-    for (const connection of this.connections) connection.close(code, reason);
-  }
-
   #attach(map: Map<string, Topic>, topic: string, connection: Connection, handler: BusHandler): void {
     let entry = map.get(topic);
     if (!entry) {
