@@ -183,6 +183,24 @@ describe('messages', () => {
     const message = await ann.client.waitFor<EventFrame>((f) => f.type === 'event' && f.event.seq === sent.seq && f.event.room === room);
     assert.equal(message.event.user.name, 'Robert');
   });
+
+  test('joining, leaving and renaming are rate limited', async () => {
+    const restless = await enter('Restless');
+    /** Sends up to `tries` frames; returns the first error, if any. */
+    const firstError = async (tries: number, frame: (i: number) => Record<string, unknown>) => {
+      for (let i = 0; i < tries; i++) {
+        const error = await restless.client.request(frame(i)).then(() => null, (e: { code: string; retryAfterMs: number }) => e);
+        if (error) return error;
+      }
+      return null;
+    };
+    // The membership bucket holds 20; the rename bucket 5.
+    const membership = await firstError(25, (i) => ({ type: i % 2 === 0 ? 'join' : 'leave', room }));
+    assert.equal(membership?.code, 'rate_limited', 'join/leave was never limited');
+    const renames = await firstError(8, (i) => ({ type: 'rename', name: `Restless ${i}` }));
+    assert.equal(renames?.code, 'rate_limited', 'rename was never limited');
+    assert.ok(renames.retryAfterMs > 0);
+  });
 });
 
 describe('direct messages', () => {
