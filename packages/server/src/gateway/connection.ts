@@ -13,7 +13,7 @@ import type { ServerFrame } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
 import type { StoredUser } from '../store/store.js';
 import { encodeTextFrame } from './text-frame.js';
-import { scheduleFlush } from './flush-scheduler.js';
+import { joinFrames, scheduleFlush } from './flush-scheduler.js';
 
 /** A room being resumed: live events are held back until the replay has been sent. */
 interface Held {
@@ -33,7 +33,8 @@ export class Connection {
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #queueLimitBytes: number;
-  #queue: Buffer[] = [];
+  /** Frames queued this turn; the array is reused, the frames are written (or copied) at flush. */
+  readonly #queue: Buffer[] = [];
   #queuedBytes = 0;
   #closed = false;
   /** Called once when the queue limit is passed (for metrics and logs). */
@@ -56,17 +57,16 @@ export class Connection {
     this.deliver(encodeTextFrame(JSON.stringify(frame)));
   }
 
-  /** Queues an already encoded frame (shared by every recipient of a broadcast). */
+  /**
+   * Queues an already encoded frame (shared by every recipient of a broadcast).
+   * This is the per-recipient path of every fan-out: keep it to a push and a sum.
+   * The socket's own backlog is checked once per flush, not here.
+   */
   deliver(bytes: Buffer): void {
     if (this.#closed) return;
-    this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;
-    if (this.#queuedBytes + this.#socket.writableLength > this.#queueLimitBytes) {
-      this.onSlowConsumer?.();
-      this.close(CLOSE.slowConsumer, 'slow consumer');
-      return;
-    }
-    if (this.#queue.length === 1) scheduleFlush(this);
+    if (this.#queue.push(bytes) === 1) scheduleFlush(this);
+    else if (this.#queuedBytes > this.#queueLimitBytes) this.#slowConsumer();
   }
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
@@ -91,13 +91,25 @@ export class Connection {
 
   flush(): void {
     const queue = this.#queue;
-    if (queue.length === 0 || this.#closed || this.#socket.destroyed) return;
+    if (queue.length === 0 || this.#closed) return;
+    const socket = this.#socket;
     const bytes = this.#queuedBytes;
-    this.#queue = [];
-    this.#queuedBytes = 0;
+    // What the kernel has not taken yet from earlier turns, plus this turn's frames.
+    if (socket.writableLength + bytes > this.#queueLimitBytes) {
+      this.#slowConsumer();
+      return;
+    }
     // One write per turn. Copying small frames into one buffer is cheaper than
     // Node's writev path (cork/uncork), which costs a request object per chunk.
-    this.#socket.write(queue.length === 1 ? queue[0]! : Buffer.concat(queue, bytes));
+    const chunk = queue.length === 1 ? queue[0]! : joinFrames(queue, bytes);
+    queue.length = 0;
+    this.#queuedBytes = 0;
+    if (!socket.destroyed) socket.write(chunk);
+  }
+
+  #slowConsumer(): void {
+    this.onSlowConsumer?.();
+    this.close(CLOSE.slowConsumer, 'slow consumer');
   }
 
   /** Flushes what is queued, then closes with `code`. */
@@ -105,7 +117,7 @@ export class Connection {
     if (this.#closed) return;
     if (code !== CLOSE.slowConsumer) this.flush();
     this.#closed = true;
-    this.#queue = [];
+    this.#queue.length = 0;
     this.#queuedBytes = 0;
     if (code === CLOSE.slowConsumer) {
       // Its socket buffer is full; a close frame would wait behind it.
@@ -119,7 +131,7 @@ export class Connection {
   /** Marks the connection closed after the socket went away. */
   markClosed(): void {
     this.#closed = true;
-    this.#queue = [];
+    this.#queue.length = 0;
     this.#queuedBytes = 0;
   }
 }
