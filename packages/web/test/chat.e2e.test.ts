@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, eventually, launchBrowser, messageAction, messages, openPerson, openRoom, register, send, startServer, typeUntil, type Person } from './support/harness.js';
+import { enterAsGuest, eventually, messageAction, messages, openPerson, openRoom, type Person, register, send, startServerAndBrowser, typeUntil } from './support/harness.js';
 
 describe('two people chatting', { timeout: 90_000 }, () => {
   let server: ServerProcess;
@@ -15,7 +15,7 @@ describe('two people chatting', { timeout: 90_000 }, () => {
   let bob: Person;
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await startServerAndBrowser();
     alice = await openPerson(browser, server.url);
     bob = await openPerson(browser, server.url);
     await register(alice.page, 'alice', 'correct horse battery', 'Alice');

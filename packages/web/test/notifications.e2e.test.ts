@@ -9,13 +9,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ServerProcess } from '@parley/server/testing';
-import { eventually, launchBrowser, messages, openPerson, register, send, startServer } from './support/harness.js';
+import { eventually, messages, openPerson, register, send, startServerAndBrowser } from './support/harness.js';
 
 let server: ServerProcess;
 let browser: Browser;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await startServerAndBrowser();
 });
 
 after(async () => {

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, eventually, launchBrowser, messages, openPerson, screenshot, send, startServer, type Person } from './support/harness.js';
+import { enterAsGuest, eventually, messages, openPerson, type Person, screenshot, send, startServer, startServerAndBrowser } from './support/harness.js';
 
 const RECONNECT_MS = 25_000;
 
@@ -15,7 +15,7 @@ let server: ServerProcess;
 let browser: Browser;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await startServerAndBrowser();
 });
 
 after(async () => {

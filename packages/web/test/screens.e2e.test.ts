@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, launchBrowser, messageAction, messages, openPerson, openRoom, register, screenshot, send, startServer, typeUntil, type Person } from './support/harness.js';
+import { enterAsGuest, messageAction, messages, openPerson, openRoom, type Person, register, screenshot, send, startServerAndBrowser, typeUntil } from './support/harness.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -31,7 +31,7 @@ describe('screens', { timeout: 120_000 }, () => {
   let sam: Person;
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await startServerAndBrowser();
   });
 
   after(async () => {

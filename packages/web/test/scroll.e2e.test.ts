@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, eventually, launchBrowser, messages, openPerson, send, startServer, type Person } from './support/harness.js';
+import { enterAsGuest, eventually, messages, openPerson, type Person, send, startServerAndBrowser } from './support/harness.js';
 
 const HISTORY = 180;
 const SCROLLER = '[data-testid="message-scroller"]';
@@ -54,7 +54,7 @@ describe('scrolling a long room', { timeout: 90_000 }, () => {
 
   before(async () => {
     // Seeding writes faster than a person may; the rate limits are not what this test is about.
-    [server, browser] = await Promise.all([startServer({ env: { RATE_LIMITS: 'off' } }), launchBrowser()]);
+    [server, browser] = await startServerAndBrowser({ env: { RATE_LIMITS: 'off' } });
     writer = await openPerson(browser, server.url);
     await enterAsGuest(writer.page, 'Writer');
     await seed(writer.page, HISTORY);

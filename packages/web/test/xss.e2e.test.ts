@@ -6,13 +6,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, launchBrowser, messages, openPerson, openRoom, register, send, startServer } from './support/harness.js';
+import { enterAsGuest, messages, openPerson, openRoom, register, send, startServerAndBrowser } from './support/harness.js';
 
 let server: ServerProcess;
 let browser: Browser;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await startServerAndBrowser();
 });
 
 after(async () => {

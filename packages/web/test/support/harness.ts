@@ -3,7 +3,7 @@
  * built app, Debian's Chromium driven by playwright-core, and a few steps a
  * person takes (enter, open a room, send). Every wait is bounded.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -23,12 +23,26 @@ export function startServer(options: StartOptions = {}): Promise<ServerProcess> 
   return startServerProcess({ ...options, env: { WEB_DIR: WEB_DIST, ...options.env } });
 }
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    return Promise.reject(new Error(`no browser at ${CHROMIUM}: install Debian's Chromium (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`));
+  }
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     timeout: 20_000,
   });
+}
+
+/** A server and a browser, started together; if either fails the other is stopped, so no process outlives the test file. */
+export async function startServerAndBrowser(options: StartOptions = {}): Promise<[ServerProcess, Browser]> {
+  const [server, browser] = await Promise.allSettled([startServer(options), launchBrowser()]);
+  if (server.status === 'fulfilled' && browser.status === 'fulfilled') return [server.value, browser.value];
+  if (server.status === 'fulfilled') await server.value.stop();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw server.status === 'rejected' ? server.reason : (browser as PromiseRejectedResult).reason;
 }
 
 const NETWORK_NOTICE = /^(Failed to load resource|WebSocket connection to '[^']*' failed)/;
