@@ -21,7 +21,20 @@ function clockTicks(): number {
 
 /** User plus system CPU time of `pid` so far, in microseconds (resolution: one clock tick, usually 10 ms). */
 export function processCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return statCpuMicros(`/proc/${pid}/stat`);
+}
+
+/**
+ * The same for the process's main thread only (the JavaScript event loop and
+ * the system calls it makes); the rest of processCpuMicros is other threads:
+ * V8's GC and compiler helpers, libuv's pool, worker threads.
+ */
+export function mainThreadCpuMicros(pid: number): number {
+  return statCpuMicros(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuMicros(path: string): number {
+  const stat = readFileSync(path, 'latin1');
   // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);

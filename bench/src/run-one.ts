@@ -95,7 +95,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
   record.server.warnings = server.warnings;
   const generator = launch({
     script: GENERATOR_MAIN,
-    nodeArgs: ['--max-semi-space-size=32'],
+    nodeArgs: ['--max-semi-space-size=32', ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${join(profileSubdir, 'generator')}`] : [])],
     core: options.pin ? options.generatorCore : null,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -129,9 +129,16 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
     }
     if (env.DATA_DIR) rmSync(env.DATA_DIR, { recursive: true, force: true });
   }
-  if (profiling && existsSync(profileSubdir)) {
-    const file = readdirSync(profileSubdir).find((name) => name.endsWith('.cpuprofile'));
-    if (file) record.profile = summarizeProfile(join(profileSubdir, file), record.outcome ? windowsOf(record.outcome) : []);
+  if (profiling) {
+    const windows = record.outcome ? windowsOf(record.outcome) : [];
+    const summarize = (dir: string) => {
+      const file = existsSync(dir) ? readdirSync(dir).find((name) => name.endsWith('.cpuprofile')) : undefined;
+      return file ? summarizeProfile(join(dir, file), windows) : undefined;
+    };
+    const server = summarize(profileSubdir);
+    const generator = summarize(join(profileSubdir, 'generator'));
+    if (server) record.profile = server;
+    if (generator) record.generatorProfile = generator;
   }
   record.elapsedMs = Date.now() - began;
   return record;

@@ -116,6 +116,8 @@ export interface PhaseResult {
   /** Fraction of one core. */
   serverCpu: number;
   serverCpuMicrosPerDelivery: number;
+  /** Share of serverCpuMs spent on the server's main thread (the rest: GC helpers, worker threads). */
+  serverMainThreadShare: number;
   /** Busy share of the server's core (softirq included), when pinned; null otherwise. */
   serverCoreBusy: number | null;
   serverCoreMicrosPerDelivery: number | null;

@@ -5,7 +5,7 @@
  * message count and by a deadline; the drain after it by `drainMs`.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { coreBusyMicros, processCpuMicros } from '../proc-stats.js';
+import { coreBusyMicros, mainThreadCpuMicros, processCpuMicros } from '../proc-stats.js';
 import type { BenchConnection } from './bench-connection.js';
 import type { PhaseResult, WindowEdge } from './job.js';
 import { PhaseRecorder, summarize } from './phase-recorder.js';
@@ -54,6 +54,7 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
 
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   let serverCpuStart = 0;
+  let serverMainCpuStart = 0;
   let coreBusyStart = 0;
   let ownCoreBusyStart = 0;
   const ownCore = plan.generatorCore;
@@ -77,6 +78,7 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
       for (; next < due; next++) {
         if (next === measuredFrom) {
           serverCpuStart = processCpuMicros(plan.serverPid);
+          serverMainCpuStart = mainThreadCpuMicros(plan.serverPid);
           if (core !== null) coreBusyStart = coreBusyMicros(core);
           if (ownCore !== null) ownCoreBusyStart = coreBusyMicros(ownCore);
           selfCpuStart = process.cpuUsage();
@@ -102,6 +104,7 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   const windowEnd = performance.now();
   const monotonicEnd = monotonicMicros();
   const serverCpuMicros = processCpuMicros(plan.serverPid) - serverCpuStart;
+  const serverMainCpuMicros = mainThreadCpuMicros(plan.serverPid) - serverMainCpuStart;
   const coreMicros = core === null ? null : coreBusyMicros(core) - coreBusyStart;
   const ownCoreMicros = ownCore === null ? null : coreBusyMicros(ownCore) - ownCoreBusyStart;
   const deliveries = recorder.deliveriesInWindow;
@@ -128,6 +131,7 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
     serverCpuMs: Math.round(serverCpuMicros / 1000),
     serverCpu: serverCpuMicros / 1000 / windowMs,
     serverCpuMicrosPerDelivery: deliveries > 0 ? serverCpuMicros / deliveries : 0,
+    serverMainThreadShare: serverCpuMicros > 0 ? serverMainCpuMicros / serverCpuMicros : 0,
     serverCoreBusy: coreMicros === null ? null : coreMicros / 1000 / windowMs,
     serverCoreMicrosPerDelivery: coreMicros === null || deliveries === 0 ? null : coreMicros / deliveries,
     generator: {

@@ -32,6 +32,8 @@ if (!process.send) {
   process.exit(2);
 }
 process.on('disconnect', () => process.exit(0));
+// An orderly exit on the orchestrator's SIGTERM, so that --cpu-prof can write its profile.
+process.on('SIGTERM', () => process.exit(0));
 process.once('message', (job: GeneratorJob) => {
   run(job).then(
     (outcome) => reply({ type: 'result', outcome }),

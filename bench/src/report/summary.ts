@@ -4,6 +4,7 @@
  * within each round, and the issue's targets checked against the median ratio
  * (or, for absolute targets, against every round).
  */
+import type { ProfileSummary } from './cpu-profile.js';
 import type { PhaseResult } from '../generator/job.js';
 import type { ScenarioId } from '../options.js';
 import { TARGETS, type TargetName } from '../targets.js';
@@ -54,6 +55,7 @@ const kibPerConnection: Metric = (run) => (run.outcome?.kind === 'idle' ? run.ou
 
 const percent = (v: number | null) => (v === null ? null : v * 100);
 const serverCoreColumn: Column = { name: 'server core %', value: fromPhase((p) => percent(p.serverCoreBusy) ?? Number.NaN), digits: 0 };
+const serverMainThreadColumn: Column = { name: 'server main thread %', value: fromPhase((p) => p.serverMainThreadShare * 100), digits: 0 };
 const generatorColumns: Column[] = [
   { name: 'gen CPU %', value: fromPhase((p) => p.generator.cpu * 100), digits: 0 },
   { name: 'gen core %', value: fromPhase((p) => percent(p.generator.coreBusy) ?? Number.NaN), digits: 0 },
@@ -67,6 +69,7 @@ const REPORTS: Record<ScenarioId, ScenarioReport> = {
       { name: 'server core µs/delivery', value: fromPhase((p) => p.serverCoreMicrosPerDelivery ?? Number.NaN), digits: 3 },
       { name: 'server CPU %', value: fromPhase((p) => p.serverCpu * 100), digits: 0 },
       serverCoreColumn,
+      serverMainThreadColumn,
       { name: 'lost', value: fromPhase((p) => p.lost), digits: 0 },
       { name: 'p50 ms', value: fromPhase((p) => p.fanout.p50), digits: 1 },
       { name: 'p99 ms', value: fromPhase((p) => p.fanout.p99), digits: 1 },
@@ -133,6 +136,7 @@ const REPORTS: Record<ScenarioId, ScenarioReport> = {
       { name: 'unacked', value: fromPhase((p) => p.unacked), digits: 0 },
       { name: 'server CPU %', value: fromPhase((p) => p.serverCpu * 100), digits: 0 },
       serverCoreColumn,
+      serverMainThreadColumn,
       ...generatorColumns,
     ],
     ratios: [
@@ -234,12 +238,16 @@ function profileSection(results: BenchResults): string {
       "thread's stack, so time blocked in a synchronous call (SQLite's commit and fsync, a socket write) counts as that " +
       "function's self time; `writeBuffer` and `writev` are the socket write system calls.",
   ];
-  for (const run of profiled) {
-    const p = run.profile!;
-    out.push('', `### ${run.scenario.toUpperCase()} round ${run.round}, ${TARGETS[run.target].letter} ${TARGETS[run.target].label}: ${p.sampledMs} ms sampled busy`, '');
+  const profileTables = (heading: string, p: ProfileSummary): void => {
+    out.push('', `### ${heading}: ${p.sampledMs} ms sampled busy`, '');
     out.push(table(['package', 'self ms', '%'], p.packages.slice(0, 10).map((e) => [e.name, format(e.selfMs, 0), format(e.percent, 1)])));
     out.push('');
     out.push(table(['function', 'self ms', '%'], p.functions.slice(0, 15).map((e) => [`\`${e.name}\``, format(e.selfMs, 0), format(e.percent, 1)])));
+  };
+  for (const run of profiled) {
+    const name = `${run.scenario.toUpperCase()} round ${run.round}, ${TARGETS[run.target].letter} ${TARGETS[run.target].label}`;
+    profileTables(name, run.profile!);
+    if (run.generatorProfile) profileTables(`${name}, the load generator`, run.generatorProfile);
   }
   return out.join('\n');
 }

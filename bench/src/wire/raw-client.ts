@@ -88,7 +88,7 @@ export class RawWsClient {
         options.onUpgrade?.(client);
         client.attach();
         const rest = head.subarray(end + 4);
-        if (rest.length > 0) client.onBytes(rest);
+        if (rest.length > 0) client.onBytes(rest, rest.length);
         resolve(client);
       };
       // Reads land in one shared buffer and are consumed synchronously (FrameReader copies any partial frame).
@@ -99,9 +99,8 @@ export class RawWsClient {
         onread: {
           buffer: READ_BUFFER,
           callback: (bytes: number, buffer: Uint8Array) => {
-            const chunk = (buffer as Buffer).subarray(0, bytes);
-            if (client) client.onBytes(chunk);
-            else onHead(Buffer.from(chunk));
+            if (client) client.onBytes(buffer as Buffer, bytes);
+            else onHead(Buffer.from(buffer.subarray(0, bytes)));
             return true;
           },
         },
@@ -142,10 +141,10 @@ export class RawWsClient {
     });
   }
 
-  private onBytes(chunk: Buffer): void {
+  private onBytes(chunk: Buffer, length: number): void {
     receivedAt = performance.now();
     try {
-      this.reader.push(chunk);
+      this.reader.push(chunk, length);
     } catch (error) {
       this.closeError = error as Error;
       this.socket.destroy();

@@ -62,13 +62,15 @@ export class FrameReader {
     private readonly maxPayload = 16 * 1024 * 1024,
   ) {}
 
-  push(chunk: Buffer): void {
+  /** Consumes chunk[0, length) (all of it by default); frames are handed over before this returns. */
+  push(chunk: Buffer, length = chunk.length): void {
     let data = chunk;
+    let total = length;
     if (this.pending !== null) {
-      data = Buffer.concat([this.pending, chunk]);
+      data = Buffer.concat([this.pending, chunk.subarray(0, length)]);
+      total = data.length;
       this.pending = null;
     }
-    const total = data.length;
     let pos = 0;
     while (total - pos >= 2) {
       const b0 = data[pos]!;
@@ -99,6 +101,6 @@ export class FrameReader {
       this.onFrame(b0 & 0x0f, data, start, end);
       pos = end;
     }
-    if (pos < total) this.pending = Buffer.from(data.subarray(pos));
+    if (pos < total) this.pending = Buffer.from(data.subarray(pos, total));
   }
 }
