@@ -3,33 +3,42 @@
  * a socket that has not answered `timeoutMs` after its ping is terminated.
  * Browsers answer pings by themselves; clients detect a dead server with the
  * application-level `ping` frame (see the protocol document).
+ *
+ * The sockets are spread over SLICES slices pinged one after another, a tick
+ * every intervalMs / SLICES: pinging ten thousand sockets at once would be a
+ * burst of ten thousand writes, then as many pongs to read, stalling every
+ * message fanned out meanwhile. A dead socket is found within
+ * timeoutMs + one tick of its ping.
  */
 import type { WebSocket } from 'ws';
 import { CLOSE } from '@parley/protocol';
 
+const SLICES = 10;
+
 interface State {
+  slice: number;
   /** When the unanswered ping was sent; 0 when none is outstanding. */
   pingedAt: number;
 }
 
 export class Heartbeat {
-  readonly #intervalMs: number;
   readonly #timeoutMs: number;
   readonly #onTimeout: () => void;
   readonly #sockets = new Map<WebSocket, State>();
-  #pingTimer: NodeJS.Timeout;
-  #checkTimer: NodeJS.Timeout | undefined;
+  readonly #timer: NodeJS.Timeout;
+  #nextSlice = 0;
+  #tick = 0;
 
   constructor(options: { intervalMs: number; timeoutMs: number }, onTimeout: () => void) {
-    this.#intervalMs = options.intervalMs;
     this.#timeoutMs = options.timeoutMs;
     this.#onTimeout = onTimeout;
-    this.#pingTimer = setInterval(() => this.#pingAll(), this.#intervalMs);
-    this.#pingTimer.unref();
+    this.#timer = setInterval(() => this.#onTick(), Math.max(1, Math.round(options.intervalMs / SLICES)));
+    this.#timer.unref();
   }
 
   track(ws: WebSocket): void {
-    const state: State = { pingedAt: 0 };
+    const state: State = { slice: this.#nextSlice, pingedAt: 0 };
+    this.#nextSlice = (this.#nextSlice + 1) % SLICES;
     this.#sockets.set(ws, state);
     ws.on('pong', () => {
       state.pingedAt = 0;
@@ -41,42 +50,28 @@ export class Heartbeat {
   }
 
   stop(): void {
-    clearInterval(this.#pingTimer);
-    if (this.#checkTimer) clearTimeout(this.#checkTimer);
+    clearInterval(this.#timer);
   }
 
-  #pingAll(): void {
+  #onTick(): void {
+    const slice = this.#tick;
+    this.#tick = (this.#tick + 1) % SLICES;
     const now = Date.now();
     for (const [ws, state] of this.#sockets) {
-      if (state.pingedAt !== 0) continue; // still waiting; the check decides
-      state.pingedAt = now;
-      ws.ping();
-    }
-    if (!this.#checkTimer) {
-      this.#checkTimer = setTimeout(() => this.#check(), this.#timeoutMs);
-      this.#checkTimer.unref();
-    }
-  }
-
-  #check(): void {
-    this.#checkTimer = undefined;
-    const now = Date.now();
-    let waiting = false;
-    for (const [ws, state] of this.#sockets) {
-      if (state.pingedAt === 0) continue;
-      if (now - state.pingedAt >= this.#timeoutMs) {
-        this.#sockets.delete(ws);
-        this.#onTimeout();
-        // The close frame reaches a peer that is alive but not answering pings; a dead one just drops.
-        ws.close(CLOSE.heartbeatTimeout, 'heartbeat timeout');
-        ws.terminate();
-      } else {
-        waiting = true;
+      if (state.pingedAt !== 0) {
+        if (now - state.pingedAt >= this.#timeoutMs) this.#terminate(ws);
+      } else if (state.slice === slice) {
+        state.pingedAt = now;
+        ws.ping();
       }
     }
-    if (waiting) {
-      this.#checkTimer = setTimeout(() => this.#check(), this.#timeoutMs);
-      this.#checkTimer.unref();
-    }
+  }
+
+  #terminate(ws: WebSocket): void {
+    this.#sockets.delete(ws);
+    this.#onTimeout();
+    // The close frame reaches a peer that is alive but not answering pings; a dead one just drops.
+    ws.close(CLOSE.heartbeatTimeout, 'heartbeat timeout');
+    ws.terminate();
   }
 }
