@@ -8,18 +8,23 @@ const METHOD = `## Method
   \`POST /api/auth/guest\`, all created before any socket opens, so that each new guest's lobby \`join\` event
   does not fan out to sockets already open), connect, and the server is left until it has sent nothing for 0.5 s.
 - S senders send ~100-character messages at a total rate R on a fixed schedule (open model: message k is due
-  at k/R whatever the replies). Each body carries its index and scheduled time; receivers find it by a byte
-  search without decoding the frame and record the latency from scheduled send to arrival in an HdrHistogram.
+  at k/R whatever the replies). Each body carries its index and scheduled time; receivers find it with a byte
+  loop without decoding the frame and record the latency from scheduled send to arrival (10 µs buckets that
+  enter an HdrHistogram when the phase ends).
   A warm-up, then the measured window, then up to 3 s for late deliveries. Loss is counted per message:
   expected (every member of the room, the sender included) minus received; duplicates separately.
 - Server CPU per delivery: the server process's user + system time over the window (/proc/<pid>/stat)
-  divided by the deliveries that arrived in it.
+  divided by the deliveries that arrived in it. "server main thread %" is the share of that CPU spent on the
+  main thread (/proc/<pid>/task/<pid>/stat); the rest is V8's helper threads and, for Parley, the SQLite
+  writer thread.
 - S3 raises R by ×1.5 from 25 msg/s until a step loses a message or has p99 ≥ 100 ms, then bisects
   (geometrically) between the last passing and the first failing rate.
 - S4: memory per connection is (RSS at N − RSS at N/5) / (4N/5), each read 2 s after the server went quiet:
   the marginal cost of a connection, without fixed costs.
 - S5: Parley stores every message (SQLite, group commit) before acking it; the references ack and broadcast
-  without persistence and are there for comparison only.
+  without persistence and are there for comparison only. Parley runs with its defaults throughout, so
+  SQLITE_SYNC=full: every group commit is fsynced (acked messages survive power loss, not only \`kill -9\`).
+- Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).
 - Other processes' CPU is measured over every window; figures taken while they used more than 0.05 core are
   flagged below their table.`;
 
