@@ -27,15 +27,26 @@ test('the bucketed recorder gives the percentiles of recording every value in an
   assert.equal(summarize(recorder).count, 50_000);
 });
 
-test('the marker scanner reads index and send time from a frame and ignores frames without one', () => {
+test('the marker scanner reads index and send time from every frame shape and ignores frames without one', () => {
   const scanner = new MarkerScanner();
-  const frame = Buffer.from(JSON.stringify({ type: 'event', event: { kind: 'message', room: 'lobby', seq: 12, user: { id: 'u1', name: 'bench-1' }, body: messageBody(4321, 98_765_432, 100) } }));
-  assert.equal(scanner.scan(frame, 0, frame.length), true);
-  assert.equal(scanner.index, 4321);
-  assert.equal(scanner.sentMicros, 98_765_432);
-  const padded = Buffer.concat([Buffer.from('xx'), frame, Buffer.from('yy')]);
-  assert.equal(scanner.scan(padded, 2, 2 + frame.length), true, 'the frame may sit inside a larger read');
+  const check = (frame: Buffer, index: number, sent: number, what: string) => {
+    assert.equal(scanner.scan(frame, 0, frame.length), true, what);
+    assert.deepEqual([scanner.index, scanner.sentMicros], [index, sent], what);
+  };
+  const parley = (index: number, sent: number) =>
+    Buffer.from(JSON.stringify({ type: 'event', event: { kind: 'message', room: 'lobby', seq: index, user: { id: 'u1', name: 'bench-1' }, body: messageBody(index, sent, 100) } }));
+  check(parley(4321, 98_765_432), 4321, 98_765_432, 'first message: found by scanning');
+  check(parley(7, 1_000_000_123), 7, 1_000_000_123, 'next message: found from the end of the frame');
+  const socketIo = Buffer.from(`42${JSON.stringify(['event', { room: 'r', id: 'bm-1', body: messageBody(55, 66_000, 100) }])}`);
+  check(socketIo, 55, 66_000, 'a Socket.IO packet');
+  const notLast = Buffer.from(JSON.stringify({ body: messageBody(9, 10, 100), after: 'something' }));
+  check(notLast, 9, 10, 'the body not last: the check at the end fails, the scan finds it');
+  check(parley(12, 34), 12, 34, 'and back');
+  const padded = Buffer.concat([Buffer.from('xx'), parley(3, 4), Buffer.from('"yy"')]);
+  assert.equal(scanner.scan(padded, 2, padded.length - 4), true, 'the frame may sit inside a larger read');
+  assert.deepEqual([scanner.index, scanner.sentMicros], [3, 4]);
   const ack = Buffer.from(JSON.stringify({ type: 'ack', ref: 'bm-00004321', result: { seq: 12 } }));
   assert.equal(scanner.scan(ack, 0, ack.length), false);
+  const frame = parley(1, 2);
   assert.equal(scanner.scan(frame, 0, frame.length - 110), false, 'a marker cut off by the frame end is not read');
 });
