@@ -53,17 +53,28 @@ function passes(result: PhaseResult, p99LimitMs: number): boolean {
   return result.lost === 0 && result.fanout.p99 < p99LimitMs;
 }
 
-/** Geometric steps up from `startRate` until one fails, then bisection (geometric) between the last pass and that failure. */
+/**
+ * Geometric steps up from `startRate` until one fails, then bisection (geometric) between the last pass and that failure.
+ * A step that fails on latency alone, with nothing lost, is measured once more and fails only if it fails again:
+ * on this VM one stall of the host can put a 3 s window's p99 over the limit at any rate. Every target gets
+ * the same rule, and every measurement, the retried ones too, is kept in `steps`.
+ */
 export async function runRamp(session: Session, scenario: RampScenario): Promise<GeneratorOutcome> {
   const setup = await session.setUp(scenario.connections);
   const senders = lobbySenders(session, scenario.senders);
   const steps: PhaseResult[] = [];
-  const step = async (rate: number) => {
+  const measure = async (rate: number) => {
     const result = await phase(session, senders, rate, scenario.warmupMs, scenario.measureMs, scenario.connections);
     steps.push(result);
     process.stderr.write(`  ramp R=${rate}: p99 ${result.fanout.p99} ms, lost ${result.lost}, server cpu ${(result.serverCpu * 100).toFixed(0)}%, generator cpu ${(result.generator.cpu * 100).toFixed(0)}%\n`);
     await session.settle();
-    return passes(result, scenario.p99LimitMs);
+    return result;
+  };
+  const step = async (rate: number) => {
+    const first = await measure(rate);
+    if (passes(first, scenario.p99LimitMs)) return true;
+    if (first.lost > 0) return false;
+    return passes(await measure(rate), scenario.p99LimitMs);
   };
   let best = 0;
   let failed: number | null = null;

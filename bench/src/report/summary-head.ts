@@ -18,7 +18,9 @@ const METHOD = `## Method
   main thread (/proc/<pid>/task/<pid>/stat); the rest is V8's helper threads and, for Parley, the SQLite
   writer thread.
 - S3 raises R by ×1.5 from 25 msg/s until a step loses a message or has p99 ≥ 100 ms, then bisects
-  (geometrically) between the last passing and the first failing rate.
+  (geometrically) between the last passing and the first failing rate. A step whose p99 is over the limit
+  with nothing lost is measured once more and fails only if it fails again (one stall of this VM's host can
+  spoil a 3 s window at any rate); the same rule for every target, and "steps retried" counts them.
 - S4: memory per connection is (RSS at N − RSS at N/5) / (4N/5), each read 2 s after the server went quiet:
   the marginal cost of a connection, without fixed costs.
 - S5: Parley stores every message (SQLite, group commit) before acking it; the references ack and broadcast

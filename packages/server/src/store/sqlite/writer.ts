@@ -1,7 +1,10 @@
 /**
  * The main thread's side of the writer thread. Writes requested in one turn of
  * the event loop go to the writer as one batch; each promise settles when the
- * writer reports its batch committed (or that write failed alone).
+ * writer reports its batch committed (or that write failed alone). While a
+ * batch is being committed, the writes requested meanwhile wait here and go
+ * as the next batch the moment its reply arrives: one message each way per
+ * commit, however many turns the commit took.
  */
 import { Worker } from 'node:worker_threads';
 import { ParleyError, isErrorCode } from '@parley/protocol';
@@ -36,6 +39,8 @@ export class SqliteWriter {
       if (reply.type !== 'done') return;
       const pending = this.#inFlight.get(reply.id);
       this.#inFlight.delete(reply.id);
+      // The next batch first: the writer starts on it while these results are handled.
+      if (this.#queue.length > 0 && this.#inFlight.size === 0) this.#send();
       reply.outcomes.forEach((outcome, i) => {
         if (outcome.ok) pending?.[i]?.resolve(outcome.value);
         else pending?.[i]?.reject(toError(outcome.failure));
@@ -57,17 +62,15 @@ export class SqliteWriter {
     if (this.#failed) return Promise.reject(this.#failed);
     return new Promise((resolve, reject) => {
       this.#queue.push({ op, args, resolve: resolve as (value: unknown) => void, reject });
-      this.#scheduled ??= setImmediate(this.#send);
+      if (this.#inFlight.size === 0) this.#scheduled ??= setImmediate(this.#sendAtTurnEnd);
     });
   }
 
   /** Sends what is queued, waits for every write to settle, and stops the thread. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      if (this.#scheduled) {
-        clearImmediate(this.#scheduled);
-        this.#send();
-      }
+      // Whatever is in flight: the writer handles batches in order.
+      if (this.#queue.length > 0) this.#send();
       if (this.#failed) return;
       const closed = new Promise<void>((resolve) => {
         this.#worker.on('message', (reply: WriterReply) => {
@@ -82,7 +85,14 @@ export class SqliteWriter {
     return this.#closing;
   }
 
-  readonly #send = (): void => {
+  /** At the end of a turn: sends what is queued, unless a batch is in flight (then its reply sends it). */
+  readonly #sendAtTurnEnd = (): void => {
+    this.#scheduled = null;
+    if (this.#inFlight.size === 0) this.#send();
+  };
+
+  #send(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = null;
     const batch = this.#queue;
     this.#queue = [];
@@ -91,5 +101,5 @@ export class SqliteWriter {
     this.#inFlight.set(id, batch);
     const writes = batch.map(({ op, args }) => ({ op, args }));
     this.#worker.postMessage({ type: 'batch', id, writes } satisfies WriterMessage);
-  };
+  }
 }
