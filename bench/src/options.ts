@@ -1,6 +1,6 @@
 /**
  * Command-line flags of `npm run bench -- …`. The defaults are the full run
- * (about 15 minutes); `--quick` is a smoke run of about 2 minutes whose
+ * (about 18 minutes); `--quick` is a smoke run of about 2 minutes whose
  * figures are indicative only (short windows, fewer connections).
  */
 import { TARGET_ORDER, type TargetName } from './targets.js';
