@@ -28,8 +28,8 @@ export class Connection {
   readonly sessionHash: string | null;
   /** Rooms whose live frames this connection receives: exactly its user's memberships. */
   readonly rooms = new Set<string>();
-  /** Rooms being resumed, with the live frames held back meanwhile. */
-  readonly #held = new Map<string, Held>();
+  /** Rooms being resumed, with the live frames held back meanwhile; made on the first resume (idle sockets are most of them). */
+  #held: Map<string, Held> | null = null;
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #queueLimitBytes: number;
@@ -71,21 +71,22 @@ export class Connection {
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
   deliverEvent(room: string, seq: number, bytes: Buffer): void {
-    const held = this.#held.get(room);
+    const held = this.#held?.get(room);
     if (held) held.frames.push({ seq, bytes });
     else this.deliver(bytes);
   }
 
   /** Starts holding back live events of `room` (a resume is reading its replay). */
   hold(room: string): void {
+    this.#held ??= new Map();
     if (!this.#held.has(room)) this.#held.set(room, { frames: [] });
   }
 
   /** Ends the hold: delivers the held events newer than `replayedUpTo`, in order. */
   release(room: string, replayedUpTo: number): void {
-    const held = this.#held.get(room);
+    const held = this.#held?.get(room);
     if (!held) return;
-    this.#held.delete(room);
+    this.#held!.delete(room);
     for (const frame of held.frames) if (frame.seq > replayedUpTo) this.deliver(frame.bytes);
   }
 

@@ -26,23 +26,27 @@ export class Heartbeat {
   readonly #onTimeout: () => void;
   readonly #sockets = new Map<WebSocket, State>();
   readonly #timer: NodeJS.Timeout;
+  /** One pong listener for every socket (an emitter calls it with the socket as `this`): no closure per connection. */
+  readonly #onPong: (this: WebSocket) => void;
   #nextSlice = 0;
   #tick = 0;
 
   constructor(options: { intervalMs: number; timeoutMs: number }, onTimeout: () => void) {
     this.#timeoutMs = options.timeoutMs;
     this.#onTimeout = onTimeout;
+    const sockets = this.#sockets;
+    this.#onPong = function (this: WebSocket) {
+      const state = sockets.get(this);
+      if (state) state.pingedAt = 0;
+    };
     this.#timer = setInterval(() => this.#onTick(), Math.max(1, Math.round(options.intervalMs / SLICES)));
     this.#timer.unref();
   }
 
   track(ws: WebSocket): void {
-    const state: State = { slice: this.#nextSlice, pingedAt: 0 };
+    this.#sockets.set(ws, { slice: this.#nextSlice, pingedAt: 0 });
     this.#nextSlice = (this.#nextSlice + 1) % SLICES;
-    this.#sockets.set(ws, state);
-    ws.on('pong', () => {
-      state.pingedAt = 0;
-    });
+    ws.on('pong', this.#onPong);
   }
 
   untrack(ws: WebSocket): void {

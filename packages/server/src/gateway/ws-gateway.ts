@@ -84,10 +84,13 @@ export class WsGateway {
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket, identity));
   }
 
+  /** Shared by every socket: a listener per connection would be a closure per connection. */
+  readonly #onSocketError = (error: Error): void => this.#log.debug({ err: error }, 'websocket error');
+
   #accept(ws: WebSocket, socket: Socket, identity: Identity | null): void {
     this.#sockets.add(ws);
     this.#heartbeat.track(ws);
-    ws.on('error', (error) => this.#log.debug({ err: error }, 'websocket error'));
+    ws.on('error', this.#onSocketError);
     let connection: Connection | null = null;
     let authenticating = false;
     let errors: number[] = [];
