@@ -2,29 +2,21 @@
  * Two people in two browser contexts chat through a real server: the lobby,
  * a private room with an invite, typing, presence, unread badges and DMs.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, eventually, messageAction, messages, openPerson, openRoom, type Person, register, send, startServerAndBrowser, typeUntil } from './support/harness.js';
+import { enterAsGuest, eventually, messageAction, messages, openPerson, openRoom, type Person, register, send, typeUntil, useServerAndBrowser } from './support/harness.js';
 
 describe('two people chatting', { timeout: 90_000 }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let alice: Person;
   let bob: Person;
 
+  const stage = useServerAndBrowser();
+
   before(async () => {
-    [server, browser] = await startServerAndBrowser();
-    alice = await openPerson(browser, server.url);
-    bob = await openPerson(browser, server.url);
+    alice = await openPerson(stage.browser, stage.server.url);
+    bob = await openPerson(stage.browser, stage.server.url);
     await register(alice.page, 'alice', 'correct horse battery', 'Alice');
     await register(bob.page, 'bob', 'correct horse battery', 'Bob');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test('they see each other online and read each other in the lobby', async () => {
@@ -180,7 +172,7 @@ describe('two people chatting', { timeout: 90_000 }, () => {
   });
 
   test('a guest joins, and leaving the page takes them offline', async () => {
-    const carol = await openPerson(browser, server.url);
+    const carol = await openPerson(stage.browser, stage.server.url);
     await enterAsGuest(carol.page, 'Carol');
     await openRoom(alice.page, 'lobby');
     const onlineCount = alice.page.getByTestId('online-count');

@@ -5,23 +5,11 @@
  * tab's visibility is reported as hidden, which headless Chromium cannot do
  * by itself.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import type { ServerProcess } from '@parley/server/testing';
-import { eventually, messages, openPerson, register, send, startServerAndBrowser } from './support/harness.js';
+import { eventually, messages, openPerson, register, send, useServerAndBrowser } from './support/harness.js';
 
-let server: ServerProcess;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await startServerAndBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const stage = useServerAndBrowser();
 
 interface Shown {
   title: string;
@@ -29,8 +17,8 @@ interface Shown {
 }
 
 test('DMs and mentions notify while the tab is hidden; other messages do not', { timeout: 60_000 }, async () => {
-  const reader = await openPerson(browser, server.url);
-  await reader.context.grantPermissions(['notifications'], { origin: server.url });
+  const reader = await openPerson(stage.browser, stage.server.url);
+  await reader.context.grantPermissions(['notifications'], { origin: stage.server.url });
   await reader.page.addInitScript(() => {
     const shown: Array<{ title: string; body: string }> = [];
     const RealNotification = window.Notification;
@@ -45,7 +33,7 @@ test('DMs and mentions notify while the tab is hidden; other messages do not', {
     Object.defineProperty(document, 'visibilityState', { get: () => ((window as unknown as { __hidden?: boolean }).__hidden ? 'hidden' : 'visible') });
   });
   await reader.page.reload();
-  const writer = await openPerson(browser, server.url);
+  const writer = await openPerson(stage.browser, stage.server.url);
   await register(reader.page, 'rita', 'correct horse battery', 'Rita');
   await register(writer.page, 'walt', 'correct horse battery', 'Walt');
   const shown = () => reader.page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown.slice());

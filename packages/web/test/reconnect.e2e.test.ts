@@ -3,29 +3,17 @@
  * her message waits and is delivered exactly once, what Dan sent while she
  * was away appears, and nothing is doubled, live or after a reload.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, eventually, messages, openPerson, type Person, screenshot, send, startServer, startServerAndBrowser } from './support/harness.js';
+import { enterAsGuest, eventually, messages, openPerson, type Person, screenshot, send, startServer, useServerAndBrowser } from './support/harness.js';
 
 const RECONNECT_MS = 25_000;
 
-let server: ServerProcess;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await startServerAndBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const stage = useServerAndBrowser();
 
 test('a server restart loses nothing and doubles nothing', { timeout: 90_000 }, async () => {
-  const alice = await openPerson(browser, server.url);
-  const dan = await openPerson(browser, server.url);
+  const alice = await openPerson(stage.browser, stage.server.url);
+  const dan = await openPerson(stage.browser, stage.server.url);
   await enterAsGuest(alice.page, 'Alice');
   await enterAsGuest(dan.page, 'Dan');
   await send(dan.page, 'before the restart');
@@ -34,9 +22,9 @@ test('a server restart loses nothing and doubles nothing', { timeout: 90_000 }, 
   // Alice is halfway through a message when the server goes away.
   const composer = alice.page.locator('#composer');
   await composer.fill('typed while the server');
-  const port = server.port;
-  const dataDir = server.dataDir;
-  await server.stop('SIGTERM');
+  const port = stage.server.port;
+  const dataDir = stage.server.dataDir;
+  await stage.server.stop('SIGTERM');
   await alice.page.getByText('Connection lost. Reconnecting…').waitFor();
   assert.equal(await composer.inputValue(), 'typed while the server');
   await composer.pressSequentially(' was down');
@@ -47,7 +35,7 @@ test('a server restart loses nothing and doubles nothing', { timeout: 90_000 }, 
 
   // Alice's network drops too, so that Dan's messages happen while she is away.
   await alice.context.setOffline(true);
-  server = await startServer({ port, dataDir });
+  stage.server = await startServer({ port, dataDir });
   await dan.page.getByText('Connection lost. Reconnecting…').waitFor({ state: 'detached', timeout: RECONNECT_MS });
   await send(dan.page, 'sent while Alice was away 1');
   await send(dan.page, 'sent while Alice was away 2');

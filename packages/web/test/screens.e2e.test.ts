@@ -3,11 +3,10 @@
  * Korean, light and dark, kept in test-artifacts/screenshots for people to
  * look at. Each screen is also checked for the language it should be in.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, messageAction, messages, openPerson, openRoom, type Person, register, screenshot, send, startServerAndBrowser, typeUntil } from './support/harness.js';
+import type { Page } from 'playwright-core';
+import { enterAsGuest, messageAction, messages, openPerson, openRoom, type Person, register, screenshot, send, typeUntil, useServerAndBrowser } from './support/harness.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -24,29 +23,20 @@ async function alexTyping(alex: Page, viewer: Page, text: string): Promise<void>
 }
 
 describe('screens', { timeout: 120_000 }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let minji: Person;
   let alex: Person;
   let sam: Person;
 
-  before(async () => {
-    [server, browser] = await startServerAndBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const stage = useServerAndBrowser();
 
   test('the entry screen follows the browser language', async () => {
-    const english = await openPerson(browser, server.url);
+    const english = await openPerson(stage.browser, stage.server.url);
     await english.page.getByRole('button', { name: 'Continue as guest' }).waitFor();
     await screenshot(english.page, 'auth-desktop-en');
     await resize(english.page, PHONE);
     await screenshot(english.page, 'auth-phone-en');
 
-    const korean = await openPerson(browser, server.url, { locale: 'ko-KR' });
+    const korean = await openPerson(stage.browser, stage.server.url, { locale: 'ko-KR' });
     await korean.page.getByRole('button', { name: '게스트로 입장' }).waitFor();
     assert.equal(await korean.page.locator('html').getAttribute('lang'), 'ko');
     await screenshot(korean.page, 'auth-desktop-ko');
@@ -58,9 +48,9 @@ describe('screens', { timeout: 120_000 }, () => {
   });
 
   test('a lively conversation, in English', async () => {
-    minji = await openPerson(browser, server.url);
-    alex = await openPerson(browser, server.url);
-    sam = await openPerson(browser, server.url);
+    minji = await openPerson(stage.browser, stage.server.url);
+    alex = await openPerson(stage.browser, stage.server.url);
+    sam = await openPerson(stage.browser, stage.server.url);
     await register(minji.page, 'minji', 'correct horse battery', 'Minji Park');
     await register(alex.page, 'alex', 'correct horse battery', 'Alex Chen');
     await enterAsGuest(sam.page, 'Sam Rivera');

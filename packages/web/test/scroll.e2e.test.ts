@@ -3,11 +3,10 @@
  * what the reader looks at; a new message while scrolled up leaves the view
  * alone and offers a button down; at the bottom the view follows new messages.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, eventually, messages, openPerson, type Person, send, startServerAndBrowser } from './support/harness.js';
+import type { Page } from 'playwright-core';
+import { enterAsGuest, eventually, messages, openPerson, type Person, send, useServerAndBrowser } from './support/harness.js';
 
 const HISTORY = 180;
 const SCROLLER = '[data-testid="message-scroller"]';
@@ -47,25 +46,19 @@ async function seed(page: Page, count: number): Promise<void> {
 }
 
 describe('scrolling a long room', { timeout: 90_000 }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
   let writer: Person;
   let reader: Person;
 
+  // Seeding writes faster than a person may; the rate limits are not what this test is about.
+  const stage = useServerAndBrowser({ env: { RATE_LIMITS: 'off' } });
+
   before(async () => {
-    // Seeding writes faster than a person may; the rate limits are not what this test is about.
-    [server, browser] = await startServerAndBrowser({ env: { RATE_LIMITS: 'off' } });
-    writer = await openPerson(browser, server.url);
+    writer = await openPerson(stage.browser, stage.server.url);
     await enterAsGuest(writer.page, 'Writer');
     await seed(writer.page, HISTORY);
-    reader = await openPerson(browser, server.url, { viewport: { width: 1024, height: 700 } });
+    reader = await openPerson(stage.browser, stage.server.url, { viewport: { width: 1024, height: 700 } });
     await enterAsGuest(reader.page, 'Reader');
     await messages(reader.page, `history message ${HISTORY}`).waitFor();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test('the room opens at the newest message', async () => {

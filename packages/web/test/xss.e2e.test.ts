@@ -2,23 +2,12 @@
  * Hostile text in messages, display names and room names is shown as text:
  * no script runs, no element is injected, and `javascript:` never becomes a link.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import type { ServerProcess } from '@parley/server/testing';
-import { enterAsGuest, messages, openPerson, openRoom, register, send, startServerAndBrowser } from './support/harness.js';
+import type { Page } from 'playwright-core';
+import { enterAsGuest, messages, openPerson, openRoom, register, send, useServerAndBrowser } from './support/harness.js';
 
-let server: ServerProcess;
-let browser: Browser;
-
-before(async () => {
-  [server, browser] = await startServerAndBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const stage = useServerAndBrowser();
 
 const NAME = '<img src=x onerror="window.__xss=1">';
 const ROOM = '<script>window.__xss=2</script>';
@@ -43,8 +32,8 @@ async function assertNothingInjected(page: Page, where: string) {
 }
 
 test('XSS payloads in messages, names and room names render as plain text', { timeout: 60_000 }, async () => {
-  const mallory = await openPerson(browser, server.url);
-  const victim = await openPerson(browser, server.url);
+  const mallory = await openPerson(stage.browser, stage.server.url);
+  const victim = await openPerson(stage.browser, stage.server.url);
   await enterAsGuest(mallory.page, NAME);
   await register(victim.page, 'victim', 'a long enough password', 'Victim');
 

@@ -4,6 +4,7 @@
  * person takes (enter, open a room, send). Every wait is bounded.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -37,7 +38,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A server and a browser, started together; if either fails the other is stopped, so no process outlives the test file. */
-export async function startServerAndBrowser(options: StartOptions = {}): Promise<[ServerProcess, Browser]> {
+async function startServerAndBrowser(options: StartOptions = {}): Promise<[ServerProcess, Browser]> {
   const [server, browser] = await Promise.allSettled([startServer(options), launchBrowser()]);
   if (server.status === 'fulfilled' && browser.status === 'fulfilled') return [server.value, browser.value];
   if (server.status === 'fulfilled') await server.value.stop();
@@ -151,4 +152,27 @@ export async function messageAction(page: Page, text: string, button: string): P
       return false;
     }
   });
+}
+
+/** The server and browser of a test file or suite; `server` may be replaced by a test that restarts it. */
+export interface Stage {
+  server: ServerProcess;
+  browser: Browser;
+}
+
+/**
+ * Registers hooks in the calling scope (a file or a `describe`): before its
+ * tests a server and a browser start, after them both stop. Later `before`
+ * hooks of the scope run after these, with the stage ready.
+ */
+export function useServerAndBrowser(options: StartOptions = {}): Stage {
+  const stage = {} as Stage;
+  before(async () => {
+    [stage.server, stage.browser] = await startServerAndBrowser(options);
+  });
+  after(async () => {
+    await stage.browser?.close();
+    await stage.server?.stop();
+  });
+  return stage;
 }
