@@ -1,22 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AckFrame, EventFrame, MessageEvent, RoomEvent } from '@parley/protocol';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
-import { connectRaw, enterAsGuest, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
-
-type Session = GuestSession;
+import { useGuestServer } from '../testing/guest-server.js';
+import type { RawClient } from '../testing/ws-client.js';
 
 describe('the room log: order, history and resume', () => {
-  let server: ServerProcess;
-  const open: RawClient[] = [];
-  before(async () => {
-    server = await startServerProcess({ env: { RATE_LIMITS: 'off', REPLAY_LIMIT: '50' } });
-  });
-  after(async () => {
-    for (const c of open) c.close();
-    await server.stop();
-  });
-  const enter = (name: string): Promise<Session> => enterAsGuest(server, name, open);
+  const { enter, connect } = useGuestServer({ RATE_LIMITS: 'off', REPLAY_LIMIT: '50' });
 
   test('concurrent senders: every client sees the same gapless order', async () => {
     const senders = await Promise.all(['S1', 'S2', 'S3', 'S4'].map(enter));
@@ -83,8 +72,7 @@ describe('the room log: order, history and resume', () => {
     await ann.client.request({ type: 'react', room: room.id, target: kept.seq, emoji: '👍', on: true });
     await ann.client.request({ type: 'send', id: 'resume-new-01', room: room.id, body: 'while you were away' });
 
-    const back = await connectRaw(server.wsUrl, { token: bob.token });
-    open.push(back);
+    const back = await connect(bob.token);
     const resumed = await back.request<AckFrame<'resume'>>({ type: 'resume', rooms: [{ room: room.id, after: kept.seq }] });
     assert.deepEqual(resumed.rooms, [{ room: room.id, status: 'ok', latestSeq: kept.seq + 5 }]);
     const replay = back.frames.filter((f): f is EventFrame => f.type === 'event' && f.event.room === room.id).map((f) => f.event);

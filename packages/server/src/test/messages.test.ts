@@ -1,29 +1,23 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AckFrame, EventFrame, MessageEvent, RoomSummary, TypingFrame } from '@parley/protocol';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
-import { connectRaw, enterAsGuest, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
+import { startServerProcess } from '../testing/server-process.js';
+import { useGuestServer } from '../testing/guest-server.js';
+import { connectRaw, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
 
 type Session = GuestSession;
 
 describe('messages', () => {
-  let server: ServerProcess;
-  const open: RawClient[] = [];
+  const { enter } = useGuestServer({ MAX_BODY_CHARS: '100' });
   let room = '';
   let ann: Session;
   let bob: Session;
   before(async () => {
-    server = await startServerProcess({ env: { MAX_BODY_CHARS: '100' } });
     ann = await enter('Ann');
     bob = await enter('Bob');
     room = (await ann.client.request<AckFrame<'create'>>({ type: 'create', name: 'Messages', kind: 'public' })).room.id;
     await bob.client.request({ type: 'join', room });
   });
-  after(async () => {
-    for (const c of open) c.close();
-    await server.stop();
-  });
-  const enter = (name: string): Promise<Session> => enterAsGuest(server, name, open);
 
   test('a send is acked with its seq and fanned out to every member, the sender included', async () => {
     const ack = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'msg-00000001', room, body: 'hello **world**' });

@@ -1,22 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AckFrame, EventFrame, PresenceFrame, RoomSummary, WelcomeFrame } from '@parley/protocol';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
-import { connectRaw, enterAsGuest, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
-
-type Session = GuestSession;
+import { useGuestServer } from '../testing/guest-server.js';
 
 describe('rooms, members and presence', () => {
-  let server: ServerProcess;
-  const open: RawClient[] = [];
-  before(async () => {
-    server = await startServerProcess({ env: { RATE_LIMITS: 'off', PRESENCE_INTERVAL_MS: '20' } });
-  });
-  after(async () => {
-    for (const c of open) c.close();
-    await server.stop();
-  });
-  const enter = (name: string): Promise<Session> => enterAsGuest(server, name, open);
+  const { enter } = useGuestServer({ RATE_LIMITS: 'off', PRESENCE_INTERVAL_MS: '20' });
 
   test('everyone starts in the lobby', async () => {
     const { client } = await enter('Ann');
