@@ -33,8 +33,14 @@ export class Connection {
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #queueLimitBytes: number;
-  /** Frames queued this turn; the array is reused, the frames are written (or copied) at flush. */
-  readonly #queue: Buffer[] = [];
+  /**
+   * Frames queued this turn: the first (most turns queue one frame), then the
+   * rest in `#more`, made on the first turn that queues two and reused with a
+   * count, never shrunk (`length = 0` would free its storage every flush).
+   */
+  #first: Buffer | null = null;
+  #more: Array<Buffer | null> | null = null;
+  #moreCount = 0;
   #queuedBytes = 0;
   #closed = false;
   /** Called once when the queue limit is passed (for metrics and logs). */
@@ -65,8 +71,13 @@ export class Connection {
   deliver(bytes: Buffer): void {
     if (this.#closed) return;
     this.#queuedBytes += bytes.length;
-    if (this.#queue.push(bytes) === 1) scheduleFlush(this);
-    else if (this.#queuedBytes > this.#queueLimitBytes) this.#slowConsumer();
+    if (this.#first === null) {
+      this.#first = bytes;
+      scheduleFlush(this);
+      return;
+    }
+    (this.#more ??= [])[this.#moreCount++] = bytes;
+    if (this.#queuedBytes > this.#queueLimitBytes) this.#slowConsumer();
   }
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
@@ -91,8 +102,8 @@ export class Connection {
   }
 
   flush(): void {
-    const queue = this.#queue;
-    if (queue.length === 0 || this.#closed) return;
+    const first = this.#first;
+    if (first === null || this.#closed) return;
     const socket = this.#socket;
     const bytes = this.#queuedBytes;
     // What the kernel has not taken yet from earlier turns, plus this turn's frames.
@@ -102,10 +113,18 @@ export class Connection {
     }
     // One write per turn. Copying small frames into one buffer is cheaper than
     // Node's writev path (cork/uncork), which costs a request object per chunk.
-    const chunk = queue.length === 1 ? queue[0]! : joinFrames(queue, bytes);
-    queue.length = 0;
-    this.#queuedBytes = 0;
+    const chunk = this.#moreCount === 0 ? first : joinFrames(first, this.#more as Buffer[], this.#moreCount, bytes);
+    this.#clearQueue();
     if (!socket.destroyed) socket.write(chunk);
+  }
+
+  /** Empties the queue, dropping its references to the frames. */
+  #clearQueue(): void {
+    this.#first = null;
+    const more = this.#more;
+    for (let i = 0; i < this.#moreCount; i++) more![i] = null;
+    this.#moreCount = 0;
+    this.#queuedBytes = 0;
   }
 
   #slowConsumer(): void {
@@ -118,8 +137,7 @@ export class Connection {
     if (this.#closed) return;
     if (code !== CLOSE.slowConsumer) this.flush();
     this.#closed = true;
-    this.#queue.length = 0;
-    this.#queuedBytes = 0;
+    this.#clearQueue();
     if (code === CLOSE.slowConsumer) {
       // Its socket buffer is full; a close frame would wait behind it.
       this.#ws.close(code, reason);
@@ -132,7 +150,6 @@ export class Connection {
   /** Marks the connection closed after the socket went away. */
   markClosed(): void {
     this.#closed = true;
-    this.#queue.length = 0;
-    this.#queuedBytes = 0;
+    this.#clearQueue();
   }
 }

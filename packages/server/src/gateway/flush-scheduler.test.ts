@@ -6,14 +6,15 @@ test('recipients queuing the same frames share one joined buffer; different fram
   const a = Buffer.from('frame-a;');
   const b = Buffer.from('frame-b;');
   const ack = Buffer.from('ack;');
-  const first = joinFrames([a, b], a.length + b.length);
+  const first = joinFrames(a, [b], 1, a.length + b.length);
   assert.equal(first.toString(), 'frame-a;frame-b;');
-  assert.equal(joinFrames([a, b], a.length + b.length), first, 'same parts: the same bytes, not a copy');
-  const sender = joinFrames([a, ack, b], a.length + ack.length + b.length);
+  assert.equal(joinFrames(a, [b, ack], 1, a.length + b.length), first, 'same parts (slots past the count ignored): the same bytes, not a copy');
+  const sender = joinFrames(a, [ack, b], 2, a.length + ack.length + b.length);
   assert.equal(sender.toString(), 'frame-a;ack;frame-b;');
+  assert.equal(joinFrames(a, [ack], 1, a.length + ack.length).toString(), 'frame-a;ack;', 'fewer parts: joined anew');
   // Equal bytes in different buffers are not assumed equal: only the same objects are.
   const copyOfA = Buffer.from(a);
-  const other = joinFrames([copyOfA, ack, b], a.length + ack.length + b.length);
+  const other = joinFrames(copyOfA, [ack, b], 2, a.length + ack.length + b.length);
   assert.notEqual(other, sender);
   assert.equal(other.toString(), 'frame-a;ack;frame-b;');
 });

@@ -11,43 +11,67 @@ export interface Flushable {
   flush(): void;
 }
 
-let dirty: Flushable[] = [];
-let spare: Flushable[] = [];
+/**
+ * The connections to flush at the end of this turn, and a spare list for the
+ * next. Both are reused with a count and never shrunk: `length = 0` would drop
+ * a 1,000-slot backing store every turn and grow it again slot by slot.
+ */
+let dirty: Array<Flushable | null> = [];
+let dirtyCount = 0;
+let spare: Array<Flushable | null> = [];
 
 function flushAll(): void {
   // Swap lists first: a flush may queue frames for the next turn (close → error frames).
   const list = dirty;
+  const count = dirtyCount;
   dirty = spare;
+  dirtyCount = 0;
   spare = list;
-  for (let i = 0; i < list.length; i++) list[i]!.flush();
-  list.length = 0;
-  lastParts.length = 0;
+  for (let i = 0; i < count; i++) {
+    const connection = list[i]!;
+    list[i] = null;
+    connection.flush();
+  }
+  for (let i = 0; i < lastCount; i++) lastParts[i] = null;
+  lastCount = 0;
   lastJoined = null;
 }
 
-/** The last `joinFrames` result, kept for the rest of this flush: the members of a room get the same frames. */
-const lastParts: Buffer[] = [];
+/** The parts of the last `joinFrames` result (first `lastCount` slots), kept for the rest of this flush. */
+const lastParts: Array<Buffer | null> = [];
+let lastCount = 0;
 let lastJoined: Buffer | null = null;
 
 /**
- * The frames of one connection's turn as one buffer. In a busy room every
- * member queued the very same frame buffers in the same order, so when the
- * parts are identical (same objects) to the previous connection's, the bytes
- * already joined are reused: one copy per turn instead of one per recipient.
- * Queued frames are never modified, so equal references mean equal bytes.
+ * The frames of one connection's turn — `first`, then `more[0 .. moreCount)` —
+ * as one buffer. In a busy room every member queued the very same frame
+ * buffers in the same order, so when the parts are identical (same objects)
+ * to the previous connection's, the bytes already joined are reused: one copy
+ * per turn instead of one per recipient. Queued frames are never modified, so
+ * equal references mean equal bytes.
  */
-export function joinFrames(parts: readonly Buffer[], totalBytes: number): Buffer {
-  if (lastJoined !== null && parts.length === lastParts.length) {
+export function joinFrames(first: Buffer, more: readonly Buffer[], moreCount: number, totalBytes: number): Buffer {
+  if (lastJoined !== null && lastCount === moreCount + 1 && lastParts[0] === first) {
     let same = true;
-    for (let i = 0; i < parts.length && same; i++) same = parts[i] === lastParts[i];
+    for (let i = 0; i < moreCount && same; i++) same = more[i] === lastParts[i + 1];
     if (same) return lastJoined;
   }
-  lastJoined = Buffer.concat(parts, totalBytes);
-  lastParts.length = 0;
-  for (let i = 0; i < parts.length; i++) lastParts.push(parts[i]!);
-  return lastJoined;
+  const joined = Buffer.allocUnsafe(totalBytes);
+  joined.set(first, 0);
+  lastParts[0] = first;
+  let offset = first.length;
+  for (let i = 0; i < moreCount; i++) {
+    const part = more[i]!;
+    joined.set(part, offset);
+    offset += part.length;
+    lastParts[i + 1] = part;
+  }
+  lastCount = moreCount + 1;
+  lastJoined = joined;
+  return joined;
 }
 
 export function scheduleFlush(connection: Flushable): void {
-  if (dirty.push(connection) === 1) setImmediate(flushAll);
+  if (dirtyCount === 0) setImmediate(flushAll);
+  dirty[dirtyCount++] = connection;
 }

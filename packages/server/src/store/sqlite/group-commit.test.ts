@@ -1,13 +1,11 @@
-/** GroupCommit on a scratch SQLite file: batching, savepoint isolation, and whole-batch failures. */
+/** GroupCommit on a scratch SQLite file: one transaction per batch, savepoint isolation, and whole-batch failures. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { GroupCommit, StoreClosedError } from './group-commit.js';
-
-const TIMEOUT_MS = 10_000;
+import { GroupCommit, type Outcome } from './group-commit.js';
 
 interface Scratch {
   db: BetterSqlite3.Database;
@@ -16,7 +14,7 @@ interface Scratch {
   committed: () => string[];
 }
 
-async function withScratch(body: (scratch: Scratch) => Promise<void>): Promise<void> {
+function withScratch(body: (scratch: Scratch) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'parley-group-commit-'));
   const file = join(dir, 'scratch.db');
   const db = new BetterSqlite3(file);
@@ -30,11 +28,9 @@ async function withScratch(body: (scratch: Scratch) => Promise<void>): Promise<v
   `);
   const reader = new BetterSqlite3(file, { readonly: true });
   const list = reader.prepare('SELECT name FROM items ORDER BY name').pluck();
-  const commits = new GroupCommit(db);
   try {
-    await body({ db, commits, committed: () => list.all() as string[] });
+    body({ db, commits: new GroupCommit(db), committed: () => list.all() as string[] });
   } finally {
-    commits.close();
     reader.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -49,76 +45,60 @@ function inserter(db: BetterSqlite3.Database) {
   };
 }
 
+const statuses = (outcomes: Outcome[]) => outcomes.map((o) => (o.ok ? 'ok' : 'failed'));
+const errorOf = (outcome: Outcome | undefined) => String(outcome && !outcome.ok ? outcome.error : '');
+
 describe('GroupCommit', () => {
-  it('runs the writes of one turn in one transaction and settles them after it commits', { timeout: TIMEOUT_MS }, async () => {
-    await withScratch(async ({ db, commits, committed }) => {
+  it('runs a batch in one transaction: nothing is visible to others until all of it is committed', () => {
+    withScratch(({ db, commits, committed }) => {
       const item = inserter(db);
-      const seenAtResolve: string[][] = [];
-      const writes = ['a', 'b', 'c'].map((name) =>
-        commits.enqueue(item(name)).then((value) => {
-          seenAtResolve.push(committed());
-          return value;
-        }),
-      );
-      assert.deepEqual(committed(), [], 'nothing runs before the turn ends');
-      assert.deepEqual(await Promise.all(writes), ['a', 'b', 'c']);
-      assert.deepEqual(seenAtResolve, [['a', 'b', 'c'], ['a', 'b', 'c'], ['a', 'b', 'c']]);
+      const seenDuringBatch: string[][] = [];
+      const watch = (write: () => string) => () => {
+        const value = write();
+        seenDuringBatch.push(committed());
+        return value;
+      };
+      const outcomes = commits.commit([watch(item('a')), watch(item('b')), watch(item('c'))]);
+      assert.deepEqual(outcomes, ['a', 'b', 'c'].map((value) => ({ ok: true, value })));
+      assert.deepEqual(seenDuringBatch, [[], [], []]);
+      assert.deepEqual(committed(), ['a', 'b', 'c']);
     });
   });
 
-  it('a write that throws rolls back only itself and rejects only its own promise', { timeout: TIMEOUT_MS }, async () => {
-    await withScratch(async ({ db, commits, committed }) => {
+  it('a write that throws rolls back only itself and fails alone', () => {
+    withScratch(({ db, commits, committed }) => {
       const item = inserter(db);
       const failing = () => {
         item('half-written')();
         throw new Error('rule broken');
       };
-      const results = await Promise.allSettled([
-        commits.enqueue(item('a')),
-        commits.enqueue(failing),
-        commits.enqueue(item('a')), // primary key conflict
-        commits.enqueue(item('b')),
-      ]);
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-      assert.match(String((results[1] as PromiseRejectedResult).reason), /rule broken/);
-      assert.match(String((results[2] as PromiseRejectedResult).reason), /UNIQUE/);
+      const outcomes = commits.commit([item('a'), failing, item('a') /* primary key conflict */, item('b')]);
+      assert.deepEqual(statuses(outcomes), ['ok', 'failed', 'failed', 'ok']);
+      assert.match(errorOf(outcomes[1]), /rule broken/);
+      assert.match(errorOf(outcomes[2]), /UNIQUE/);
       assert.deepEqual(committed(), ['a', 'b']);
     });
   });
 
-  it('when COMMIT fails, every write of the batch rejects and none is stored', { timeout: TIMEOUT_MS }, async () => {
-    await withScratch(async ({ db, commits, committed }) => {
+  it('when COMMIT fails, the batch throws and none of it is stored', () => {
+    withScratch(({ db, commits, committed }) => {
       const item = inserter(db);
       // A deferred foreign key is checked only at COMMIT.
-      const batch = await Promise.allSettled([commits.enqueue(item('a')), commits.enqueue(item('orphan', 'no-such-parent'))]);
-      assert.deepEqual(batch.map((r) => r.status), ['rejected', 'rejected']);
-      assert.match(String((batch[0] as PromiseRejectedResult).reason), /FOREIGN KEY/);
+      assert.throws(() => commits.commit([item('a'), item('orphan', 'no-such-parent')]), /FOREIGN KEY/);
       assert.deepEqual(committed(), []);
       assert.equal(db.inTransaction, false);
-      assert.equal(await commits.enqueue(item('next')), 'next', 'the next batch commits normally');
+      assert.deepEqual(commits.commit([item('next')]), [{ ok: true, value: 'next' }], 'the next batch commits normally');
       assert.deepEqual(committed(), ['next']);
     });
   });
 
-  it('when SQLite aborts the transaction mid-batch, every write of the batch rejects', { timeout: TIMEOUT_MS }, async () => {
-    await withScratch(async ({ db, commits, committed }) => {
+  it('when SQLite aborts the transaction mid-batch, the batch throws and none of it is stored', () => {
+    withScratch(({ db, commits, committed }) => {
       const item = inserter(db);
-      const batch = await Promise.allSettled([commits.enqueue(item('a')), commits.enqueue(item('abort')), commits.enqueue(item('c'))]);
-      assert.deepEqual(batch.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+      assert.throws(() => commits.commit([item('a'), item('abort'), item('c')]), /aborted/);
       assert.deepEqual(committed(), []);
-      assert.equal(await commits.enqueue(item('next')), 'next');
+      assert.deepEqual(commits.commit([item('next')]), [{ ok: true, value: 'next' }]);
       assert.deepEqual(committed(), ['next']);
-    });
-  });
-
-  it('close commits what is queued and refuses later writes', { timeout: TIMEOUT_MS }, async () => {
-    await withScratch(async ({ db, commits, committed }) => {
-      const item = inserter(db);
-      const queued = commits.enqueue(item('a'));
-      commits.close();
-      assert.deepEqual(committed(), ['a']);
-      assert.equal(await queued, 'a');
-      await assert.rejects(commits.enqueue(item('b')), StoreClosedError);
     });
   });
 });

@@ -1,23 +1,22 @@
 /**
- * The writer thread: owns the connection that writes, and runs every write
- * request in the group commit (group-commit.ts). Commits and their fsyncs
- * happen here, so the main thread's event loop (fan-out, parsing) never
- * waits on the disk. Batches that arrive while a commit is in flight are
- * delivered together and share the next commit.
+ * The writer thread: owns the connection that writes, and commits each batch
+ * of write requests the main thread sends as one group commit
+ * (group-commit.ts). Commits and their fsyncs happen here, so the main
+ * thread's event loop (fan-out, parsing) never waits on the disk. A batch is
+ * committed synchronously as it arrives and answered with one message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ParleyError } from '@parley/protocol';
 import { GroupCommit } from './group-commit.js';
 import { openDatabase } from './open.js';
 import { prepareStatements } from './statements.js';
-import { WRITE_OPS, type WriteFailure, type WriteOutcome, type WriterMessage, type WriterReply } from './write-ops.js';
+import { WRITE_OPS, type WriteFailure, type WriteOutcome, type WriteRequest, type WriterMessage, type WriterReply } from './write-ops.js';
 
 const { file, synchronous } = workerData as { file: string; synchronous: 'full' | 'normal' };
 const port = parentPort!;
 const db = openDatabase(file, synchronous);
 const statements = prepareStatements(db);
 const commits = new GroupCommit(db);
-const inFlight = new Set<Promise<void>>();
 
 function failure(error: unknown): WriteFailure {
   if (error instanceof ParleyError) {
@@ -32,23 +31,24 @@ function failure(error: unknown): WriteFailure {
   };
 }
 
+function commitBatch(writes: readonly WriteRequest[]): WriteOutcome[] {
+  const runs = writes.map((write) => () => (WRITE_OPS[write.op] as (...a: unknown[]) => unknown)(statements, ...write.args));
+  try {
+    return commits.commit(runs).map((o): WriteOutcome => (o.ok ? { ok: true, value: o.value } : { ok: false, failure: failure(o.error) }));
+  } catch (error) {
+    // The transaction failed as a whole: every write of the batch fails with it.
+    const failed: WriteOutcome = { ok: false, failure: failure(error) };
+    return writes.map(() => failed);
+  }
+}
+
 const reply = (message: WriterReply): void => port.postMessage(message);
 
 port.on('message', (message: WriterMessage) => {
   if (message.type === 'close') {
-    commits.close();
-    void Promise.all(inFlight).then(() => {
-      db.close();
-      reply({ type: 'closed' });
-    });
+    db.close();
+    reply({ type: 'closed' });
     return;
   }
-  const done = Promise.allSettled(
-    message.writes.map((write) => commits.enqueue(() => (WRITE_OPS[write.op] as (...a: unknown[]) => unknown)(statements, ...write.args))),
-  ).then((settled) => {
-    const outcomes = settled.map((s): WriteOutcome => (s.status === 'fulfilled' ? { ok: true, value: s.value } : { ok: false, failure: failure(s.reason) }));
-    reply({ type: 'done', id: message.id, outcomes });
-  });
-  inFlight.add(done);
-  void done.finally(() => inFlight.delete(done));
+  reply({ type: 'done', id: message.id, outcomes: commitBatch(message.writes) });
 });

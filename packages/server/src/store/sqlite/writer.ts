@@ -8,7 +8,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ParleyError, isErrorCode } from '@parley/protocol';
-import { StoreClosedError } from './group-commit.js';
 import type { WriteArgs, WriteFailure, WriteOp, WriteRequest, WriteResult, WriterMessage, WriterReply } from './write-ops.js';
 
 interface Pending {
@@ -22,6 +21,13 @@ function toError(failure: WriteFailure): Error {
   error.name = failure.kind === 'error' ? failure.name : 'Error';
   if (failure.kind === 'error' && failure.code !== undefined) error.code = failure.code;
   return error;
+}
+
+export class StoreClosedError extends Error {
+  constructor() {
+    super('the store is closed');
+    this.name = 'StoreClosedError';
+  }
 }
 
 export class SqliteWriter {
