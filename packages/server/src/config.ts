@@ -32,6 +32,7 @@ const envSchema = z.object({
   RATE_LIMITS: onOff.default(true),
   SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
   OUTBOUND_QUEUE_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  FLUSH_MAX_PAUSE_MS: int(0, 100).default(5),
   PRESENCE_INTERVAL_MS: int(0, 60_000).default(250),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
@@ -53,6 +54,8 @@ export interface Config {
   rateLimits: boolean;
   sqliteSync: 'full' | 'normal';
   outboundQueueLimitBytes: number;
+  /** Longest pause between two flushes of outbound frames when flushing is slow (gateway/flush-scheduler.ts); 0: none. */
+  flushMaxPauseMs: number;
   presenceIntervalMs: number;
   shutdownTimeoutMs: number;
   webDir: string;
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: e.RATE_LIMITS,
     sqliteSync: e.SQLITE_SYNC,
     outboundQueueLimitBytes: e.OUTBOUND_QUEUE_LIMIT_BYTES,
+    flushMaxPauseMs: e.FLUSH_MAX_PAUSE_MS,
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webDir: resolve(e.WEB_DIR),

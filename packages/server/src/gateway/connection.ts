@@ -13,7 +13,7 @@ import type { ServerFrame } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
 import type { StoredUser } from '../store/store.js';
 import { encodeTextFrame } from './text-frame.js';
-import { joinFrames, scheduleFlush } from './flush-scheduler.js';
+import type { FlushScheduler } from './flush-scheduler.js';
 
 /** A room being resumed: live events are held back until the replay has been sent. */
 interface Held {
@@ -33,9 +33,10 @@ export class Connection {
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #queueLimitBytes: number;
+  readonly #flushes: FlushScheduler;
   /**
-   * Frames queued this turn: the first (most turns queue one frame), then the
-   * rest in `#more`, made on the first turn that queues two and reused with a
+   * Frames queued since the last flush: the first (most flushes carry one frame), then the
+   * rest in `#more`, made on the first flush that carries two and reused with a
    * count, never shrunk (`length = 0` would free its storage every flush).
    */
   #first: Buffer | null = null;
@@ -46,12 +47,19 @@ export class Connection {
   /** Called once when the queue limit is passed (for metrics and logs). */
   onSlowConsumer: (() => void) | undefined;
 
-  constructor(ws: WebSocket, socket: Socket, user: StoredUser, sessionHash: string | null, queueLimitBytes: number) {
+  constructor(
+    ws: WebSocket,
+    socket: Socket,
+    user: StoredUser,
+    sessionHash: string | null,
+    outbound: { queueLimitBytes: number; flushes: FlushScheduler },
+  ) {
     this.#ws = ws;
     this.#socket = socket;
     this.user = user;
     this.sessionHash = sessionHash;
-    this.#queueLimitBytes = queueLimitBytes;
+    this.#queueLimitBytes = outbound.queueLimitBytes;
+    this.#flushes = outbound.flushes;
   }
 
   get closed(): boolean {
@@ -73,7 +81,7 @@ export class Connection {
     this.#queuedBytes += bytes.length;
     if (this.#first === null) {
       this.#first = bytes;
-      scheduleFlush(this);
+      this.#flushes.schedule(this);
       return;
     }
     (this.#more ??= [])[this.#moreCount++] = bytes;
@@ -106,14 +114,14 @@ export class Connection {
     if (first === null || this.#closed) return;
     const socket = this.#socket;
     const bytes = this.#queuedBytes;
-    // What the kernel has not taken yet from earlier turns, plus this turn's frames.
+    // What the kernel has not taken yet from earlier flushes, plus this one's frames.
     if (socket.writableLength + bytes > this.#queueLimitBytes) {
       this.#slowConsumer();
       return;
     }
-    // One write per turn. Copying small frames into one buffer is cheaper than
+    // One write per flush. Copying small frames into one buffer is cheaper than
     // Node's writev path (cork/uncork), which costs a request object per chunk.
-    const chunk = this.#moreCount === 0 ? first : joinFrames(first, this.#more as Buffer[], this.#moreCount, bytes);
+    const chunk = this.#moreCount === 0 ? first : this.#flushes.join(first, this.#more as Buffer[], this.#moreCount, bytes);
     this.#clearQueue();
     if (!socket.destroyed) socket.write(chunk);
   }

@@ -1,35 +1,73 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinFrames, scheduleFlush } from './flush-scheduler.js';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { FlushScheduler, type Flushable } from './flush-scheduler.js';
+
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
 
 test('recipients queuing the same frames share one joined buffer; different frames are joined anew', () => {
+  const flushes = new FlushScheduler({ maxPauseMs: 0 });
   const a = Buffer.from('frame-a;');
   const b = Buffer.from('frame-b;');
   const ack = Buffer.from('ack;');
-  const first = joinFrames(a, [b], 1, a.length + b.length);
+  const first = flushes.join(a, [b], 1, a.length + b.length);
   assert.equal(first.toString(), 'frame-a;frame-b;');
-  assert.equal(joinFrames(a, [b, ack], 1, a.length + b.length), first, 'same parts (slots past the count ignored): the same bytes, not a copy');
-  const sender = joinFrames(a, [ack, b], 2, a.length + ack.length + b.length);
+  assert.equal(flushes.join(a, [b, ack], 1, a.length + b.length), first, 'same parts (slots past the count ignored): the same bytes, not a copy');
+  const sender = flushes.join(a, [ack, b], 2, a.length + ack.length + b.length);
   assert.equal(sender.toString(), 'frame-a;ack;frame-b;');
-  assert.equal(joinFrames(a, [ack], 1, a.length + ack.length).toString(), 'frame-a;ack;', 'fewer parts: joined anew');
+  assert.equal(flushes.join(a, [ack], 1, a.length + ack.length).toString(), 'frame-a;ack;', 'fewer parts: joined anew');
   // Equal bytes in different buffers are not assumed equal: only the same objects are.
   const copyOfA = Buffer.from(a);
-  const other = joinFrames(copyOfA, [ack, b], 2, a.length + ack.length + b.length);
+  const other = flushes.join(copyOfA, [ack, b], 2, a.length + ack.length + b.length);
   assert.notEqual(other, sender);
   assert.equal(other.toString(), 'frame-a;ack;frame-b;');
 });
 
 test('every scheduled connection is flushed once at the end of the turn, and the next turn starts afresh', async () => {
+  const flushes = new FlushScheduler({ maxPauseMs: 5 });
   const flushed: string[] = [];
-  const connection = (name: string) => ({ flush: () => void flushed.push(name) });
+  const connection = (name: string): Flushable => ({ flush: () => void flushed.push(name) });
   const one = connection('one');
   const two = connection('two');
-  scheduleFlush(one);
-  scheduleFlush(two);
+  flushes.schedule(one);
+  flushes.schedule(two);
   assert.deepEqual(flushed, [], 'nothing is written during the turn');
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   assert.deepEqual(flushed, ['one', 'two']);
-  scheduleFlush(one);
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(flushed, ['one', 'two', 'one']);
+  flushes.schedule(one);
+  await nextTurn();
+  assert.deepEqual(flushed, ['one', 'two', 'one'], 'a quick flush is not followed by a pause');
+});
+
+test('after a slow flush the next one waits as long as it took, up to the limit', async () => {
+  // The limit is far above the scheduler's 1 ms granularity and the busy flush far above the limit.
+  const maxPauseMs = 60;
+  const flushes = new FlushScheduler({ maxPauseMs });
+  let nextFlushes = 0;
+  const slow: Flushable = { flush: () => busyFor(maxPauseMs * 3) };
+  const next: Flushable = { flush: () => void nextFlushes++ };
+  flushes.schedule(slow);
+  await nextTurn();
+  const scheduled = performance.now();
+  flushes.schedule(next);
+  await nextTurn();
+  assert.equal(nextFlushes, 0, 'not at the end of the next turn');
+  while (nextFlushes === 0) await sleep(5);
+  const waited = performance.now() - scheduled;
+  assert.ok(waited >= maxPauseMs - 2, `waited ${waited.toFixed(1)} ms, at least the limit`);
+  assert.ok(waited < maxPauseMs * 3, `waited ${waited.toFixed(1)} ms, the limit and not the flush's length`);
+});
+
+test('maxPauseMs 0 flushes at the end of every turn however long flushes take', async () => {
+  const flushes = new FlushScheduler({ maxPauseMs: 0 });
+  let count = 0;
+  const slow: Flushable = { flush: () => (busyFor(20), count++) };
+  flushes.schedule(slow);
+  await nextTurn();
+  flushes.schedule(slow);
+  await nextTurn();
+  assert.equal(count, 2);
 });

@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { Connection } from './connection.js';
+import { FlushScheduler } from './flush-scheduler.js';
 import { credentialsOf, originAllowed } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 
@@ -35,6 +36,7 @@ export class WsGateway {
   readonly #metrics: Metrics;
   readonly #wss: WebSocketServer;
   readonly #heartbeat: Heartbeat;
+  readonly #outbound: { queueLimitBytes: number; flushes: FlushScheduler };
   readonly #sockets = new Set<WebSocket>();
   #closing = false;
 
@@ -52,6 +54,10 @@ export class WsGateway {
       perMessageDeflate: false,
       clientTracking: false,
     });
+    this.#outbound = {
+      queueLimitBytes: this.#config.outboundQueueLimitBytes,
+      flushes: new FlushScheduler({ maxPauseMs: this.#config.flushMaxPauseMs }),
+    };
     this.#heartbeat = new Heartbeat(this.#config.heartbeat, () => this.#metrics.heartbeatTimeouts.inc());
   }
 
@@ -111,7 +117,7 @@ export class WsGateway {
     };
 
     const open = (who: Identity): void => {
-      const opened = new Connection(ws, socket, who.user, who.sessionHash, this.#config.outboundQueueLimitBytes);
+      const opened = new Connection(ws, socket, who.user, who.sessionHash, this.#outbound);
       opened.onSlowConsumer = () => {
         this.#metrics.slowConsumers.inc();
         this.#log.warn({ user: who.user.id }, 'closing slow consumer');
