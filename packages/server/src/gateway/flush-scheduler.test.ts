@@ -71,3 +71,38 @@ test('maxPauseMs 0 flushes at the end of every turn however long flushes take', 
   await nextTurn();
   assert.equal(count, 2);
 });
+
+/** Queues like a Connection: schedules on empty → non-empty, writes its whole queue at once. */
+class FakeConnection implements Flushable {
+  readonly writes: string[][] = [];
+  #queue: string[] = [];
+  constructor(
+    private readonly flushes: FlushScheduler,
+    private readonly flushMs: number,
+  ) {}
+  deliver(frame: string): void {
+    if (this.#queue.length === 0) this.flushes.schedule(this);
+    this.#queue.push(frame);
+  }
+  flush(): void {
+    if (this.#queue.length === 0) return;
+    busyFor(this.flushMs);
+    this.writes.push(this.#queue);
+    this.#queue = [];
+  }
+}
+
+test('a long round yields to the event loop; frames queued meanwhile join the connections it has not reached', async () => {
+  const flushes = new FlushScheduler({ maxPauseMs: 0, sliceMs: 5 });
+  const connections = Array.from({ length: 40 }, () => new FakeConnection(flushes, 1));
+  for (const connection of connections) connection.deliver('a');
+  await nextTurn();
+  const reached = connections.filter((c) => c.writes.length > 0).length;
+  assert.ok(reached > 0 && reached < connections.length, `first slice wrote ${reached} of 40`);
+  for (const connection of connections) connection.deliver('b');
+  while (connections.some((c) => c.writes.flat().length < 2)) await sleep(5);
+  connections.forEach((connection, i) => {
+    const expected = i < reached ? [['a'], ['b']] : [['a', 'b']];
+    assert.deepEqual(connection.writes, expected, `connection ${i}`);
+  });
+});

@@ -3,18 +3,19 @@
  * so that every frame queued for one connection meanwhile leaves in one
  * socket write.
  *
- * When: at the end of the current turn of the event loop — unless the last
- * flush was long. A flush that took d ms is followed by a pause of
- * min(d, maxPauseMs) before the next one. Idle or lightly loaded, flushes take
- * well under a millisecond and nothing waits. Under load, writes are the
- * server's main cost (a loopback write costs several microseconds whatever
- * its size), so the pause keeps them to about half the loop's time and lets
- * each connection's frames pile up into fewer, larger writes: throughput rises
- * several-fold for at most `maxPauseMs` of added latency.
+ * A round flushes every connection listed when it starts. It starts at the
+ * end of the current turn of the event loop — unless the last round was long:
+ * a round that took d ms is followed by a pause of min(d, maxPauseMs). Idle or
+ * lightly loaded, rounds take well under a millisecond and nothing waits.
+ * Under load, writes are the server's main cost (a loopback write costs
+ * several microseconds whatever its size), so the pause keeps them to about
+ * half the loop's time and lets each connection's frames pile up into fewer,
+ * larger writes: throughput rises several-fold for at most `maxPauseMs` of
+ * added latency.
  *
  * Contract: a connection calls `schedule` when its queue goes from empty to
- * non-empty, so it is listed at most once per flush unless it flushed early
- * (on close); a second `flush` of an empty queue does nothing.
+ * non-empty, so it is listed at most once per round unless it flushed early
+ * (on close); a `flush` of an empty queue does nothing.
  */
 export interface Flushable {
   flush(): void;
@@ -22,67 +23,106 @@ export interface Flushable {
 
 /** Below this, a pause is not worth a timer (timers fire on whole milliseconds). */
 const MIN_PAUSE_MS = 1;
+/** A round reads the clock once per this many connections. */
+const CLOCK_EVERY = 8;
 
 export class FlushScheduler {
   readonly #maxPauseMs: number;
+  readonly #sliceMs: number;
   /**
-   * The connections to flush next, and a spare list for the flush after.
+   * The connections listed for the next round, and the round in progress.
    * Both are reused with a count and never shrunk: `length = 0` would drop a
-   * 1,000-slot backing store every flush and grow it again slot by slot.
+   * 1,000-slot backing store every round and grow it again slot by slot.
    */
-  #dirty: Array<Flushable | null> = [];
-  #dirtyCount = 0;
-  #spare: Array<Flushable | null> = [];
-  /** performance.now() before which the next flush should not start. */
+  #next: Array<Flushable | null> = [];
+  #nextCount = 0;
+  #round: Array<Flushable | null> = [];
+  #roundCount = 0;
+  #roundIndex = 0;
+  #roundStarted = 0;
+  #inRound = false;
+  /** A timer or an immediate will start the next round. */
+  #armed = false;
+  /** performance.now() before which the next round should not start. */
   #pauseUntil = 0;
-  /** The parts of the last `join` result (first `#lastCount` slots), kept for the rest of the flush. */
+  /** The parts of the last `join` result (first `#lastCount` slots), kept for the rest of the round. */
   readonly #lastParts: Array<Buffer | null> = [];
   #lastCount = 0;
   #lastJoined: Buffer | null = null;
 
-  /** `maxPauseMs` 0 flushes at the end of every turn, however long flushes take. */
-  constructor(options: { maxPauseMs: number }) {
+  /**
+   * `maxPauseMs` 0 flushes at the end of every turn, however long rounds take.
+   * A round longer than `sliceMs` yields to the event loop between slices, so
+   * that messages read and committed meanwhile join the queues of the
+   * connections it has not reached yet instead of waiting for the next round.
+   */
+  constructor(options: { maxPauseMs: number; sliceMs?: number }) {
     this.#maxPauseMs = options.maxPauseMs;
+    this.#sliceMs = options.sliceMs ?? 2;
   }
 
   schedule(connection: Flushable): void {
-    if (this.#dirtyCount === 0) {
-      const pause = this.#pauseUntil - performance.now();
-      if (pause >= MIN_PAUSE_MS) setTimeout(this.#flushAll, pause);
-      else setImmediate(this.#flushAll);
-    }
-    this.#dirty[this.#dirtyCount++] = connection;
+    this.#next[this.#nextCount++] = connection;
+    if (!this.#inRound && !this.#armed) this.#arm();
   }
 
-  readonly #flushAll = (): void => {
-    const started = performance.now();
-    // Swap lists first: a flush may queue frames for the next one (close → error frames).
-    const list = this.#dirty;
-    const count = this.#dirtyCount;
-    this.#dirty = this.#spare;
-    this.#dirtyCount = 0;
-    this.#spare = list;
+  #arm(): void {
+    this.#armed = true;
+    const pause = this.#pauseUntil - performance.now();
+    if (pause >= MIN_PAUSE_MS) setTimeout(this.#startRound, pause);
+    else setImmediate(this.#startRound);
+  }
+
+  readonly #startRound = (): void => {
+    this.#armed = false;
+    // Swap lists: connections flushed in this round that queue again are listed for the next.
+    const list = this.#next;
+    this.#next = this.#round;
+    this.#round = list;
+    this.#roundCount = this.#nextCount;
+    this.#nextCount = 0;
+    this.#roundIndex = 0;
+    this.#roundStarted = performance.now();
+    this.#inRound = true;
+    this.#continueRound();
+  };
+
+  readonly #continueRound = (): void => {
+    const list = this.#round;
+    const count = this.#roundCount;
+    const sliceEnds = performance.now() + this.#sliceMs;
+    let i = this.#roundIndex;
     try {
-      for (let i = 0; i < count; i++) {
+      while (i < count) {
         const connection = list[i]!;
-        list[i] = null;
+        list[i++] = null;
         connection.flush();
+        if (i % CLOCK_EVERY === 0 && performance.now() >= sliceEnds) break;
       }
     } finally {
-      for (let i = 0; i < this.#lastCount; i++) this.#lastParts[i] = null;
-      this.#lastCount = 0;
-      this.#lastJoined = null;
-      const ended = performance.now();
-      this.#pauseUntil = ended + Math.min(ended - started, this.#maxPauseMs);
+      // Also after a throwing flush: the rest of the round still gets written.
+      this.#roundIndex = i;
+      if (i < count) setImmediate(this.#continueRound);
+      else this.#endRound();
     }
   };
 
+  #endRound(): void {
+    for (let i = 0; i < this.#lastCount; i++) this.#lastParts[i] = null;
+    this.#lastCount = 0;
+    this.#lastJoined = null;
+    const ended = performance.now();
+    this.#pauseUntil = ended + Math.min(ended - this.#roundStarted, this.#maxPauseMs);
+    this.#inRound = false;
+    if (this.#nextCount > 0) this.#arm();
+  }
+
   /**
-   * The frames of one connection's flush — `first`, then `more[0 .. moreCount)` —
+   * The frames of one connection's write — `first`, then `more[0 .. moreCount)` —
    * as one buffer. In a busy room every member queued the very same frame
    * buffers in the same order, so when the parts are identical (same objects)
    * to the previous connection's, the bytes already joined are reused: one
-   * copy per flush instead of one per recipient. Queued frames are never
+   * copy per round instead of one per recipient. Queued frames are never
    * modified, so equal references mean equal bytes.
    */
   join(first: Buffer, more: readonly Buffer[], moreCount: number, totalBytes: number): Buffer {
