@@ -54,7 +54,7 @@ export interface Config {
   rateLimits: boolean;
   sqliteSync: 'full' | 'normal';
   outboundQueueLimitBytes: number;
-  /** Longest pause between two flushes of outbound frames when flushing is slow (gateway/flush-scheduler.ts); 0: none. */
+  /** Longest pause between two rounds of socket writes when the last round was long (gateway/flush-scheduler.ts); 0: none. */
   flushMaxPauseMs: number;
   presenceIntervalMs: number;
   shutdownTimeoutMs: number;

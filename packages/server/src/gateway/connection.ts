@@ -35,9 +35,10 @@ export class Connection {
   readonly #queueLimitBytes: number;
   readonly #flushes: FlushScheduler;
   /**
-   * Frames queued since the last flush: the first (most flushes carry one frame), then the
-   * rest in `#more`, made on the first flush that carries two and reused with a
-   * count, never shrunk (`length = 0` would free its storage every flush).
+   * Frames queued since the last flush: the first (most flushes carry one
+   * frame), then the rest in `#more`, made on the first flush that carries two
+   * and reused with a count, never shrunk (`length = 0` would free its storage
+   * every flush).
    */
   #first: Buffer | null = null;
   #more: Array<Buffer | null> | null = null;
