@@ -21,7 +21,7 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
     throw new ParleyError('invalid_frame', 'Already authenticated.');
   },
   ping: async (_ctx, connection, frame) => {
-    connection.send(frame.ref === undefined ? { type: 'pong' } : { type: 'pong', ref: frame.ref });
+    connection.reply(frame.ref === undefined ? { type: 'pong' } : { type: 'pong', ref: frame.ref });
   },
   resume: historyHandlers.resume,
   history: historyHandlers.history,
@@ -99,7 +99,7 @@ export class Chat {
       this.ctx.log.error({ err: error, user: connection.user.id }, 'request failed');
     }
     this.ctx.metrics.frameErrors.inc({ code: parleyError.code });
-    connection.send({ type: 'error', ref, ...parleyError.toBody() });
+    connection.reply({ type: 'error', ref, ...parleyError.toBody() });
   }
 
   /** Adds a new user to the lobby. */

@@ -26,7 +26,7 @@ export interface ChatContext {
 }
 
 export function ack<K extends RequestType>(connection: Connection, ref: string, result: Results[K]): void {
-  connection.send({ type: 'ack', ref, ...result } as never);
+  connection.reply({ type: 'ack', ref, ...result } as never);
 }
 
 /** Publishes a stored event to the room's topic: every node with members of the room online gets it. */

@@ -73,6 +73,17 @@ export class Connection {
   }
 
   /**
+   * Queues the answer to one of this connection's own requests (ack, error,
+   * pong) and has the queue written at the end of this turn instead of with
+   * the next round of writes: the client is waiting on it. The whole queue goes,
+   * in order, so the reply overtakes nothing queued before it.
+   */
+  reply(frame: ServerFrame): void {
+    this.send(frame);
+    if (!this.#closed) this.#flushes.flushSoon(this);
+  }
+
+  /**
    * Queues an already encoded frame (shared by every recipient of a broadcast).
    * This is the per-recipient path of every fan-out: keep it to a push and a sum.
    * The socket's own backlog is checked once per flush, not here.

@@ -61,6 +61,22 @@ test('after a slow flush the next one waits as long as it took, up to the limit'
   assert.ok(waited < maxPauseMs * 3, `waited ${waited.toFixed(1)} ms, the limit and not the flush's length`);
 });
 
+test('flushSoon writes a connection at the end of the turn, through the pause after a slow round', async () => {
+  const flushes = new FlushScheduler({ maxPauseMs: 60 });
+  let replies = 0;
+  let roundFlushes = 0;
+  const slow: Flushable = { flush: () => busyFor(180) };
+  const replier: Flushable = { flush: () => void roundFlushes++ };
+  flushes.schedule(slow);
+  await nextTurn();
+  flushes.schedule(replier);
+  flushes.flushSoon({ flush: () => void replies++ });
+  await nextTurn();
+  assert.equal(replies, 1, 'the reply went at the end of the turn');
+  assert.equal(roundFlushes, 0, 'the round still waits for its pause');
+  while (roundFlushes === 0) await sleep(5);
+});
+
 test('maxPauseMs 0 flushes at the end of every turn however long flushes take', async () => {
   const flushes = new FlushScheduler({ maxPauseMs: 0 });
   let count = 0;

@@ -41,6 +41,9 @@ export class FlushScheduler {
   #roundIndex = 0;
   #roundStarted = 0;
   #inRound = false;
+  /** Connections to flush at the end of this turn, outside the rounds (`flushSoon`). */
+  #soon: Flushable[] = [];
+  #soonCount = 0;
   /** A timer or an immediate will start the next round. */
   #armed = false;
   /** performance.now() before which the next round should not start. */
@@ -65,6 +68,25 @@ export class FlushScheduler {
     this.#next[this.#nextCount++] = connection;
     if (!this.#inRound && !this.#armed) this.#arm();
   }
+
+  /**
+   * Flushes `connection` at the end of this turn, whatever the pause or the
+   * round in progress: for replies the client is waiting on. The connection
+   * stays listed in its round, where its flush finds an empty queue or the
+   * frames queued since.
+   */
+  flushSoon(connection: Flushable): void {
+    if (this.#soonCount === 0) setImmediate(this.#flushSoonList);
+    this.#soon[this.#soonCount++] = connection;
+  }
+
+  readonly #flushSoonList = (): void => {
+    const list = this.#soon;
+    const count = this.#soonCount;
+    this.#soon = [];
+    this.#soonCount = 0;
+    for (let i = 0; i < count; i++) list[i]!.flush();
+  };
 
   #arm(): void {
     this.#armed = true;

@@ -108,7 +108,7 @@ export class WsGateway {
       errors = errors.filter((t) => now - t < ERROR_WINDOW_MS);
       errors.push(now);
       const frame = { type: 'error' as const, ref, ...error.toBody() };
-      if (connection) connection.send(frame);
+      if (connection) connection.reply(frame);
       else ws.send(JSON.stringify(frame));
       if (errors.length > MAX_ERRORS) {
         if (connection) connection.close(CLOSE.tooManyErrors, 'too many invalid frames');
@@ -156,7 +156,7 @@ export class WsGateway {
               return;
             }
             open(who);
-            void pending.then(() => connection?.send({ type: 'ack', ref: frame.ref }));
+            void pending.then(() => connection?.reply({ type: 'ack', ref: frame.ref }));
           },
           (error: unknown) => {
             this.#log.error({ err: error }, 'authentication failed');
