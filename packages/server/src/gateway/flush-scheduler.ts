@@ -15,7 +15,7 @@
  *
  * Contract: a connection calls `schedule` when its queue goes from empty to
  * non-empty, so it is listed at most once per round unless it flushed early
- * (on close); a `flush` of an empty queue does nothing.
+ * (on close, or through `flushSoon`); a `flush` of an empty queue does nothing.
  */
 export interface Flushable {
   flush(): void;
