@@ -61,7 +61,7 @@ export class FlushScheduler {
    */
   constructor(options: { maxPauseMs: number; sliceMs?: number }) {
     this.#maxPauseMs = options.maxPauseMs;
-    this.#sliceMs = options.sliceMs ?? 2;
+    this.#sliceMs = options.sliceMs ?? 1;
   }
 
   schedule(connection: Flushable): void {
