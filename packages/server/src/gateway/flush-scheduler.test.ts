@@ -3,9 +3,18 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { FlushScheduler, type Flushable } from './flush-scheduler.js';
 
+/** Polls `done` every 5 ms; fails after `limitMs` instead of hanging the suite. */
+async function until(done: () => boolean, limitMs = 2000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!done()) {
+    if (performance.now() > deadline) assert.fail(`not done within ${limitMs} ms`);
+    await sleep(5);
+  }
+}
+
 function busyFor(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
+  const end = performance.now() + ms;
+  while (performance.now() < end);
 }
 
 test('recipients queuing the same frames share one joined buffer; different frames are joined anew', () => {
@@ -55,7 +64,7 @@ test('after a slow flush the next one waits as long as it took, up to the limit'
   flushes.schedule(next);
   await nextTurn();
   assert.equal(nextFlushes, 0, 'not at the end of the next turn');
-  while (nextFlushes === 0) await sleep(5);
+  await until(() => nextFlushes > 0);
   const waited = performance.now() - scheduled;
   assert.ok(waited >= maxPauseMs - 2, `waited ${waited.toFixed(1)} ms, at least the limit`);
   assert.ok(waited < maxPauseMs * 3, `waited ${waited.toFixed(1)} ms, the limit and not the flush's length`);
@@ -74,7 +83,7 @@ test('flushSoon writes a connection at the end of the turn, through the pause af
   await nextTurn();
   assert.equal(replies, 1, 'the reply went at the end of the turn');
   assert.equal(roundFlushes, 0, 'the round still waits for its pause');
-  while (roundFlushes === 0) await sleep(5);
+  await until(() => roundFlushes > 0);
 });
 
 test('maxPauseMs 0 flushes at the end of every turn however long flushes take', async () => {
@@ -116,7 +125,7 @@ test('a long round yields to the event loop; frames queued meanwhile join the co
   const reached = connections.filter((c) => c.writes.length > 0).length;
   assert.ok(reached > 0 && reached < connections.length, `first slice wrote ${reached} of 40`);
   for (const connection of connections) connection.deliver('b');
-  while (connections.some((c) => c.writes.flat().length < 2)) await sleep(5);
+  await until(() => connections.every((c) => c.writes.flat().length === 2));
   connections.forEach((connection, i) => {
     const expected = i < reached ? [['a'], ['b']] : [['a', 'b']];
     assert.deepEqual(connection.writes, expected, `connection ${i}`);
