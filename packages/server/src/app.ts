@@ -34,7 +34,7 @@ export interface ParleyServer {
 
 export async function createParleyServer(config: Config, log: Logger): Promise<ParleyServer> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = createSqliteStore({ file: join(config.dataDir, 'parley.db'), synchronous: config.sqliteSync });
+  const store = createSqliteStore({ file: join(config.dataDir, 'parley.db'), synchronous: config.sqliteSync, writer: config.sqliteWriter });
   await store.migrate();
 
   const metrics = createMetrics();

@@ -10,3 +10,12 @@ test('FLUSH_MAX_PAUSE_MS: 5 ms by default, 0 turns the pause off, values outside
     assert.throws(() => loadConfig({ FLUSH_MAX_PAUSE_MS: bad }), (error: unknown) => error instanceof ConfigError && /FLUSH_MAX_PAUSE_MS/.test(error.message), bad);
   }
 });
+
+test('SQLITE_WRITER: auto commits on a writer thread with two or more cores and inline with one; thread and inline are taken as given', () => {
+  assert.equal(loadConfig({}, 1).sqliteWriter, 'inline');
+  assert.equal(loadConfig({}, 2).sqliteWriter, 'thread');
+  assert.equal(loadConfig({ SQLITE_WRITER: 'auto' }, 8).sqliteWriter, 'thread');
+  assert.equal(loadConfig({ SQLITE_WRITER: 'thread' }, 1).sqliteWriter, 'thread');
+  assert.equal(loadConfig({ SQLITE_WRITER: 'inline' }, 8).sqliteWriter, 'inline');
+  assert.throws(() => loadConfig({ SQLITE_WRITER: 'worker' }), (error: unknown) => error instanceof ConfigError && /SQLITE_WRITER/.test(error.message));
+});

@@ -2,6 +2,7 @@
  * All configuration, read from the environment in this one place, validated,
  * defaulted and frozen. Nothing else in the server reads `process.env`.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -31,6 +32,7 @@ const envSchema = z.object({
   REPLAY_LIMIT: int(1, 100_000).default(DEFAULT_LIMITS.replayLimit),
   RATE_LIMITS: onOff.default(true),
   SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
+  SQLITE_WRITER: z.enum(['auto', 'thread', 'inline']).default('auto'),
   OUTBOUND_QUEUE_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   FLUSH_MAX_PAUSE_MS: int(0, 100).default(5),
   PRESENCE_INTERVAL_MS: int(0, 60_000).default(250),
@@ -53,6 +55,8 @@ export interface Config {
   limits: { maxBodyChars: number; maxFrameBytes: number; historyPageMax: number; replayLimit: number; maxJsonDepth: number };
   rateLimits: boolean;
   sqliteSync: 'full' | 'normal';
+  /** Which thread commits SQLite writes (store/sqlite/writer.ts); `auto` resolved by the cores available. */
+  sqliteWriter: 'thread' | 'inline';
   outboundQueueLimitBytes: number;
   /** Longest pause between two rounds of socket writes when the last round was long (gateway/flush-scheduler.ts); 0: none. */
   flushMaxPauseMs: number;
@@ -73,8 +77,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Reads the configuration from `env`; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * Reads the configuration from `env`; throws ConfigError naming every bad
+ * variable. `cores` is how many cores this process may run on (its CPU
+ * affinity, so `taskset` counts), which decides SQLITE_WRITER=auto.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
@@ -112,6 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rateLimits: e.RATE_LIMITS,
     sqliteSync: e.SQLITE_SYNC,
+    // A writer thread pays off only with a core of its own to run on.
+    sqliteWriter: e.SQLITE_WRITER === 'auto' ? (cores > 1 ? 'thread' : 'inline') : e.SQLITE_WRITER,
     outboundQueueLimitBytes: e.OUTBOUND_QUEUE_LIMIT_BYTES,
     flushMaxPauseMs: e.FLUSH_MAX_PAUSE_MS,
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,

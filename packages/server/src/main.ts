@@ -21,7 +21,7 @@ process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught e
 
 const server = await createParleyServer(config, log);
 const { port, url } = await server.listen();
-log.info({ port, url, dataDir: config.dataDir }, 'listening');
+log.info({ port, url, dataDir: config.dataDir, sqliteWriter: config.sqliteWriter }, 'listening');
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -11,6 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { runStoreContract } from './store.contract.js';
 import { createSqliteStore } from './store-sqlite.js';
 import { SCHEMA_VERSION } from './sqlite/migrations.js';
+import type { WriterKind } from './sqlite/writer.js';
 import type { Store } from './store.js';
 
 const TIMEOUT_MS = 20_000;
@@ -20,26 +21,30 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'parley-store-'));
 }
 
-runStoreContract('SQLite', async () => {
-  const dir = tempDir();
-  const store = createSqliteStore({ file: join(dir, 'parley.db'), synchronous: 'full' });
-  return {
-    store,
-    cleanup: async () => {
-      try {
-        await store.close();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-});
+const WRITERS: readonly WriterKind[] = ['thread', 'inline'];
+
+for (const writer of WRITERS) {
+  runStoreContract(`SQLite, ${writer} writer`, async () => {
+    const dir = tempDir();
+    const store = createSqliteStore({ file: join(dir, 'parley.db'), synchronous: 'full', writer });
+    return {
+      store,
+      cleanup: async () => {
+        try {
+          await store.close();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  });
+}
 
 /** Runs `body` with a migrated store on a file in a fresh directory, then closes and deletes it. */
-async function withFile(body: (file: string, store: Store) => Promise<void>): Promise<void> {
+async function withFile(writer: WriterKind, body: (file: string, store: Store) => Promise<void>): Promise<void> {
   const dir = tempDir();
   const file = join(dir, 'parley.db');
-  const store = createSqliteStore({ file, synchronous: 'full' });
+  const store = createSqliteStore({ file, synchronous: 'full', writer });
   try {
     await store.migrate();
     await body(file, store);
@@ -66,133 +71,151 @@ const user = { id: 'user-1', name: 'One' };
 const append = (store: Store, n: number) =>
   store.appendMessage({ room: 'lobby', user, clientId: `client-${String(n).padStart(6, '0')}`, body: `message ${n}` });
 
-describe('SQLite store', () => {
-  it('opens the file in WAL mode at the current schema version', { timeout: TIMEOUT_MS }, async () => {
-    await withFile(async (file) => {
-      assert.equal(inspect(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
-      assert.equal(inspect(file, (db) => db.pragma('user_version', { simple: true })), SCHEMA_VERSION);
-    });
-  });
-
-  it('rejects an unknown synchronous option', () => {
-    assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'off' as 'full' }), TypeError);
-  });
-
-  it('keeps everything across close and reopen, and migrates an existing file as a no-op', { timeout: TIMEOUT_MS }, async () => {
-    await withFile(async (file, store) => {
-      await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
-      await store.join({ room: 'lobby', user });
-      const { event } = await append(store, 1);
-      await store.close();
-
-      const reopened = createSqliteStore({ file, synchronous: 'normal' });
-      try {
-        await reopened.migrate();
-        assert.deepEqual(await reopened.findMessage('lobby', event.seq), event);
-        assert.equal((await reopened.findUserById(user.id))?.name, 'One');
-        assert.deepEqual((await append(reopened, 1)).duplicate, true);
-        assert.equal((await append(reopened, 2)).event.seq, event.seq + 1);
-        assert.equal((await reopened.page('lobby', { limit: 100 })).events.filter((e) => e.kind === 'created').length, 1);
-      } finally {
-        await reopened.close();
-      }
-    });
-  });
-
-  it('refuses a file from a newer schema version', { timeout: TIMEOUT_MS }, async () => {
-    await withFile(async (file, store) => {
-      await store.close();
-      const db = new BetterSqlite3(file);
-      db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
-      db.close();
-      const newer = createSqliteStore({ file, synchronous: 'full' });
-      try {
-        await assert.rejects(newer.migrate(), /newer than this server/);
-      } finally {
-        await newer.close();
-      }
-    });
-  });
-
-  it('close commits the writes already queued and refuses later ones', { timeout: TIMEOUT_MS }, async () => {
-    await withFile(async (file, store) => {
-      await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
-      const queued = [append(store, 1), append(store, 2)];
-      await store.close();
-      assert.deepEqual((await Promise.all(queued)).map((r) => r.event.seq), [2, 3]);
-      await assert.rejects(append(store, 3), /closed/);
-      assert.equal(inspect(file, (db) => db.prepare(`SELECT last_seq FROM rooms WHERE id = 'lobby'`).pluck().get()), 3);
-    });
-  });
-
-  it('a write that fails midway leaves nothing behind', { timeout: TIMEOUT_MS }, async () => {
-    await withFile(async (_file, store) => {
-      const owner = await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
-      // The room row and its first events are written before the unknown member fails its foreign key.
-      const failed = store.createRoom({ id: 'room-x', name: 'x', kind: 'private', createdBy: user, members: [{ id: 'nobody', name: 'Nobody' }] });
-      await assert.rejects(failed, /FOREIGN KEY/);
-      assert.equal(await store.findRoom('room-x'), null);
-      assert.deepEqual(await store.memberRoomIds(owner.id), []);
-      assert.deepEqual(await store.eventsAfter('room-x', 0, 10), []);
-      const { events } = await store.createRoom({ id: 'room-x', name: 'x', kind: 'private', createdBy: user });
-      assert.deepEqual(events.map((e) => e.seq), [1, 2]);
-    });
-  });
-
-  it('commits all the writes of one turn together (group commit)', { timeout: TIMEOUT_MS }, async () => {
-    await withFile(async (file, store) => {
-      await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
-      const walFrames = () => Math.floor(statSync(`${file}-wal`).size / (24 + 4096));
-      const before = walFrames();
-      const results = await Promise.all(Array.from({ length: 200 }, (_, n) => append(store, n)));
-      // One commit of 200 small rows touches a handful of pages; a commit per append would write at least 200 frames.
-      const written = walFrames() - before;
-      assert.ok(written < 40, `200 appends in one turn wrote ${written} WAL frames`);
-      assert.deepEqual(results.map((r) => r.event.seq), results.map((_, n) => n + 2));
-    });
-  });
-
-  it('every acknowledged append survives kill -9', { timeout: 30_000 }, async () => {
-    const dir = tempDir();
-    const file = join(dir, 'parley.db');
-    const child = spawn(process.execPath, [CRASH_WRITER, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<unknown>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-    try {
-      const acked: Array<{ seq: number; id: string }> = [];
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`too few acks (${acked.length}); stderr: ${stderr}`)), 15_000);
-        void exited.then((code) => reject(new Error(`the writer exited (${String(code)}); stderr: ${stderr}`)));
-        createInterface({ input: child.stdout }).on('line', (line) => {
-          const [seq, id] = line.split(' ');
-          acked.push({ seq: Number(seq), id: id! });
-          if (acked.length >= 2000) {
-            clearTimeout(timer);
-            child.kill('SIGKILL');
-            resolve();
-          }
-        });
-      });
-      assert.equal(await exited, 'SIGKILL');
-
-      const store = createSqliteStore({ file, synchronous: 'full' });
-      try {
-        await store.migrate();
-        for (const { seq, id } of acked) {
-          const message = await store.findMessage('lobby', seq);
-          assert.equal(message?.id, id, `acked message ${id} at seq ${seq}`);
-          assert.equal(message?.body, `body of ${id}`);
-        }
-        const events = await store.eventsAfter('lobby', 0, 1_000_000);
-        assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
-      } finally {
-        await store.close();
-      }
-    } finally {
-      child.kill('SIGKILL');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    }
+describe('SQLite store options', () => {
+  it('rejects an unknown synchronous or writer option', () => {
+    assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'off' as 'full', writer: 'thread' }), /synchronous/);
+    assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'full', writer: 'worker' as 'thread' }), /writer/);
   });
 });
+
+for (const writer of WRITERS) {
+  describe(`SQLite store, ${writer} writer`, () => {
+    it('opens the file in WAL mode at the current schema version', { timeout: TIMEOUT_MS }, async () => {
+      await withFile(writer, async (file) => {
+        assert.equal(inspect(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
+        assert.equal(inspect(file, (db) => db.pragma('user_version', { simple: true })), SCHEMA_VERSION);
+      });
+    });
+
+    it('keeps everything across close and reopen, and migrates an existing file as a no-op', { timeout: TIMEOUT_MS }, async () => {
+      await withFile(writer, async (file, store) => {
+        await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        await store.join({ room: 'lobby', user });
+        const { event } = await append(store, 1);
+        await store.close();
+
+        const reopened = createSqliteStore({ file, synchronous: 'normal', writer });
+        try {
+          await reopened.migrate();
+          assert.deepEqual(await reopened.findMessage('lobby', event.seq), event);
+          assert.equal((await reopened.findUserById(user.id))?.name, 'One');
+          assert.deepEqual((await append(reopened, 1)).duplicate, true);
+          assert.equal((await append(reopened, 2)).event.seq, event.seq + 1);
+          assert.equal((await reopened.page('lobby', { limit: 100 })).events.filter((e) => e.kind === 'created').length, 1);
+        } finally {
+          await reopened.close();
+        }
+      });
+    });
+
+    it('refuses a file from a newer schema version', { timeout: TIMEOUT_MS }, async () => {
+      await withFile(writer, async (file, store) => {
+        await store.close();
+        const db = new BetterSqlite3(file);
+        db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+        db.close();
+        const newer = createSqliteStore({ file, synchronous: 'full', writer });
+        try {
+          await assert.rejects(newer.migrate(), /newer than this server/);
+        } finally {
+          await newer.close();
+        }
+      });
+    });
+
+    it('close commits the writes already queued and refuses later ones', { timeout: TIMEOUT_MS }, async () => {
+      await withFile(writer, async (file, store) => {
+        await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        const queued = [append(store, 1), append(store, 2)];
+        await store.close();
+        assert.deepEqual((await Promise.all(queued)).map((r) => r.event.seq), [2, 3]);
+        await assert.rejects(append(store, 3), /closed/);
+        assert.equal(inspect(file, (db) => db.prepare(`SELECT last_seq FROM rooms WHERE id = 'lobby'`).pluck().get()), 3);
+      });
+    });
+
+    it('a write that fails midway leaves nothing behind', { timeout: TIMEOUT_MS }, async () => {
+      await withFile(writer, async (_file, store) => {
+        const owner = await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        // The room row and its first events are written before the unknown member fails its foreign key.
+        const failed = store.createRoom({ id: 'room-x', name: 'x', kind: 'private', createdBy: user, members: [{ id: 'nobody', name: 'Nobody' }] });
+        await assert.rejects(failed, /FOREIGN KEY/);
+        assert.equal(await store.findRoom('room-x'), null);
+        assert.deepEqual(await store.memberRoomIds(owner.id), []);
+        assert.deepEqual(await store.eventsAfter('room-x', 0, 10), []);
+        const { events } = await store.createRoom({ id: 'room-x', name: 'x', kind: 'private', createdBy: user });
+        assert.deepEqual(events.map((e) => e.seq), [1, 2]);
+      });
+    });
+
+    it('commits all the writes of one turn together (group commit)', { timeout: TIMEOUT_MS }, async () => {
+      await withFile(writer, async (file, store) => {
+        await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        const walFrames = () => Math.floor(statSync(`${file}-wal`).size / (24 + 4096));
+        const before = walFrames();
+        const results = await Promise.all(Array.from({ length: 200 }, (_, n) => append(store, n)));
+        // One commit of 200 small rows touches a handful of pages; a commit per append would write at least 200 frames.
+        const written = walFrames() - before;
+        assert.ok(written < 40, `200 appends in one turn wrote ${written} WAL frames`);
+        assert.deepEqual(results.map((r) => r.event.seq), results.map((_, n) => n + 2));
+      });
+    });
+
+    it('copies the WAL into the database file on the checkpointer thread, well before the writer would', { timeout: TIMEOUT_MS }, async () => {
+      await withFile(writer, async (file, store) => {
+        await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        const before = statSync(file).size;
+        for (let turn = 0; turn < 10; turn++) await Promise.all(Array.from({ length: 100 }, (_, n) => append(store, turn * 100 + n)));
+        const walFrames = Math.floor(statSync(`${file}-wal`).size / (24 + 4096));
+        assert.ok(walFrames < 1000, `${walFrames} WAL frames: the writer's own checkpoint (at 10,000) cannot have run`);
+        const deadline = Date.now() + 5000;
+        while (statSync(file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.ok(statSync(file).size > before, 'the database file grew: pages were checkpointed into it');
+      });
+    });
+
+    it('every acknowledged append survives kill -9', { timeout: 30_000 }, async () => {
+      const dir = tempDir();
+      const file = join(dir, 'parley.db');
+      const child = spawn(process.execPath, [CRASH_WRITER, file, writer], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<unknown>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+      try {
+        const acked: Array<{ seq: number; id: string }> = [];
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`too few acks (${acked.length}); stderr: ${stderr}`)), 15_000);
+          void exited.then((code) => reject(new Error(`the writer exited (${String(code)}); stderr: ${stderr}`)));
+          createInterface({ input: child.stdout }).on('line', (line) => {
+            const [seq, id] = line.split(' ');
+            acked.push({ seq: Number(seq), id: id! });
+            if (acked.length >= 2000) {
+              clearTimeout(timer);
+              child.kill('SIGKILL');
+              resolve();
+            }
+          });
+        });
+        assert.equal(await exited, 'SIGKILL');
+
+        const store = createSqliteStore({ file, synchronous: 'full', writer });
+        try {
+          await store.migrate();
+          for (const { seq, id } of acked) {
+            const message = await store.findMessage('lobby', seq);
+            assert.equal(message?.id, id, `acked message ${id} at seq ${seq}`);
+            assert.equal(message?.body, `body of ${id}`);
+          }
+          const events = await store.eventsAfter('lobby', 0, 1_000_000);
+          assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
+        } finally {
+          await store.close();
+        }
+      } finally {
+        child.kill('SIGKILL');
+        await exited;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}

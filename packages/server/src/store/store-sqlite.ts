@@ -1,10 +1,11 @@
 /**
  * The embedded SQLite store (the default), in WAL mode with two connections:
- * reads run on the main thread through Kysely; writes run on a writer thread
- * (sqlite/writer-thread.ts) as prepared statements in group commits, so the
- * commit and its fsync never block the main event loop. WAL readers see only
- * committed transactions, so no read ever sees a half-done batch, and a write's
- * promise settles only after its commit, so a read made after it sees it.
+ * reads run on the main thread through Kysely; writes run as prepared
+ * statements in group commits on the writer's own connection, on a worker
+ * thread or on the main thread at the end of each turn (sqlite/writer.ts).
+ * WAL readers see only committed transactions, so no read ever sees a
+ * half-done batch, and a write's promise settles only after its commit, so a
+ * read made after it sees it.
  *
  * `migrate()` must finish before any other method is called.
  */
@@ -29,7 +30,10 @@ import { openDatabase } from './sqlite/open.js';
 import * as roomReads from './sqlite/room-reads.js';
 import type { Database } from './sqlite/schema.js';
 import type { WriteArgs, WriteOp, WriteResult } from './sqlite/write-ops.js';
-import { SqliteWriter } from './sqlite/writer.js';
+import { Checkpointer } from './sqlite/checkpointer.js';
+import { InlineWriter } from './sqlite/inline-writer.js';
+import { ThreadWriter } from './sqlite/thread-writer.js';
+import type { Writer, WriterKind } from './sqlite/writer.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory must exist. */
@@ -39,11 +43,16 @@ export interface SqliteStoreOptions {
    * `normal`: in WAL mode, survives a crash of the process but not of the machine.
    */
   synchronous: 'full' | 'normal';
+  /** Which thread commits (sqlite/writer.ts). */
+  writer: WriterKind;
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   if (options.synchronous !== 'full' && options.synchronous !== 'normal') {
     throw new TypeError(`synchronous must be 'full' or 'normal', got ${JSON.stringify(options.synchronous)}`);
+  }
+  if (options.writer !== 'thread' && options.writer !== 'inline') {
+    throw new TypeError(`writer must be 'thread' or 'inline', got ${JSON.stringify(options.writer)}`);
   }
   return new SqliteStore(options);
 }
@@ -52,7 +61,8 @@ class SqliteStore implements Store {
   readonly #options: SqliteStoreOptions;
   readonly #db: SqliteDatabase;
   readonly #kysely: Kysely<Database>;
-  #writer: SqliteWriter | null = null;
+  #writer: Writer | null = null;
+  #checkpointer: Checkpointer | null = null;
   #closed: Promise<void> | null = null;
 
   constructor(options: SqliteStoreOptions) {
@@ -61,7 +71,7 @@ class SqliteStore implements Store {
     this.#kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.#db }) });
   }
 
-  /** Queues a write for the writer thread's next group commit. */
+  /** Queues a write for the writer's next group commit. */
   #write<K extends WriteOp>(op: K, ...args: WriteArgs<K>): Promise<WriteResult<K>> {
     if (this.#writer === null) return Promise.reject(new Error('call migrate() before writing'));
     return this.#writer.run(op, ...args);
@@ -70,7 +80,9 @@ class SqliteStore implements Store {
   async migrate(): Promise<void> {
     runMigrations(this.#db);
     // The writer opens its connection after the schema is in place.
-    this.#writer ??= new SqliteWriter(this.#options.file, this.#options.synchronous);
+    const { file, synchronous, writer } = this.#options;
+    this.#writer ??= writer === 'thread' ? new ThreadWriter(file, synchronous) : new InlineWriter(file, synchronous);
+    this.#checkpointer ??= new Checkpointer(file, synchronous);
     await this.#write('ensureLobby');
   }
 
@@ -78,6 +90,7 @@ class SqliteStore implements Store {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#writer?.close();
+      await this.#checkpointer?.close();
       await this.#kysely.destroy();
     })();
     return this.#closed;

@@ -1,7 +1,7 @@
 /**
  * Test fixture for the crash test in store-sqlite.test.ts, run as a child
- * process: appends messages to the lobby of the SQLite file given as argv[2]
- * as fast as it can and prints `<seq> <clientId>` for each one only after its
+ * process: appends messages to the lobby of the SQLite file given as argv[2],
+ * with the writer named by argv[3] (`thread` or `inline`), as fast as it can and prints `<seq> <clientId>` for each one only after its
  * promise resolved, until it is killed (or a minute has passed).
  */
 import { createSqliteStore } from '../store-sqlite.js';
@@ -9,9 +9,9 @@ import { createSqliteStore } from '../store-sqlite.js';
 const PER_TURN = 25;
 const GIVE_UP_MS = 60_000;
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: append-until-killed <sqlite file>');
-const store = createSqliteStore({ file, synchronous: 'normal' });
+const [file, writerKind] = process.argv.slice(2);
+if (!file || (writerKind !== 'thread' && writerKind !== 'inline')) throw new Error('usage: append-until-killed <sqlite file> thread|inline');
+const store = createSqliteStore({ file, synchronous: 'normal', writer: writerKind });
 await store.migrate();
 const writer = await store.createUser({ id: 'user-writer', username: 'writer', name: 'Writer', kind: 'guest' });
 const user = { id: writer.id, name: writer.name };

@@ -32,6 +32,11 @@ export interface WriteRequest {
   args: unknown[];
 }
 
+/** Runs one write request's statements (inside the caller's transaction). */
+export function runWrite(statements: Statements, write: WriteRequest): unknown {
+  return (WRITE_OPS[write.op] as (s: Statements, ...args: unknown[]) => unknown)(statements, ...write.args);
+}
+
 /** A write's failure as it crosses threads: ParleyErrors keep their code. */
 export type WriteFailure =
   | { kind: 'parley'; code: string; message: string; retryAfterMs?: number }

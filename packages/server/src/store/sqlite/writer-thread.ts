@@ -8,13 +8,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ParleyError } from '@parley/protocol';
 import { GroupCommit } from './group-commit.js';
-import { openDatabase } from './open.js';
+import { openWriterDatabase } from './open.js';
 import { prepareStatements } from './statements.js';
-import { WRITE_OPS, type WriteFailure, type WriteOutcome, type WriteRequest, type WriterMessage, type WriterReply } from './write-ops.js';
+import { runWrite, type WriteFailure, type WriteOutcome, type WriteRequest, type WriterMessage, type WriterReply } from './write-ops.js';
 
 const { file, synchronous } = workerData as { file: string; synchronous: 'full' | 'normal' };
 const port = parentPort!;
-const db = openDatabase(file, synchronous);
+const db = openWriterDatabase(file, synchronous);
 const statements = prepareStatements(db);
 const commits = new GroupCommit(db);
 
@@ -32,7 +32,7 @@ function failure(error: unknown): WriteFailure {
 }
 
 function commitBatch(writes: readonly WriteRequest[]): WriteOutcome[] {
-  const runs = writes.map((write) => () => (WRITE_OPS[write.op] as (...a: unknown[]) => unknown)(statements, ...write.args));
+  const runs = writes.map((write) => () => runWrite(statements, write));
   try {
     return commits.commit(runs).map((o): WriteOutcome => (o.ok ? { ok: true, value: o.value } : { ok: false, failure: failure(o.error) }));
   } catch (error) {
