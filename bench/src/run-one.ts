@@ -132,7 +132,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
   if (profiling) {
     const windows = record.outcome ? windowsOf(record.outcome) : [];
     // The main thread's profile: Node names them CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile,
-    // and the server's SQLite writer thread writes one too (thread id 1).
+    // and the server's SQLite threads (checkpointer, writer) write theirs too (thread ids 1, 2).
     const summarize = (dir: string) => {
       const file = existsSync(dir) ? readdirSync(dir).find((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name)) : undefined;
       return file ? summarizeProfile(join(dir, file), windows) : undefined;

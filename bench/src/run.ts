@@ -28,7 +28,7 @@ function headline(run: RunRecord): string {
   const p = o.phase;
   return (
     `${p.serverCpuMicrosPerDelivery.toFixed(3)} µs/delivery (core ${p.serverCoreMicrosPerDelivery?.toFixed(3) ?? '—'}), cpu ${(p.serverCpu * 100).toFixed(0)}% (core ${p.serverCoreBusy === null ? '—' : (p.serverCoreBusy * 100).toFixed(0)}%), lost ${p.lost}/${p.expected}, ` +
-    `p50 ${p.fanout.p50} p99 ${p.fanout.p99} max ${p.fanout.max} ms, ack p99 ${p.ack.p99} ms; gen cpu ${(p.generator.cpu * 100).toFixed(0)}% (core ${p.generator.coreBusy === null ? '—' : (p.generator.coreBusy * 100).toFixed(0)}%) loop p99 ${p.generator.eventLoopDelayMs.p99.toFixed(1)} ms`
+    `p50 ${p.fanout.p50} p99 ${p.fanout.p99} max ${p.fanout.max} ms, ack p99 ${p.ack.p99} ms; gen cpu ${(p.generator.cpu * 100).toFixed(0)}% (core ${p.generator.coreBusy === null ? '—' : (p.generator.coreBusy * 100).toFixed(0)}%) loop p99 ${p.generator.eventLoopDelayMs.p99.toFixed(1)} ms, send lag p99 ${p.generator.sendLagMs.p99} ms`
   );
 }
 

@@ -40,8 +40,9 @@ export const TARGETS: Record<TargetName, Target> = {
       ...LISTEN,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-bench-')),
       RATE_LIMITS: 'off',
-      // The default, stated so that an SQLITE_SYNC in the caller's environment cannot change what is measured.
+      // The defaults, stated so that the caller's environment cannot change what is measured.
       SQLITE_SYNC: 'full',
+      SQLITE_WRITER: 'auto',
       GUESTS: 'on',
       LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'info',
     }),

@@ -18,7 +18,11 @@ export interface ConnectionSink {
 export interface Traffic {
   frames: number;
   lastFrameAt: number;
+  /** Called every CHECK_EVERY_FRAMES frames received, if set (the load phase's send schedule). */
+  check: (() => void) | null;
 }
+
+const CHECK_EVERY_FRAMES = 32;
 
 interface Pending {
   resolve: (result: unknown) => void;
@@ -70,7 +74,7 @@ export class BenchConnection {
         connection.client = upgraded;
       },
       onText(data, start, end, receivedAt) {
-        traffic.frames++;
+        if (++traffic.frames % CHECK_EVERY_FRAMES === 0) traffic.check?.();
         traffic.lastFrameAt = receivedAt;
         if (scanner.scan(data, start, end)) {
           sink.onDelivery(scanner.index, scanner.sentMicros, receivedAt);

@@ -86,6 +86,8 @@ export interface GeneratorLoad {
   cpu: number;
   /** Busy share of the generator's core (softirq included), when pinned; null otherwise. */
   coreBusy: number | null;
+  /** How late the measured messages were sent after their scheduled time (the generator's own delay, inside every latency). */
+  sendLagMs: LatencySummary;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 

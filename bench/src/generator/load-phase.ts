@@ -27,6 +27,8 @@ export interface PhasePlan {
   serverCore: number | null;
   generatorCore: number | null;
   onWindow: (edge: WindowEdge) => void;
+  /** Has `check` called every few received frames (null: no longer). */
+  whileReceiving: (check: (() => void) | null) => void;
   /** Global index of this phase's first message. */
   firstIndex: number;
 }
@@ -67,13 +69,19 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
 
   await new Promise<void>((resolve, reject) => {
     let next = 0;
-    const timer = setInterval(() => {
+    let finished = false;
+    const finish = (error: Error | null) => {
+      finished = true;
+      clearInterval(timer);
+      plan.whileReceiving(null);
+      if (error) reject(error);
+      else resolve();
+    };
+    /** Sends every message that has fallen due. */
+    const sendDue = () => {
+      if (finished) return;
       const now = performance.now();
-      if (now > deadline) {
-        clearInterval(timer);
-        reject(new Error(`send loop overran its deadline at message ${next} of ${total}`));
-        return;
-      }
+      if (now > deadline) return finish(new Error(`send loop overran its deadline at message ${next} of ${total}`));
       const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
       for (; next < due; next++) {
         if (next === measuredFrom) {
@@ -89,14 +97,16 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
         }
         const scheduledMicros = Math.round((start + next * intervalMs) * 1000);
         recorder.sentMicros[next] = scheduledMicros;
+        if (next >= measuredFrom) recorder.sendLag.record(Math.max(1, now * 1000 - scheduledMicros));
         const sender = senders[next % senders.length]!;
         sender.connection.sendMessage(sender.room, plan.firstIndex + next, scheduledMicros, plan.bodyChars);
       }
-      if (next >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, TICK_MS);
+      if (next >= total) finish(null);
+    };
+    const timer = setInterval(sendDue, TICK_MS);
+    // A burst of incoming frames can keep the loop from its timers for tens of
+    // milliseconds; checking between frames keeps the schedule anyway.
+    plan.whileReceiving(sendDue);
   });
 
   const drainUntil = start + total * intervalMs + plan.drainMs;
@@ -137,6 +147,7 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
     generator: {
       cpu: generatorCpu,
       coreBusy: ownCoreMicros === null ? null : ownCoreMicros / 1000 / windowMs,
+      sendLagMs: summarize(recorder.sendLag),
       eventLoopDelayMs: {
         p50: loopDelayMs(loopDelay.percentile(50)),
         p99: loopDelayMs(loopDelay.percentile(99)),

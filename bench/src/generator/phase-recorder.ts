@@ -71,6 +71,8 @@ export class PhaseRecorder {
   readonly sentMicros: Float64Array;
   readonly fanout = new LatencyRecorder();
   readonly ack = new LatencyRecorder();
+  /** How late each measured message left the generator after its scheduled time. */
+  readonly sendLag = new LatencyRecorder();
   /** performance.now() when the CPU window opened; deliveries from then on count. */
   windowStart = Number.POSITIVE_INFINITY;
   deliveriesInWindow = 0;

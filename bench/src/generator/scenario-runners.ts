@@ -32,6 +32,7 @@ function phase(session: Session, senders: Sender[], rate: number, warmupMs: numb
       serverCore: session.job.serverCore,
       generatorCore: session.job.generatorCore,
       onWindow: session.onWindow,
+      whileReceiving: (check) => (session.traffic.check = check),
       firstIndex,
     },
     (recorder) => session.install(recorder),

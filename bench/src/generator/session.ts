@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Session {
   readonly connections: BenchConnection[] = [];
-  readonly traffic: Traffic = { frames: 0, lastFrameAt: 0 };
+  readonly traffic: Traffic = { frames: 0, lastFrameAt: 0, check: null };
   readonly closes: Record<string, number> = {};
   private readonly protocol: WireProtocol;
   private recorder: PhaseRecorder | null = null;

@@ -11,12 +11,15 @@ const METHOD = `## Method
   at k/R whatever the replies). Each body carries its index and scheduled time; receivers find it with a byte
   loop without decoding the frame and record the latency from scheduled send to arrival (10 µs buckets that
   enter an HdrHistogram when the phase ends).
+  The generator also sends whatever has fallen due between received frames (every 32), so that a burst of
+  reads cannot hold the schedule back; "gen send lag" is how late the measured messages left after their
+  scheduled time, a delay inside every latency figure.
   A warm-up, then the measured window, then up to 3 s for late deliveries. Loss is counted per message:
   expected (every member of the room, the sender included) minus received; duplicates separately.
 - Server CPU per delivery: the server process's user + system time over the window (/proc/<pid>/stat)
   divided by the deliveries that arrived in it. "server main thread %" is the share of that CPU spent on the
-  main thread (/proc/<pid>/task/<pid>/stat); the rest is V8's helper threads and, for Parley, the SQLite
-  writer thread.
+  main thread (/proc/<pid>/task/<pid>/stat); the rest is V8's helper threads and, for Parley, SQLite's
+  checkpointer thread (and its writer thread with SQLITE_WRITER=thread).
 - S3 raises R by ×1.5 from 25 msg/s until a step loses a message or has p99 ≥ 100 ms, then bisects
   (geometrically) between the last passing and the first failing rate. A step whose p99 is over the limit
   with nothing lost is measured once more and fails only if it fails again (one stall of this VM's host can
@@ -25,7 +28,8 @@ const METHOD = `## Method
   the marginal cost of a connection, without fixed costs.
 - S5: Parley stores every message (SQLite, group commit) before acking it; the references ack and broadcast
   without persistence and are there for comparison only. Parley runs with its defaults throughout, so
-  SQLITE_SYNC=full: every group commit is fsynced (acked messages survive power loss, not only \`kill -9\`).
+  SQLITE_SYNC=full: every group commit is fsynced (acked messages survive power loss, not only \`kill -9\`), and
+  SQLITE_WRITER=auto, which commits on the main thread when the process may run on one core only, as here.
 - Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).
 - Other processes' CPU is measured over every window; figures taken while they used more than 0.05 core are
   flagged below their table.`;

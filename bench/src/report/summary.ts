@@ -67,6 +67,7 @@ const generatorColumns: Column[] = [
   { name: 'gen CPU %', value: fromPhase((p) => p.generator.cpu * 100), digits: 0 },
   { name: 'gen core %', value: fromPhase((p) => percent(p.generator.coreBusy) ?? Number.NaN), digits: 0 },
   { name: 'gen loop p99 ms', value: fromPhase((p) => p.generator.eventLoopDelayMs.p99), digits: 1 },
+  { name: 'gen send lag p99 ms', value: fromPhase((p) => p.generator.sendLagMs.p99), digits: 1 },
 ];
 
 const REPORTS: Record<ScenarioId, ScenarioReport> = {

@@ -46,7 +46,7 @@ test('through the raw reference server every member, the sender included, gets a
           port: server.port,
           localAddress: '127.0.0.1',
           timeoutMs: 5000,
-          traffic: { frames: 0, lastFrameAt: 0 },
+          traffic: { frames: 0, lastFrameAt: 0, check: null },
           sink,
         }),
       );
