@@ -22,6 +22,9 @@ interface Held {
 
 let nextId = 1;
 
+/** The largest `#more` a connection keeps between flushes (8 bytes a slot). */
+const KEPT_MORE_SLOTS = 64;
+
 export class Connection {
   readonly id = nextId++;
   user: StoredUser;
@@ -37,8 +40,10 @@ export class Connection {
   /**
    * Frames queued since the last flush: the first (most flushes carry one
    * frame), then the rest in `#more`, made on the first flush that carries two
-   * and reused with a count, never shrunk (`length = 0` would free its storage
-   * every flush).
+   * and reused with a count (`length = 0` would free its storage every flush)
+   * unless a burst grew it past KEPT_MORE_SLOTS: then it is dropped, or a
+   * replay or a join storm would leave every connection it reached holding a
+   * backing store sized for it.
    */
   #first: Buffer | null = null;
   #more: Array<Buffer | null> | null = null;
@@ -65,6 +70,11 @@ export class Connection {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Slots the outbound queue keeps allocated while empty (for tests). */
+  get keptQueueSlots(): number {
+    return this.#more?.length ?? 0;
   }
 
   /** Serializes and queues one frame for this connection only. */
@@ -142,7 +152,8 @@ export class Connection {
   #clearQueue(): void {
     this.#first = null;
     const more = this.#more;
-    for (let i = 0; i < this.#moreCount; i++) more![i] = null;
+    if (this.#moreCount > KEPT_MORE_SLOTS) this.#more = null;
+    else for (let i = 0; i < this.#moreCount; i++) more![i] = null;
     this.#moreCount = 0;
     this.#queuedBytes = 0;
   }
