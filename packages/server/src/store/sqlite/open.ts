@@ -4,13 +4,13 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * WAL frames past which the writer checkpoints itself after a commit. The
- * checkpointer thread (checkpointer.ts) normally copies the WAL into the
- * database long before; this bounds the WAL if it falls behind, and lets the
- * WAL start over from its beginning (only a checkpoint run by the writer, in
- * between its own commits, is sure to have copied every frame, which is what
- * a restart needs). SQLite's default is 1,000 frames, checkpointed on the
- * writer's thread after its commit.
+ * WAL frames past which the writer checkpoints itself after a commit
+ * (SQLite's default is 1,000). The checkpointer thread (checkpointer.ts) does
+ * the copying; this bounds the WAL and lets it start over from its beginning,
+ * which needs every frame copied: under a steady stream of commits the
+ * thread's checkpoints never reach the last frame, and only a checkpoint run
+ * by the writer between its own commits does. By then the thread has copied
+ * all but the frames of its last quarter-second, so this one is short.
  */
 const WRITER_AUTOCHECKPOINT_FRAMES = 10_000;
 
