@@ -9,7 +9,7 @@ import type { Database } from 'better-sqlite3';
 import { GroupCommit } from './group-commit.js';
 import { openWriterDatabase } from './open.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { runWrite, type WriteArgs, type WriteOp, type WriteRequest, type WriteResult } from './write-ops.js';
+import { commitWrites, type WriteArgs, type WriteOp, type WriteRequest, type WriteResult } from './write-ops.js';
 import { StoreClosedError, type Writer } from './writer.js';
 
 interface Queued extends WriteRequest {
@@ -54,16 +54,9 @@ export class InlineWriter implements Writer {
     const batch = this.#queue;
     this.#queue = [];
     if (batch.length === 0) return;
-    const statements = this.#statements;
-    try {
-      const outcomes = this.#commits.commit(batch.map((write) => () => runWrite(statements, write)));
-      outcomes.forEach((outcome, i) => {
-        if (outcome.ok) batch[i]!.resolve(outcome.value);
-        else batch[i]!.reject(outcome.error);
-      });
-    } catch (error) {
-      // The transaction failed as a whole: every write of the batch fails with it.
-      for (const write of batch) write.reject(error);
-    }
+    commitWrites(this.#commits, this.#statements, batch).forEach((outcome, i) => {
+      if (outcome.ok) batch[i]!.resolve(outcome.value);
+      else batch[i]!.reject(outcome.error);
+    });
   };
 }

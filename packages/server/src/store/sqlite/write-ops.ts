@@ -4,6 +4,7 @@
  */
 import * as accountWrites from './account-writes.js';
 import * as logWrites from './log-writes.js';
+import type { GroupCommit, Outcome } from './group-commit.js';
 import type { Statements } from './statements.js';
 
 export const WRITE_OPS = {
@@ -33,8 +34,21 @@ export interface WriteRequest {
 }
 
 /** Runs one write request's statements (inside the caller's transaction). */
-export function runWrite(statements: Statements, write: WriteRequest): unknown {
+function runWrite(statements: Statements, write: WriteRequest): unknown {
   return (WRITE_OPS[write.op] as (s: Statements, ...args: unknown[]) => unknown)(statements, ...write.args);
+}
+
+/**
+ * Commits `writes` as one group commit and returns each one's outcome, in
+ * order. If the transaction fails as a whole, every write fails with its error.
+ */
+export function commitWrites(commits: GroupCommit, statements: Statements, writes: readonly WriteRequest[]): Outcome[] {
+  try {
+    return commits.commit(writes.map((write) => () => runWrite(statements, write)));
+  } catch (error) {
+    const failed: Outcome = { ok: false, error };
+    return writes.map(() => failed);
+  }
 }
 
 /** A write's failure as it crosses threads: ParleyErrors keep their code. */

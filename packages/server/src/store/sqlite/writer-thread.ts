@@ -10,7 +10,7 @@ import { ParleyError } from '@parley/protocol';
 import { GroupCommit } from './group-commit.js';
 import { openWriterDatabase } from './open.js';
 import { prepareStatements } from './statements.js';
-import { runWrite, type WriteFailure, type WriteOutcome, type WriteRequest, type WriterMessage, type WriterReply } from './write-ops.js';
+import { commitWrites, type WriteFailure, type WriteOutcome, type WriteRequest, type WriterMessage, type WriterReply } from './write-ops.js';
 
 const { file, synchronous } = workerData as { file: string; synchronous: 'full' | 'normal' };
 const port = parentPort!;
@@ -32,14 +32,7 @@ function failure(error: unknown): WriteFailure {
 }
 
 function commitBatch(writes: readonly WriteRequest[]): WriteOutcome[] {
-  const runs = writes.map((write) => () => runWrite(statements, write));
-  try {
-    return commits.commit(runs).map((o): WriteOutcome => (o.ok ? { ok: true, value: o.value } : { ok: false, failure: failure(o.error) }));
-  } catch (error) {
-    // The transaction failed as a whole: every write of the batch fails with it.
-    const failed: WriteOutcome = { ok: false, failure: failure(error) };
-    return writes.map(() => failed);
-  }
+  return commitWrites(commits, statements, writes).map((o): WriteOutcome => (o.ok ? { ok: true, value: o.value } : { ok: false, failure: failure(o.error) }));
 }
 
 const reply = (message: WriterReply): void => port.postMessage(message);
