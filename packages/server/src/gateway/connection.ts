@@ -84,9 +84,10 @@ export class Connection {
 
   /**
    * Queues the answer to one of this connection's own requests (ack, error,
-   * pong) and has the queue written at the end of this turn instead of with
-   * the next round of writes: the client is waiting on it. The whole queue goes,
-   * in order, so the reply overtakes nothing queued before it.
+   * pong) and has the queue written as soon as the current callback is done
+   * (`FlushScheduler.flushSoon`) instead of with the next round of writes: the
+   * client is waiting on it. The whole queue goes, in order, so the reply
+   * overtakes nothing queued before it.
    */
   reply(frame: ServerFrame): void {
     this.send(frame);

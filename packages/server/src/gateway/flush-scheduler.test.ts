@@ -70,7 +70,7 @@ test('after a slow flush the next one waits as long as it took, up to the limit'
   assert.ok(waited < maxPauseMs * 3, `waited ${waited.toFixed(1)} ms, the limit and not the flush's length`);
 });
 
-test('flushSoon writes a connection at the end of the turn, through the pause after a slow round', async () => {
+test('flushSoon writes a connection once the current callback and its continuations are done, through the pause after a slow round', async () => {
   const flushes = new FlushScheduler({ maxPauseMs: 60 });
   let replies = 0;
   let roundFlushes = 0;
@@ -81,9 +81,34 @@ test('flushSoon writes a connection at the end of the turn, through the pause af
   flushes.schedule(replier);
   flushes.flushSoon({ flush: () => void replies++ });
   await nextTurn();
-  assert.equal(replies, 1, 'the reply went at the end of the turn');
+  assert.equal(replies, 1, 'the reply went before the next turn');
   assert.equal(roundFlushes, 0, 'the round still waits for its pause');
   await until(() => roundFlushes > 0);
+});
+
+test('flushSoon from a callback flushes after its continuations and before the next turn of the loop', async () => {
+  const flushes = new FlushScheduler({ maxPauseMs: 0 });
+  const written: string[][] = [];
+  const queued: string[] = [];
+  const replier: Flushable = { flush: () => void written.push(queued.splice(0)) };
+  let atNextTimer: string[][] | null = null;
+  await new Promise<void>((resolve) => {
+    // Like a commit: a callback whose settled promises queue the ack, then the sender's copy.
+    setImmediate(() => {
+      setTimeout(() => {
+        atNextTimer = written.map((w) => [...w]);
+        resolve();
+      }, 0);
+      void Promise.resolve()
+        .then(() => {
+          queued.push('ack');
+          flushes.flushSoon(replier);
+        })
+        .then(() => queued.push('copy'));
+      busyFor(3); // the timer is due when the loop comes round to its timers
+    });
+  });
+  assert.deepEqual(atNextTimer, [['ack', 'copy']], 'one write, before the timers of the next turn');
 });
 
 test('maxPauseMs 0 flushes at the end of every turn however long flushes take', async () => {

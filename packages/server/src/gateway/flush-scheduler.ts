@@ -41,7 +41,7 @@ export class FlushScheduler {
   #roundIndex = 0;
   #roundStarted = 0;
   #inRound = false;
-  /** Connections to flush at the end of this turn, outside the rounds (`flushSoon`). */
+  /** Connections to flush as soon as the current callback is done, outside the rounds (`flushSoon`). */
   #soon: Flushable[] = [];
   #soonCount = 0;
   /** A timer or an immediate will start the next round. */
@@ -70,13 +70,18 @@ export class FlushScheduler {
   }
 
   /**
-   * Flushes `connection` at the end of this turn, whatever the pause or the
-   * round in progress: for replies the client is waiting on. The connection
+   * Flushes `connection` as soon as the callback running now and the promise
+   * continuations it set off are done, whatever the pause or the round in
+   * progress: for replies the client is waiting on. A commit's acks thus
+   * leave right after the commit, each with whatever its continuation queued
+   * after it (the sender's copy of the message), not one turn of the event
+   * loop later behind the reads and a slice of the round. The connection
    * stays listed in its round, where its flush finds an empty queue or the
    * frames queued since.
    */
   flushSoon(connection: Flushable): void {
-    if (this.#soonCount === 0) setImmediate(this.#flushSoonList);
+    // A tick queued from a promise continuation runs once the microtask queue is empty.
+    if (this.#soonCount === 0) process.nextTick(this.#flushSoonList);
     this.#soon[this.#soonCount++] = connection;
   }
 

@@ -1,7 +1,7 @@
 /** The store contract against SQLite files, plus what only the SQLite store promises. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,20 @@ function tempDir(): string {
 }
 
 const WRITERS: readonly WriterKind[] = ['thread', 'inline'];
+
+/** Threads of this process with nice 19 (field 19 of /proc/self/task/<tid>/stat). */
+function threadsAtLowestPriority(): number {
+  let count = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '19') count++;
+    } catch {
+      // The thread exited meanwhile.
+    }
+  }
+  return count;
+}
 
 for (const writer of WRITERS) {
   runStoreContract(`SQLite, ${writer} writer`, async () => {
@@ -171,6 +185,15 @@ for (const writer of WRITERS) {
         const deadline = Date.now() + 5000;
         while (statSync(file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
         assert.ok(statSync(file).size > before, 'the database file grew: pages were checkpointed into it');
+      });
+    });
+
+    it('runs the checkpointer thread at the lowest CPU priority', { skip: process.platform !== 'linux' && 'per-thread priorities are read from /proc (Linux)', timeout: TIMEOUT_MS }, async () => {
+      const before = threadsAtLowestPriority();
+      await withFile(writer, async () => {
+        const deadline = Date.now() + 5000;
+        while (threadsAtLowestPriority() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(threadsAtLowestPriority(), before + 1, 'one more thread at nice 19: the checkpointer');
       });
     });
 

@@ -4,9 +4,9 @@
  * fsyncs it) so that the WAL can start over. SQLite runs checkpoints on the
  * connection that commits, right after the commit that crosses the threshold;
  * under load that was a 5–12 ms pause several times a second for whatever
- * waited on that writer. Here a thread of its own checkpoints every
- * CHECKPOINT_EVERY_MS instead, and the writer checkpoints itself only past a
- * much larger WAL (open.ts). Neither kind of checkpoint can lose a committed
+ * waited on that writer. Here a thread of its own, at the lowest CPU
+ * priority, checkpoints every CHECKPOINT_EVERY_MS instead, and the writer
+ * checkpoints itself only past a much larger WAL (open.ts). Neither kind of checkpoint can lose a committed
  * write: the WAL is only reused once its pages are in the database file.
  */
 import { Worker } from 'node:worker_threads';
