@@ -3,6 +3,7 @@
  * (about 18 minutes); `--quick` is a smoke run of about 2 minutes whose
  * figures are indicative only (short windows, fewer connections).
  */
+import { defaultCores, type CoreChoice } from './cores.js';
 import { TARGET_ORDER, type TargetName } from './targets.js';
 
 export const SCENARIO_IDS = ['s1', 's2', 's3', 's4', 's5'] as const;
@@ -25,6 +26,8 @@ export interface BenchOptions {
   pin: boolean;
   serverCore: number;
   generatorCore: number;
+  /** Why these cores (cores.ts), or that the flags chose them. */
+  coresChosenBy: string;
   outDir: string | null;
   /** Before each run, wait up to this long for both cores to be nearly idle. */
   quietWaitSeconds: number;
@@ -41,8 +44,8 @@ export const USAGE = `npm run bench -- [flags]
   --scale F               multiply connection counts (default 1; quick 0.2)
   --profile               CPU-profile the servers (node --cpu-prof) and list their top self-time functions
   --no-pin                do not pin server and generator to cores with taskset
-  --server-core N         core for the server (default 0)
-  --generator-core N      core for the generator and this process (default 1)
+  --server-core N         core for the server (default: the core taking the device interrupts, else 0)
+  --generator-core N      core for the generator and this process (default: the core taking the fewest, else 1)
   --quiet-wait SECONDS    before each run, wait up to this long for idle cores (default 30; quick 5)
   --out DIR               where the raw JSON and markdown go (default bench/results/raw)`;
 
@@ -58,7 +61,7 @@ function positive(flag: string, value: string | undefined): number {
   return n;
 }
 
-export function parseOptions(argv: readonly string[]): BenchOptions {
+export function parseOptions(argv: readonly string[], cores: CoreChoice = defaultCores()): BenchOptions {
   const quick = argv.includes('--quick');
   const options: BenchOptions = {
     quick,
@@ -71,8 +74,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     scale: quick ? 0.2 : 1,
     profile: false,
     pin: true,
-    serverCore: 0,
-    generatorCore: 1,
+    serverCore: cores.server,
+    generatorCore: cores.generator,
+    coresChosenBy: cores.reason,
     outDir: null,
     quietWaitSeconds: quick ? 5 : 30,
   };
@@ -111,9 +115,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--server-core':
         options.serverCore = Math.round(Number(value()));
+        options.coresChosenBy = 'the --server-core and --generator-core flags';
         break;
       case '--generator-core':
         options.generatorCore = Math.round(Number(value()));
+        options.coresChosenBy = 'the --server-core and --generator-core flags';
         break;
       case '--quiet-wait':
         options.quietWaitSeconds = Number(value());

@@ -18,7 +18,7 @@ import type { Target } from './targets.js';
 
 const GENERATOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'generator', 'main.js');
 
-/** The generator's outcome; meanwhile, the CPU other processes use during each measured window goes into `interference`. */
+/** The generator's outcome; meanwhile, the CPU other processes use during each load phase (warm-up and measured window) goes into `interference`. */
 function awaitOutcome(generator: ChildProcess, timeoutMs: number, exclude: ReadonlySet<number>, interference: number[]): Promise<GeneratorOutcome> {
   let meter: InterferenceMeter | null = null;
   return new Promise((resolve, reject) => {

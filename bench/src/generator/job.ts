@@ -173,5 +173,5 @@ export type WindowEdge = 'start' | 'end';
 export type GeneratorMessage =
   | { type: 'result'; outcome: GeneratorOutcome }
   | { type: 'error'; message: string }
-  /** A measured window opens or closes (the orchestrator measures other processes' CPU over it). */
+  /** A load phase starts (before its warm-up) or its measured window closes: the orchestrator measures other processes' CPU in between. */
   | { type: 'window'; edge: WindowEdge };

@@ -66,6 +66,10 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   const start = performance.now() + 20;
   const intervalMs = 1000 / rate;
   const deadline = start + plan.warmupMs + plan.measureMs + 30_000;
+  // Before the warm-up, not when the window opens: the orchestrator then takes a
+  // baseline of every process's CPU from /proc, a few milliseconds of this core
+  // that delayed the first measured messages and everything queued behind them.
+  plan.onWindow('start');
 
   await new Promise<void>((resolve, reject) => {
     let next = 0;
@@ -93,7 +97,6 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
           recorder.windowStart = performance.now();
           monotonicStart = monotonicMicros();
           loopDelay.enable();
-          plan.onWindow('start');
         }
         const scheduledMicros = Math.round((start + next * intervalMs) * 1000);
         recorder.sentMicros[next] = scheduledMicros;

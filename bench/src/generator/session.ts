@@ -28,7 +28,7 @@ export class Session {
 
   constructor(
     readonly job: GeneratorJob,
-    /** Told when a measured window opens and closes. */
+    /** Told when a load phase starts (before its warm-up) and when its measured window closes. */
     readonly onWindow: (edge: WindowEdge) => void,
   ) {
     this.protocol = protocolFor(job.protocol, job.host, job.port);

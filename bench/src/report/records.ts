@@ -20,7 +20,7 @@ export interface RunRecord {
   profile?: ProfileSummary;
   /** The load generator's own profile, same windows (to show it is not the bottleneck, or where it is). */
   generatorProfile?: ProfileSummary;
-  /** Cores' worth of CPU other processes used during each measured window (0.1 = a tenth of a core). */
+  /** Cores' worth of CPU other processes used during each load phase, warm-up and measured window (0.1 = a tenth of a core). */
   interference: number[];
   /** Busy share of the server's and the generator's core just before the run, while nothing of ours ran. */
   background: { serverCore: number; generatorCore: number } | null;

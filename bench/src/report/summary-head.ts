@@ -31,7 +31,7 @@ const METHOD = `## Method
   SQLITE_SYNC=full: every group commit is fsynced (acked messages survive power loss, not only \`kill -9\`), and
   SQLITE_WRITER=auto, which commits on the main thread when the process may run on one core only, as here.
 - Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).
-- Other processes' CPU is measured over every window; figures taken while they used more than 0.05 core are
+- Other processes' CPU is measured over every load phase (warm-up and window); figures taken while they used more than 0.05 core are
   flagged below their table.`;
 
 export function renderHead(results: BenchResults): string {
@@ -43,7 +43,9 @@ export function renderHead(results: BenchResults): string {
       `${options.rounds} round(s), targets alternating A B C within each round.`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os} ${machine.kernel}. ` +
-      (options.pin ? `Server pinned to core ${options.serverCore}, generator to core ${options.generatorCore}. ` : 'Not pinned. ') +
+      (options.pin
+        ? `Server pinned to core ${options.serverCore}, generator to core ${options.generatorCore}${options.coresChosenBy ? `: ${options.coresChosenBy}` : ''}. `
+        : 'Not pinned. ') +
       `Commit ${commit ? `${commit.sha.slice(0, 12)}${commit.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'}.`,
     '',
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,

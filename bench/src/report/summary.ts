@@ -231,7 +231,7 @@ function scenarioSection(results: BenchResults, id: ScenarioId): string {
   const disturbed = runs.filter((r) => r.interference.some((cores) => cores > INTERFERENCE_LIMIT));
   if (disturbed.length > 0) {
     const list = disturbed.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${Math.max(...r.interference).toFixed(2)} cores)`);
-    out.push('', `Warning: other processes used CPU during the measured window of ${list.join(', ')}; those figures are suspect.`);
+    out.push('', `Warning: other processes used CPU during the load phase of ${list.join(', ')}; those figures are suspect.`);
   }
   if (bound.length > 0) out.push('', `Note: the generator used over 90 % of its core in ${bound.map((r) => `round ${r.round} ${TARGETS[r.target].label}`).join(', ')}; those figures may be generator-bound.`);
   return out.join('\n');
