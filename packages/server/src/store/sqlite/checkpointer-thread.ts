@@ -3,31 +3,17 @@
  * what the WAL holds into the database file every `everyMs`, as a PASSIVE
  * checkpoint, which never waits for and never blocks the writer or readers.
  */
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadPriority } from '../../thread-priority.js';
 import { openDatabase } from './open.js';
-
-/**
- * Gives this thread the lowest CPU priority (on Linux, nice values are per
- * thread). Where it shares a core with the main thread, a checkpoint (5–45 ms
- * under load) would otherwise take its turn in the middle of the main
- * thread's work and hold up every reply; niced, it runs in the main thread's
- * idle time. A main thread that leaves it none for long ends up checkpointing
- * itself (open.ts), as it would without this thread.
- */
-function yieldToOtherThreads(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(tid, constants.priority.PRIORITY_LOW);
-  } catch {
-    // No /proc (not Linux): the thread keeps the normal priority.
-  }
-}
 
 const { file, synchronous, everyMs } = workerData as { file: string; synchronous: 'full' | 'normal'; everyMs: number };
 const port = parentPort!;
-yieldToOtherThreads();
+// Where it shares a core with the main thread, a checkpoint (5–45 ms under
+// load) would otherwise take its turn in the middle of the main thread's work
+// and hold up every reply. A main thread that leaves it no idle time for long
+// ends up checkpointing itself (open.ts), as it would without this thread.
+lowerThisThreadPriority();
 const db = openDatabase(file, synchronous);
 
 const timer = setInterval(() => {
