@@ -1,15 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServerProcess } from './testing/server-process.js';
 
 const linuxOnly = process.platform !== 'linux' && 'per-thread priorities are read from /proc (Linux)';
 const THREAD_PRIORITY = fileURLToPath(new URL('./thread-priority.js', import.meta.url));
-const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** Nice value of each thread of `pid` (field 19 of /proc/<pid>/task/<tid>/stat), main thread first. */
 function niceByThread(pid: number | 'self'): number[] {
@@ -64,48 +61,30 @@ test('lowerThisThreadPriority lowers only the thread that calls it', { skip: lin
 });
 
 /**
- * Starts `npm start`'s script with `prefix` (e.g. taskset) and returns its
- * threads' nice values once it listens and `settled` holds for them (the
- * checkpointer thread lowers itself once it has started), or after 5 s.
+ * Starts a server (confined to `cpuList`, if given) and returns its threads'
+ * nice values once it listens and `settled` holds for them (the checkpointer
+ * thread lowers itself once it has started), or after 5 s.
  */
-async function serverThreadNices(prefix: string[], settled: (nices: number[]) => boolean): Promise<{ nices: number[]; listening: Record<string, unknown> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-priority-'));
-  const command = [...prefix, process.execPath, MAIN];
-  const child = spawn(command[0]!, command.slice(1), {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+async function serverThreadNices(cpuList: string | undefined, settled: (nices: number[]) => boolean): Promise<{ nices: number[]; listening: Record<string, unknown> }> {
+  const server = await startServerProcess(cpuList === undefined ? {} : { cpuList });
   try {
-    const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the server did not listen within 15 s')), 15_000);
-      child.once('exit', (code) => reject(new Error(`the server exited (${String(code)})`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry.msg === 'listening') {
-          clearTimeout(timer);
-          resolve(entry);
-        }
-      });
-    });
-    // taskset execs node: the child's pid is the server's.
+    const listening = server.logs.find((entry) => entry.msg === 'listening')!;
     const deadline = Date.now() + 5000;
-    let nices = niceByThread(child.pid!);
+    let nices = niceByThread(server.child.pid!);
     while (!settled(nices) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      nices = niceByThread(child.pid!);
+      nices = niceByThread(server.child.pid!);
     }
     return { nices, listening };
   } finally {
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
   }
 }
 
 test('a server confined to one core runs every thread but its event loop at the lowest priority', { skip: linuxOnly, timeout: 30_000 }, async () => {
   const allButMainLowest = (nices: number[]) => nices.length > 1 && nices.slice(1).every((nice) => nice === 19);
-  const { nices, listening } = await serverThreadNices(['taskset', '-c', '0'], allButMainLowest);
+  const { nices, listening } = await serverThreadNices('0', allButMainLowest);
   assert.equal(listening.cores, 1);
   assert.ok(Number(listening.loweredThreads) >= 1);
   assert.equal(nices[0], 0, 'the event loop keeps its priority');
@@ -114,7 +93,7 @@ test('a server confined to one core runs every thread but its event loop at the 
 
 test('a server with more than one core leaves its threads as they are (but the checkpointer)', { skip: linuxOnly || (spawnSync('nproc').stdout.toString().trim() === '1' && 'this machine has one core'), timeout: 30_000 }, async () => {
   const oneLowest = (nices: number[]) => nices.filter((nice) => nice === 19).length === 1;
-  const { nices, listening } = await serverThreadNices([], oneLowest);
+  const { nices, listening } = await serverThreadNices(undefined, oneLowest);
   assert.ok(Number(listening.cores) > 1);
   assert.equal(listening.loweredThreads, 0);
   assert.ok(oneLowest(nices), `thread priorities ${nices.join(' ')}: only the checkpointer's should be 19`);
