@@ -6,17 +6,19 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-let ticksPerSecond: number | undefined;
+/**
+ * Read when the module loads: asking `getconf` blocks for a process start
+ * (≈9 ms), which the generator once did on its first reading — as the
+ * measured window opened, delaying everything queued behind it.
+ */
+const TICKS_PER_SECOND = clockTicks();
 
 function clockTicks(): number {
-  if (ticksPerSecond === undefined) {
-    try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      ticksPerSecond = 100;
-    }
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
   }
-  return ticksPerSecond;
 }
 
 /** User plus system CPU time of `pid` so far, in microseconds (resolution: one clock tick, usually 10 ms). */
@@ -39,7 +41,7 @@ function statCpuMicros(path: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  return ((utime + stime) * 1e6) / clockTicks();
+  return ((utime + stime) * 1e6) / TICKS_PER_SECOND;
 }
 
 /** Resident set size of `pid`, in bytes. */
@@ -61,7 +63,7 @@ export function coreBusyMicros(core: number): number {
   const line = new RegExp(`^cpu${core} (.*)$`, 'm').exec(stat)?.[1];
   if (line === undefined) throw new Error(`no cpu${core} in /proc/stat`);
   const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).map(Number);
-  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / clockTicks();
+  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / TICKS_PER_SECOND;
 }
 
 /** Busy share of each core over `ms` milliseconds (whatever runs there: other processes, softirq). */
@@ -75,7 +77,7 @@ export async function coresBusy(cores: readonly number[], ms: number): Promise<n
 function machineBusyMicros(): number {
   const line = /^cpu (.*)$/m.exec(readFileSync('/proc/stat', 'latin1'))?.[1] ?? '';
   const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).map(Number);
-  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / clockTicks();
+  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / TICKS_PER_SECOND;
 }
 
 /**
@@ -99,7 +101,7 @@ function otherProcessesCpu(exclude: ReadonlySet<number>): Map<number, number> {
     const ppid = Number(fields[1]);
     if (pid === 2 || ppid === 2) continue;
     const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    result.set(pid, (ticks * 1e6) / clockTicks());
+    result.set(pid, (ticks * 1e6) / TICKS_PER_SECOND);
   }
   return result;
 }
