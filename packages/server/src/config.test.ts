@@ -13,7 +13,6 @@ test('FLUSH_MAX_PAUSE_MS: 5 ms by default, 0 turns the pause off, values outside
 
 test('SQLITE_WRITER: auto commits on a writer thread with two or more cores and inline with one; thread and inline are taken as given', () => {
   assert.equal(loadConfig({}, 1).sqliteWriter, 'inline');
-  assert.equal(loadConfig({}, 1).cores, 1);
   assert.equal(loadConfig({}, 2).sqliteWriter, 'thread');
   assert.equal(loadConfig({ SQLITE_WRITER: 'auto' }, 8).sqliteWriter, 'thread');
   assert.equal(loadConfig({ SQLITE_WRITER: 'thread' }, 1).sqliteWriter, 'thread');

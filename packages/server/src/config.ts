@@ -55,12 +55,6 @@ export interface Config {
   limits: { maxBodyChars: number; maxFrameBytes: number; historyPageMax: number; replayLimit: number; maxJsonDepth: number };
   rateLimits: boolean;
   sqliteSync: 'full' | 'normal';
-  /**
-   * How many cores this process may run on (its CPU affinity). On one, the
-   * writer commits on the main thread (SQLITE_WRITER=auto) and every other
-   * thread runs at the lowest priority (thread-priority.ts).
-   */
-  cores: number;
   /** Which thread commits SQLite writes (store/sqlite/writer.ts); `auto` resolved by the cores available. */
   sqliteWriter: 'thread' | 'inline';
   outboundQueueLimitBytes: number;
@@ -86,7 +80,7 @@ function deepFreeze<T>(value: T): T {
 /**
  * Reads the configuration from `env`; throws ConfigError naming every bad
  * variable. `cores` is how many cores this process may run on (its CPU
- * affinity, so `taskset` counts).
+ * affinity, so `taskset` counts), which decides SQLITE_WRITER=auto.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -126,7 +120,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rateLimits: e.RATE_LIMITS,
     sqliteSync: e.SQLITE_SYNC,
-    cores,
     // A writer thread pays off only with a core of its own to run on.
     sqliteWriter: e.SQLITE_WRITER === 'auto' ? (cores > 1 ? 'thread' : 'inline') : e.SQLITE_WRITER,
     outboundQueueLimitBytes: e.OUTBOUND_QUEUE_LIMIT_BYTES,

@@ -3,7 +3,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createParleyServer } from './app.js';
-import { lowerOtherThreadsPriority } from './thread-priority.js';
 
 let config;
 try {
@@ -16,15 +15,13 @@ try {
   throw error;
 }
 const log = createLogger(config.logLevel);
-// On one core, V8's helpers and libuv's pool would take it from the event loop.
-const loweredThreads = config.cores === 1 ? lowerOtherThreadsPriority() : 0;
 
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception'));
 
 const server = await createParleyServer(config, log);
 const { port, url } = await server.listen();
-log.info({ port, url, dataDir: config.dataDir, cores: config.cores, sqliteWriter: config.sqliteWriter, loweredThreads }, 'listening');
+log.info({ port, url, dataDir: config.dataDir, sqliteWriter: config.sqliteWriter }, 'listening');
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -34,14 +34,11 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Milliseconds to wait for the listening line. */
   timeoutMs?: number;
-  /** Confine the server to these CPUs (`taskset -c`, which execs node: the child's pid stays the server's). */
-  cpuList?: string;
 }
 
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const command = [...(options.cpuList === undefined ? [] : ['taskset', '-c', options.cpuList]), process.execPath, SERVER_MAIN];
-  const child = spawn(command[0]!, command.slice(1), {
+  const child = spawn(process.execPath, [SERVER_MAIN], {
     env: {
       ...process.env,
       PORT: String(options.port ?? 0),
