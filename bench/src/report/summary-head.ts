@@ -29,10 +29,13 @@ const METHOD = `## Method
 - S5: Parley stores every message (SQLite, group commit) before acking it; the references ack and broadcast
   without persistence and are there for comparison only. Parley runs with its defaults throughout, so
   SQLITE_SYNC=full: every group commit is fsynced (acked messages survive power loss, not only \`kill -9\`), and
-  SQLITE_WRITER=auto, which commits on the main thread when the process may run on one core only, as here.
+  SQLITE_WRITER=auto, which commits on the main thread when the process may run on one core only, as here
+  (checkpoints run on a thread of their own at the lowest CPU priority).
+- Cores: the server gets the core that takes the device interrupts (from /proc/interrupts), so that its disk
+  writes complete on its own core and not on the generator's; the orchestrator shares the generator's core.
 - Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).
-- Other processes' CPU is measured over every load phase (warm-up and window); figures taken while they used more than 0.05 core are
-  flagged below their table.`;
+- Other processes' CPU is measured over every load phase (warm-up and window); figures taken while they used
+  more than 0.05 core are flagged below their table.`;
 
 export function renderHead(results: BenchResults): string {
   const { machine, versions, commit, options } = results;
