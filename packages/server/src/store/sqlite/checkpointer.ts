@@ -6,8 +6,9 @@
  * under load that was a 5–12 ms pause several times a second for whatever
  * waited on that writer. Here a thread of its own, at the lowest CPU
  * priority, checkpoints every CHECKPOINT_EVERY_MS instead, and the writer
- * checkpoints itself only past a much larger WAL (open.ts). Neither kind of checkpoint can lose a committed
- * write: the WAL is only reused once its pages are in the database file.
+ * checkpoints itself only past a much larger WAL (open.ts). Neither kind of
+ * checkpoint can lose a committed write: the WAL is only reused once its
+ * pages are in the database file.
  */
 import { Worker } from 'node:worker_threads';
 
