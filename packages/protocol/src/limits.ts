@@ -17,6 +17,9 @@ export type Limits = { [K in keyof typeof DEFAULT_LIMITS]: number };
 /** Typing indicators: a client sends at most one per room per `throttleMs`; receivers forget one after `expireMs`. */
 export const TYPING = { throttleMs: 3000, expireMs: 6000 } as const;
 
+/** A room summary's `unread` counts at most this many messages; a room with more reports this many. */
+export const UNREAD_MAX = 1000;
+
 export const NAME_MAX = 64;
 export const ROOM_NAME_MAX = 64;
 export const EMOJI_MAX = 32;

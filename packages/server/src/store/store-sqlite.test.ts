@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { runStoreContract } from './store.contract.js';
 import { createSqliteStore } from './store-sqlite.js';
-import { SCHEMA_VERSION } from './sqlite/migrations.js';
+import { SCHEMA_VERSION, runMigrations } from './sqlite/migrations.js';
 import type { WriterKind } from './sqlite/writer.js';
 import type { Store } from './store.js';
 
@@ -89,6 +89,42 @@ describe('SQLite store options', () => {
   it('rejects an unknown synchronous or writer option', () => {
     assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'off' as 'full', writer: 'thread' }), /synchronous/);
     assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'full', writer: 'worker' as 'thread' }), /writer/);
+  });
+});
+
+describe('SQLite schema migrations', () => {
+  it('counts the members and indexes the live messages of a file made before version 2', { timeout: TIMEOUT_MS }, async () => {
+    const dir = tempDir();
+    const file = join(dir, 'parley.db');
+    try {
+      const v1 = new BetterSqlite3(file);
+      runMigrations(v1, 1);
+      v1.exec(`
+        INSERT INTO users (id, username, name, kind, created_at) VALUES ('u-a', 'a', 'A', 'guest', 0), ('u-b', 'b', 'B', 'guest', 0);
+        INSERT INTO rooms (id, name, name_key, kind, created_at, last_seq) VALUES ('lobby', 'lobby', 'lobby', 'public', 0, 5);
+        INSERT INTO members (room_id, user_id, role, read_seq, joined_at) VALUES ('lobby', 'u-a', 'member', 2, 0), ('lobby', 'u-b', 'member', 2, 0);
+        INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, deleted) VALUES
+          ('lobby', 1, 0, 'join', 'u-a', 'A', NULL, NULL, 0),
+          ('lobby', 2, 0, 'join', 'u-b', 'B', NULL, NULL, 0),
+          ('lobby', 3, 0, 'message', 'u-b', 'B', 'c-1', 'one', 0),
+          ('lobby', 4, 0, 'message', 'u-b', 'B', 'c-2', '', 1),
+          ('lobby', 5, 0, 'message', 'u-a', 'A', 'c-3', 'three', 0);
+      `);
+      v1.close();
+      const store = createSqliteStore({ file, synchronous: 'full', writer: 'inline' });
+      try {
+        await store.migrate();
+        const summary = await store.roomSummaryFor('lobby', 'u-a');
+        assert.deepEqual({ members: summary?.members, unread: summary?.unread }, { members: 2, unread: 1 });
+        await store.leave({ room: 'lobby', user: { id: 'u-b', name: 'B' } });
+        assert.equal((await store.roomSummaryFor('lobby', 'u-a'))?.members, 1);
+      } finally {
+        await store.close();
+      }
+      assert.equal(inspect(file, (db) => db.pragma('user_version', { simple: true })), SCHEMA_VERSION);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

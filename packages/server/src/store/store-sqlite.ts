@@ -27,6 +27,7 @@ import * as accountReads from './sqlite/account-reads.js';
 import * as logReads from './sqlite/log-reads.js';
 import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
+import { withStatementCache } from './sqlite/statement-cache.js';
 import * as roomReads from './sqlite/room-reads.js';
 import type { Database } from './sqlite/schema.js';
 import type { WriteArgs, WriteOp, WriteResult } from './sqlite/write-ops.js';
@@ -34,6 +35,9 @@ import { Checkpointer } from './sqlite/checkpointer.js';
 import { InlineWriter } from './sqlite/inline-writer.js';
 import { ThreadWriter } from './sqlite/thread-writer.js';
 import type { Writer, WriterKind } from './sqlite/writer.js';
+
+/** Prepared reads kept: every query the store makes, with room to spare for `IN (…)` lists of different lengths. */
+const READ_STATEMENTS_CACHED = 200;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory must exist. */
@@ -68,7 +72,7 @@ class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     this.#options = options;
     this.#db = openDatabase(options.file, options.synchronous);
-    this.#kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.#db }) });
+    this.#kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(this.#db, READ_STATEMENTS_CACHED) }) });
   }
 
   /** Queues a write for the writer's next group commit. */

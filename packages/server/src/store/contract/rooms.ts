@@ -1,6 +1,7 @@
 /** Migration, rooms, members, listings and read markers. */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import { UNREAD_MAX } from '@parley/protocol';
 import type { StoredRoomSummary } from '../store.js';
 import { SERVER_USER } from '../server-user.js';
 import { assertPlainJson, clientId, ref, rejectsWith, storeTest, wholeLog, type MakeStore } from './harness.js';
@@ -125,6 +126,31 @@ export function roomTests(makeStore: MakeStore): void {
       assert.equal((await store.listRoomsFor(bob.id)).find((room) => room.id === 'dm-ab')?.name, 'Alice');
       for (const room of rooms) assert.deepEqual(await store.roomSummaryFor(room.id, alice.id), room);
       assert.equal(await store.roomSummaryFor('room-missing', alice.id), null);
+    });
+
+    storeTest(makeStore, 'a summary counts the members as they join and leave', async ({ store, alice, bob }) => {
+      const members = async () => (await store.roomSummaryFor('lobby', alice.id))?.members;
+      assert.equal(await members(), 0);
+      await store.join({ room: 'lobby', user: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(bob) });
+      await store.join({ room: 'lobby', user: ref(bob) });
+      assert.equal(await members(), 2);
+      await store.leave({ room: 'lobby', user: ref(bob) });
+      await store.leave({ room: 'lobby', user: ref(bob) });
+      assert.equal(await members(), 1);
+      const { room } = await store.createRoom({ id: 'room-new', name: 'new', kind: 'private', createdBy: ref(alice), members: [ref(bob)] });
+      assert.equal((await store.roomSummaryFor(room.id, alice.id))?.members, 2);
+    });
+
+    storeTest(makeStore, `unread stops counting at ${UNREAD_MAX} messages`, async ({ store, alice, bob }) => {
+      await store.join({ room: 'lobby', user: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(bob) });
+      const sends = [];
+      for (let n = 1; n <= UNREAD_MAX + 2; n++) sends.push(store.appendMessage({ room: 'lobby', user: ref(bob), clientId: clientId(n), body: `m${n}` }));
+      const sent = await Promise.all(sends);
+      assert.equal((await store.roomSummaryFor('lobby', alice.id))?.unread, UNREAD_MAX);
+      await store.setReadMarker('lobby', alice.id, sent[2]!.event.seq);
+      assert.equal((await store.roomSummaryFor('lobby', alice.id))?.unread, UNREAD_MAX - 1);
     });
 
     storeTest(makeStore, 'setReadMarker moves forward only, up to the latest seq, for members only', async ({ store, alice, bob }) => {

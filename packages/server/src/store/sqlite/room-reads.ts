@@ -1,5 +1,5 @@
 /** Reads of rooms, members and room summaries. */
-import type { UserSummary } from '@parley/protocol';
+import { UNREAD_MAX, type UserSummary } from '@parley/protocol';
 import type { Kysely } from 'kysely';
 import type { StoredMember, StoredRoom, StoredRoomSummary } from '../store.js';
 import type { Database } from './schema.js';
@@ -47,15 +47,22 @@ export async function roomSummaries(db: Kysely<Database>, userId: string, onlyRo
       'r.last_seq',
       'm.user_id as member_id',
       'm.read_seq',
-      eb.selectFrom('members as c').whereRef('c.room_id', '=', 'r.id').select(eb.fn.countAll<number>().as('n')).as('members'),
-      // Counts over the primary key range (room_id, seq > read_seq): only the unread part of the log is read.
+      'r.member_count',
+      // The first UNREAD_MAX messages by others after the marker, through the index of live
+      // messages: what this reads grows with neither the room's members nor its other events.
       eb
-        .selectFrom('events as e')
-        .whereRef('e.room_id', '=', 'r.id')
-        .whereRef('e.seq', '>', 'm.read_seq')
-        .where('e.kind', '=', 'message')
-        .where('e.deleted', '=', 0)
-        .where('e.user_id', '!=', userId)
+        .selectFrom(
+          eb
+            .selectFrom('events as e')
+            .select('e.seq')
+            .whereRef('e.room_id', '=', 'r.id')
+            .whereRef('e.seq', '>', 'm.read_seq')
+            .where('e.kind', '=', 'message')
+            .where('e.deleted', '=', 0)
+            .where('e.user_id', '!=', userId)
+            .limit(UNREAD_MAX)
+            .as('u'),
+        )
         .select(eb.fn.countAll<number>().as('n'))
         .as('unread'),
     ]);
@@ -71,7 +78,7 @@ export async function roomSummaries(db: Kysely<Database>, userId: string, onlyRo
       name: row.name,
       kind: row.kind,
       joined,
-      members: row.members ?? 0,
+      members: row.member_count,
       latestSeq: row.last_seq,
       readSeq: joined ? (row.read_seq ?? 0) : 0,
       unread: joined ? (row.unread ?? 0) : 0,

@@ -33,6 +33,8 @@ export interface RoomsTable {
   created_at: number;
   /** Seq of the newest event; incremented in the transaction that inserts the event. */
   last_seq: number;
+  /** Rows in `members` for this room, kept by triggers on `members` (migration 2). */
+  member_count: number;
 }
 
 export interface MembersTable {

@@ -20,7 +20,7 @@ export interface Statements {
   insertSession: Statement<[{ token_hash: string; user_id: string; expires_at: number }], void>;
   revokeSession: Statement<[string], void>;
 
-  insertRoom: Statement<[Omit<RoomsTable, 'last_seq'>], void>;
+  insertRoom: Statement<[Omit<RoomsTable, 'last_seq' | 'member_count'>], void>;
   roomById: Statement<[string], RoomRow>;
   roomNameKeyExists: Statement<[string], 1>;
   /** Takes the room's next seq (plucked); no row when the room does not exist. */
