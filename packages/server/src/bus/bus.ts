@@ -8,7 +8,8 @@
  * publish order for payloads from the same publisher. Payloads are opaque
  * strings so that every implementation carries the same bytes.
  */
-export type BusHandler = (payload: string) => void;
+/** Called with the topic too, so that one handler can serve many topics. */
+export type BusHandler = (payload: string, topic: string) => void;
 
 export interface Bus {
   publish(topic: string, payload: string): void;
@@ -17,5 +18,11 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-export const roomTopic = (roomId: string): string => `room:${roomId}`;
-export const userTopic = (userId: string): string => `user:${userId}`;
+const ROOM = 'room:';
+const USER = 'user:';
+export const roomTopic = (roomId: string): string => ROOM + roomId;
+export const userTopic = (userId: string): string => USER + userId;
+/** The room of a topic made by `roomTopic`. */
+export const roomOfTopic = (topic: string): string => topic.slice(ROOM.length);
+/** The user of a topic made by `userTopic`. */
+export const userOfTopic = (topic: string): string => topic.slice(USER.length);

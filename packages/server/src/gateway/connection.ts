@@ -22,6 +22,14 @@ interface Held {
 
 let nextId = 1;
 
+/** What every connection of a gateway shares about its outbound side: one object, not fields per connection. */
+export interface Outbound {
+  readonly queueLimitBytes: number;
+  readonly flushes: FlushScheduler;
+  /** Called once for a connection whose queue passed the limit, before it is closed (metrics, logs). */
+  readonly onSlowConsumer?: (connection: Connection) => void;
+}
+
 /** The largest `#more` a connection keeps between flushes (8 bytes a slot). */
 const KEPT_MORE_SLOTS = 64;
 
@@ -35,8 +43,7 @@ export class Connection {
   #held: Map<string, Held> | null = null;
   readonly #ws: WebSocket;
   readonly #socket: Socket;
-  readonly #queueLimitBytes: number;
-  readonly #flushes: FlushScheduler;
+  readonly #outbound: Outbound;
   /**
    * Frames queued since the last flush: the first (most flushes carry one
    * frame), then the rest in `#more`, made on the first flush that carries two
@@ -50,22 +57,19 @@ export class Connection {
   #moreCount = 0;
   #queuedBytes = 0;
   #closed = false;
-  /** Called once when the queue limit is passed (for metrics and logs). */
-  onSlowConsumer: (() => void) | undefined;
 
   constructor(
     ws: WebSocket,
     socket: Socket,
     user: StoredUser,
     sessionHash: string | null,
-    outbound: { queueLimitBytes: number; flushes: FlushScheduler },
+    outbound: Outbound,
   ) {
     this.#ws = ws;
     this.#socket = socket;
     this.user = user;
     this.sessionHash = sessionHash;
-    this.#queueLimitBytes = outbound.queueLimitBytes;
-    this.#flushes = outbound.flushes;
+    this.#outbound = outbound;
   }
 
   get closed(): boolean {
@@ -91,7 +95,7 @@ export class Connection {
    */
   reply(frame: ServerFrame): void {
     this.send(frame);
-    if (!this.#closed) this.#flushes.flushSoon(this);
+    if (!this.#closed) this.#outbound.flushes.flushSoon(this);
   }
 
   /**
@@ -104,11 +108,11 @@ export class Connection {
     this.#queuedBytes += bytes.length;
     if (this.#first === null) {
       this.#first = bytes;
-      this.#flushes.schedule(this);
+      this.#outbound.flushes.schedule(this);
       return;
     }
     (this.#more ??= [])[this.#moreCount++] = bytes;
-    if (this.#queuedBytes > this.#queueLimitBytes) this.#slowConsumer();
+    if (this.#queuedBytes > this.#outbound.queueLimitBytes) this.#slowConsumer();
   }
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
@@ -138,13 +142,13 @@ export class Connection {
     const socket = this.#socket;
     const bytes = this.#queuedBytes;
     // What the kernel has not taken yet from earlier flushes, plus this one's frames.
-    if (socket.writableLength + bytes > this.#queueLimitBytes) {
+    if (socket.writableLength + bytes > this.#outbound.queueLimitBytes) {
       this.#slowConsumer();
       return;
     }
     // One write per flush. Copying small frames into one buffer is cheaper than
     // Node's writev path (cork/uncork), which costs a request object per chunk.
-    const chunk = this.#moreCount === 0 ? first : this.#flushes.join(first, this.#more as Buffer[], this.#moreCount, bytes);
+    const chunk = this.#moreCount === 0 ? first : this.#outbound.flushes.join(first, this.#more as Buffer[], this.#moreCount, bytes);
     this.#clearQueue();
     if (!socket.destroyed) socket.write(chunk);
   }
@@ -160,7 +164,7 @@ export class Connection {
   }
 
   #slowConsumer(): void {
-    this.onSlowConsumer?.();
+    this.#outbound.onSlowConsumer?.(this);
     this.close(CLOSE.slowConsumer, 'slow consumer');
   }
 

@@ -6,23 +6,59 @@
  */
 import type { ServerFrame } from '@parley/protocol';
 import type { Bus, BusHandler } from '../bus/bus.js';
-import { roomTopic, userTopic } from '../bus/bus.js';
-import { decodeRoomMessage, type UserMessage } from '../bus/messages.js';
+import { roomOfTopic, roomTopic, userOfTopic, userTopic } from '../bus/bus.js';
+import { decodeRoomMessage, type RoomMessage, type UserMessage } from '../bus/messages.js';
 import { CLOSE } from '@parley/protocol';
 import { encodeTextFrame } from '../gateway/text-frame.js';
 import type { Connection } from '../gateway/connection.js';
 import type { Logger } from '../log.js';
 
-interface Topic {
-  connections: Set<Connection>;
-  handler: BusHandler;
+/**
+ * The local connections of a room or of a user: the one, or a Set once there
+ * are two (a Set holding one would cost each user online one more Set).
+ */
+type Local = Connection | Set<Connection>;
+
+/** Adds `connection` to `key`'s; true when it is the first (the topic must be subscribed). */
+function attach(map: Map<string, Local>, key: string, connection: Connection): boolean {
+  const local = map.get(key);
+  if (local === undefined) {
+    map.set(key, connection);
+    return true;
+  }
+  if (local instanceof Set) local.add(connection);
+  else if (local !== connection) map.set(key, new Set([local, connection]));
+  return false;
+}
+
+/** Removes `connection` from `key`'s; true when none is left (the topic must be unsubscribed). */
+function detach(map: Map<string, Local>, key: string, connection: Connection): boolean {
+  const local = map.get(key);
+  if (local === undefined) return false;
+  if (local instanceof Set) {
+    if (!local.delete(connection) || local.size > 1) return false;
+    const [last] = local;
+    if (last !== undefined) {
+      map.set(key, last);
+      return false;
+    }
+  } else if (local !== connection) {
+    return false;
+  }
+  map.delete(key);
+  return true;
 }
 
 export class Hub {
   readonly #bus: Bus;
   readonly #log: Logger;
-  readonly #rooms = new Map<string, Topic>();
-  readonly #users = new Map<string, Topic>();
+  /** By room id. */
+  readonly #rooms = new Map<string, Local>();
+  /** By user id. */
+  readonly #users = new Map<string, Local>();
+  /** One handler for every room topic and one for every user topic: none per room or user. */
+  readonly #onRoomTopic: BusHandler = (payload, topic) => this.#onRoomMessage(roomOfTopic(topic), payload);
+  readonly #onUserTopic: BusHandler = (payload, topic) => this.#onUserMessage(userOfTopic(topic), payload);
   readonly connections = new Set<Connection>();
   /** Called when a user message subscribes or unsubscribes a connection (presence must follow). */
   onMembershipChange: ((connection: Connection, room: string, joined: boolean) => void) | undefined;
@@ -34,69 +70,44 @@ export class Hub {
 
   add(connection: Connection, rooms: Iterable<string>): void {
     this.connections.add(connection);
-    this.#attach(this.#users, userTopic(connection.user.id), connection, (payload) => this.#onUserMessage(connection.user.id, payload));
+    const userId = connection.user.id;
+    if (attach(this.#users, userId, connection)) this.#bus.subscribe(userTopic(userId), this.#onUserTopic);
     for (const room of rooms) this.subscribe(connection, room);
   }
 
   remove(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
-    this.#detach(this.#users, userTopic(connection.user.id), connection);
-    for (const room of connection.rooms) this.#detach(this.#rooms, roomTopic(room), connection);
+    const userId = connection.user.id;
+    if (detach(this.#users, userId, connection)) this.#bus.unsubscribe(userTopic(userId), this.#onUserTopic);
+    for (const room of connection.rooms) {
+      if (detach(this.#rooms, room, connection)) this.#bus.unsubscribe(roomTopic(room), this.#onRoomTopic);
+    }
     connection.rooms.clear();
   }
 
   subscribe(connection: Connection, room: string): void {
     if (connection.rooms.has(room)) return;
     connection.rooms.add(room);
-    this.#attach(this.#rooms, roomTopic(room), connection, (payload) => this.#onRoomMessage(room, payload));
+    if (attach(this.#rooms, room, connection)) this.#bus.subscribe(roomTopic(room), this.#onRoomTopic);
   }
 
   unsubscribe(connection: Connection, room: string): void {
     if (!connection.rooms.delete(room)) return;
-    this.#detach(this.#rooms, roomTopic(room), connection);
-  }
-
-  #attach(map: Map<string, Topic>, topic: string, connection: Connection, handler: BusHandler): void {
-    let entry = map.get(topic);
-    if (!entry) {
-      entry = { connections: new Set(), handler };
-      map.set(topic, entry);
-      this.#bus.subscribe(topic, handler);
-    }
-    entry.connections.add(connection);
-  }
-
-  #detach(map: Map<string, Topic>, topic: string, connection: Connection): void {
-    const entry = map.get(topic);
-    if (!entry) return;
-    entry.connections.delete(connection);
-    if (entry.connections.size === 0) {
-      map.delete(topic);
-      this.#bus.unsubscribe(topic, entry.handler);
-    }
+    if (detach(this.#rooms, room, connection)) this.#bus.unsubscribe(roomTopic(room), this.#onRoomTopic);
   }
 
   #onRoomMessage(room: string, payload: string): void {
-    const entry = this.#rooms.get(roomTopic(room));
+    const local = this.#rooms.get(room);
     const message = decodeRoomMessage(payload);
-    if (!entry || !message) return;
+    if (!local || !message) return;
     const bytes = encodeTextFrame(message.frame);
-    switch (message.kind) {
-      case 'event':
-        for (const connection of entry.connections) connection.deliverEvent(room, message.seq, bytes);
-        break;
-      case 'typing':
-        for (const connection of entry.connections) if (connection.user.id !== message.userId) connection.deliver(bytes);
-        break;
-      case 'presence':
-        for (const connection of entry.connections) connection.deliver(bytes);
-        break;
-    }
+    if (local instanceof Set) for (const connection of local) deliverRoomMessage(connection, room, message, bytes);
+    else deliverRoomMessage(local, room, message, bytes);
   }
 
   #onUserMessage(userId: string, payload: string): void {
-    const entry = this.#users.get(userTopic(userId));
-    if (!entry) return;
+    const local = this.#users.get(userId);
+    if (!local) return;
     let message: UserMessage;
     try {
       message = JSON.parse(payload) as UserMessage;
@@ -104,7 +115,8 @@ export class Hub {
       this.#log.error({ err: error, userId }, 'unreadable user message on the bus');
       return;
     }
-    for (const connection of [...entry.connections]) {
+    // A copy: closing a connection below removes it from the Set.
+    for (const connection of local instanceof Set ? [...local] : [local]) {
       if (message.joinRoom && !connection.rooms.has(message.joinRoom)) {
         this.subscribe(connection, message.joinRoom);
         this.onMembershipChange?.(connection, message.joinRoom, true);
@@ -120,5 +132,20 @@ export class Hub {
       }
       if (message.frame) connection.send(message.frame as ServerFrame);
     }
+  }
+}
+
+/** Queues a room's message on one of its connections (typing indicators skip their sender). */
+function deliverRoomMessage(connection: Connection, room: string, message: RoomMessage, bytes: Buffer): void {
+  switch (message.kind) {
+    case 'event':
+      connection.deliverEvent(room, message.seq, bytes);
+      break;
+    case 'typing':
+      if (connection.user.id !== message.userId) connection.deliver(bytes);
+      break;
+    case 'presence':
+      connection.deliver(bytes);
+      break;
   }
 }

@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AckFrame, EventFrame, PresenceFrame, RoomSummary, WelcomeFrame } from '@parley/protocol';
+import type { AckFrame, EventFrame, PresenceFrame, RoomSummary, ServerFrame, WelcomeFrame } from '@parley/protocol';
 import { useGuestServer } from '../testing/guest-server.js';
 
 describe('rooms, members and presence', () => {
-  const { enter } = useGuestServer({ RATE_LIMITS: 'off', PRESENCE_INTERVAL_MS: '20' });
+  const { enter, connect } = useGuestServer({ RATE_LIMITS: 'off', PRESENCE_INTERVAL_MS: '20' });
 
   test('everyone starts in the lobby', async () => {
     const { client } = await enter('Ann');
@@ -43,6 +43,28 @@ describe('rooms, members and presence', () => {
       (f) => f.type === 'presence' && f.room === created.room.id && f.changes.some((c) => c.user.id === bob.user.id && c.status === 'offline'),
     );
     assert.equal(after.online, 1);
+  });
+
+  test('every connection of a user follows their rooms: a join on one reaches the other, which keeps receiving when the first closes', async () => {
+    const ann = await enter('Ann4');
+    const other = await connect(ann.token);
+    await other.waitFor((f) => f.type === 'welcome');
+    const bob = await enter('Bob4');
+    const created = await bob.client.request<AckFrame<'create'>>({ type: 'create', name: 'Two tabs', kind: 'public' });
+    const room = created.room.id;
+    await ann.client.request({ type: 'join', room });
+    await other.waitFor((f) => f.type === 'room' && f.room.id === room && f.room.joined);
+    const message = (body: string) => (f: ServerFrame) => f.type === 'event' && f.event.kind === 'message' && f.event.room === room && f.event.body === body;
+    await bob.client.request({ type: 'send', id: 'tabs-0000001', room, body: 'to both' });
+    await Promise.all([ann.client.waitFor(message('to both')), other.waitFor(message('to both'))]);
+    ann.client.close();
+    await ann.client.closed;
+    await bob.client.request({ type: 'send', id: 'tabs-0000002', room, body: 'to the other' });
+    await other.waitFor(message('to the other'));
+    await ann.client.waitFor(message('to the other'), 300).then(
+      () => assert.fail('a closed connection received a frame'),
+      () => undefined,
+    );
   });
 
   test('going offline is announced with the new online count', async () => {

@@ -1,0 +1,136 @@
+/**
+ * One WebSocket from its upgrade to its close: authentication (at the
+ * handshake, or by a first `auth` frame), validation of every inbound frame
+ * with its error budget, and the handling of its frames in arrival order.
+ *
+ * One object per socket, with what the gateway shares in `host`: the socket's
+ * listeners are the gateway's, shared by every socket (WsGateway finds the
+ * session by its socket), so a connection costs no closures of its own.
+ */
+import type { Socket } from 'node:net';
+import type { RawData, WebSocket } from 'ws';
+import { CLOSE, ParleyError, parseClientFrame } from '@parley/protocol';
+import type { Accounts, Identity } from '../auth/accounts.js';
+import type { Chat } from '../chat/chat.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { Connection, type Outbound } from './connection.js';
+
+/** More invalid frames than this within ERROR_WINDOW_MS closes the connection (4029). */
+const MAX_ERRORS = 20;
+const ERROR_WINDOW_MS = 10_000;
+
+/** What every session of a gateway shares. */
+export interface SessionHost {
+  readonly config: Config;
+  readonly accounts: Accounts;
+  readonly chat: Chat;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly outbound: Outbound;
+  /** Authenticated connections, for shutdown. */
+  readonly connections: Set<Connection>;
+  /** Set by the gateway when it shuts down: frames are refused from then on. */
+  closing: boolean;
+}
+
+export class SocketSession {
+  readonly #host: SessionHost;
+  readonly #ws: WebSocket;
+  readonly #socket: Socket;
+  #connection: Connection | null = null;
+  #authenticating = false;
+  /** When the recent invalid frames came; made on the first. */
+  #errors: number[] | null = null;
+  /** The handling of the latest frame: each frame waits for the one before (and for `welcome`). */
+  #pending: Promise<void> = Promise.resolve();
+  #authTimer: NodeJS.Timeout | undefined;
+
+  /** `identity` is who authenticated at the handshake; null: the first frame must be `auth`. */
+  constructor(host: SessionHost, ws: WebSocket, socket: Socket, identity: Identity | null) {
+    this.#host = host;
+    this.#ws = ws;
+    this.#socket = socket;
+    if (identity) this.#open(identity);
+    else this.#authTimer = setTimeout(() => ws.close(CLOSE.authTimeout, 'authentication timeout'), host.config.authTimeoutMs);
+  }
+
+  onMessage(data: RawData, isBinary: boolean): void {
+    const host = this.#host;
+    if (isBinary) return this.#fail(null, new ParleyError('invalid_frame', 'Binary frames are not accepted; send JSON text.'));
+    const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
+    const parsed = parseClientFrame(text, host.config.limits.maxJsonDepth);
+    if (parsed.error || !parsed.frame) return this.#fail(parsed.ref, parsed.error ?? new ParleyError('invalid_frame'));
+    const frame = parsed.frame;
+    if (host.closing) return this.#fail(parsed.ref, new ParleyError('unavailable', 'The server is restarting.'));
+    const connection = this.#connection;
+    if (!connection) {
+      if (this.#authenticating) return this.#fail(parsed.ref, new ParleyError('unauthenticated', 'Wait for the auth frame to be answered.'));
+      if (frame.type !== 'auth') return this.#fail(parsed.ref, new ParleyError('unauthenticated', 'Send an auth frame first.'));
+      this.#authenticate(frame.token, frame.ref);
+      return;
+    }
+    // Frames of one connection are handled in arrival order, after `welcome`.
+    this.#pending = this.#pending.then(() => host.chat.handle(connection, frame));
+  }
+
+  onClose(): void {
+    clearTimeout(this.#authTimer);
+    const connection = this.#connection;
+    if (connection) {
+      this.#host.connections.delete(connection);
+      connection.markClosed();
+      this.#host.chat.close(connection);
+    }
+  }
+
+  #authenticate(token: string, ref: string): void {
+    const ws = this.#ws;
+    this.#authenticating = true;
+    clearTimeout(this.#authTimer);
+    void this.#host.accounts.resolve(token).then(
+      (who) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (!who) {
+          ws.send(JSON.stringify({ type: 'error', ref, ...new ParleyError('invalid_credentials').toBody() }));
+          ws.close(CLOSE.sessionEnded, 'invalid credentials');
+          return;
+        }
+        this.#open(who);
+        void this.#pending.then(() => this.#connection?.reply({ type: 'ack', ref }));
+      },
+      (error: unknown) => {
+        this.#host.log.error({ err: error }, 'authentication failed');
+        ws.close(CLOSE.internalError, 'internal error');
+      },
+    );
+  }
+
+  #open(who: Identity): void {
+    const host = this.#host;
+    const opened = new Connection(this.#ws, this.#socket, who.user, who.sessionHash, host.outbound);
+    this.#connection = opened;
+    host.connections.add(opened);
+    this.#pending = host.chat.open(opened).catch((error: unknown) => {
+      host.log.error({ err: error }, 'could not open connection');
+      opened.close(CLOSE.internalError, 'internal error');
+    });
+  }
+
+  #fail(ref: string | null, error: ParleyError): void {
+    this.#host.metrics.frameErrors.inc({ code: error.code });
+    const now = Date.now();
+    const errors = (this.#errors ?? []).filter((t) => now - t < ERROR_WINDOW_MS);
+    errors.push(now);
+    this.#errors = errors;
+    const frame = { type: 'error' as const, ref, ...error.toBody() };
+    const connection = this.#connection;
+    if (connection) connection.reply(frame);
+    else this.#ws.send(JSON.stringify(frame));
+    if (errors.length > MAX_ERRORS) {
+      if (connection) connection.close(CLOSE.tooManyErrors, 'too many invalid frames');
+      else this.#ws.close(CLOSE.tooManyErrors, 'too many invalid frames');
+    }
+  }
+}
