@@ -34,7 +34,12 @@ export interface ParleyServer {
 
 export async function createParleyServer(config: Config, log: Logger): Promise<ParleyServer> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = createSqliteStore({ file: join(config.dataDir, 'parley.db'), synchronous: config.sqliteSync, writer: config.sqliteWriter });
+  const store = createSqliteStore({
+    file: join(config.dataDir, 'parley.db'),
+    synchronous: config.sqliteSync,
+    writer: config.sqliteWriter,
+    commitIntervalMs: config.sqliteCommitIntervalMs,
+  });
   await store.migrate();
 
   const metrics = createMetrics();

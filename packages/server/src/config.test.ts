@@ -11,6 +11,14 @@ test('FLUSH_MAX_PAUSE_MS: 5 ms by default, 0 turns the pause off, values outside
   }
 });
 
+test('SQLITE_COMMIT_INTERVAL_MS: 5 ms by default, 0 commits at the end of every turn, values outside 0–100 are refused by name', () => {
+  assert.equal(loadConfig({}).sqliteCommitIntervalMs, 5);
+  assert.equal(loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '0' }).sqliteCommitIntervalMs, 0);
+  for (const bad of ['-1', '101', '2.5', 'soon']) {
+    assert.throws(() => loadConfig({ SQLITE_COMMIT_INTERVAL_MS: bad }), (error: unknown) => error instanceof ConfigError && /SQLITE_COMMIT_INTERVAL_MS/.test(error.message), bad);
+  }
+});
+
 test('SQLITE_WRITER: auto commits on a writer thread with two or more cores and inline with one; thread and inline are taken as given', () => {
   assert.equal(loadConfig({}, 1).sqliteWriter, 'inline');
   assert.equal(loadConfig({}, 2).sqliteWriter, 'thread');

@@ -33,6 +33,7 @@ const envSchema = z.object({
   RATE_LIMITS: onOff.default(true),
   SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
   SQLITE_WRITER: z.enum(['auto', 'thread', 'inline']).default('auto'),
+  SQLITE_COMMIT_INTERVAL_MS: int(0, 100).default(5),
   OUTBOUND_QUEUE_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   FLUSH_MAX_PAUSE_MS: int(0, 100).default(5),
   PRESENCE_INTERVAL_MS: int(0, 60_000).default(250),
@@ -57,6 +58,8 @@ export interface Config {
   sqliteSync: 'full' | 'normal';
   /** Which thread commits SQLite writes (store/sqlite/writer.ts); `auto` resolved by the cores available. */
   sqliteWriter: 'thread' | 'inline';
+  /** Inline writer: least time between the starts of two group commits (store/sqlite/inline-writer.ts). */
+  sqliteCommitIntervalMs: number;
   outboundQueueLimitBytes: number;
   /** Longest pause between two rounds of socket writes when the last round was long (gateway/flush-scheduler.ts); 0: none. */
   flushMaxPauseMs: number;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSync: e.SQLITE_SYNC,
     // A writer thread pays off only with a core of its own to run on.
     sqliteWriter: e.SQLITE_WRITER === 'auto' ? (cores > 1 ? 'thread' : 'inline') : e.SQLITE_WRITER,
+    sqliteCommitIntervalMs: e.SQLITE_COMMIT_INTERVAL_MS,
     outboundQueueLimitBytes: e.OUTBOUND_QUEUE_LIMIT_BYTES,
     flushMaxPauseMs: e.FLUSH_MAX_PAUSE_MS,
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,

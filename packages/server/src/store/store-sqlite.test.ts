@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { setImmediate as setImmediatePromise, setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { runStoreContract } from './store.contract.js';
 import { createSqliteStore } from './store-sqlite.js';
@@ -89,6 +90,40 @@ describe('SQLite store options', () => {
   it('rejects an unknown synchronous or writer option', () => {
     assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'off' as 'full', writer: 'thread' }), /synchronous/);
     assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'full', writer: 'worker' as 'thread' }), /writer/);
+  });
+});
+
+describe('SQLite store, inline writer with a commit interval', () => {
+  it('commits a write after a quiet spell at once, and the writes of the turns within the interval together', { timeout: TIMEOUT_MS }, async () => {
+    const dir = tempDir();
+    const file = join(dir, 'parley.db');
+    const store = createSqliteStore({ file, synchronous: 'full', writer: 'inline', commitIntervalMs: 300 });
+    try {
+      await store.migrate();
+      await delay(400);
+      const quiet = performance.now();
+      await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+      assert.ok(performance.now() - quiet < 150, `a write after a quiet spell took ${performance.now() - quiet} ms`);
+
+      const walFrames = () => Math.floor(statSync(`${file}-wal`).size / (24 + 4096));
+      const before = walFrames();
+      const started = performance.now();
+      const writes = [append(store, 1)];
+      await setImmediatePromise();
+      writes.push(append(store, 2));
+      await setImmediatePromise();
+      writes.push(append(store, 3));
+      const results = await Promise.all(writes);
+      const waited = performance.now() - started;
+      assert.ok(waited > 150, `writes within the interval were committed after ${waited} ms`);
+      // One commit touches the lobby's row, its leaf of the log and a leaf of each index: a commit per write would be three times that.
+      const written = walFrames() - before;
+      assert.ok(written <= 6, `three writes in three turns wrote ${written} WAL frames`);
+      assert.deepEqual(results.map((r) => r.event.seq), [2, 3, 4]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -49,6 +49,8 @@ export interface SqliteStoreOptions {
   synchronous: 'full' | 'normal';
   /** Which thread commits (sqlite/writer.ts). */
   writer: WriterKind;
+  /** `inline` writer: least time between the starts of two commits (inline-writer.ts); 0 by default. */
+  commitIntervalMs?: number;
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): Store {
@@ -84,8 +86,8 @@ class SqliteStore implements Store {
   async migrate(): Promise<void> {
     runMigrations(this.#db);
     // The writer opens its connection after the schema is in place.
-    const { file, synchronous, writer } = this.#options;
-    this.#writer ??= writer === 'thread' ? new ThreadWriter(file, synchronous) : new InlineWriter(file, synchronous);
+    const { file, synchronous, writer, commitIntervalMs = 0 } = this.#options;
+    this.#writer ??= writer === 'thread' ? new ThreadWriter(file, synchronous) : new InlineWriter(file, synchronous, commitIntervalMs);
     this.#checkpointer ??= new Checkpointer(file, synchronous);
     await this.#write('ensureLobby');
   }
