@@ -29,8 +29,9 @@ const METHOD = `## Method
 - S5: Parley stores every message (SQLite, group commit) before acking it; the references ack and broadcast
   without persistence and are there for comparison only. Parley runs with its defaults throughout, so
   SQLITE_SYNC=full: every group commit is fsynced (acked messages survive power loss, not only \`kill -9\`), and
-  SQLITE_WRITER=auto, which commits on the main thread when the process may run on one core only, as here
-  (checkpoints run on a thread of their own at the lowest CPU priority).
+  SQLITE_WRITER=auto, which commits on the main thread when the process may run on one core only, as here,
+  with commits starting at least SQLITE_COMMIT_INTERVAL_MS=5 apart (checkpoints run on a thread of their own at
+  the lowest CPU priority).
 - Cores: the server gets the core that takes the device interrupts (from /proc/interrupts), so that its disk
   writes complete on its own core and not on the generator's; the orchestrator shares the generator's core.
 - Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).
