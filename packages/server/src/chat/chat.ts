@@ -84,9 +84,16 @@ export class Chat {
     for (const room of ctx.presence.disconnected(user.id)) ctx.presenceNotifier.changed(room, user, 'offline');
   }
 
-  async handle(connection: Connection, frame: ClientFrame): Promise<void> {
+  /**
+   * Handles one frame; every failure becomes an error frame. For a `send`,
+   * `queued` is called as soon as its write is queued in the store, before it
+   * is committed: the gateway starts the connection's next send then (see
+   * SocketSession), and the store keeps writes in call order.
+   */
+  async handle(connection: Connection, frame: ClientFrame, queued?: () => void): Promise<void> {
     try {
-      await (HANDLERS[frame.type] as Handler<typeof frame.type>)(this.ctx, connection, frame);
+      if (frame.type === 'send') await messages.send(this.ctx, connection, frame, queued);
+      else await (HANDLERS[frame.type] as Handler<typeof frame.type>)(this.ctx, connection, frame);
     } catch (error) {
       const ref = frame.type === 'send' ? frame.id : 'ref' in frame ? (frame.ref ?? null) : null;
       this.sendError(connection, ref, error);

@@ -16,12 +16,15 @@ function checkBody(ctx: ChatContext, body: string): void {
   if (body.trim().length === 0) throw new ParleyError('invalid_frame', 'The message is empty.');
 }
 
-export async function send(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'send'>): Promise<void> {
+/** `queued` is called once the message's write is queued in the store (see Chat.handle). */
+export async function send(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'send'>, queued?: () => void): Promise<void> {
   await requireMember(ctx, connection, frame.room);
   checkBody(ctx, frame.body);
   takeRate(ctx.rates.messages, connection.user.id);
   const user = { id: connection.user.id, name: connection.user.name };
-  const { event, duplicate } = await ctx.store.appendMessage({ room: frame.room, user, clientId: frame.id, body: frame.body });
+  const stored = ctx.store.appendMessage({ room: frame.room, user, clientId: frame.id, body: frame.body });
+  queued?.();
+  const { event, duplicate } = await stored;
   ack<'send'>(connection, frame.id, { room: event.room, seq: event.seq, ts: event.ts, duplicate });
   // Receivers stop showing the sender as typing when the message lands; the next typing frame must pass.
   lastTyping.get(connection)?.delete(frame.room);

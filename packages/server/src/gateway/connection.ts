@@ -101,7 +101,8 @@ export class Connection {
   /**
    * Queues an already encoded frame (shared by every recipient of a broadcast).
    * This is the per-recipient path of every fan-out: keep it to a push and a sum.
-   * The socket's own backlog is checked once per flush, not here.
+   * The queue holds references to shared buffers, not copies; whether the
+   * reader keeps up is judged once per flush, by the socket's backlog.
    */
   deliver(bytes: Buffer): void {
     if (this.#closed) return;
@@ -112,7 +113,6 @@ export class Connection {
       return;
     }
     (this.#more ??= [])[this.#moreCount++] = bytes;
-    if (this.#queuedBytes > this.#outbound.queueLimitBytes) this.#slowConsumer();
   }
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
@@ -141,8 +141,11 @@ export class Connection {
     if (first === null || this.#closed) return;
     const socket = this.#socket;
     const bytes = this.#queuedBytes;
-    // What the kernel has not taken yet from earlier flushes, plus this one's frames.
-    if (socket.writableLength + bytes > this.#outbound.queueLimitBytes) {
+    // A slow consumer is one that left more than the limit of earlier flushes untaken by the
+    // kernel. This flush's own frames do not count: a burst queued in one go (many messages
+    // committed together, a replay) is not a sign of a slow reader, and a reader that stopped
+    // holds at most the limit plus one flush.
+    if (socket.writableLength > this.#outbound.queueLimitBytes) {
       this.#slowConsumer();
       return;
     }

@@ -21,6 +21,8 @@ import { Connection, type Outbound } from './connection.js';
 const MAX_ERRORS = 20;
 const ERROR_WINDOW_MS = 10_000;
 
+const nothing = (): void => undefined;
+
 /** What every session of a gateway shares. */
 export interface SessionHost {
   readonly config: Config;
@@ -43,8 +45,10 @@ export class SocketSession {
   #authenticating = false;
   /** When the recent invalid frames came; made on the first. */
   #errors: number[] | null = null;
-  /** The handling of the latest frame: each frame waits for the one before (and for `welcome`). */
+  /** Settles once every frame so far has been handled (and `welcome` sent). */
   #pending: Promise<void> = Promise.resolve();
+  /** Settles when the next `send` may start: as #pending, except after a send, once that send's write is queued. */
+  #sendGate: Promise<void> = Promise.resolve();
   #authTimer: NodeJS.Timeout | undefined;
 
   /** `identity` is who authenticated at the handshake; null: the first frame must be `auth`. */
@@ -71,8 +75,20 @@ export class SocketSession {
       this.#authenticate(frame.token, frame.ref);
       return;
     }
-    // Frames of one connection are handled in arrival order, after `welcome`.
-    this.#pending = this.#pending.then(() => host.chat.handle(connection, frame));
+    // Frames of one connection are handled in arrival order, after `welcome`, each once the one
+    // before is done — but a send after a send starts as soon as the earlier one's write is queued:
+    // the store commits writes in call order, and a burst of sends shares commits instead of
+    // waiting for one each. Any other frame waits for every send before it to be done.
+    if (frame.type === 'send') {
+      let queued!: () => void;
+      const isQueued = new Promise<void>((resolve) => (queued = resolve));
+      const done = this.#sendGate.then(() => host.chat.handle(connection, frame, queued));
+      this.#sendGate = Promise.race([isQueued, done]);
+      this.#pending = Promise.all([this.#pending, done]).then(nothing);
+    } else {
+      this.#pending = this.#pending.then(() => host.chat.handle(connection, frame));
+      this.#sendGate = this.#pending;
+    }
   }
 
   onClose(): void {
@@ -116,6 +132,7 @@ export class SocketSession {
       host.log.error({ err: error }, 'could not open connection');
       opened.close(CLOSE.internalError, 'internal error');
     });
+    this.#sendGate = this.#pending;
   }
 
   #fail(ref: string | null, error: ParleyError): void {

@@ -7,6 +7,9 @@
  * - A write's promise resolves only after the write is durably committed.
  * - Each room's events get seq 1, 2, 3 … in commit order, with no gap and no
  *   reuse, even under concurrent writers.
+ * - Writes take effect in the order they were called, whether or not the
+ *   caller awaited the earlier ones (the gateway relies on it to keep a
+ *   client's pipelined sends in order).
  * - A write that fails changes nothing (no half-written rows).
  * - `appendMessage` is idempotent on (room, author, clientId): a repeat returns
  *   the stored event with `duplicate: true` and writes nothing.

@@ -235,3 +235,27 @@ describe('direct messages', () => {
     }
   });
 });
+
+describe('a burst of sends from one connection', () => {
+  const { enter } = useGuestServer({ RATE_LIMITS: 'off', SQLITE_WRITER: 'inline', SQLITE_COMMIT_INTERVAL_MS: '20' });
+
+  test('is stored and acked in the order sent, sharing commits instead of waiting for one each', async () => {
+    const { client } = await enter('Burst');
+    const ids = Array.from({ length: 50 }, (_, n) => `burst-${String(n).padStart(6, '0')}`);
+    const started = performance.now();
+    const acks = await Promise.all(ids.map((id) => client.request<AckFrame<'send'>>({ type: 'send', id, room: 'lobby', body: id })));
+    const elapsed = performance.now() - started;
+    const seqs = acks.map((a) => a.seq);
+    assert.deepEqual(seqs, seqs.map((_, n) => seqs[0]! + n), 'consecutive seqs in the order sent');
+    const acked = client.frames.filter((f): f is AckFrame<'send'> => f.type === 'ack' && ids.includes(f.ref)).map((f) => f.ref);
+    assert.deepEqual(acked, ids, 'acks in the order sent');
+    assert.ok(elapsed < 500, `50 sends took ${Math.round(elapsed)} ms; a commit interval (20 ms) each would be 1 s`);
+  });
+
+  test('a frame after a send is handled once that send is done', async () => {
+    const { client } = await enter('Then');
+    client.send({ type: 'send', id: 'then-0000001', room: 'lobby', body: 'stored before the history is read' });
+    const page = await client.request<AckFrame<'history'>>({ type: 'history', room: 'lobby', limit: 5 });
+    assert.ok(page.events.some((e) => e.kind === 'message' && e.id === 'then-0000001'));
+  });
+});

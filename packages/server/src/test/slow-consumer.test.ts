@@ -22,7 +22,10 @@ test('a reader that stops reading is closed as a slow consumer; others get every
     const rssBefore = rssBytes(server.child.pid!);
 
     const body = 'x'.repeat(3900);
-    const count = 3000; // ~12 MB to every member, far past the socket buffers and the 256 KiB limit
+    // ~12 MB to every member, far past the socket buffers and the 256 KiB limit. Each batch of
+    // 100 pipelined sends is stored in a commit or two: ~390 KB queued for every member at once,
+    // which by itself must not make a reader that keeps up a slow consumer.
+    const count = 3000;
     let last: AckFrame<'send'> | undefined;
     for (let i = 0; i < count; i += 100) {
       const batch = [];
