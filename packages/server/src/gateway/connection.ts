@@ -26,7 +26,7 @@ let nextId = 1;
 export interface Outbound {
   readonly queueLimitBytes: number;
   readonly flushes: FlushScheduler;
-  /** Called once for a connection whose queue passed the limit, before it is closed (metrics, logs). */
+  /** Called once for a connection whose backlog passed the limit, before it is closed (metrics, logs). */
   readonly onSlowConsumer?: (connection: Connection) => void;
 }
 
