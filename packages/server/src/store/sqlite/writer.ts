@@ -9,10 +9,12 @@
  *   own; otherwise it competes with the main thread for the one core and each
  *   commit costs two thread wake-ups and two messages.
  * - `inline` (inline-writer.ts): the main thread commits at the end of each
- *   turn of the event loop everything the turn requested. No messages, no
- *   wake-ups, and a write is stored one turn after it was requested; the loop
- *   waits for each commit's fsync, which is why it is the choice for one core,
- *   not for many.
+ *   turn of the event loop everything the turn requested, at most once per
+ *   commit interval (the turns within it share a commit). No messages, no
+ *   wake-ups; the loop waits for each commit's fsync, which is why it is the
+ *   choice for one core, not for many.
+ *
+ * Both keep writes in call order (the Store's guarantee).
  */
 import type { WriteArgs, WriteOp, WriteResult } from './write-ops.js';
 
