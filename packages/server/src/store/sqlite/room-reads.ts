@@ -1,6 +1,6 @@
 /** Reads of rooms, members and room summaries. */
 import { UNREAD_MAX, type UserSummary } from '@parley/protocol';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { StoredMember, StoredRoom, StoredRoomSummary } from '../store.js';
 import type { Database } from './schema.js';
 
@@ -50,6 +50,8 @@ export async function roomSummaries(db: Kysely<Database>, userId: string, onlyRo
       'r.member_count',
       // The first UNREAD_MAX messages by others after the marker, through the index of live
       // messages: what this reads grows with neither the room's members nor its other events.
+      // The index's condition is written as literals: with bound values SQLite can use a partial
+      // index only by preparing the statement again on every execution.
       eb
         .selectFrom(
           eb
@@ -57,8 +59,8 @@ export async function roomSummaries(db: Kysely<Database>, userId: string, onlyRo
             .select('e.seq')
             .whereRef('e.room_id', '=', 'r.id')
             .whereRef('e.seq', '>', 'm.read_seq')
-            .where('e.kind', '=', 'message')
-            .where('e.deleted', '=', 0)
+            .where('e.kind', '=', sql.lit('message'))
+            .where('e.deleted', '=', sql.lit(0))
             .where('e.user_id', '!=', userId)
             .limit(UNREAD_MAX)
             .as('u'),
