@@ -14,7 +14,13 @@ import * as rooms from './rooms.js';
 import * as historyHandlers from './history.js';
 import * as profile from './profile.js';
 
-type Handler<T extends ClientFrameType> = (ctx: ChatContext, connection: Connection, frame: Extract<ClientFrame, { type: T }>) => Promise<void>;
+/** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
+type Handler<T extends ClientFrameType> = (
+  ctx: ChatContext,
+  connection: Connection,
+  frame: Extract<ClientFrame, { type: T }>,
+  queued?: () => void,
+) => Promise<void>;
 
 const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   auth: async () => {
@@ -92,8 +98,7 @@ export class Chat {
    */
   async handle(connection: Connection, frame: ClientFrame, queued?: () => void): Promise<void> {
     try {
-      if (frame.type === 'send') await messages.send(this.ctx, connection, frame, queued);
-      else await (HANDLERS[frame.type] as Handler<typeof frame.type>)(this.ctx, connection, frame);
+      await (HANDLERS[frame.type] as Handler<typeof frame.type>)(this.ctx, connection, frame, queued);
     } catch (error) {
       const ref = frame.type === 'send' ? frame.id : 'ref' in frame ? (frame.ref ?? null) : null;
       this.sendError(connection, ref, error);

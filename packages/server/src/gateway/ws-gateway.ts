@@ -30,10 +30,6 @@ function destroySocket(this: Socket): void {
 }
 
 export class WsGateway {
-  readonly #config: Config;
-  readonly #accounts: Accounts;
-  readonly #log: Logger;
-  readonly #metrics: Metrics;
   readonly #wss: WebSocketServer;
   readonly #heartbeat: Heartbeat;
   readonly #host: SessionHost;
@@ -43,29 +39,26 @@ export class WsGateway {
   readonly #onClose: (this: WebSocket) => void;
 
   constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics }) {
-    this.#config = options.config;
-    this.#accounts = options.accounts;
-    this.#log = options.log;
-    this.#metrics = options.metrics;
+    const { config, log, metrics } = options;
     this.#wss = new WebSocketServer({
       noServer: true,
-      maxPayload: this.#config.limits.maxFrameBytes,
+      maxPayload: config.limits.maxFrameBytes,
       perMessageDeflate: false,
       clientTracking: false,
     });
-    this.#heartbeat = new Heartbeat(this.#config.heartbeat, () => this.#metrics.heartbeatTimeouts.inc());
+    this.#heartbeat = new Heartbeat(config.heartbeat, () => metrics.heartbeatTimeouts.inc());
     this.#host = {
-      config: this.#config,
-      accounts: this.#accounts,
+      config,
+      accounts: options.accounts,
       chat: options.chat,
-      log: this.#log,
-      metrics: this.#metrics,
+      log,
+      metrics,
       outbound: {
-        queueLimitBytes: this.#config.outboundQueueLimitBytes,
-        flushes: new FlushScheduler({ maxPauseMs: this.#config.flushMaxPauseMs }),
+        queueLimitBytes: config.outboundQueueLimitBytes,
+        flushes: new FlushScheduler({ maxPauseMs: config.flushMaxPauseMs }),
         onSlowConsumer: (connection) => {
-          this.#metrics.slowConsumers.inc();
-          this.#log.warn({ user: connection.user.id }, 'closing slow consumer');
+          metrics.slowConsumers.inc();
+          log.warn({ user: connection.user.id }, 'closing slow consumer');
         },
       },
       connections: new Set(),
@@ -87,8 +80,8 @@ export class WsGateway {
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#upgrade(request, socket, head).catch((error: unknown) => {
-        this.#log.error({ err: error }, 'upgrade failed');
-        this.#metrics.backgroundErrors.inc({ where: 'upgrade' });
+        this.#host.log.error({ err: error }, 'upgrade failed');
+        this.#host.metrics.backgroundErrors.inc({ where: 'upgrade' });
         if (!socket.destroyed) reject(socket, 500, 'Internal Server Error', 'internal');
       });
     });
@@ -100,13 +93,13 @@ export class WsGateway {
     if (path !== WS_PATH) return reject(socket, 404, 'Not Found', 'not_found');
     if (this.#host.closing) return reject(socket, 503, 'Service Unavailable', 'unavailable');
     const secure = request.headers['x-forwarded-proto'] === 'https';
-    if (!originAllowed(request.headers, this.#config.allowedOrigins, secure)) {
+    if (!originAllowed(request.headers, this.#host.config.allowedOrigins, secure)) {
       return reject(socket, 403, 'Forbidden', 'forbidden');
     }
     const token = credentialsOf(request.headers);
     let identity: Identity | null = null;
     if (token !== null) {
-      identity = await this.#accounts.resolve(token);
+      identity = await this.#host.accounts.resolve(token);
       if (!identity) return reject(socket, 401, 'Unauthorized', 'invalid_credentials');
     }
     if (socket.destroyed) return;
@@ -114,7 +107,7 @@ export class WsGateway {
   }
 
   /** Shared by every socket: a listener per connection would be a closure per connection. */
-  readonly #onSocketError = (error: Error): void => this.#log.debug({ err: error }, 'websocket error');
+  readonly #onSocketError = (error: Error): void => this.#host.log.debug({ err: error }, 'websocket error');
 
   #accept(ws: WebSocket, socket: Socket, identity: Identity | null): void {
     this.#heartbeat.track(ws);
