@@ -68,7 +68,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     accounts,
     endSession: (userId, sessionHash) => bus.publish(userTopic(userId), JSON.stringify({ endSession: sessionHash })),
   });
-  opsRoutes(app, metrics, () => closing);
+  opsRoutes(app, { metrics, metricsToken: config.metricsToken, isClosing: () => closing });
   await webApp(app, config.webDir, log);
   gateway.attach(app.server);
 

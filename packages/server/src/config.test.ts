@@ -27,3 +27,9 @@ test('SQLITE_WRITER: auto commits on a writer thread with two or more cores and 
   assert.equal(loadConfig({ SQLITE_WRITER: 'inline' }, 8).sqliteWriter, 'inline');
   assert.throws(() => loadConfig({ SQLITE_WRITER: 'worker' }), (error: unknown) => error instanceof ConfigError && /SQLITE_WRITER/.test(error.message));
 });
+
+test('METRICS_TOKEN: unset by default; shorter than 16 characters is refused by name', () => {
+  assert.equal(loadConfig({}).metricsToken, null);
+  assert.equal(loadConfig({ METRICS_TOKEN: 'sixteen-chars-ok' }).metricsToken, 'sixteen-chars-ok');
+  assert.throws(() => loadConfig({ METRICS_TOKEN: 'too-short' }), (error: unknown) => error instanceof ConfigError && /METRICS_TOKEN/.test(error.message));
+});

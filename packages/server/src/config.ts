@@ -24,6 +24,7 @@ const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   HEARTBEAT_INTERVAL_MS: int(100, 600_000).default(25_000),
   HEARTBEAT_TIMEOUT_MS: int(100, 600_000).default(20_000),
   AUTH_TIMEOUT_MS: int(100, 600_000).default(10_000),
@@ -51,6 +52,8 @@ export interface Config {
   guests: boolean;
   jwt: { secret?: string; publicKey?: string; issuer?: string; audience?: string } | null;
   sessionTtlMs: number;
+  /** Bearer token that /api/metrics requires; null: metrics are served to unforwarded loopback requests only. */
+  metricsToken: string | null;
   heartbeat: { intervalMs: number; timeoutMs: number };
   authTimeoutMs: number;
   limits: { maxBodyChars: number; maxFrameBytes: number; historyPageMax: number; replayLimit: number; maxJsonDepth: number };
@@ -112,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     guests: e.GUESTS,
     jwt,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    metricsToken: e.METRICS_TOKEN ?? null,
     heartbeat: { intervalMs: e.HEARTBEAT_INTERVAL_MS, timeoutMs: e.HEARTBEAT_TIMEOUT_MS },
     authTimeoutMs: e.AUTH_TIMEOUT_MS,
     limits: {

@@ -21,6 +21,8 @@ export interface Identity {
   user: StoredUser;
   /** Hash of the session token; null when the user came with a JWT. */
   sessionHash: string | null;
+  /** When the credentials stop being valid (epoch ms): the session's end, the JWT's `exp`; null: never. */
+  expiresAt: number | null;
 }
 
 export interface AccountsOptions {
@@ -104,7 +106,7 @@ export class Accounts {
     const session = await this.#o.store.findSession(sessionHash);
     if (!session || session.revoked || session.expiresAt <= Date.now()) return null;
     const user = await this.#o.store.findUserById(session.userId);
-    return user ? { user, sessionHash } : null;
+    return user ? { user, sessionHash, expiresAt: session.expiresAt } : null;
   }
 
   async #resolveJwt(token: string): Promise<Identity | null> {
@@ -112,8 +114,9 @@ export class Accounts {
     const identity = await this.#o.verifyJwt(token);
     if (!identity) return null;
     const externalId = identity.sub;
+    const expiresAt = identity.expiresAt ?? null;
     const existing = await this.#o.store.findUserByExternalId(externalId);
-    if (existing) return { user: existing, sessionHash: null };
+    if (existing) return { user: existing, sessionHash: null, expiresAt };
     const name = (identity.name ?? identity.username ?? 'user').slice(0, 64).trim() || 'user';
     let user: StoredUser;
     try {
@@ -121,11 +124,11 @@ export class Accounts {
     } catch (error) {
       // Two first connections with the same new `sub` raced; the other one created the user.
       const raced = await this.#o.store.findUserByExternalId(externalId);
-      if (raced) return { user: raced, sessionHash: null };
+      if (raced) return { user: raced, sessionHash: null, expiresAt };
       throw error;
     }
     await this.#o.onUserCreated(user);
-    return { user, sessionHash: null };
+    return { user, sessionHash: null, expiresAt };
   }
 
   /** Revokes a session; returns its hash so the caller can close its sockets. */

@@ -18,6 +18,8 @@ export interface JwtIdentity {
   sub: string;
   name?: string;
   username?: string;
+  /** The token's `exp` in epoch ms, when it has one. */
+  expiresAt?: number;
 }
 
 export type JwtVerifier = (token: string) => Promise<JwtIdentity | null>;
@@ -42,6 +44,7 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     const identity: JwtIdentity = { sub: payload.sub };
     if (typeof payload.name === 'string') identity.name = payload.name;
     if (typeof payload.preferred_username === 'string') identity.username = payload.preferred_username;
+    if (typeof payload.exp === 'number') identity.expiresAt = payload.exp * 1000;
     return identity;
   };
 }

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import type { ServerFrame } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
+import type { Identity } from '../auth/accounts.js';
 import type { StoredUser } from '../store/store.js';
 import { encodeTextFrame } from './text-frame.js';
 import type { FlushScheduler } from './flush-scheduler.js';
@@ -37,6 +38,8 @@ export class Connection {
   readonly id = nextId++;
   user: StoredUser;
   readonly sessionHash: string | null;
+  /** When its credentials expire (epoch ms; Infinity: never): the gateway closes it then with 4401. */
+  readonly expiresAt: number;
   /** Rooms whose live frames this connection receives: exactly its user's memberships. */
   readonly rooms = new Set<string>();
   /** Rooms being resumed, with the live frames held back meanwhile; made on the first resume (idle sockets are most of them). */
@@ -58,17 +61,12 @@ export class Connection {
   #queuedBytes = 0;
   #closed = false;
 
-  constructor(
-    ws: WebSocket,
-    socket: Socket,
-    user: StoredUser,
-    sessionHash: string | null,
-    outbound: Outbound,
-  ) {
+  constructor(ws: WebSocket, socket: Socket, identity: Identity, outbound: Outbound) {
     this.#ws = ws;
     this.#socket = socket;
-    this.user = user;
-    this.sessionHash = sessionHash;
+    this.user = identity.user;
+    this.sessionHash = identity.sessionHash;
+    this.expiresAt = identity.expiresAt ?? Infinity;
     this.#outbound = outbound;
   }
 

@@ -125,7 +125,7 @@ export class SocketSession {
 
   #open(who: Identity): void {
     const host = this.#host;
-    const opened = new Connection(this.#ws, this.#socket, who.user, who.sessionHash, host.outbound);
+    const opened = new Connection(this.#ws, this.#socket, who, host.outbound);
     this.#connection = opened;
     host.connections.add(opened);
     this.#pending = host.chat.open(opened).catch((error: unknown) => {

@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { FlushScheduler } from './flush-scheduler.js';
+import { startExpirySweep } from './expiry-sweep.js';
 import { credentialsOf, originAllowed } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { SocketSession, type SessionHost } from './socket-session.js';
@@ -32,6 +33,7 @@ function destroySocket(this: Socket): void {
 export class WsGateway {
   readonly #wss: WebSocketServer;
   readonly #heartbeat: Heartbeat;
+  readonly #stopExpirySweep: () => void;
   readonly #host: SessionHost;
   /** Every open socket's session; the listeners below find theirs here (they are called with the socket as `this`). */
   readonly #sessions = new Map<WebSocket, SocketSession>();
@@ -64,6 +66,9 @@ export class WsGateway {
       connections: new Set(),
       closing: false,
     };
+    this.#stopExpirySweep = startExpirySweep(this.#host.connections, (connection) =>
+      log.info({ user: connection.user.id }, 'credentials expired: closing connection'),
+    );
     const sessions = this.#sessions;
     const heartbeat = this.#heartbeat;
     this.#onMessage = function (this: WebSocket, data: RawData, isBinary: boolean) {
@@ -121,6 +126,7 @@ export class WsGateway {
   async close(deadlineMs: number): Promise<void> {
     this.#host.closing = true;
     this.#heartbeat.stop();
+    this.#stopExpirySweep();
     // Authenticated connections flush their queued frames (acks included) before the close frame.
     for (const connection of this.#host.connections) connection.close(CLOSE.serverRestart, 'server restart');
     for (const ws of this.#sessions.keys()) if (ws.readyState === ws.OPEN) ws.close(CLOSE.serverRestart, 'server restart');

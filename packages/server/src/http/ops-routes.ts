@@ -1,13 +1,41 @@
 /** Health and metrics. */
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ParleyError } from '@parley/protocol';
 import type { Metrics } from '../metrics.js';
 
-export function opsRoutes(app: FastifyInstance, metrics: Metrics, isClosing: () => boolean): void {
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * Who may read the metrics (they tell how many people are online and how busy the server
+ * is): with `token` set, a request carrying it as a Bearer token; without, only a request
+ * from this machine that no proxy forwarded — a reverse proxy on the same host would make
+ * every outside request look local, so a forwarded one is refused.
+ */
+function checkMetricsAccess(request: FastifyRequest, token: string | null): void {
+  if (token !== null) {
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    // Digests make the comparison constant-time whatever the lengths.
+    if (!timingSafeEqual(digest(given), digest(token))) throw new ParleyError('unauthenticated', 'Send the metrics token as a Bearer token.');
+    return;
+  }
+  const forwarded = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+  if (forwarded || !LOOPBACK.has(request.socket.remoteAddress ?? '')) {
+    throw new ParleyError('forbidden', 'Metrics are served to this machine only; set METRICS_TOKEN to scrape them from elsewhere.');
+  }
+}
+
+export function opsRoutes(app: FastifyInstance, options: { metrics: Metrics; metricsToken: string | null; isClosing: () => boolean }): void {
+  const { metrics, metricsToken, isClosing } = options;
   app.get('/api/health', async (_request, reply) => {
     if (isClosing()) return reply.status(503).send({ status: 'closing' });
     return { status: 'ok' };
   });
-  app.get('/api/metrics', async (_request, reply) => {
+  app.get('/api/metrics', async (request, reply) => {
+    checkMetricsAccess(request, metricsToken);
     void reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -94,6 +94,28 @@ describe('accounts and sessions', () => {
     client.close();
   });
 
+  test('a connection ends with 4401 when its session expires, within a second of the expiry', { timeout: 10_000 }, async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const { createHash } = await import('node:crypto');
+    const g = await guest(server.url, 'Expiring');
+    const expiresAt = Date.now() + 1500;
+    const db = new Database(`${server.dataDir}/parley.db`);
+    try {
+      const tokenHash = createHash('sha256').update(g.token).digest('base64url');
+      const changed = db.prepare('update sessions set expires_at = ? where token_hash = ?').run(expiresAt, tokenHash);
+      assert.equal(changed.changes, 1);
+    } finally {
+      db.close();
+    }
+    const client = await connectRaw(server.wsUrl, { token: g.token });
+    assert.equal(client.frames[0]?.type, 'welcome');
+    const closed = await client.closed;
+    const at = Date.now();
+    assert.equal(closed.code, CLOSE.sessionEnded);
+    assert.ok(at >= expiresAt && at < expiresAt + 1500, `closed ${at - expiresAt} ms after the expiry`);
+    await assert.rejects(connectRaw(server.wsUrl, { token: g.token }), { statusCode: 401 });
+  });
+
   test('logout revokes the session and closes its sockets within a second', async () => {
     const g = await guest(server.url, 'Leaving');
     const client = await connectRaw(server.wsUrl, { token: g.token });

@@ -99,6 +99,23 @@ describe('the WebSocket handshake', () => {
     second.close();
   });
 
+  test('a connection made with a JWT ends with 4401 when the JWT expires, within a second of its exp', { timeout: 10_000 }, async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('sso|short').setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
+    const lastingToken = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('sso|long').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    const client = await connectRaw(server.wsUrl, { token });
+    const lasting = await connectRaw(server.wsUrl, { token: lastingToken });
+    assert.equal(client.frames[0]?.type, 'welcome');
+    const closed = await client.closed;
+    const at = Date.now();
+    assert.equal(closed.code, CLOSE.sessionEnded);
+    assert.ok(at >= exp * 1000 && at < exp * 1000 + 1500, `closed ${at - exp * 1000} ms after exp`);
+    // The sweep that closed it left the connection whose token is still valid open.
+    lasting.send({ type: 'ping', ref: 'still-open' });
+    await lasting.waitFor((f) => f.type === 'pong' && f.ref === 'still-open');
+    lasting.close();
+  });
+
   test('a JWT with the wrong signature, or expired, gets HTTP 401', async () => {
     const wrong = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').sign(new TextEncoder().encode('another-secret-another-secret-another'));
     await assert.rejects(connectRaw(server.wsUrl, { token: wrong }), { statusCode: 401 });

@@ -37,4 +37,34 @@ describe('HTTP: the web app, health and errors', () => {
     assert.deepEqual(await (await fetch(`${server.url}/api/health`)).json(), { status: 'ok' });
     assert.match(await (await fetch(`${server.url}/api/metrics`)).text(), /parley_connections/);
   });
+
+  test('without METRICS_TOKEN, metrics are refused to a request a proxy forwarded', async () => {
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }]) {
+      const response = await fetch(`${server.url}/api/metrics`, { headers });
+      assert.equal(response.status, 403);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'forbidden');
+    }
+  });
+});
+
+describe('HTTP: metrics behind METRICS_TOKEN', () => {
+  const TOKEN = 'metrics-token-for-the-test';
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServerProcess({ env: { METRICS_TOKEN: TOKEN } });
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  test('metrics need the token as a Bearer token, from this machine too', async () => {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: TOKEN }]) {
+      const response = await fetch(`${server.url}/api/metrics`, { headers });
+      assert.equal(response.status, 401, JSON.stringify(headers));
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'unauthenticated');
+    }
+    const response = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.7' } });
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /parley_connections/);
+  });
 });
