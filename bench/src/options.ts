@@ -55,10 +55,29 @@ function list<T extends string>(value: string, allowed: readonly T[], what: stri
   return allowed.filter((a) => items.includes(a));
 }
 
+function core(flag: string, value: string | undefined): number {
+  const n = value === undefined || value.trim() === '' ? NaN : Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new TypeError(`${flag} needs a core number (0, 1, …), got "${value ?? ''}"`);
+  return n;
+}
+
 function positive(flag: string, value: string | undefined): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new TypeError(`${flag} needs a positive number, got "${value ?? ''}"`);
   return n;
+}
+
+/**
+ * The cores the flags ask for. One flag alone takes that role's core and leaves the other
+ * role its default, unless that is the same core: then the other role gets the core the
+ * flag's role would have had (with two cores, the other one).
+ */
+function pickCores(cores: CoreChoice, server: number | null, generator: number | null): Pick<BenchOptions, 'serverCore' | 'generatorCore' | 'coresChosenBy'> {
+  const serverCore = server ?? (generator === cores.server ? cores.generator : cores.server);
+  const generatorCore = generator ?? (server === cores.generator ? cores.server : cores.generator);
+  if (serverCore === generatorCore) throw new TypeError(`--server-core and --generator-core must be different cores, got ${serverCore} for both`);
+  const flags = [server !== null && '--server-core', generator !== null && '--generator-core'].filter(Boolean).join(' and ');
+  return { serverCore, generatorCore, coresChosenBy: `the ${flags} flag${server !== null && generator !== null ? 's' : ''}` };
 }
 
 export function parseOptions(argv: readonly string[], cores: CoreChoice = defaultCores()): BenchOptions {
@@ -80,6 +99,8 @@ export function parseOptions(argv: readonly string[], cores: CoreChoice = defaul
     outDir: null,
     quietWaitSeconds: quick ? 5 : 30,
   };
+  let serverCoreGiven: number | null = null;
+  let generatorCoreGiven: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => argv[++i];
@@ -114,12 +135,10 @@ export function parseOptions(argv: readonly string[], cores: CoreChoice = defaul
         options.pin = false;
         break;
       case '--server-core':
-        options.serverCore = Math.round(Number(value()));
-        options.coresChosenBy = 'the --server-core and --generator-core flags';
+        serverCoreGiven = core(flag, value());
         break;
       case '--generator-core':
-        options.generatorCore = Math.round(Number(value()));
-        options.coresChosenBy = 'the --server-core and --generator-core flags';
+        generatorCoreGiven = core(flag, value());
         break;
       case '--quiet-wait':
         options.quietWaitSeconds = Number(value());
@@ -132,5 +151,6 @@ export function parseOptions(argv: readonly string[], cores: CoreChoice = defaul
     }
   }
   if (options.scenarios.length === 0 || options.targets.length === 0) throw new TypeError('no scenario or no target selected');
+  if (serverCoreGiven !== null || generatorCoreGiven !== null) Object.assign(options, pickCores(cores, serverCoreGiven, generatorCoreGiven));
   return options;
 }

@@ -34,15 +34,19 @@ export interface ParleyServer {
 
 export async function createParleyServer(config: Config, log: Logger): Promise<ParleyServer> {
   mkdirSync(config.dataDir, { recursive: true });
+  const metrics = createMetrics();
   const store = createSqliteStore({
     file: join(config.dataDir, 'parley.db'),
     synchronous: config.sqliteSync,
     writer: config.sqliteWriter,
     commitIntervalMs: config.sqliteCommitIntervalMs,
+    onBackgroundError: (where, error) => {
+      log.error({ err: error, where }, 'store background failure');
+      metrics.backgroundErrors.inc({ where });
+    },
   });
   await store.migrate();
 
-  const metrics = createMetrics();
   const rates = createRateLimits(config.rateLimits);
   const bus = new MemoryBus();
   const presence = new MemoryPresence();

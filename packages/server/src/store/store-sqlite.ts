@@ -51,6 +51,8 @@ export interface SqliteStoreOptions {
   writer: WriterKind;
   /** `inline` writer: least time between the starts of two commits (inline-writer.ts); 0 by default. */
   commitIntervalMs?: number;
+  /** Told of failures outside any call, which the store survives (the checkpointer thread's). */
+  onBackgroundError?: (where: string, error: Error) => void;
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): Store {
@@ -88,7 +90,7 @@ class SqliteStore implements Store {
     // The writer opens its connection after the schema is in place.
     const { file, synchronous, writer, commitIntervalMs = 0 } = this.#options;
     this.#writer ??= writer === 'thread' ? new ThreadWriter(file, synchronous) : new InlineWriter(file, synchronous, commitIntervalMs);
-    this.#checkpointer ??= new Checkpointer(file, synchronous);
+    this.#checkpointer ??= new Checkpointer(file, synchronous, (error) => this.#options.onBackgroundError?.('checkpointer', error));
     await this.#write('ensureLobby');
   }
 

@@ -19,13 +19,13 @@ export class Checkpointer {
   readonly #exited: Promise<void>;
   #stopping = false;
 
-  constructor(file: string, synchronous: 'full' | 'normal') {
+  /** `onError`: the thread failed (only opening its connection can); the writer's own checkpoints (open.ts) then do the work. */
+  constructor(file: string, synchronous: 'full' | 'normal', onError: (error: Error) => void) {
     this.#worker = new Worker(new URL('./checkpointer-thread.js', import.meta.url), {
       workerData: { file, synchronous, everyMs: CHECKPOINT_EVERY_MS },
     });
     this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
-    // Only opening the connection can fail here; then the writer's own checkpoints (open.ts) do the work.
-    this.#worker.on('error', () => {});
+    this.#worker.on('error', onError);
   }
 
   /** Stops the thread after the checkpoint in progress, if any. Idempotent. */
