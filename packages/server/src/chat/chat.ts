@@ -7,7 +7,6 @@ import { ParleyError, type ClientFrame, type ClientFrameType, type WelcomeFrame 
 import type { Connection } from '../gateway/connection.js';
 import type { StoredUser } from '../store/store.js';
 import { LOBBY_ID } from '../store/lobby.js';
-import { toSummary } from '../auth/accounts.js';
 import { publishEvent, roomsFor, type ChatContext } from './context.js';
 import * as messages from './messages.js';
 import * as rooms from './rooms.js';
@@ -72,7 +71,7 @@ export class Chat {
     for (const room of ctx.presence.connected(user.id, roomIds)) ctx.presenceNotifier.changed(room, user, 'online');
     const welcome: WelcomeFrame = {
       type: 'welcome',
-      user: toSummary(connection.user),
+      user: connection.user,
       rooms: await roomsFor(ctx, connection.user.id),
       limits: { ...ctx.config.limits },
       heartbeat: { ...ctx.config.heartbeat },
@@ -83,8 +82,7 @@ export class Chat {
 
   close(connection: Connection): void {
     const { ctx } = this;
-    if (!ctx.hub.connections.has(connection)) return;
-    ctx.hub.remove(connection);
+    if (!ctx.hub.remove(connection)) return;
     ctx.metrics.connections.dec();
     const user = { id: connection.user.id, name: connection.user.name };
     for (const room of ctx.presence.disconnected(user.id)) ctx.presenceNotifier.changed(room, user, 'offline');

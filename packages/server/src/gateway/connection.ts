@@ -9,10 +9,9 @@
  */
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
-import type { ServerFrame } from '@parley/protocol';
+import type { ServerFrame, UserSummary } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
-import type { Identity } from '../auth/accounts.js';
-import type { StoredUser } from '../store/store.js';
+import { toSummary, type Identity } from '../auth/accounts.js';
 import { encodeTextFrame } from './text-frame.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 
@@ -22,6 +21,8 @@ interface Held {
 }
 
 let nextId = 1;
+
+const NO_ROOMS: readonly string[] = Object.freeze([]);
 
 /** What every connection of a gateway shares about its outbound side: one object, not fields per connection. */
 export interface Outbound {
@@ -36,12 +37,17 @@ const KEPT_MORE_SLOTS = 64;
 
 export class Connection {
   readonly id = nextId++;
-  user: StoredUser;
+  /** Who it is: the public fields only (a stored user's password hash is not kept for the connection's lifetime). */
+  user: UserSummary;
   readonly sessionHash: string | null;
   /** When its credentials expire (epoch ms; Infinity: never): the gateway closes it then with 4401. */
   readonly expiresAt: number;
-  /** Rooms whose live frames this connection receives: exactly its user's memberships. */
-  readonly rooms = new Set<string>();
+  /**
+   * Rooms whose live frames this connection receives: exactly its user's memberships (the
+   * hub keeps it). An array replaced on every change, not a Set: most users are in a few
+   * rooms, and a Set would cost each connection about 200 bytes more.
+   */
+  rooms: readonly string[] = NO_ROOMS;
   /** Rooms being resumed, with the live frames held back meanwhile; made on the first resume (idle sockets are most of them). */
   #held: Map<string, Held> | null = null;
   readonly #ws: WebSocket;
@@ -64,10 +70,14 @@ export class Connection {
   constructor(ws: WebSocket, socket: Socket, identity: Identity, outbound: Outbound) {
     this.#ws = ws;
     this.#socket = socket;
-    this.user = identity.user;
+    this.user = toSummary(identity.user);
     this.sessionHash = identity.sessionHash;
     this.expiresAt = identity.expiresAt ?? Infinity;
     this.#outbound = outbound;
+  }
+
+  inRoom(room: string): boolean {
+    return this.rooms.includes(room);
   }
 
   get closed(): boolean {

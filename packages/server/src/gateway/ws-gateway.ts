@@ -115,6 +115,8 @@ export class WsGateway {
   readonly #onSocketError = (error: Error): void => this.#host.log.debug({ err: error }, 'websocket error');
 
   #accept(ws: WebSocket, socket: Socket, identity: Identity | null): void {
+    // `ws` has its own error listener on the socket now; ours would be a second one, kept for the socket's life.
+    socket.off('error', destroySocket);
     this.#heartbeat.track(ws);
     ws.on('error', this.#onSocketError);
     this.#sessions.set(ws, new SocketSession(this.#host, ws, socket, identity));

@@ -31,6 +31,11 @@ function attach(map: Map<string, Local>, key: string, connection: Connection): b
   return false;
 }
 
+function holds(map: Map<string, Local>, key: string, connection: Connection): boolean {
+  const local = map.get(key);
+  return local === connection || (local instanceof Set && local.has(connection));
+}
+
 /** Removes `connection` from `key`'s; true when none is left (the topic must be unsubscribed). */
 function detach(map: Map<string, Local>, key: string, connection: Connection): boolean {
   const local = map.get(key);
@@ -59,7 +64,6 @@ export class Hub {
   /** One handler for every room topic and one for every user topic: none per room or user. */
   readonly #onRoomTopic: BusHandler = (payload, topic) => this.#onRoomMessage(roomOfTopic(topic), payload);
   readonly #onUserTopic: BusHandler = (payload, topic) => this.#onUserMessage(userOfTopic(topic), payload);
-  readonly connections = new Set<Connection>();
   /** Called when a user message subscribes or unsubscribes a connection (presence must follow). */
   onMembershipChange: ((connection: Connection, room: string, joined: boolean) => void) | undefined;
 
@@ -69,30 +73,34 @@ export class Hub {
   }
 
   add(connection: Connection, rooms: Iterable<string>): void {
-    this.connections.add(connection);
     const userId = connection.user.id;
     if (attach(this.#users, userId, connection)) this.#bus.subscribe(userTopic(userId), this.#onUserTopic);
     for (const room of rooms) this.subscribe(connection, room);
   }
 
-  remove(connection: Connection): void {
-    if (!this.connections.delete(connection)) return;
+  /** Removes an added connection; false when it was not added (or already removed). */
+  remove(connection: Connection): boolean {
     const userId = connection.user.id;
+    if (!holds(this.#users, userId, connection)) return false;
     if (detach(this.#users, userId, connection)) this.#bus.unsubscribe(userTopic(userId), this.#onUserTopic);
     for (const room of connection.rooms) {
       if (detach(this.#rooms, room, connection)) this.#bus.unsubscribe(roomTopic(room), this.#onRoomTopic);
     }
-    connection.rooms.clear();
+    connection.rooms = [];
+    return true;
   }
 
   subscribe(connection: Connection, room: string): void {
-    if (connection.rooms.has(room)) return;
-    connection.rooms.add(room);
+    if (connection.inRoom(room)) return;
+    // concat and toSpliced make arrays of the exact length; push would leave spare slots.
+    connection.rooms = connection.rooms.concat(room);
     if (attach(this.#rooms, room, connection)) this.#bus.subscribe(roomTopic(room), this.#onRoomTopic);
   }
 
   unsubscribe(connection: Connection, room: string): void {
-    if (!connection.rooms.delete(room)) return;
+    const index = connection.rooms.indexOf(room);
+    if (index < 0) return;
+    connection.rooms = connection.rooms.toSpliced(index, 1);
     if (detach(this.#rooms, room, connection)) this.#bus.unsubscribe(roomTopic(room), this.#onRoomTopic);
   }
 
@@ -117,11 +125,11 @@ export class Hub {
     }
     // A copy: closing a connection below removes it from the Set.
     for (const connection of local instanceof Set ? [...local] : [local]) {
-      if (message.joinRoom && !connection.rooms.has(message.joinRoom)) {
+      if (message.joinRoom && !connection.inRoom(message.joinRoom)) {
         this.subscribe(connection, message.joinRoom);
         this.onMembershipChange?.(connection, message.joinRoom, true);
       }
-      if (message.leaveRoom && connection.rooms.has(message.leaveRoom)) {
+      if (message.leaveRoom && connection.inRoom(message.leaveRoom)) {
         this.unsubscribe(connection, message.leaveRoom);
         this.onMembershipChange?.(connection, message.leaveRoom, false);
       }

@@ -1,54 +1,58 @@
 import type { Presence } from './presence.js';
 
+/** What presence keeps of an online user: one object, and the rooms as an array replaced on change (see Connection.rooms). */
+interface Online {
+  connections: number;
+  rooms: readonly string[];
+}
+
 /** Presence for a single node. */
 export class MemoryPresence implements Presence {
-  /** userId → open connection count. */
-  readonly #connections = new Map<string, number>();
-  /** userId → rooms they are in while online. */
-  readonly #userRooms = new Map<string, Set<string>>();
+  /** userId → their open connections and the rooms they are in, while online. */
+  readonly #online = new Map<string, Online>();
   /** roomId → online members. */
   readonly #roomOnline = new Map<string, Set<string>>();
 
   connected(userId: string, rooms: Iterable<string>): string[] {
-    const count = this.#connections.get(userId) ?? 0;
-    this.#connections.set(userId, count + 1);
-    if (count > 0) return [];
-    const mine = new Set(rooms);
-    this.#userRooms.set(userId, mine);
+    const online = this.#online.get(userId);
+    if (online) {
+      online.connections++;
+      return [];
+    }
+    const mine = [...new Set(rooms)];
+    this.#online.set(userId, { connections: 1, rooms: mine });
     for (const room of mine) this.#add(room, userId);
-    return [...mine];
+    return mine;
   }
 
   disconnected(userId: string): string[] {
-    const count = this.#connections.get(userId) ?? 0;
-    if (count > 1) {
-      this.#connections.set(userId, count - 1);
-      return [];
-    }
-    this.#connections.delete(userId);
-    const mine = this.#userRooms.get(userId) ?? new Set<string>();
-    this.#userRooms.delete(userId);
-    for (const room of mine) this.#remove(room, userId);
-    return [...mine];
+    const online = this.#online.get(userId);
+    if (!online) return [];
+    if (--online.connections > 0) return [];
+    this.#online.delete(userId);
+    for (const room of online.rooms) this.#remove(room, userId);
+    return [...online.rooms];
   }
 
   joined(roomId: string, userId: string): boolean {
-    const mine = this.#userRooms.get(userId);
-    if (!mine || mine.has(roomId)) return false;
-    mine.add(roomId);
+    const online = this.#online.get(userId);
+    if (!online || online.rooms.includes(roomId)) return false;
+    online.rooms = online.rooms.concat(roomId);
     this.#add(roomId, userId);
     return true;
   }
 
   left(roomId: string, userId: string): boolean {
-    const mine = this.#userRooms.get(userId);
-    if (!mine || !mine.delete(roomId)) return false;
+    const online = this.#online.get(userId);
+    const index = online ? online.rooms.indexOf(roomId) : -1;
+    if (index < 0) return false;
+    online!.rooms = online!.rooms.toSpliced(index, 1);
     this.#remove(roomId, userId);
     return true;
   }
 
   isOnline(userId: string): boolean {
-    return this.#connections.has(userId);
+    return this.#online.has(userId);
   }
 
   onlineCount(roomId: string): number {
