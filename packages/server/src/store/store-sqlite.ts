@@ -23,7 +23,7 @@ import type {
   StoredSession,
   StoredUser,
 } from './store.js';
-import * as accountReads from './sqlite/account-reads.js';
+import { ConnectReads } from './sqlite/connect-reads.js';
 import * as logReads from './sqlite/log-reads.js';
 import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
@@ -71,6 +71,7 @@ class SqliteStore implements Store {
   readonly #kysely: Kysely<Database>;
   #writer: Writer | null = null;
   #checkpointer: Checkpointer | null = null;
+  #connectReads: ConnectReads | null = null;
   #closed: Promise<void> | null = null;
 
   constructor(options: SqliteStoreOptions) {
@@ -85,8 +86,15 @@ class SqliteStore implements Store {
     return this.#writer.run(op, ...args);
   }
 
+  /** The prepared reads of the connect path (sqlite/connect-reads.ts); they need the schema, so migrate() makes them. */
+  #reads(): ConnectReads {
+    if (this.#connectReads === null) throw new Error('call migrate() before reading');
+    return this.#connectReads;
+  }
+
   async migrate(): Promise<void> {
     runMigrations(this.#db);
+    this.#connectReads ??= new ConnectReads(this.#db);
     // The writer opens its connection after the schema is in place.
     const { file, synchronous, writer, commitIntervalMs = 0 } = this.#options;
     this.#writer ??= writer === 'thread' ? new ThreadWriter(file, synchronous) : new InlineWriter(file, synchronous, commitIntervalMs);
@@ -107,20 +115,20 @@ class SqliteStore implements Store {
   createUser(user: NewUser): Promise<StoredUser> {
     return this.#write('createUser', user);
   }
-  findUserById(id: string): Promise<StoredUser | null> {
-    return accountReads.findUserBy(this.#kysely, 'id', id);
+  async findUserById(id: string): Promise<StoredUser | null> {
+    return this.#reads().userBy('id', id);
   }
-  findUserByUsername(username: string): Promise<StoredUser | null> {
-    return accountReads.findUserBy(this.#kysely, 'username', username);
+  async findUserByUsername(username: string): Promise<StoredUser | null> {
+    return this.#reads().userBy('username', username);
   }
-  findUserByExternalId(externalId: string): Promise<StoredUser | null> {
-    return accountReads.findUserBy(this.#kysely, 'external_id', externalId);
+  async findUserByExternalId(externalId: string): Promise<StoredUser | null> {
+    return this.#reads().userBy('external_id', externalId);
   }
   createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void> {
     return this.#write('createSession', tokenHash, userId, expiresAt);
   }
-  findSession(tokenHash: string): Promise<StoredSession | null> {
-    return accountReads.findSession(this.#kysely, tokenHash);
+  async findSession(tokenHash: string): Promise<StoredSession | null> {
+    return this.#reads().session(tokenHash);
   }
   revokeSession(tokenHash: string): Promise<void> {
     return this.#write('revokeSession', tokenHash);
@@ -138,17 +146,17 @@ class SqliteStore implements Store {
   async isMember(roomId: string, userId: string): Promise<boolean> {
     return roomReads.isMember(this.#kysely, roomId, userId);
   }
-  memberRoomIds(userId: string): Promise<string[]> {
-    return roomReads.memberRoomIds(this.#kysely, userId);
+  async memberRoomIds(userId: string): Promise<string[]> {
+    return this.#reads().memberRoomIds(userId);
   }
   listMembers(roomId: string): Promise<StoredMember[]> {
     return roomReads.listMembers(this.#kysely, roomId);
   }
-  listRoomsFor(userId: string): Promise<StoredRoomSummary[]> {
-    return roomReads.roomSummaries(this.#kysely, userId);
+  async listRoomsFor(userId: string): Promise<StoredRoomSummary[]> {
+    return this.#reads().roomSummaries(userId);
   }
   async roomSummaryFor(roomId: string, userId: string): Promise<StoredRoomSummary | null> {
-    const [summary] = await roomReads.roomSummaries(this.#kysely, userId, roomId);
+    const [summary] = this.#reads().roomSummaries(userId, roomId);
     return summary ?? null;
   }
 

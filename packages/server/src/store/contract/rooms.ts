@@ -128,6 +128,18 @@ export function roomTests(makeStore: MakeStore): void {
       assert.equal(await store.roomSummaryFor('room-missing', alice.id), null);
     });
 
+    storeTest(makeStore, 'a DM is named after the other member, and after the user once they are alone in it', async ({ store, alice, bob }) => {
+      await store.createRoom({ id: 'dm-ab', name: 'dm', kind: 'dm', createdBy: ref(alice), members: [ref(bob)] });
+      await store.createRoom({ id: 'dm-aa', name: 'dm', kind: 'dm', createdBy: ref(alice) });
+      const summary = async (room: string) => store.roomSummaryFor(room, alice.id);
+      assert.deepEqual((await summary('dm-ab'))?.peer, { id: bob.id, name: bob.name, username: bob.username, kind: bob.kind });
+      await store.leave({ room: 'dm-ab', user: ref(bob) });
+      const self = { id: alice.id, name: alice.name, username: alice.username, kind: alice.kind };
+      assert.deepEqual((await summary('dm-ab'))?.peer, self);
+      assert.equal((await summary('dm-ab'))?.name, alice.name);
+      assert.deepEqual((await summary('dm-aa'))?.peer, self);
+    });
+
     storeTest(makeStore, 'a summary counts the members as they join and leave', async ({ store, alice, bob }) => {
       const members = async () => (await store.roomSummaryFor('lobby', alice.id))?.members;
       assert.equal(await members(), 0);

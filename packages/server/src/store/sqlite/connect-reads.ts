@@ -1,0 +1,118 @@
+/**
+ * The reads every connection makes on its way in — its token's session and
+ * user, its rooms, the room summaries of `welcome` — as statements prepared
+ * once on the read connection.
+ *
+ * Through Kysely each call built and compiled its query and passed the
+ * dialect's connection lock: 40–290 µs a read on the 2026-11-22 host against
+ * 5–15 µs for the prepared statement, four reads or more per connection.
+ * Reads off that path stay with Kysely (room-reads.ts, log-reads.ts).
+ */
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { UNREAD_MAX, type UserSummary } from '@parley/protocol';
+import type { StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
+import { toStoredUser } from './rows.js';
+import type { RoomsTable, SessionsTable, UserRow } from './schema.js';
+
+interface SummaryRow extends Pick<RoomsTable, 'id' | 'name' | 'kind' | 'last_seq' | 'member_count'> {
+  member_id: string | null;
+  read_seq: number | null;
+  unread: number;
+}
+
+type PeerRow = UserSummary & { room_id: string };
+
+// Every room the user may see listed (public rooms and their own), or one room whatever its
+// kind. Unread: the first UNREAD_MAX messages by others after the marker, through the partial
+// index of live messages, so what it reads grows with neither the room's members nor its other
+// events. The index's condition and the limit are literals: with a bound value SQLite can use a
+// partial index only by preparing the statement again at every execution, and a bound limit
+// made this statement 7× slower (64 against 9 µs for a user in one room).
+const SUMMARY_SELECT = `
+  SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, m.user_id AS member_id, m.read_seq,
+    (SELECT count(*) FROM (
+      SELECT 1 FROM events e
+      WHERE e.room_id = r.id AND e.seq > m.read_seq AND e.kind = 'message' AND e.deleted = 0 AND e.user_id != @user
+      LIMIT ${UNREAD_MAX})) AS unread
+  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = @user`;
+
+export class ConnectReads {
+  readonly #session: Statement<[string], Pick<SessionsTable, 'user_id' | 'expires_at' | 'revoked'>>;
+  readonly #userById: Statement<[string], UserRow>;
+  readonly #userByUsername: Statement<[string], UserRow>;
+  readonly #userByExternalId: Statement<[string], UserRow>;
+  readonly #memberRoomIds: Statement<[string], string>;
+  readonly #summaries: Statement<[{ user: string }], SummaryRow>;
+  readonly #summaryOf: Statement<[{ user: string; room: string }], SummaryRow>;
+  readonly #roomMembers: Statement<[string], PeerRow>;
+
+  /** `db` must have the schema: statements are checked against it when prepared. */
+  constructor(db: SqliteDatabase) {
+    const prepare = <P extends unknown[], R>(text: string) => db.prepare(text) as unknown as Statement<P, R>;
+    this.#session = prepare(`SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = ?`);
+    this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
+    this.#userByUsername = prepare(`SELECT * FROM users WHERE username = ?`);
+    this.#userByExternalId = prepare(`SELECT * FROM users WHERE external_id = ?`);
+    this.#memberRoomIds = prepare<[string], string>(`SELECT room_id FROM members WHERE user_id = ? ORDER BY room_id`).pluck();
+    this.#summaries = prepare(`${SUMMARY_SELECT} WHERE r.kind = 'public' OR m.user_id IS NOT NULL ORDER BY r.created_at, r.id`);
+    this.#summaryOf = prepare(`${SUMMARY_SELECT} WHERE r.id = @room`);
+    this.#roomMembers = prepare(
+      `SELECT m.room_id, u.id, u.name, u.username, u.kind FROM members m JOIN users u ON u.id = m.user_id WHERE m.room_id = ?`,
+    );
+  }
+
+  session(tokenHash: string): StoredSession | null {
+    const row = this.#session.get(tokenHash);
+    return row ? { userId: row.user_id, expiresAt: row.expires_at, revoked: row.revoked === 1 } : null;
+  }
+
+  userBy(column: 'id' | 'username' | 'external_id', value: string): StoredUser | null {
+    const statement = column === 'id' ? this.#userById : column === 'username' ? this.#userByUsername : this.#userByExternalId;
+    const row = statement.get(value);
+    return row ? toStoredUser(row) : null;
+  }
+
+  memberRoomIds(userId: string): string[] {
+    return this.#memberRoomIds.all(userId);
+  }
+
+  /**
+   * Summaries of the rooms `userId` may see listed, or of the one room `onlyRoom`. Outside
+   * rooms the user has joined, readSeq and unread are 0.
+   */
+  roomSummaries(userId: string, onlyRoom?: string): StoredRoomSummary[] {
+    const rows = onlyRoom === undefined ? this.#summaries.all({ user: userId }) : this.#summaryOf.all({ user: userId, room: onlyRoom });
+    return rows.map((row) => {
+      const joined = row.member_id !== null;
+      const summary: StoredRoomSummary = {
+        id: row.id,
+        name: row.name,
+        kind: row.kind,
+        joined,
+        members: row.member_count,
+        latestSeq: row.last_seq,
+        readSeq: joined ? (row.read_seq ?? 0) : 0,
+        unread: joined ? row.unread : 0,
+      };
+      if (row.kind === 'dm') {
+        const peer = this.#dmPeer(row.id, userId);
+        if (peer) {
+          summary.name = peer.name;
+          summary.peer = peer;
+        }
+      }
+      return summary;
+    });
+  }
+
+  /** A DM's other member; the user themself when they are its only member (a DM with oneself, or one the other side has left). */
+  #dmPeer(roomId: string, userId: string): UserSummary | null {
+    let peer: UserSummary | null = null;
+    for (const row of this.#roomMembers.all(roomId)) {
+      if (row.id === userId && peer !== null) continue;
+      peer = { id: row.id, name: row.name, username: row.username, kind: row.kind };
+      if (row.id !== userId) break;
+    }
+    return peer;
+  }
+}
