@@ -13,7 +13,7 @@ export class MemoryPresence implements Presence {
   /** roomId → online members. */
   readonly #roomOnline = new Map<string, Set<string>>();
 
-  connected(userId: string, rooms: Iterable<string>): string[] {
+  connected(userId: string, rooms: Iterable<string>): readonly string[] {
     const online = this.#online.get(userId);
     if (online) {
       online.connections++;
@@ -25,13 +25,13 @@ export class MemoryPresence implements Presence {
     return mine;
   }
 
-  disconnected(userId: string): string[] {
+  disconnected(userId: string): readonly string[] {
     const online = this.#online.get(userId);
     if (!online) return [];
     if (--online.connections > 0) return [];
     this.#online.delete(userId);
     for (const room of online.rooms) this.#remove(room, userId);
-    return [...online.rooms];
+    return online.rooms;
   }
 
   joined(roomId: string, userId: string): boolean {

@@ -7,9 +7,9 @@
  */
 export interface Presence {
   /** A connection of `userId`, a member of `rooms`, opened. Returns the rooms where they came online. */
-  connected(userId: string, rooms: Iterable<string>): string[];
+  connected(userId: string, rooms: Iterable<string>): readonly string[];
   /** A connection closed. Returns the rooms where they went offline. */
-  disconnected(userId: string): string[];
+  disconnected(userId: string): readonly string[];
   /** The online user became a member of `roomId`. Returns whether the room's count changed. */
   joined(roomId: string, userId: string): boolean;
   left(roomId: string, userId: string): boolean;
