@@ -98,7 +98,8 @@ describe('accounts and sessions', () => {
     const { default: Database } = await import('better-sqlite3');
     const { createHash } = await import('node:crypto');
     const g = await guest(server.url, 'Expiring');
-    const expiresAt = Date.now() + 1500;
+    // Far enough ahead that connecting comes first, even on a loaded machine.
+    const expiresAt = Date.now() + 3000;
     const db = new Database(`${server.dataDir}/parley.db`);
     try {
       const tokenHash = createHash('sha256').update(g.token).digest('base64url');
