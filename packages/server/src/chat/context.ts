@@ -50,7 +50,7 @@ export function takeRate(limiter: RateLimiter, key: string): void {
  * guessing ids reveals nothing.
  */
 export async function requireMember(ctx: ChatContext, connection: Connection, roomId: string): Promise<void> {
-  if (connection.inRoom(roomId)) return;
+  if (ctx.hub.has(connection, roomId)) return;
   const room = await ctx.store.findRoom(roomId);
   if (room?.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
   throw new ParleyError('not_found', 'No such room.');

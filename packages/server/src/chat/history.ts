@@ -27,7 +27,7 @@ export async function resume(ctx: ChatContext, connection: Connection, frame: Cl
   const results: ResumeResult[] = [];
   const limit = ctx.config.limits.replayLimit;
   for (const { room, after } of frame.rooms) {
-    if (!connection.inRoom(room)) {
+    if (!ctx.hub.has(connection, room)) {
       results.push({ room, status: 'not_found', latestSeq: 0 });
       continue;
     }

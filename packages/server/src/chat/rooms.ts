@@ -11,7 +11,7 @@ function userRef(connection: Connection) {
 
 export async function join(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'join'>): Promise<void> {
   const room = await ctx.store.findRoom(frame.room);
-  const member = connection.inRoom(frame.room) || (room !== null && (await ctx.store.isMember(room.id, connection.user.id)));
+  const member = ctx.hub.has(connection, frame.room) || (room !== null && (await ctx.store.isMember(room.id, connection.user.id)));
   if (!room || (!member && room.kind !== 'public')) throw new ParleyError('not_found', 'No such room.');
   if (!member) takeRate(ctx.rates.membership, connection.user.id);
   const event = member ? null : await ctx.store.join({ room: room.id, user: userRef(connection) });
@@ -98,7 +98,7 @@ export async function members(ctx: ChatContext, connection: Connection, frame: C
 
 /** Members may read any of their rooms; anyone may read a public room. */
 export async function requireReadable(ctx: ChatContext, connection: Connection, roomId: string): Promise<void> {
-  if (connection.inRoom(roomId)) return;
+  if (ctx.hub.has(connection, roomId)) return;
   const room = await ctx.store.findRoom(roomId);
   if (room?.kind !== 'public') throw new ParleyError('not_found', 'No such room.');
 }

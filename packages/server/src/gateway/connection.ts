@@ -44,8 +44,9 @@ export class Connection {
   readonly expiresAt: number;
   /**
    * Rooms whose live frames this connection receives: exactly its user's memberships (the
-   * hub keeps it). An array replaced on every change, not a Set: most users are in a few
-   * rooms, and a Set would cost each connection about 200 bytes more.
+   * hub keeps it; ask the hub, `Hub.has`, whether it is in a room). An array replaced on every
+   * change, not a Set: most users are in a few rooms, and a Set would cost each connection
+   * about 200 bytes more.
    */
   rooms: readonly string[] = NO_ROOMS;
   /** Rooms being resumed, with the live frames held back meanwhile; made on the first resume (idle sockets are most of them). */
@@ -74,10 +75,6 @@ export class Connection {
     this.sessionHash = identity.sessionHash;
     this.expiresAt = identity.expiresAt ?? Infinity;
     this.#outbound = outbound;
-  }
-
-  inRoom(room: string): boolean {
-    return this.rooms.includes(room);
   }
 
   get closed(): boolean {

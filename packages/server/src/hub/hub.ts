@@ -96,8 +96,17 @@ export class Hub {
     return true;
   }
 
+  /**
+   * Whether `connection` receives `room`'s frames, i.e. its user is a member: read from the
+   * room's local connections, a lookup whatever the number of rooms (scanning the
+   * connection's rooms took ~10 µs a frame for a user in 500).
+   */
+  has(connection: Connection, room: string): boolean {
+    return holds(this.#rooms, room, connection);
+  }
+
   subscribe(connection: Connection, room: string): void {
-    if (connection.inRoom(room)) return;
+    if (this.has(connection, room)) return;
     // concat and toSpliced make arrays of the exact length; push would leave spare slots.
     connection.rooms = connection.rooms.concat(room);
     if (attach(this.#rooms, room, connection)) this.#bus.subscribe(roomTopic(room), this.#onRoomTopic);
@@ -131,11 +140,11 @@ export class Hub {
     }
     // A copy: closing a connection below removes it from the Set.
     for (const connection of local instanceof Set ? [...local] : [local]) {
-      if (message.joinRoom && !connection.inRoom(message.joinRoom)) {
+      if (message.joinRoom && !this.has(connection, message.joinRoom)) {
         this.subscribe(connection, message.joinRoom);
         this.onMembershipChange?.(connection, message.joinRoom, true);
       }
-      if (message.leaveRoom && connection.inRoom(message.leaveRoom)) {
+      if (message.leaveRoom && this.has(connection, message.leaveRoom)) {
         this.unsubscribe(connection, message.leaveRoom);
         this.onMembershipChange?.(connection, message.leaveRoom, false);
       }
