@@ -13,7 +13,8 @@ const METHOD = `## Method
   enter an HdrHistogram when the phase ends).
   The generator also sends whatever has fallen due between received frames (every 32), so that a burst of
   reads cannot hold the schedule back; "gen send lag" is how late the measured messages left after their
-  scheduled time, a delay inside every latency figure.
+  scheduled time, a delay inside every latency figure; runs where its p99 passed 10 ms are noted under their
+  scenario's table.
   A warm-up, then the measured window, then up to 3 s for late deliveries. Loss is counted per message:
   expected (every member of the room, the sender included) minus received; duplicates separately.
 - Server CPU per delivery: the server process's user + system time over the window (/proc/<pid>/stat)

@@ -11,6 +11,12 @@ import { TARGETS, type TargetName } from '../targets.js';
 import { INTERFERENCE_LIMIT, type BenchResults, type RunRecord } from './records.js';
 import { renderHead } from './summary-head.js';
 
+/**
+ * A generator whose own sends left this late (p99, ms) was held up by something besides the
+ * server under test (its own bursts of reads, the host); its latencies include that delay.
+ */
+const GENERATOR_LATE_MS = 10;
+
 type Metric = (run: RunRecord) => number | null;
 
 interface Column {
@@ -234,6 +240,11 @@ function scenarioSection(results: BenchResults, id: ScenarioId): string {
     out.push('', `Warning: other processes used CPU during the load phase of ${list.join(', ')}; those figures are suspect.`);
   }
   if (bound.length > 0) out.push('', `Note: the generator used over 90 % of its core in ${bound.map((r) => `round ${r.round} ${TARGETS[r.target].label}`).join(', ')}; those figures may be generator-bound.`);
+  const late = runs.filter((r) => ((phaseOf(r) ?? failedStep(r))?.generator.sendLagMs.p99 ?? 0) > GENERATOR_LATE_MS);
+  if (late.length > 0) {
+    const list = late.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${(phaseOf(r) ?? failedStep(r))!.generator.sendLagMs.p99.toFixed(1)} ms)`);
+    out.push('', `Note: the generator's own send lag had a p99 over ${GENERATOR_LATE_MS} ms in ${list.join(', ')}; that lateness is inside those latency figures.`);
+  }
   return out.join('\n');
 }
 
