@@ -1,7 +1,7 @@
 /** The store contract against SQLite files, plus what only the SQLite store promises. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -91,6 +91,28 @@ describe('SQLite store options', () => {
     assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'off' as 'full', writer: 'thread' }), /synchronous/);
     assert.throws(() => createSqliteStore({ file: ':memory:', synchronous: 'full', writer: 'worker' as 'thread' }), /writer/);
   });
+});
+
+describe('SQLite store, closing', () => {
+  for (const writer of WRITERS) {
+    it(`closes every connection it opened (${writer} writer), whichever reads it made`, { timeout: TIMEOUT_MS }, async () => {
+      const dir = tempDir();
+      const file = join(dir, 'parley.db');
+      try {
+        const store = createSqliteStore({ file, synchronous: 'full', writer });
+        await store.migrate();
+        await store.createUser({ id: 'user-a', username: 'a', name: 'A', kind: 'guest' });
+        // Reads of the connect path only: prepared statements on the main connection, not Kysely.
+        assert.equal((await store.findUserById('user-a'))?.name, 'A');
+        assert.equal((await store.listRoomsFor('user-a')).length, 1);
+        await store.close();
+        // SQLite removes the WAL when its last connection closes.
+        assert.equal(existsSync(`${file}-wal`), false, 'a connection was left open');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('SQLite store, inline writer with a commit interval', () => {

@@ -108,6 +108,8 @@ class SqliteStore implements Store {
       await this.#writer?.close();
       await this.#checkpointer?.close();
       await this.#kysely.destroy();
+      // Kysely closes the connection only if it ever ran a query; the connect path's reads do not go through it.
+      if (this.#db.open) this.#db.close();
     })();
     return this.#closed;
   }
