@@ -20,6 +20,14 @@ export const TYPING = { throttleMs: 3000, expireMs: 6000 } as const;
 /** A room summary's `unread` counts at most this many messages; a room with more reports this many. */
 export const UNREAD_MAX = 1000;
 
+/**
+ * `unread` is counted among at most this many live messages after the read marker, the reader's
+ * own included: a user who posts thousands of messages and never marks the room read (a bot)
+ * cannot make their own room summaries read them all. Only someone whose own messages are most
+ * of the first UNREAD_SCAN_MAX after their marker sees fewer than the true count.
+ */
+export const UNREAD_SCAN_MAX = 4 * UNREAD_MAX;
+
 export const NAME_MAX = 64;
 export const ROOM_NAME_MAX = 64;
 export const EMOJI_MAX = 32;

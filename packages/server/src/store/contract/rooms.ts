@@ -1,7 +1,7 @@
 /** Migration, rooms, members, listings and read markers. */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { UNREAD_MAX } from '@parley/protocol';
+import { UNREAD_MAX, UNREAD_SCAN_MAX } from '@parley/protocol';
 import type { StoredRoomSummary } from '../store.js';
 import { SERVER_USER } from '../server-user.js';
 import { assertPlainJson, clientId, ref, rejectsWith, storeTest, wholeLog, type MakeStore } from './harness.js';
@@ -106,8 +106,8 @@ export function roomTests(makeStore: MakeStore): void {
 
       const rooms = await store.listRoomsFor(alice.id);
       assertPlainJson(rooms);
+      assert.deepEqual(rooms.map((room) => room.id).sort(), ['dm-ab', 'lobby', 'room-priv', 'room-pub']);
       const byId = new Map(rooms.map((room) => [room.id, room]));
-      assert.deepEqual([...byId.keys()].sort(), ['dm-ab', 'lobby', 'room-priv', 'room-pub']);
       assert.deepEqual<StoredRoomSummary | undefined>(byId.get('lobby'), {
         id: 'lobby', name: 'lobby', kind: 'public', joined: true, members: 2,
         latestSeq: lobbyLatest, readSeq: 2, unread: 2,
@@ -163,6 +163,21 @@ export function roomTests(makeStore: MakeStore): void {
       assert.equal((await store.roomSummaryFor('lobby', alice.id))?.unread, UNREAD_MAX);
       await store.setReadMarker('lobby', alice.id, sent[2]!.event.seq);
       assert.equal((await store.roomSummaryFor('lobby', alice.id))?.unread, UNREAD_MAX - 1);
+    });
+
+    storeTest(makeStore, `unread counts among the first ${UNREAD_SCAN_MAX} live messages after the marker, the reader's own included`, async ({ store, alice, bob }) => {
+      await store.join({ room: 'lobby', user: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(bob) });
+      const own = [];
+      for (let n = 1; n <= UNREAD_SCAN_MAX; n++) own.push(store.appendMessage({ room: 'lobby', user: ref(alice), clientId: clientId(n), body: `a${n}` }));
+      const sent = await Promise.all(own);
+      for (let n = 1; n <= 2; n++) await store.appendMessage({ room: 'lobby', user: ref(bob), clientId: clientId(n), body: `b${n}` });
+      const unread = async (user: typeof alice) => (await store.roomSummaryFor('lobby', user.id))?.unread;
+      // Bob's two lie past the first UNREAD_SCAN_MAX after Alice's marker, all of them her own.
+      assert.equal(await unread(alice), 0);
+      assert.equal(await unread(bob), UNREAD_MAX);
+      await store.setReadMarker('lobby', alice.id, sent[1]!.event.seq);
+      assert.equal(await unread(alice), 2);
     });
 
     storeTest(makeStore, 'setReadMarker moves forward only, up to the latest seq, for members only', async ({ store, alice, bob }) => {

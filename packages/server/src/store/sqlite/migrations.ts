@@ -110,6 +110,12 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_live_messages ON events (room_id, seq, user_id) WHERE kind = 'message' AND deleted = 0;
     `,
   },
+  {
+    // The rooms listed in `welcome` are the public ones and the user's own: found through this
+    // index and members_user instead of by reading every room (every DM and private room too).
+    name: 'an index of public rooms',
+    sql: `CREATE INDEX rooms_public ON rooms (created_at, id) WHERE kind = 'public';`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
