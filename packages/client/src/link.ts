@@ -4,13 +4,13 @@
  * ends, reconnecting with jittered backoff (at once when the browser comes
  * back online) unless the close code or a refused session says not to.
  */
-import { CLOSE, ParleyError, shouldReconnect, type ServerFrame, type UserSummary, type WelcomeFrame } from '@parley/protocol';
+import { CLOSE, ParleyError, shouldReconnect, type ServerFrame, type SessionResponse, type UserSummary, type WelcomeFrame } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';
 import { AUTH_REF, Connection, type ConnectionEnd } from './connection.js';
 import { HeartbeatMonitor } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { me as restMe, signIn } from './rest-api.js';
-import type { ConnectionStatus, StatusInfo } from './types.js';
+import type { ConnectionStatus, Credentials, StatusInfo } from './types.js';
 
 export interface LinkHandlers {
   status(status: ConnectionStatus, info: StatusInfo): void;
@@ -35,6 +35,8 @@ export class Link {
   readonly #on: LinkHandlers;
   #status: ConnectionStatus = 'idle';
   #token: string | null;
+  /** The options' credentials, until a registration succeeds: from then on, that account's password. */
+  #credentials: Credentials;
   #connection: Connection | null = null;
   #up = false;
   #heartbeat: HeartbeatMonitor | null = null;
@@ -51,6 +53,7 @@ export class Link {
   constructor(options: Readonly<ResolvedOptions>, handlers: LinkHandlers) {
     this.#options = options;
     this.#on = handlers;
+    this.#credentials = options.credentials;
     this.#token = options.credentials.kind === 'token' ? options.credentials.token : null;
   }
 
@@ -101,12 +104,14 @@ export class Link {
   async #tryConnect(): Promise<void> {
     this.#reconnectTimer = null;
     this.#setStatus('connecting', { attempt: this.#attempts });
-    const { credentials } = this.#options;
+    const credentials = this.#credentials;
     if (!this.#token && credentials.kind !== 'session' && credentials.kind !== 'token') {
       try {
-        const session = await signIn({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch }, credentials);
+        const session = await this.#signIn(credentials);
         if (this.#isClosed() || !session) return;
         this.#token = session.token;
+        // Signing in again (the session expired or was ended) must log in, not register anew.
+        if (credentials.kind === 'register') this.#credentials = { kind: 'password', username: credentials.username, password: credentials.password };
         this.#on.signedIn(session.user);
       } catch (error) {
         if (this.#isClosed()) return;
@@ -135,6 +140,25 @@ export class Link {
     this.#welcomeTimer = setTimeout(() => {
       if (connection === this.#connection && !this.#up) connection.abandon(CLOSE.authTimeout, 'no welcome in time');
     }, this.#options.connectTimeoutMs);
+  }
+
+  /**
+   * Signs in through the REST API. A registration refused with `name_taken` is tried as a login
+   * with the same password: the account may be this client's own, registered by an earlier
+   * attempt whose answer was lost.
+   */
+  async #signIn(credentials: Credentials): Promise<SessionResponse | null> {
+    const rest = { baseUrl: this.#options.baseUrl, fetch: this.#options.fetch };
+    try {
+      return await signIn(rest, credentials);
+    } catch (error) {
+      if (credentials.kind !== 'register' || !(error instanceof ParleyError) || error.code !== 'name_taken') throw error;
+      try {
+        return await signIn(rest, { kind: 'password', username: credentials.username, password: credentials.password });
+      } catch {
+        throw error;
+      }
+    }
   }
 
   #onFrame(connection: Connection, frame: ServerFrame): void {
@@ -169,18 +193,30 @@ export class Link {
     this.#heartbeat = null;
     this.#on.down();
     const info: StatusInfo = { attempt: this.#attempts, closeCode: end.code, reason: end.reason };
+    if (end.code === CLOSE.sessionEnded && this.#mayTrySigningInAgain()) {
+      // The session expired or was ended while connected: a password signs in again.
+      this.#token = null;
+      return this.#scheduleReconnect(info);
+    }
     if (!shouldReconnect(end.code)) {
       const code = end.code === CLOSE.forbidden ? 'forbidden' : 'unauthenticated';
       return this.#fail(new ParleyError(code, end.reason || `Closed by the server (${end.code}).`), info);
     }
     if (!end.opened && (end.unauthorized || (await this.#sessionRefused()))) {
       if (this.#isClosed()) return;
-      const { kind } = this.#options.credentials;
-      // A password can sign in again (the session may have expired); anything else cannot.
-      if ((kind === 'password' || kind === 'register') && ++this.#refusals < 2) this.#token = null;
+      if (this.#mayTrySigningInAgain()) this.#token = null;
       else return this.#fail(new ParleyError('invalid_credentials', 'The server refused the session.'), info);
     }
     this.#scheduleReconnect(info);
+  }
+
+  /**
+   * Whether a refused or ended session may be replaced by signing in again: only with a password
+   * (a guest would come back as someone else, a token cannot be renewed), once between welcomes.
+   */
+  #mayTrySigningInAgain(): boolean {
+    const { kind } = this.#credentials;
+    return (kind === 'password' || kind === 'register') && ++this.#refusals < 2;
   }
 
   /** Whether a handshake that failed without a visible status was refused for the session (browsers hide the 401). */

@@ -39,3 +39,28 @@ it('rejects refused credentials without retrying, and stops after a logout', { t
   assert.equal(statuses[0]![1].closeCode, 4401);
   await assert.rejects(sameSession.send('lobby', 'too late'), (error) => error instanceof ParleyError);
 });
+
+it('signs in again with its password when its session ends while connected, and registers only once', { timeout: 30_000 }, async (t) => {
+  const server = await startServerProcess();
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await server.stop();
+  });
+  const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'a long enough password' });
+  await within('the account is registered', ada.connect());
+  const firstToken = ada.token!;
+  const statuses: Array<[ConnectionStatus, StatusInfo]> = [];
+  ada.on('status', (status, info) => statuses.push([status, info]));
+
+  // Another client on the same session ends it: the server closes Ada's socket too, with 4401.
+  const sameSession = pool.create(server.url, { kind: 'token', token: firstToken });
+  await within('a second client on the same session connects', sameSession.connect());
+  await sameSession.logout();
+
+  await waitFor('Ada is open again on a new session', () => ada.status === 'open' && ada.token !== firstToken, 10_000);
+  assert.equal(statuses[0]?.[0], 'reconnecting');
+  assert.equal(statuses[0]?.[1].closeCode, 4401);
+  assert.equal(ada.user?.username, 'ada');
+  await within('a send on the new session', ada.send('lobby', 'still here'));
+});
