@@ -6,6 +6,7 @@
  * with a ParleyError. Runs in browsers and Node (no node: imports).
  */
 import {
+  CLIENT_ID_PATTERN,
   DEFAULT_LIMITS,
   ParleyError,
   type HistoryPage,
@@ -250,6 +251,10 @@ export class ParleyClient {
     if (body.length === 0) return Promise.reject(new ParleyError('invalid_frame', 'A message needs a body.'));
     if (body.length > this.#limits.maxBodyChars) {
       return Promise.reject(new ParleyError('body_too_long', `Messages are at most ${this.#limits.maxBodyChars} characters.`));
+    }
+    // The server could not name such an id in its error, and the send would wait forever.
+    if (options.id !== undefined && !CLIENT_ID_PATTERN.test(options.id)) {
+      return Promise.reject(new ParleyError('invalid_frame', 'Message ids are 8–64 characters of A–Z a–z 0–9 _ -.'));
     }
     const promise = this.#outbox.add(room, body, options.id ?? uuidv7());
     this.#typing.sent(room);

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
 
 const ref = z.string().min(1).max(64);
-/** A client-made message id: UUIDv7 or ULID recommended. */
-const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'ids are 8–64 characters of A–Z a–z 0–9 _ -');
+/** What a client-made message id must look like (UUIDv7 or ULID recommended). */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const clientId = z.string().regex(CLIENT_ID_PATTERN, 'ids are 8–64 characters of A–Z a–z 0–9 _ -');
 const roomId = z.string().min(1).max(128);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const body = z.string().min(1);

@@ -5,6 +5,7 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { ParleyError } from '@parley/protocol';
 import { OutboxFullError } from '../errors.js';
 import { startProxiedServer, messagesOf, sleep, waitFor, within } from '../test-support/helpers.js';
 
@@ -57,4 +58,16 @@ it('re-sends a message whose ack was lost, and the server stores it once', { tim
   for (const client of [reader, writer]) {
     assert.equal(messagesOf(client, 'lobby').filter((m) => m.id === id).length, 1);
   }
+});
+
+it('refuses a message id the server could not read, instead of waiting for its ack forever', { timeout: 30_000 }, async (t) => {
+  const { server, pool } = await startProxiedServer(t);
+  const writer = pool.create(server.url, { kind: 'guest', name: 'writer' });
+  await within('connects', writer.connect());
+  for (const id of ['', 'short', 'x'.repeat(65), 'has spaces in it']) {
+    await assert.rejects(within(`id ${JSON.stringify(id)}`, writer.send('lobby', 'hello', { id })), (error) => error instanceof ParleyError && error.code === 'invalid_frame');
+  }
+  assert.equal(writer.room('lobby')!.pending.length, 0);
+  const sent = await within('a good id', writer.send('lobby', 'hello', { id: 'a-good-id-0001' }));
+  assert.equal(sent.id, 'a-good-id-0001');
 });
