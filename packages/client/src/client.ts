@@ -345,14 +345,15 @@ export class ParleyClient {
   #onDown(): void {
     this.#requests.connectionLost();
     this.#outbox.connectionLost();
-    this.#clearTyping();
+    // Typing indicators do not survive the connection that brought them.
+    this.#typing.clear();
   }
 
   /** Ends everything the client holds; the link is already closed. */
   #shutDown(error: ParleyError): void {
     for (const timer of this.#membersReloads.values()) clearTimeout(timer);
     this.#membersReloads.clear();
-    this.#clearTyping();
+    this.#typing.clear();
     this.#requests.clear(error);
     this.#outbox.clear(error);
     this.#connected?.reject(error);
@@ -469,15 +470,6 @@ export class ParleyClient {
     this.#emitter.emit('roomLeft', room.id);
   }
 
-  /** Typing indicators do not survive the connection that brought them. */
-  #clearTyping(): void {
-    this.#typing.clear();
-    for (const room of this.#rooms.values()) {
-      if (room.typing.length === 0) continue;
-      room.typing = [];
-      room.touch();
-    }
-  }
 
   /** A failure of work the application did not ask for (history fill, members load). Lost connections are not failures: resume takes over. */
   #backgroundError(error: unknown): void {

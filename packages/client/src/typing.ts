@@ -51,15 +51,16 @@ export class TypingTracker {
     this.#lastSent.delete(room);
   }
 
+  /** Forgets who is typing in `room`, and says so: their expiry timers, which would have, are cancelled. */
   clearRoom(room: string): void {
     const users = this.#rooms.get(room);
     if (!users) return;
     for (const entry of users.values()) clearTimeout(entry.timer);
     this.#rooms.delete(room);
+    if (users.size > 0) this.#onChange(room, []);
   }
 
   clear(): void {
-    for (const users of this.#rooms.values()) for (const entry of users.values()) clearTimeout(entry.timer);
-    this.#rooms.clear();
+    for (const room of [...this.#rooms.keys()]) this.clearRoom(room);
   }
 }

@@ -9,7 +9,7 @@ import { startServerProcess } from '@parley/server/testing';
 import { ParleyError } from '@parley/protocol';
 import type { ParleyClient } from '../client.js';
 import type { MessageItem } from '../types.js';
-import { ClientPool, messagesOf, waitFor, within } from '../test-support/helpers.js';
+import { ClientPool, messagesOf, startProxiedServer, waitFor, within } from '../test-support/helpers.js';
 
 function message(client: ParleyClient, room: string, seq: number): MessageItem | undefined {
   return messagesOf(client, room).find((m) => m.seq === seq);
@@ -68,4 +68,20 @@ it('keeps room state in step with the server', { timeout: 30_000 }, async (t) =>
   const renamed = await bob.rename('Robert');
   assert.equal(renamed.name, 'Robert');
   await waitFor('the rename reaches the lobby', () => ada.room('lobby')!.timeline.some((i) => i.kind === 'rename' && i.to === 'Robert'));
+});
+
+it('tells typing listeners that nobody is typing once the connection that brought the indicator is gone', { timeout: 30_000 }, async (t) => {
+  const { server, proxy, pool } = await startProxiedServer(t);
+  const ada = pool.create(proxy.url, { kind: 'guest', name: 'Ada' });
+  const bob = pool.create(server.url, { kind: 'guest', name: 'Bob' });
+  await within('clients connect', Promise.all([ada.connect(), bob.connect()]));
+  const heard: string[][] = [];
+  ada.on('typing', (room, users) => {
+    if (room === 'lobby') heard.push(users.map((u) => u.name));
+  });
+  bob.typing('lobby');
+  await waitFor('ada hears bob typing', () => heard.at(-1)?.includes('Bob') === true, 3000);
+  proxy.cut();
+  await waitFor('ada hears that nobody is typing', () => heard.at(-1)?.length === 0, 3000);
+  assert.deepEqual(ada.room('lobby')!.typing, []);
 });
