@@ -36,7 +36,10 @@ export const authFrame = z.strictObject({ type: z.literal('auth'), ref, token: z
 export const resumeFrame = z.strictObject({
   type: z.literal('resume'),
   ref,
-  rooms: z.array(z.strictObject({ room: roomId, after: seq })).max(1000),
+  rooms: z
+    .array(z.strictObject({ room: roomId, after: seq }))
+    .max(1000)
+    .refine((rooms) => new Set(rooms.map((r) => r.room)).size === rooms.length, 'each room at most once'),
 });
 export const sendFrame = z.strictObject({ type: z.literal('send'), id: clientId, room: roomId, body });
 export const editFrame = z.strictObject({ type: z.literal('edit'), ref, room: roomId, target: seq, body });

@@ -94,10 +94,14 @@ export class Chat {
    * is committed: the gateway starts the connection's next send then (see
    * SocketSession), and the store keeps writes in call order.
    */
-  async handle(connection: Connection, frame: ClientFrame, queued?: () => void): Promise<void> {
+  async handle(connection: Connection, frame: ClientFrame, queued?: () => void, earlier?: Promise<void>): Promise<void> {
     try {
       await (HANDLERS[frame.type] as Handler<typeof frame.type>)(this.ctx, connection, frame, queued);
     } catch (error) {
+      // A send may fail while the sends before it wait for their commit: its error waits for
+      // their acks (`earlier` settles once every frame before it is answered), so replies keep
+      // request order.
+      if (earlier) await earlier;
       const ref = frame.type === 'send' ? frame.id : 'ref' in frame ? (frame.ref ?? null) : null;
       this.sendError(connection, ref, error);
     }

@@ -22,10 +22,17 @@ export async function history(ctx: ChatContext, connection: Connection, frame: C
  * a status per room. While a room's replay is read, that room's live events
  * are held back on this connection and released after it, minus what the
  * replay already covered: the client sees each event once, in order.
+ *
+ * One resume replays rooms until it has queued twice the outbound queue limit;
+ * the rooms after that answer `too_far_behind` (the client pages forward
+ * instead), so that a resume of many rooms, each far behind, cannot queue an
+ * unbounded burst on one connection.
  */
 export async function resume(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'resume'>): Promise<void> {
   const results: ResumeResult[] = [];
   const limit = ctx.config.limits.replayLimit;
+  const budgetBytes = 2 * ctx.config.outboundQueueLimitBytes;
+  let replayedBytes = 0;
   for (const { room, after } of frame.rooms) {
     if (!ctx.hub.has(connection, room)) {
       results.push({ room, status: 'not_found', latestSeq: 0 });
@@ -35,7 +42,7 @@ export async function resume(ctx: ChatContext, connection: Connection, frame: Cl
     let replayedUpTo = after;
     try {
       const latestSeq = await ctx.store.latestSeq(room);
-      if (latestSeq - after > limit) {
+      if (latestSeq - after > limit || (replayedBytes >= budgetBytes && latestSeq > after)) {
         results.push({ room, status: 'too_far_behind', latestSeq });
         // Held live events are dropped: the client pages forward from `after` and finds them there.
         replayedUpTo = Number.MAX_SAFE_INTEGER;
@@ -43,7 +50,7 @@ export async function resume(ctx: ChatContext, connection: Connection, frame: Cl
       }
       const events = await ctx.store.eventsAfter(room, after, limit + 1);
       for (const event of events) {
-        connection.send({ type: 'event', event });
+        replayedBytes += connection.send({ type: 'event', event });
         replayedUpTo = event.seq;
       }
       // The true end of the log, even when the client claims to be ahead of it (a restored database).

@@ -66,6 +66,8 @@ export class Connection {
   #more: Array<Buffer | null> | null = null;
   #moreCount = 0;
   #queuedBytes = 0;
+  /** The size of the last flush larger than the queue limit, while its backlog drains; else 0. */
+  #burstBytes = 0;
   #closed = false;
 
   constructor(ws: WebSocket, socket: Socket, identity: Identity, outbound: Outbound) {
@@ -86,9 +88,11 @@ export class Connection {
     return this.#more?.length ?? 0;
   }
 
-  /** Serializes and queues one frame for this connection only. */
-  send(frame: ServerFrame): void {
-    this.deliver(encodeTextFrame(JSON.stringify(frame)));
+  /** Serializes and queues one frame for this connection only; returns its size in bytes. */
+  send(frame: ServerFrame): number {
+    const bytes = encodeTextFrame(JSON.stringify(frame));
+    this.deliver(bytes);
+    return bytes.length;
   }
 
   /**
@@ -148,12 +152,17 @@ export class Connection {
     const bytes = this.#queuedBytes;
     // A slow consumer is one that left more than the limit of earlier flushes untaken by the
     // kernel. This flush's own frames do not count: a burst queued in one go (many messages
-    // committed together, a replay) is not a sign of a slow reader, and a reader that stopped
-    // holds at most the limit plus one flush.
-    if (socket.writableLength > this.#outbound.queueLimitBytes) {
+    // committed together, a replay) is not a sign of a slow reader. Nor does a burst larger
+    // than the limit, while it drains: until the backlog is back under the limit, the limit is
+    // raised by that burst's size. A reader that stopped holds at most the limit plus the
+    // largest burst (a resume's replay is bounded, chat/history.ts) plus one flush.
+    const limit = this.#outbound.queueLimitBytes;
+    const backlog = socket.writableLength;
+    if (backlog > limit + this.#burstBytes) {
       this.#slowConsumer();
       return;
     }
+    this.#burstBytes = bytes > limit ? bytes : backlog > limit ? this.#burstBytes : 0;
     // One write per flush. Copying small frames into one buffer is cheaper than
     // Node's writev path (cork/uncork), which costs a request object per chunk.
     const chunk = this.#moreCount === 0 ? first : this.#outbound.flushes.join(first, this.#more as Buffer[], this.#moreCount, bytes);

@@ -17,6 +17,9 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { Connection, type Outbound } from './connection.js';
 
+/** Frames read but not yet handled past which the socket is not read (see onMessage). */
+const MAX_WAITING_FRAMES = 256;
+
 /** More invalid frames than this within ERROR_WINDOW_MS closes the connection (4029). */
 const MAX_ERRORS = 20;
 const ERROR_WINDOW_MS = 10_000;
@@ -49,6 +52,8 @@ export class SocketSession {
   #pending: Promise<void> = Promise.resolve();
   /** Settles when the next `send` may start: as #pending, except after a send, once that send's write is queued. */
   #sendGate: Promise<void> = Promise.resolve();
+  /** Frames read and not yet handled. */
+  #waiting = 0;
   #authTimer: NodeJS.Timeout | undefined;
 
   /** `identity` is who authenticated at the handshake; null: the first frame must be `auth`. */
@@ -75,20 +80,38 @@ export class SocketSession {
       this.#authenticate(frame.token, frame.ref);
       return;
     }
+    // A connection the server has closed (logout, expiry, too many errors) acts no more, though
+    // `ws` keeps reading until the peer answers the close frame.
+    if (connection.closed) return;
+    // Reading stops while too many frames wait (it resumes as they are handled): a client that
+    // pipelines faster than its frames run cannot pile up work and memory without bound.
+    if (++this.#waiting === MAX_WAITING_FRAMES) this.#ws.pause();
+    const earlier = this.#pending;
+    const handle = (queued?: () => void): Promise<void> | undefined =>
+      connection.closed ? undefined : host.chat.handle(connection, frame, queued, earlier);
     // Frames of one connection are handled in arrival order, after `welcome`, each once the one
     // before is done — but a send after a send starts as soon as the earlier one's write is queued:
     // the store commits writes in call order, and a burst of sends shares commits instead of
     // waiting for one each. Any other frame waits for every send before it to be done.
+    let done: Promise<void>;
     if (frame.type === 'send') {
       let queued!: () => void;
       const isQueued = new Promise<void>((resolve) => (queued = resolve));
-      const done = this.#sendGate.then(() => host.chat.handle(connection, frame, queued));
+      done = this.#sendGate.then(() => handle(queued));
       this.#sendGate = Promise.race([isQueued, done]);
       this.#pending = Promise.all([this.#pending, done]).then(nothing);
     } else {
-      this.#pending = this.#pending.then(() => host.chat.handle(connection, frame));
+      done = this.#pending.then(() => handle());
+      this.#pending = done;
       this.#sendGate = this.#pending;
     }
+    // A closure per frame, not a bound field per socket: idle sockets are most of them.
+    const handled = (): void => this.#frameHandled();
+    void done.then(handled, handled);
+  }
+
+  #frameHandled(): void {
+    if (this.#waiting-- === MAX_WAITING_FRAMES) this.#ws.resume();
   }
 
   onClose(): void {

@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { connectRaw, guest } from '../testing/ws-client.js';
-import { CLOSE } from '@parley/protocol';
+import type { Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CLOSE, type AckFrame } from '@parley/protocol';
 
 async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${url}${path}`, {
@@ -129,6 +131,29 @@ describe('accounts and sessions', () => {
     await assert.rejects(connectRaw(server.wsUrl, { token: g.token }), { statusCode: 401 });
     const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${g.token}` } });
     assert.equal(me.status, 401);
+  });
+
+  test('frames that reach a socket after the server closed it are not executed', async () => {
+    const leaving = await guest(server.url, 'Leaving late');
+    const watcher = await guest(server.url, 'Watcher');
+    const client = await connectRaw(server.wsUrl, { token: leaving.token });
+    const watching = await connectRaw(server.wsUrl, { token: watcher.token });
+    // This client does not read the close frame the logout brings: it writes on, as one that ignores it would.
+    (client.ws as unknown as { _socket: Socket })._socket.pause();
+    const out = await post(server.url, '/api/auth/logout', {}, { authorization: `Bearer ${leaving.token}` });
+    assert.equal(out.status, 204);
+    await delay(200);
+    client.send({ type: 'send', id: 'after-logout-1', room: 'lobby', body: 'sent after the logout' });
+    client.send({ type: 'rename', ref: 'rename-late', name: 'Renamed after the logout' });
+    // The watcher's own message, sent after those, arrives once they have had their turn.
+    const probe = await watching.request<AckFrame<'send'>>({ type: 'send', id: 'watcher-probe-1', room: 'lobby', body: 'probe' });
+    await watching.waitFor((f) => f.type === 'event' && f.event.seq === probe.seq);
+    await delay(200);
+    const late = watching.frames.filter((f) => f.type === 'event' && (f.event.kind === 'rename' || (f.event.kind === 'message' && f.event.body === 'sent after the logout')));
+    assert.deepEqual(late, []);
+    const page = await watching.request<AckFrame<'history'>>({ type: 'history', room: 'lobby', limit: 20 });
+    assert.ok(!page.events.some((e) => e.kind === 'message' && e.body === 'sent after the logout'));
+    client.ws.terminate();
   });
 
   test('login attempts per account are rate limited with a retry time', async () => {

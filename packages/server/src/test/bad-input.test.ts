@@ -48,6 +48,7 @@ describe('bad input never crashes the server or disturbs others', () => {
       [`{"type":"rooms","ref":"d","x":${'['.repeat(50)}${']'.repeat(50)}}`, 'invalid_frame'],
       [`{"type":"send","id":"abcdefgh-3","room":"lobby","body":"${'y'.repeat(5000)}"}`, 'body_too_long'],
       ['{"type":"send","id":"abcdefgh-4","room":"lobby","body":"   "}', 'invalid_frame'],
+      ['{"type":"resume","ref":"twice","rooms":[{"room":"lobby","after":0},{"room":"lobby","after":0}]}', 'invalid_frame'],
     ];
     for (const [text, code] of cases) {
       const error = await errorFor(client, text);

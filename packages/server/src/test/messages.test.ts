@@ -252,6 +252,30 @@ describe('a burst of sends from one connection', () => {
     assert.ok(elapsed < 500, `50 sends took ${Math.round(elapsed)} ms; a commit interval (20 ms) each would be 1 s`);
   });
 
+  test('a send that fails before it is stored answers after the sends before it', async () => {
+    const { client } = await enter('Order');
+    const good = Array.from({ length: 3 }, (_, n) => `order-ok-${String(n).padStart(4, '0')}`);
+    for (const id of good) client.send({ type: 'send', id, room: 'lobby', body: id });
+    client.send({ type: 'send', id: 'order-missing-room', room: 'no-such-room', body: 'lost' });
+    client.send({ type: 'send', id: 'order-ok-last', room: 'lobby', body: 'last' });
+    const ids = [...good, 'order-missing-room', 'order-ok-last'];
+    await client.waitFor((f) => f.type === 'ack' && f.ref === 'order-ok-last');
+    const replies = client.frames
+      .flatMap((f) => (f.type === 'ack' || f.type === 'error' ? [`${f.type} ${f.ref}`] : []))
+      .filter((reply) => ids.includes(reply.split(' ')[1]!));
+    assert.deepEqual(replies, [...good.map((id) => `ack ${id}`), 'error order-missing-room', 'ack order-ok-last']);
+  });
+
+  test('frames pipelined far ahead of their handling are all answered, in order', async () => {
+    const { client } = await enter('Pipeline');
+    // More than the server reads ahead (256): it stops reading the socket meanwhile, then goes on.
+    const refs = Array.from({ length: 1500 }, (_, n) => `pipe-${n}`);
+    for (const ref of refs) client.send({ type: 'ping', ref });
+    await client.waitFor((f) => f.type === 'pong' && f.ref === refs.at(-1), 20_000);
+    const pongs = client.frames.flatMap((f) => (f.type === 'pong' && f.ref?.startsWith('pipe-') ? [f.ref] : []));
+    assert.deepEqual(pongs, refs);
+  });
+
   test('a frame after a send is handled once that send is done', async () => {
     const { client } = await enter('Then');
     client.send({ type: 'send', id: 'then-0000001', room: 'lobby', body: 'stored before the history is read' });

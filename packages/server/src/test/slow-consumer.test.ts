@@ -52,3 +52,48 @@ test('a reader that stops reading is closed as a slow consumer; others get every
     await server.stop();
   }
 });
+
+test('a replay larger than the queue limit may drain, and one resume replays a bounded amount', async () => {
+  const server = await startServerProcess({ env: { RATE_LIMITS: 'off', OUTBOUND_QUEUE_LIMIT_BYTES: String(1024 * 1024) } });
+  try {
+    const sender = await connectRaw(server.wsUrl, { token: (await guest(server.url, 'Sender')).token });
+    const readerToken = (await guest(server.url, 'Reader')).token;
+    const first = await connectRaw(server.wsUrl, { token: readerToken });
+    const big = (await sender.request<AckFrame<'create'>>({ type: 'create', name: 'big', kind: 'public' })).room.id;
+    const small = (await sender.request<AckFrame<'create'>>({ type: 'create', name: 'small', kind: 'public' })).room.id;
+    const bigFrom = (await first.request<AckFrame<'join'>>({ type: 'join', room: big })).seq;
+    const smallFrom = (await first.request<AckFrame<'join'>>({ type: 'join', room: small })).seq;
+    first.close();
+
+    // 1,000 messages of 8 KB: an 8 MB replay, past the 1 MiB limit and the sockets' buffers.
+    const body = 'é'.repeat(4000);
+    for (let i = 0; i < 1000; i += 100) {
+      const batch = [];
+      for (let j = i; j < i + 100; j++) batch.push(sender.request({ type: 'send', id: `big-${String(j).padStart(6, '0')}`, room: big, body }, 20_000));
+      await Promise.all(batch);
+    }
+    await sender.request({ type: 'send', id: 'small-000001', room: small, body: 'missed too' });
+
+    const reader = await connectRaw(server.wsUrl, { token: readerToken });
+    const socket = (reader.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    reader.send({ type: 'resume', ref: 'catch-up', rooms: [{ room: big, after: bigFrom }, { room: small, after: smallFrom }] });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A live message while most of the replay is still queued: its flush finds the backlog over the limit.
+    const live = await sender.request<AckFrame<'send'>>({ type: 'send', id: 'big-live-0001', room: big, body: 'live' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.resume();
+
+    const ack = await reader.waitFor<AckFrame<'resume'>>((f) => f.type === 'ack' && f.ref === 'catch-up', 20_000);
+    assert.deepEqual(ack.rooms.map((r) => [r.room, r.status]), [[big, 'ok'], [small, 'too_far_behind']]);
+    await reader.waitFor((f) => f.type === 'event' && f.event.seq === live.seq && f.event.room === big, 10_000);
+    const replayed = reader.frames.filter((f) => f.type === 'event' && f.event.room === big && f.event.kind === 'message').length;
+    assert.equal(replayed, 1001);
+    const closed = await Promise.race([reader.closed, new Promise((resolve) => setTimeout(() => resolve(null), 500))]);
+    assert.equal(closed, null, 'the reader was not cut off');
+    reader.close();
+    sender.close();
+  } finally {
+    await server.stop();
+  }
+});
