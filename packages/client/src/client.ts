@@ -269,7 +269,7 @@ export class ParleyClient {
     return promise;
   }
 
-  /** Drops a queued or failed message from the outbox; false when it is already on its way. */
+  /** Drops a failed message, or a queued one not yet written, from the outbox; false when it is (or may be) on its way. */
   discard(id: string): boolean {
     return this.#outbox.discard(id, new ParleyError('unavailable', 'The message was discarded before it was sent.'));
   }

@@ -14,6 +14,8 @@ interface Entry {
   reject: ((error: ParleyError) => void) | null;
   /** Refusals that were neither final nor a rate limit (a server error): after MAX_FAILURES the message fails. */
   failures: number;
+  /** Written to a connection at least once: the server may hold it even if no ack came back. */
+  written: boolean;
 }
 
 const MAX_FAILURES = 5;
@@ -54,6 +56,7 @@ export class Outbox {
     for (const entry of this.#entries.values()) {
       if (entry.message.state !== 'queued') continue;
       entry.message = { ...entry.message, state: 'sending' };
+      entry.written = true;
       out.push(entry.message);
       rooms.add(entry.message.room);
     }
@@ -120,10 +123,14 @@ export class Outbox {
     return this.#track({ ...message, state: 'queued' });
   }
 
-  /** Drops a queued or failed message; a queued one's promise rejects with `reason`. */
+  /**
+   * Drops a failed message, or a queued one never written (its promise rejects with `reason`).
+   * A message written before, whose connection dropped before the ack, may be stored: it stays,
+   * and goes out again with its id, so that it is never shown as discarded and then appears.
+   */
   discard(id: string, reason: ParleyError): boolean {
     const entry = this.#entries.get(id);
-    if (!entry || entry.message.state === 'sending' || entry.message.state === 'sent') return false;
+    if (!entry || (entry.message.state !== 'failed' && (entry.message.state !== 'queued' || entry.written))) return false;
     this.#drop(entry, reason);
     this.#onChange(new Set([entry.message.room]));
     return true;
@@ -162,7 +169,7 @@ export class Outbox {
 
   #track(message: PendingMessage): Promise<SendResult> {
     return new Promise<SendResult>((resolve, reject) => {
-      this.#entries.set(message.id, { message, resolve, reject, failures: 0 });
+      this.#entries.set(message.id, { message, resolve, reject, failures: 0, written: false });
       this.#onChange(new Set([message.room]));
     });
   }

@@ -48,8 +48,16 @@ it('re-sends a message whose ack was lost, and the server stores it once', { tim
   const id = writer.room('lobby')!.pending[0]!.id;
   await waitFor('the server stored it', () => messagesOf(reader, 'lobby').some((m) => m.id === id), 5000);
   assert.equal(writer.room('lobby')!.pending[0]!.state, 'sending');
+  proxy.block();
   proxy.cut();
+  await waitFor('it waits for the next connection', () => writer.room('lobby')!.pending[0]!.state === 'queued', 5000);
+  assert.equal(writer.discard(id), false, 'written once, it may be stored: it is not discarded');
+  const never = writer.send('lobby', 'never written');
+  const neverId = writer.room('lobby')!.pending[1]!.id;
+  assert.equal(writer.discard(neverId), true, 'one never written is');
+  await assert.rejects(never, (error) => error instanceof ParleyError);
   proxy.forward();
+  proxy.unblock();
   const result = await within('the re-sent message is acked', sent);
   assert.equal(result.id, id);
   assert.equal(result.duplicate, true, 'the server recognised the id');
