@@ -53,6 +53,17 @@ export class ClientPool {
   }
 }
 
+/** A server process and a client pool, both closed when the test ends. */
+export async function startServer(t: TestContext, options: StartOptions = {}): Promise<{ server: ServerProcess; pool: ClientPool }> {
+  const server = await startServerProcess(options);
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await server.stop();
+  });
+  return { server, pool };
+}
+
 /**
  * A server process, a TCP proxy in front of it and a client pool, all closed
  * when the test ends. Clients that should suffer network trouble connect to

@@ -5,18 +5,12 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerProcess } from '@parley/server/testing';
 import { ParleyError } from '@parley/protocol';
 import type { ConnectionStatus, StatusInfo } from '../types.js';
-import { ClientPool, sleep, waitFor, within } from '../test-support/helpers.js';
+import { sleep, startServer, waitFor, within } from '../test-support/helpers.js';
 
 it('rejects refused credentials without retrying, and stops after a logout', { timeout: 30_000 }, async (t) => {
-  const server = await startServerProcess();
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await server.stop();
-  });
+  const { server, pool } = await startServer(t);
   const owner = pool.create(server.url, { kind: 'register', username: 'grace', password: 'a long enough password' });
   await within('the account is registered', owner.connect());
 
@@ -41,12 +35,7 @@ it('rejects refused credentials without retrying, and stops after a logout', { t
 });
 
 it('signs in again with its password when its session ends while connected, and registers only once', { timeout: 30_000 }, async (t) => {
-  const server = await startServerProcess();
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await server.stop();
-  });
+  const { server, pool } = await startServer(t);
   const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'a long enough password' });
   await within('the account is registered', ada.connect());
   const firstToken = ada.token!;

@@ -5,23 +5,17 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerProcess } from '@parley/server/testing';
 import { ParleyError } from '@parley/protocol';
 import type { ParleyClient } from '../client.js';
 import type { MessageItem } from '../types.js';
-import { ClientPool, messagesOf, startProxiedServer, waitFor, within } from '../test-support/helpers.js';
+import { messagesOf, startProxiedServer, startServer, waitFor, within } from '../test-support/helpers.js';
 
 function message(client: ParleyClient, room: string, seq: number): MessageItem | undefined {
   return messagesOf(client, room).find((m) => m.seq === seq);
 }
 
 it('keeps room state in step with the server', { timeout: 30_000 }, async (t) => {
-  const server = await startServerProcess();
-  const pool = new ClientPool();
-  t.after(async () => {
-    pool.closeAll();
-    await server.stop();
-  });
+  const { server, pool } = await startServer(t);
   const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'correct horse battery', name: 'Ada' });
   const bob = pool.create(server.url, { kind: 'guest', name: 'Bob' });
   await within('clients connect', Promise.all([ada.connect(), bob.connect()]));
