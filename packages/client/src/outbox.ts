@@ -77,6 +77,8 @@ export class Outbox {
     const entry = this.#entries.get(id);
     if (!entry) return;
     const rateLimited = error.code === 'rate_limited';
+    // A refusal is an answer: the server did not store it.
+    entry.written = false;
     if (!rateLimited && error.retryable) entry.failures++;
     if (rateLimited || (error.retryable && entry.failures < MAX_FAILURES)) {
       entry.message = { ...entry.message, state: 'queued' };
