@@ -58,7 +58,11 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     child.once('exit', (code, signal) => resolve(code ?? signal));
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time; stderr: ${stderr}`)), options.timeoutMs ?? 15_000);
+    const timer = setTimeout(() => {
+      // A server left running would keep the test process alive after its failure: a hang, not a failure.
+      child.kill('SIGKILL');
+      reject(Object.assign(new Error(`server did not start in time; stderr: ${stderr}`), { pid: child.pid }));
+    }, options.timeoutMs ?? 15_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       let entry: Record<string, unknown>;
