@@ -80,6 +80,12 @@ function machineBusyMicros(): number {
   return ((user! + nice! + system! + irq! + softirq!) * 1e6) / TICKS_PER_SECOND;
 }
 
+/** Time the VM's host has taken from all cores together so far (steal), in microseconds. */
+function machineStealMicros(): number {
+  const line = /^cpu (.*)$/m.exec(readFileSync('/proc/stat', 'latin1'))?.[1] ?? '';
+  return (Number(line.trim().split(/\s+/)[7] ?? 0) * 1e6) / TICKS_PER_SECOND;
+}
+
 /**
  * CPU used so far by every user-space process except `exclude`, per pid: own
  * time plus that of reaped children, so a test runner's short-lived children
@@ -117,6 +123,7 @@ export class InterferenceMeter {
   private readonly startedAt = performance.now();
   private readonly others: Map<number, number>;
   private readonly machine = machineBusyMicros();
+  private readonly steal = machineStealMicros();
   private readonly own: number;
 
   constructor(private readonly ours: ReadonlySet<number>) {
@@ -131,6 +138,11 @@ export class InterferenceMeter {
     for (const [pid, micros] of otherProcessesCpu(this.ours)) others += Math.max(0, micros - (this.others.get(pid) ?? 0));
     const unexplained = machineBusyMicros() - this.machine - (this.ownCpu() - this.own);
     return Math.max(0, Math.min(others, unexplained)) / wallMicros;
+  }
+
+  /** Cores' worth of time the VM's host took from this machine (steal) since construction. */
+  stolen(): number {
+    return (machineStealMicros() - this.steal) / ((performance.now() - this.startedAt) * 1000);
   }
 
   private ownCpu(): number {

@@ -18,15 +18,26 @@ import type { Target } from './targets.js';
 
 const GENERATOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'generator', 'main.js');
 
-/** The generator's outcome; meanwhile, the CPU other processes use during each load phase (warm-up and measured window) goes into `interference`. */
-function awaitOutcome(generator: ChildProcess, timeoutMs: number, exclude: ReadonlySet<number>, interference: number[]): Promise<GeneratorOutcome> {
+/**
+ * The generator's outcome; meanwhile, the CPU other processes use during each load phase
+ * (warm-up and measured window) goes into `interference`, and what the VM's host took into `steal`.
+ */
+function awaitOutcome(
+  generator: ChildProcess,
+  timeoutMs: number,
+  exclude: ReadonlySet<number>,
+  into: { interference: number[]; steal: number[] },
+): Promise<GeneratorOutcome> {
   let meter: InterferenceMeter | null = null;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`generator gave no result within ${timeoutMs} ms`)), timeoutMs);
     generator.on('message', (message: GeneratorMessage) => {
       if (message.type === 'window') {
         if (message.edge === 'start') meter = new InterferenceMeter(exclude);
-        else if (meter) interference.push(meter.cores());
+        else if (meter) {
+          into.interference.push(meter.cores());
+          into.steal.push(meter.stolen());
+        }
         return;
       }
       clearTimeout(timer);
@@ -67,6 +78,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
   const profiling = options.profile;
   const profileSubdir = join(profileDir, `${planned.id}-round${round}-${target.name}`);
   if (profiling) mkdirSync(profileSubdir, { recursive: true });
+  const steal: number[] = [];
   const record: RunRecord = {
     round,
     scenario: planned.id,
@@ -75,6 +87,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
     ok: false,
     server: { warnings: [], logLines: 0, exit: null },
     interference: [],
+    steal,
     background,
     elapsedMs: 0,
   };
@@ -113,7 +126,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
     bodyChars: 100,
   };
   try {
-    const outcome = awaitOutcome(generator, planned.timeoutMs, new Set([process.pid, server.pid, generator.pid!]), record.interference);
+    const outcome = awaitOutcome(generator, planned.timeoutMs, new Set([process.pid, server.pid, generator.pid!]), { interference: record.interference, steal });
     generator.send(job);
     record.outcome = await outcome;
     record.ok = true;

@@ -8,6 +8,9 @@ import type { Environment } from './machine.js';
 /** Other processes using more than this many cores during a window make its figures suspect. */
 export const INTERFERENCE_LIMIT = 0.05;
 
+/** Steal above this many cores during a window makes its figures suspect (a VM whose host is oversubscribed). */
+export const STEAL_LIMIT = 0.05;
+
 export interface RunRecord {
   round: number;
   scenario: ScenarioId;
@@ -22,6 +25,8 @@ export interface RunRecord {
   generatorProfile?: ProfileSummary;
   /** Cores' worth of CPU other processes used during each load phase, warm-up and measured window (0.1 = a tenth of a core). */
   interference: number[];
+  /** Cores' worth of CPU the VM's host took from the machine (steal) during each load phase; absent in older results. */
+  steal?: number[];
   /** Busy share of the server's and the generator's core just before the run, while nothing of ours ran. */
   background: { serverCore: number; generatorCore: number } | null;
   elapsedMs: number;

@@ -37,7 +37,8 @@ const METHOD = `## Method
   writes complete on its own core and not on the generator's; the orchestrator shares the generator's core.
 - Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).
 - Other processes' CPU is measured over every load phase (warm-up and window); figures taken while they used
-  more than 0.05 core are flagged below their table.`;
+  more than 0.05 core are flagged below their table, and so are those taken while the VM's host took more than
+  0.05 core from the machine (steal, from /proc/stat).`;
 
 export function renderHead(results: BenchResults): string {
   const { machine, versions, commit, options } = results;

@@ -28,3 +28,20 @@ test('a run whose generator sent late is named under its scenario, with the lag'
 test('no note when every generator kept to its schedule', () => {
   assert.deepEqual(lateNotes(renderSummary(resultsWithLag(1.2, 9.9))), []);
 });
+
+const stealWarnings = (summary: string): string[] => summary.split('\n').filter((line) => line.includes('(steal)'));
+
+test('a run during which the VM\'s host took CPU (steal) is named under its scenario', () => {
+  const results = resultsWithLag(1.2, 1.2);
+  for (const run of results.runs) run.steal = run.scenario === 's2' && run.target === 'raw' && run.round === 1 ? [0.01, 0.48] : [0, 0.01];
+  assert.deepEqual(stealWarnings(renderSummary(results)), [
+    "Warning: the VM's host took CPU from this machine (steal) during the load phase of round 1 raw node:net (0.48 cores); those figures are suspect.",
+  ]);
+});
+
+test('no steal warning when the host took nothing, or when older results did not record it', () => {
+  const results = resultsWithLag(1.2, 1.2);
+  assert.deepEqual(stealWarnings(renderSummary(results)), []);
+  for (const run of results.runs) run.steal = [0, 0.02];
+  assert.deepEqual(stealWarnings(renderSummary(results)), []);
+});

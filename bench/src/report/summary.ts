@@ -8,7 +8,7 @@ import type { ProfileSummary } from './cpu-profile.js';
 import type { PhaseResult } from '../generator/job.js';
 import type { ScenarioId } from '../options.js';
 import { TARGETS, type TargetName } from '../targets.js';
-import { INTERFERENCE_LIMIT, type BenchResults, type RunRecord } from './records.js';
+import { INTERFERENCE_LIMIT, STEAL_LIMIT, type BenchResults, type RunRecord } from './records.js';
 import { renderHead } from './summary-head.js';
 
 /**
@@ -238,6 +238,11 @@ function scenarioSection(results: BenchResults, id: ScenarioId): string {
   if (disturbed.length > 0) {
     const list = disturbed.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${Math.max(...r.interference).toFixed(2)} cores)`);
     out.push('', `Warning: other processes used CPU during the load phase of ${list.join(', ')}; those figures are suspect.`);
+  }
+  const robbed = runs.filter((r) => (r.steal ?? []).some((cores) => cores > STEAL_LIMIT));
+  if (robbed.length > 0) {
+    const list = robbed.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${Math.max(...r.steal!).toFixed(2)} cores)`);
+    out.push('', `Warning: the VM's host took CPU from this machine (steal) during the load phase of ${list.join(', ')}; those figures are suspect.`);
   }
   if (bound.length > 0) out.push('', `Note: the generator used over 90 % of its core in ${bound.map((r) => `round ${r.round} ${TARGETS[r.target].label}`).join(', ')}; those figures may be generator-bound.`);
   const late = runs.filter((r) => ((phaseOf(r) ?? failedStep(r))?.generator.sendLagMs.p99 ?? 0) > GENERATOR_LATE_MS);
