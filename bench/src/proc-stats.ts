@@ -53,17 +53,22 @@ export function processRssBytes(pid: number): number {
 }
 
 /**
- * Busy time of one core so far (user, nice, system, irq, softirq; not idle,
- * iowait or steal), in microseconds. With the server alone on its core this
- * includes the kernel's softirq work for the loopback packets the server
- * sends, which /proc/<pid>/stat does not charge to the process.
+ * A line of /proc/stat (`cpu` for all cores together, `cpuN` for one) so far, in microseconds:
+ * busy (user, nice, system, irq, softirq; not idle, iowait or steal) and steal (time the VM's
+ * host took). With the server alone on its core, busy includes the kernel's softirq work for
+ * the loopback packets the server sends, which /proc/<pid>/stat does not charge to the process.
  */
+function cpuTimes(name: string): { busy: number; steal: number } {
+  const line = new RegExp(`^${name} (.*)$`, 'm').exec(readFileSync('/proc/stat', 'latin1'))?.[1];
+  if (line === undefined) throw new Error(`no ${name} in /proc/stat`);
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  const micros = (ticks: number) => (ticks * 1e6) / TICKS_PER_SECOND;
+  return { busy: micros(user! + nice! + system! + irq! + softirq!), steal: micros(steal ?? 0) };
+}
+
+/** Busy time of one core so far (see cpuTimes), in microseconds. */
 export function coreBusyMicros(core: number): number {
-  const stat = readFileSync('/proc/stat', 'latin1');
-  const line = new RegExp(`^cpu${core} (.*)$`, 'm').exec(stat)?.[1];
-  if (line === undefined) throw new Error(`no cpu${core} in /proc/stat`);
-  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).map(Number);
-  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / TICKS_PER_SECOND;
+  return cpuTimes(`cpu${core}`).busy;
 }
 
 /** Busy share of each core over `ms` milliseconds (whatever runs there: other processes, softirq). */
@@ -71,19 +76,6 @@ export async function coresBusy(cores: readonly number[], ms: number): Promise<n
   const before = cores.map(coreBusyMicros);
   await new Promise((resolve) => setTimeout(resolve, ms));
   return cores.map((core, i) => (coreBusyMicros(core) - before[i]!) / 1000 / ms);
-}
-
-/** Busy time of all cores together (as coreBusyMicros), in microseconds. */
-function machineBusyMicros(): number {
-  const line = /^cpu (.*)$/m.exec(readFileSync('/proc/stat', 'latin1'))?.[1] ?? '';
-  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).map(Number);
-  return ((user! + nice! + system! + irq! + softirq!) * 1e6) / TICKS_PER_SECOND;
-}
-
-/** Time the VM's host has taken from all cores together so far (steal), in microseconds. */
-function machineStealMicros(): number {
-  const line = /^cpu (.*)$/m.exec(readFileSync('/proc/stat', 'latin1'))?.[1] ?? '';
-  return (Number(line.trim().split(/\s+/)[7] ?? 0) * 1e6) / TICKS_PER_SECOND;
 }
 
 /**
@@ -122,8 +114,8 @@ function otherProcessesCpu(exclude: ReadonlySet<number>): Map<number, number> {
 export class InterferenceMeter {
   private readonly startedAt = performance.now();
   private readonly others: Map<number, number>;
-  private readonly machine = machineBusyMicros();
-  private readonly steal = machineStealMicros();
+  private readonly machine = cpuTimes('cpu').busy;
+  private readonly steal = cpuTimes('cpu').steal;
   private readonly own: number;
 
   constructor(private readonly ours: ReadonlySet<number>) {
@@ -136,13 +128,13 @@ export class InterferenceMeter {
     const wallMicros = (performance.now() - this.startedAt) * 1000;
     let others = 0;
     for (const [pid, micros] of otherProcessesCpu(this.ours)) others += Math.max(0, micros - (this.others.get(pid) ?? 0));
-    const unexplained = machineBusyMicros() - this.machine - (this.ownCpu() - this.own);
+    const unexplained = cpuTimes('cpu').busy - this.machine - (this.ownCpu() - this.own);
     return Math.max(0, Math.min(others, unexplained)) / wallMicros;
   }
 
   /** Cores' worth of time the VM's host took from this machine (steal) since construction. */
   stolen(): number {
-    return (machineStealMicros() - this.steal) / ((performance.now() - this.startedAt) * 1000);
+    return (cpuTimes('cpu').steal - this.steal) / ((performance.now() - this.startedAt) * 1000);
   }
 
   private ownCpu(): number {

@@ -232,24 +232,20 @@ function scenarioSection(results: BenchResults, id: ScenarioId): string {
       out.push('', `Target: ${report.absolute.text}, every round: **${ok ? 'met' : 'not met'}**.`);
     }
   }
+  // The runs where `value` passed `limit`, named with it: "round 1 Parley (0.06 cores)".
+  const flagged = (value: (run: RunRecord) => number, limit: number, unit: string, digits: number): string | null => {
+    const over = runs.filter((run) => value(run) > limit);
+    return over.length === 0 ? null : over.map((run) => `round ${run.round} ${TARGETS[run.target].label} (${value(run).toFixed(digits)} ${unit})`).join(', ');
+  };
+  const disturbed = flagged((run) => Math.max(0, ...run.interference), INTERFERENCE_LIMIT, 'cores', 2);
+  if (disturbed) out.push('', `Warning: other processes used CPU during the load phase of ${disturbed}; those figures are suspect.`);
+  const robbed = flagged((run) => Math.max(0, ...(run.steal ?? [])), STEAL_LIMIT, 'cores', 2);
+  if (robbed) out.push('', `Warning: the VM's host took CPU from this machine (steal) during the load phase of ${robbed}; those figures are suspect.`);
   // For S3, what matters is whether the generator was what failed the first failing step.
   const bound = runs.filter((r) => (phaseOf(r) ?? failedStep(r))?.generatorBound === true);
-  const disturbed = runs.filter((r) => r.interference.some((cores) => cores > INTERFERENCE_LIMIT));
-  if (disturbed.length > 0) {
-    const list = disturbed.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${Math.max(...r.interference).toFixed(2)} cores)`);
-    out.push('', `Warning: other processes used CPU during the load phase of ${list.join(', ')}; those figures are suspect.`);
-  }
-  const robbed = runs.filter((r) => (r.steal ?? []).some((cores) => cores > STEAL_LIMIT));
-  if (robbed.length > 0) {
-    const list = robbed.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${Math.max(...r.steal!).toFixed(2)} cores)`);
-    out.push('', `Warning: the VM's host took CPU from this machine (steal) during the load phase of ${list.join(', ')}; those figures are suspect.`);
-  }
   if (bound.length > 0) out.push('', `Note: the generator used over 90 % of its core in ${bound.map((r) => `round ${r.round} ${TARGETS[r.target].label}`).join(', ')}; those figures may be generator-bound.`);
-  const late = runs.filter((r) => ((phaseOf(r) ?? failedStep(r))?.generator.sendLagMs.p99 ?? 0) > GENERATOR_LATE_MS);
-  if (late.length > 0) {
-    const list = late.map((r) => `round ${r.round} ${TARGETS[r.target].label} (${(phaseOf(r) ?? failedStep(r))!.generator.sendLagMs.p99.toFixed(1)} ms)`);
-    out.push('', `Note: the generator's own send lag had a p99 over ${GENERATOR_LATE_MS} ms in ${list.join(', ')}; that lateness is inside those latency figures.`);
-  }
+  const late = flagged((run) => (phaseOf(run) ?? failedStep(run))?.generator.sendLagMs.p99 ?? 0, GENERATOR_LATE_MS, 'ms', 1);
+  if (late) out.push('', `Note: the generator's own send lag had a p99 over ${GENERATOR_LATE_MS} ms in ${late}; that lateness is inside those latency figures.`);
   return out.join('\n');
 }
 
