@@ -24,6 +24,17 @@ export interface Traffic {
 
 const CHECK_EVERY_FRAMES = 32;
 
+export const CONNECT_TIMEOUT_MS = 30_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Source addresses the connections are spread over, so ephemeral ports never run short. */
+const SOURCE_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
+
+/** The source address of user `index`'s connection. */
+export function sourceAddress(index: number): string {
+  return SOURCE_ADDRESSES[index % SOURCE_ADDRESSES.length]!;
+}
+
 interface Pending {
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;

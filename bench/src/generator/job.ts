@@ -82,12 +82,13 @@ export interface LatencySummary {
 }
 
 export interface GeneratorLoad {
-  /** Fraction of one core the generator used during the window (user + system, all threads). */
+  /** Fraction of one core the generator used during the window (user + system, both threads and V8's). */
   cpu: number;
   /** Busy share of the generator's core (softirq included), when pinned; null otherwise. */
   coreBusy: number | null;
-  /** How late the measured messages were sent after their scheduled time (the generator's own delay, inside every latency). */
+  /** How late the sender thread sent the measured messages after their scheduled time (the generator's own delay, inside every latency). */
   sendLagMs: LatencySummary;
+  /** Of the main thread, which reads every connection but the senders'. */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 

@@ -1,22 +1,20 @@
 /**
  * One open-model load phase: message k is due at start + k / rate, whoever
  * answers or not, and carries that scheduled time (so a slow server cannot
- * hide latency by slowing the sender down). The send loop is bounded by the
- * message count and by a deadline; the drain after it by `drainMs`.
+ * hide latency by slowing the sender down). The sender thread sends; this
+ * thread opens the measured window when its first message falls due, and
+ * drains deliveries and acks after the last, bounded by `drainMs`.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { coreBusyMicros, mainThreadCpuMicros, processCpuMicros } from '../proc-stats.js';
-import type { BenchConnection } from './bench-connection.js';
 import type { PhaseResult, WindowEdge } from './job.js';
 import { PhaseRecorder, summarize } from './phase-recorder.js';
-
-export interface Sender {
-  connection: BenchConnection;
-  room: string;
-}
+import type { SendSchedule } from './sender-messages.js';
 
 export interface PhasePlan {
-  senders: Sender[];
+  senderCount: number;
+  /** Runs the schedule in the sender thread; resolves once every message has been sent. */
+  send: (schedule: Omit<SendSchedule, 'type'>) => Promise<void>;
   rate: number;
   warmupMs: number;
   measureMs: number;
@@ -27,13 +25,12 @@ export interface PhasePlan {
   serverCore: number | null;
   generatorCore: number | null;
   onWindow: (edge: WindowEdge) => void;
-  /** Has `check` called every few received frames (null: no longer). */
-  whileReceiving: (check: (() => void) | null) => void;
   /** Global index of this phase's first message. */
   firstIndex: number;
 }
 
-const TICK_MS = 1;
+/** Time for the schedule to reach the sender thread before the first message is due. */
+const START_DELAY_MS = 20;
 /** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
 const LOOP_DELAY_RESOLUTION_MS = 2;
 const loopDelayMs = (nanos: number) => Math.max(0, nanos / 1e6 - LOOP_DELAY_RESOLUTION_MS);
@@ -48,7 +45,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs the phase with `install(recorder)` routing every connection's deliveries and acks to it. */
 export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorder) => void): Promise<PhaseResult> {
-  const { senders, rate } = plan;
+  const { rate } = plan;
   const total = Math.ceil((rate * (plan.warmupMs + plan.measureMs)) / 1000);
   const measuredFrom = Math.min(total - 1, Math.floor((rate * plan.warmupMs) / 1000));
   const recorder = new PhaseRecorder(plan.firstIndex, total, measuredFrom, plan.membersPerMessage);
@@ -63,54 +60,40 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   const core = plan.serverCore;
   let selfCpuStart = process.cpuUsage();
   let monotonicStart = 0;
-  const start = performance.now() + 20;
+  const start = performance.now() + START_DELAY_MS;
   const intervalMs = 1000 / rate;
-  const deadline = start + plan.warmupMs + plan.measureMs + 30_000;
   // Before the warm-up, not when the window opens: the orchestrator then takes a
   // baseline of every process's CPU from /proc, a few milliseconds of this core
-  // that delayed the first measured messages and everything queued behind them.
+  // that would otherwise delay the first measured messages.
   plan.onWindow('start');
 
-  await new Promise<void>((resolve, reject) => {
-    let next = 0;
-    let finished = false;
-    const finish = (error: Error | null) => {
-      finished = true;
-      clearInterval(timer);
-      plan.whileReceiving(null);
-      if (error) reject(error);
-      else resolve();
-    };
-    /** Sends every message that has fallen due. */
-    const sendDue = () => {
-      if (finished) return;
-      const now = performance.now();
-      if (now > deadline) return finish(new Error(`send loop overran its deadline at message ${next} of ${total}`));
-      const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
-      for (; next < due; next++) {
-        if (next === measuredFrom) {
-          serverCpuStart = processCpuMicros(plan.serverPid);
-          serverMainCpuStart = mainThreadCpuMicros(plan.serverPid);
-          if (core !== null) coreBusyStart = coreBusyMicros(core);
-          if (ownCore !== null) ownCoreBusyStart = coreBusyMicros(ownCore);
-          selfCpuStart = process.cpuUsage();
-          recorder.windowStart = performance.now();
-          monotonicStart = monotonicMicros();
-          loopDelay.enable();
-        }
-        const scheduledMicros = Math.round((start + next * intervalMs) * 1000);
-        recorder.sentMicros[next] = scheduledMicros;
-        if (next >= measuredFrom) recorder.sendLag.record(Math.max(1, now * 1000 - scheduledMicros));
-        const sender = senders[next % senders.length]!;
-        sender.connection.sendMessage(sender.room, plan.firstIndex + next, scheduledMicros, plan.bodyChars);
-      }
-      if (next >= total) finish(null);
-    };
-    const timer = setInterval(sendDue, TICK_MS);
-    // A burst of incoming frames can keep the loop from its timers for tens of
-    // milliseconds; checking between frames keeps the schedule anyway.
-    plan.whileReceiving(sendDue);
-  });
+  let windowOpen = false;
+  const openWindow = () => {
+    if (windowOpen) return;
+    windowOpen = true;
+    serverCpuStart = processCpuMicros(plan.serverPid);
+    serverMainCpuStart = mainThreadCpuMicros(plan.serverPid);
+    if (core !== null) coreBusyStart = coreBusyMicros(core);
+    if (ownCore !== null) ownCoreBusyStart = coreBusyMicros(ownCore);
+    selfCpuStart = process.cpuUsage();
+    recorder.windowStart = performance.now();
+    monotonicStart = monotonicMicros();
+    loopDelay.enable();
+  };
+  const windowTimer = setTimeout(openWindow, start + measuredFrom * intervalMs - performance.now());
+  try {
+    await plan.send({
+      firstIndex: plan.firstIndex,
+      total,
+      startMs: start,
+      intervalMs,
+      deadlineMs: start + plan.warmupMs + plan.measureMs + 30_000,
+      bodyChars: plan.bodyChars,
+    });
+  } finally {
+    clearTimeout(windowTimer);
+  }
+  openWindow();
 
   const drainUntil = start + total * intervalMs + plan.drainMs;
   while (!recorder.complete && performance.now() < drainUntil) await sleep(POLL_MS);
@@ -130,7 +113,7 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   const tally = recorder.tally();
   return {
     rate,
-    senders: senders.length,
+    senders: plan.senderCount,
     membersPerMessage: plan.membersPerMessage,
     messages: recorder.measuredMessages,
     ...tally,

@@ -101,6 +101,14 @@ export class PhaseRecorder {
     return this.measuredDeliveries >= this.measuredMessages * this.membersPerMessage && this.measuredAcks >= this.measuredMessages;
   }
 
+  /** Message `index` was sent `lagMicros` after its scheduled time `scheduledMicros`. */
+  onSent(index: number, scheduledMicros: number, lagMicros: number): void {
+    const i = index - this.firstIndex;
+    if (i < 0 || i >= this.total) return;
+    this.sentMicros[i] = scheduledMicros;
+    if (i >= this.measuredFrom) this.sendLag.record(Math.max(1, lagMicros));
+  }
+
   onDelivery(index: number, sentMicros: number, receivedAt: number): void {
     const i = index - this.firstIndex;
     if (i < 0 || i >= this.total) {

@@ -6,22 +6,23 @@
 import { performance } from 'node:perf_hooks';
 import { processRssBytes } from '../proc-stats.js';
 import type { FanoutScenario, GeneratorOutcome, IdleScenario, PhaseResult, RampScenario, RoomsScenario } from './job.js';
-import { runPhase, type Sender } from './load-phase.js';
+import { REQUEST_TIMEOUT_MS } from './bench-connection.js';
+import { runPhase } from './load-phase.js';
 import { inPool } from './pool.js';
 import type { Session } from './session.js';
 
-const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_SETUP_REQUESTS_IN_FLIGHT = 64;
 
 /** Global message numbering, so that ids stay unique across the phases of one run. */
 let nextIndex = 0;
 
-function phase(session: Session, senders: Sender[], rate: number, warmupMs: number, measureMs: number, members: number): Promise<PhaseResult> {
+function phase(session: Session, rate: number, warmupMs: number, measureMs: number, members: number): Promise<PhaseResult> {
   const firstIndex = nextIndex;
   nextIndex += Math.ceil((rate * (warmupMs + measureMs)) / 1000);
   return runPhase(
     {
-      senders,
+      senderCount: session.senderCount,
+      send: (schedule) => session.send(schedule),
       rate,
       warmupMs,
       measureMs,
@@ -32,21 +33,15 @@ function phase(session: Session, senders: Sender[], rate: number, warmupMs: numb
       serverCore: session.job.serverCore,
       generatorCore: session.job.generatorCore,
       onWindow: session.onWindow,
-      whileReceiving: (check) => (session.traffic.check = check),
       firstIndex,
     },
     (recorder) => session.install(recorder),
   );
 }
 
-function lobbySenders(session: Session, count: number): Sender[] {
-  return session.connections.slice(0, count).map((connection) => ({ connection, room: session.lobby }));
-}
-
 export async function runFanout(session: Session, scenario: FanoutScenario): Promise<GeneratorOutcome> {
-  const setup = await session.setUp(scenario.connections);
-  const senders = lobbySenders(session, scenario.senders);
-  const result = await phase(session, senders, scenario.rate, scenario.warmupMs, scenario.measureMs, scenario.connections);
+  const setup = await session.setUp(scenario.connections, scenario.senders);
+  const result = await phase(session, scenario.rate, scenario.warmupMs, scenario.measureMs, scenario.connections);
   return { kind: 'fanout', setup, phase: result };
 }
 
@@ -61,11 +56,10 @@ function passes(result: PhaseResult, p99LimitMs: number): boolean {
  * the same rule, and every measurement, the retried ones too, is kept in `steps`.
  */
 export async function runRamp(session: Session, scenario: RampScenario): Promise<GeneratorOutcome> {
-  const setup = await session.setUp(scenario.connections);
-  const senders = lobbySenders(session, scenario.senders);
+  const setup = await session.setUp(scenario.connections, scenario.senders);
   const steps: PhaseResult[] = [];
   const measure = async (rate: number) => {
-    const result = await phase(session, senders, rate, scenario.warmupMs, scenario.measureMs, scenario.connections);
+    const result = await phase(session, rate, scenario.warmupMs, scenario.measureMs, scenario.connections);
     steps.push(result);
     process.stderr.write(`  ramp R=${rate}: p99 ${result.fanout.p99} ms, lost ${result.lost}, server cpu ${(result.serverCpu * 100).toFixed(0)}%, generator cpu ${(result.generator.cpu * 100).toFixed(0)}%\n`);
     await session.settle();
@@ -132,30 +126,33 @@ export async function runIdle(session: Session, scenario: IdleScenario): Promise
   };
 }
 
-/** Room r's members are connections [r·M, (r+1)·M); its first member creates it, the others join. */
+/**
+ * Room r's members are users [r·M, (r+1)·M); its first member creates it, the
+ * others join. Its senders are its last members, in the sender thread; sender
+ * j posts in room j mod rooms, so consecutive messages go to different rooms.
+ */
 export async function runRooms(session: Session, scenario: RoomsScenario): Promise<GeneratorOutcome> {
-  const { rooms, membersPerRoom: m } = scenario;
+  const { rooms, membersPerRoom: m, sendersPerRoom } = scenario;
+  if (sendersPerRoom < 1 || sendersPerRoom >= m) throw new Error(`a room of ${m} needs 1 to ${m - 1} senders, not ${sendersPerRoom}`);
+  const senderOf = (j: number) => ({ room: j % rooms, index: (j % rooms) * m + m - 1 - Math.floor(j / rooms) });
+  const senders = Array.from({ length: rooms * sendersPerRoom }, (_, j) => senderOf(j));
   const began = performance.now();
   await session.logIn(rooms * m);
   const loginMs = performance.now() - began;
+  session.reserveSenders(senders.map((s) => s.index));
   await session.connectUpTo(rooms * m);
   const roomIds = await inPool(Array.from({ length: rooms }, (_, r) => r), MAX_SETUP_REQUESTS_IN_FLIGHT, async (r) => {
-    const result = (await session.connections[r * m]!.request('create', `bench-${r}`, REQUEST_TIMEOUT_MS)) as { room?: { id?: string } };
+    const result = (await session.connection(r * m).request('create', `bench-${r}`, REQUEST_TIMEOUT_MS)) as { room?: { id?: string } };
     if (typeof result?.room?.id !== 'string') throw new Error(`create ack without a room id: ${JSON.stringify(result)}`);
     return result.room.id;
   });
-  const joins = Array.from({ length: rooms * (m - 1) }, (_, j) => ({ room: Math.floor(j / (m - 1)), member: 1 + (j % (m - 1)) }));
-  await inPool(joins, MAX_SETUP_REQUESTS_IN_FLIGHT, ({ room, member }) =>
-    session.connections[room * m + member]!.request('join', roomIds[room]!, REQUEST_TIMEOUT_MS),
-  );
+  const joiners = m - 1 - sendersPerRoom; // between the creator and the senders
+  const joins = Array.from({ length: rooms * joiners }, (_, j) => ({ room: Math.floor(j / joiners), member: 1 + (j % joiners) }));
+  await inPool(joins, MAX_SETUP_REQUESTS_IN_FLIGHT, ({ room, member }) => session.connection(room * m + member).request('join', roomIds[room]!, REQUEST_TIMEOUT_MS));
+  await session.openSenders(senders.map((s) => ({ index: s.index, room: roomIds[s.room]!, join: true })));
   const connected = performance.now();
   const settled = await session.settle();
   const setup = session.setupResult(loginMs, connected - began - loginMs, performance.now() - connected, settled);
-  // Sender j posts in room j mod rooms, so consecutive messages go to different rooms.
-  const senders: Sender[] = Array.from({ length: rooms * scenario.sendersPerRoom }, (_, j) => {
-    const room = j % rooms;
-    return { connection: session.connections[room * m + Math.floor(j / rooms)]!, room: roomIds[room]! };
-  });
-  const result = await phase(session, senders, scenario.rate, scenario.warmupMs, scenario.measureMs, m);
+  const result = await phase(session, scenario.rate, scenario.warmupMs, scenario.measureMs, m);
   return { kind: 'rooms', setup, phase: result };
 }

@@ -1,30 +1,42 @@
 /**
  * The generator's connections to one target: opening many of them with a
  * bounded number in flight, waiting for the server to go quiet, and routing
- * every connection's deliveries and acks to the phase being measured.
+ * every connection's deliveries and acks to the phase being measured. The
+ * connections that send live in the sender thread (sender-thread.ts); the
+ * session opens them and hands their events to the same phase.
  */
 import { performance } from 'node:perf_hooks';
-import { BenchConnection, type ConnectionSink, type Traffic } from './bench-connection.js';
+import { BenchConnection, CONNECT_TIMEOUT_MS, sourceAddress, type ConnectionSink, type Traffic } from './bench-connection.js';
 import type { GeneratorJob, SetupResult, WindowEdge } from './job.js';
 import type { PhaseRecorder } from './phase-recorder.js';
 import { inPool } from './pool.js';
 import { protocolFor, type WireProtocol } from './protocols.js';
+import type { SendSchedule } from './sender-messages.js';
+import { SenderThread } from './sender-thread.js';
 
-/** Source addresses the connections are spread over, so ephemeral ports never run short. */
-const SOURCE_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
-const CONNECT_TIMEOUT_MS = 30_000;
 const QUIET_MS = 500;
 const LOGIN_CONCURRENCY = 32;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A sending user: its connection is opened in the sender thread. */
+export interface SenderPlacement {
+  index: number;
+  room: string;
+  /** Whether it must join `room` (false for the lobby, which every connection is in). */
+  join: boolean;
+}
+
 export class Session {
-  readonly connections: BenchConnection[] = [];
+  /** The main thread's connections, by user index. */
+  readonly connections = new Map<number, BenchConnection>();
   readonly traffic: Traffic = { frames: 0, lastFrameAt: 0, check: null };
   readonly closes: Record<string, number> = {};
   private readonly protocol: WireProtocol;
   private recorder: PhaseRecorder | null = null;
   private readonly sink: ConnectionSink;
+  private senderThread: SenderThread | null = null;
+  private readonly senderIndexes = new Set<number>();
 
   constructor(
     readonly job: GeneratorJob,
@@ -49,9 +61,20 @@ export class Session {
     return this.protocol.lobby;
   }
 
+  get senderCount(): number {
+    return this.senderIndexes.size;
+  }
+
   /** Routes deliveries and acks to `recorder` from now on. */
   install(recorder: PhaseRecorder): void {
     this.recorder = recorder;
+  }
+
+  /** The main thread's connection of user `index`. */
+  connection(index: number): BenchConnection {
+    const connection = this.connections.get(index);
+    if (!connection) throw new Error(`user ${index} has no connection in the main thread`);
+    return connection;
   }
 
   /** Creates the sessions of users [0, count) where the target needs it; see WireProtocol.logIn. */
@@ -59,20 +82,51 @@ export class Session {
     await this.protocol.logIn(Array.from({ length: count }, (_, i) => i), LOGIN_CONCURRENCY);
   }
 
-  /** Opens connections until there are `count` (their users must have logged in). */
+  /**
+   * Marks users as senders, whose connections `openSenders` opens in the sender
+   * thread; `connectUpTo` skips them. Call before either.
+   */
+  reserveSenders(indexes: readonly number[]): void {
+    for (const index of indexes) this.senderIndexes.add(index);
+  }
+
+  /** Opens a main-thread connection for every user below `count` that has none and is not a sender (they must have logged in). */
   async connectUpTo(count: number): Promise<void> {
-    const indexes = Array.from({ length: count - this.connections.length }, (_, i) => this.connections.length + i);
+    const indexes: number[] = [];
+    for (let index = 0; index < count; index++) if (!this.connections.has(index) && !this.senderIndexes.has(index)) indexes.push(index);
     const opened = await inPool(indexes, this.job.connectConcurrency, (index) =>
       BenchConnection.open(this.protocol, index, {
         host: this.job.host,
         port: this.job.port,
-        localAddress: SOURCE_ADDRESSES[index % SOURCE_ADDRESSES.length]!,
+        localAddress: sourceAddress(index),
         timeoutMs: CONNECT_TIMEOUT_MS,
         traffic: this.traffic,
         sink: this.sink,
       }),
     );
-    this.connections.push(...opened);
+    opened.forEach((connection, i) => this.connections.set(indexes[i]!, connection));
+  }
+
+  /** Opens the reserved senders' connections in the sender thread; message k of a phase goes out on senders[k mod senders.length]. */
+  async openSenders(senders: readonly SenderPlacement[]): Promise<void> {
+    if (this.senderThread) throw new Error('the senders are already open');
+    if (senders.some((s) => !this.senderIndexes.has(s.index))) throw new Error('every sender must be reserved first');
+    this.senderThread = await SenderThread.open(
+      {
+        protocol: this.job.protocol,
+        host: this.job.host,
+        port: this.job.port,
+        connectConcurrency: this.job.connectConcurrency,
+        senders: senders.map((s) => ({ ...s, handshake: this.protocol.handshake(s.index) })),
+      },
+      { sink: this.sink, traffic: this.traffic, onSent: (index, scheduledMicros, lagMicros) => this.recorder?.onSent(index, scheduledMicros, lagMicros) },
+    );
+  }
+
+  /** Runs one phase's send schedule in the sender thread. */
+  send(schedule: Omit<SendSchedule, 'type'>): Promise<void> {
+    if (!this.senderThread) return Promise.reject(new Error('no senders are open'));
+    return this.senderThread.send(schedule);
   }
 
   /** Waits until no frame has arrived for QUIET_MS, at most `settleTimeoutMs`; returns whether it got quiet. */
@@ -85,11 +139,14 @@ export class Session {
     return false;
   }
 
-  /** Logs in and connects `count` users and lets the server settle, timing both. */
-  async setUp(count: number): Promise<SetupResult> {
+  /** Logs in users [0, count), opens users [0, senders) as senders in the lobby and the rest here, and lets the server settle, timing it. */
+  async setUp(count: number, senders: number): Promise<SetupResult> {
     const began = performance.now();
     await this.logIn(count);
     const loggedIn = performance.now();
+    const placements = Array.from({ length: senders }, (_, index) => ({ index, room: this.lobby, join: false }));
+    this.reserveSenders(placements.map((s) => s.index));
+    await this.openSenders(placements);
     await this.connectUpTo(count);
     const connected = performance.now();
     const settled = await this.settle();
@@ -98,7 +155,7 @@ export class Session {
 
   setupResult(loginMs: number, connectMs: number, settleMs: number, settled: boolean): SetupResult {
     return {
-      connections: this.connections.length,
+      connections: this.connections.size + (this.senderThread ? this.senderIndexes.size : 0),
       loginMs: Math.round(loginMs),
       connectMs: Math.round(connectMs),
       settleMs: Math.round(settleMs),
@@ -106,5 +163,11 @@ export class Session {
       framesDuringSetup: this.traffic.frames,
       closes: this.closes,
     };
+  }
+
+  /** Closes every connection and the sender thread. */
+  async close(): Promise<void> {
+    await this.senderThread?.close();
+    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
   }
 }

@@ -11,10 +11,13 @@ const METHOD = `## Method
   at k/R whatever the replies). Each body carries its index and scheduled time; receivers find it with a byte
   loop without decoding the frame and record the latency from scheduled send to arrival (10 µs buckets that
   enter an HdrHistogram when the phase ends).
-  The generator also sends whatever has fallen due between received frames (every 32), so that a burst of
-  reads cannot hold the schedule back; "gen send lag" is how late the measured messages left after their
+  The senders' connections live in a thread of their own in the generator, which sends on the schedule and
+  reads their acks (and their own copies of the messages), so that neither waits behind the main thread's
+  reads of every other socket; it also sends whatever has fallen due between received frames (every 32).
+  Both threads take times on one clock. "gen send lag" is how late the measured messages left after their
   scheduled time, a delay inside every latency figure; runs where its p99 passed 10 ms are noted under their
-  scenario's table.
+  scenario's table. "gen loop" is the event-loop delay of the main thread, which reads the other sockets;
+  "gen CPU" counts both threads.
   A warm-up, then the measured window, then up to 3 s for late deliveries. Loss is counted per message:
   expected (every member of the room, the sender included) minus received; duplicates separately.
 - Server CPU per delivery: the server process's user + system time over the window (/proc/<pid>/stat)
