@@ -168,7 +168,7 @@ export class ParleyClient {
   async logout(): Promise<void> {
     const token = this.#link.token;
     this.close();
-    await restLogout({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch, token });
+    await restLogout({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch, token, timeoutMs: this.#options.requestTimeoutMs });
   }
 
   // ---- listeners and state ----

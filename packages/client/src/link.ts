@@ -9,7 +9,7 @@ import { backoffDelay } from './backoff.js';
 import { AUTH_REF, Connection, type ConnectionEnd } from './connection.js';
 import { HeartbeatMonitor } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
-import { me as restMe, signIn } from './rest-api.js';
+import { me as restMe, signIn, type RestOptions } from './rest-api.js';
 import type { ConnectionStatus, Credentials, StatusInfo } from './types.js';
 
 export interface LinkHandlers {
@@ -148,7 +148,7 @@ export class Link {
    * attempt whose answer was lost.
    */
   async #signIn(credentials: Credentials): Promise<SessionResponse | null> {
-    const rest = { baseUrl: this.#options.baseUrl, fetch: this.#options.fetch };
+    const rest = this.#restOptions();
     try {
       return await signIn(rest, credentials);
     } catch (error) {
@@ -159,6 +159,11 @@ export class Link {
         throw error;
       }
     }
+  }
+
+  /** For the REST calls made while connecting, bounded like the rest of a connection attempt. */
+  #restOptions(): RestOptions {
+    return { baseUrl: this.#options.baseUrl, fetch: this.#options.fetch, timeoutMs: this.#options.connectTimeoutMs };
   }
 
   #onFrame(connection: Connection, frame: ServerFrame): void {
@@ -223,7 +228,7 @@ export class Link {
   async #sessionRefused(): Promise<boolean> {
     if (this.#options.authTransport !== 'cookie') return false;
     try {
-      return (await restMe({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch })) === null;
+      return (await restMe(this.#restOptions())) === null;
     } catch {
       return false;
     }

@@ -12,9 +12,25 @@ export interface RestOptions {
   fetch?: typeof fetch;
   /** Sent as `Authorization: Bearer`; browsers may rely on the cookie instead. */
   token?: string | null;
+  /** A call with no whole answer by then fails with `unavailable` (retryable). Default 15 s. */
+  timeoutMs?: number;
 }
 
+const DEFAULT_TIMEOUT_MS = 15_000;
+
 async function call<T>(options: RestOptions, method: string, path: string, body?: unknown): Promise<T> {
+  try {
+    return await callOnce<T>(options, method, path, body);
+  } catch (error) {
+    // A server or proxy that accepts the connection and never answers would otherwise hold the caller forever.
+    if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
+      throw new ParleyError('unavailable', `The server did not answer ${method} ${path} within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms.`);
+    }
+    throw error;
+  }
+}
+
+async function callOnce<T>(options: RestOptions, method: string, path: string, body?: unknown): Promise<T> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -23,9 +39,11 @@ async function call<T>(options: RestOptions, method: string, path: string, body?
     method,
     headers,
     credentials: 'include',
+    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   if (response.status === 204) return undefined as T;
+  // The timeout's signal also bounds reading the body.
   const text = await response.text();
   let parsed: unknown = null;
   try {

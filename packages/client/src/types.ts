@@ -77,11 +77,11 @@ export interface ParleyClientOptions {
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
   /** Overrides the heartbeat the server announces in `welcome` (tests use short values). */
   heartbeat?: { intervalMs?: number; timeoutMs?: number };
-  /** How long a connection attempt may take from opening the socket to the server's welcome. Default 15000. */
+  /** How long each sign-in request, and then the socket from opening to the server's welcome, may take before the attempt is retried. Default 15000. */
   connectTimeoutMs?: number;
   /** Most messages waiting in the outbox; `send` rejects with OutboxFullError past it. Default 200. */
   outboxLimit?: number;
-  /** How long a request other than `send` may wait for a connection and its answer. Default 15000. */
+  /** How long a request other than `send` may wait for a connection and its answer; also bounds `logout()`'s REST call. Default 15000. */
   requestTimeoutMs?: number;
   /** Events loaded into a room's timeline when the client first learns of the room. 0: none. Default 50. */
   initialHistory?: number;

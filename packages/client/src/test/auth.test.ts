@@ -5,9 +5,10 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { ParleyError } from '@parley/protocol';
 import type { ConnectionStatus, StatusInfo } from '../types.js';
-import { sleep, startServer, waitFor, within } from '../test-support/helpers.js';
+import { ClientPool, sleep, startServer, waitFor, within } from '../test-support/helpers.js';
 
 it('rejects refused credentials without retrying, and stops after a logout', { timeout: 30_000 }, async (t) => {
   const { server, pool } = await startServer(t);
@@ -52,4 +53,29 @@ it('signs in again with its password when its session ends while connected, and 
   assert.equal(statuses[0]?.[1].closeCode, 4401);
   assert.equal(ada.user?.username, 'ada');
   await within('a send on the new session', ada.send('lobby', 'still here'));
+});
+
+it('gives up on a sign-in that gets no answer and tries again, instead of waiting forever', { timeout: 30_000 }, async (t) => {
+  // A server (or proxy) that accepts connections and never answers.
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  let accepted = 0;
+  silent.on('connection', () => accepted++);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as AddressInfo;
+  const pool = new ClientPool();
+  t.after(() => pool.closeAll());
+  const client = pool.create(`http://127.0.0.1:${port}`, { kind: 'password', username: 'ada', password: 'a long enough password' }, { connectTimeoutMs: 300 });
+  const statuses: ConnectionStatus[] = [];
+  client.on('status', (status) => statuses.push(status));
+  void client.connect().catch(() => {});
+  await waitFor('a second sign-in attempt after the first timed out', () => accepted >= 2 && statuses.includes('reconnecting'), 5000);
+  assert.equal(client.status === 'connecting' || client.status === 'reconnecting', true, `still trying (${client.status})`);
 });
