@@ -19,18 +19,19 @@ export interface RestOptions {
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 async function call<T>(options: RestOptions, method: string, path: string, body?: unknown): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    return await callOnce<T>(options, method, path, body);
+    return await fetchJson<T>(options, timeoutMs, method, path, body);
   } catch (error) {
     // A server or proxy that accepts the connection and never answers would otherwise hold the caller forever.
     if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
-      throw new ParleyError('unavailable', `The server did not answer ${method} ${path} within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms.`);
+      throw new ParleyError('unavailable', `The server did not answer ${method} ${path} within ${timeoutMs} ms.`);
     }
     throw error;
   }
 }
 
-async function callOnce<T>(options: RestOptions, method: string, path: string, body?: unknown): Promise<T> {
+async function fetchJson<T>(options: RestOptions, timeoutMs: number, method: string, path: string, body?: unknown): Promise<T> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -39,7 +40,7 @@ async function callOnce<T>(options: RestOptions, method: string, path: string, b
     method,
     headers,
     credentials: 'include',
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    signal: AbortSignal.timeout(timeoutMs),
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   if (response.status === 204) return undefined as T;
