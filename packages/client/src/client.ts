@@ -291,9 +291,15 @@ export class ParleyClient {
 
   /** Moves the read marker to `seq` (default: everything synced); resolves with the marker. */
   async markRead(room: string, seq?: number): Promise<number> {
-    const upTo = seq ?? this.#rooms.get(room)?.syncedSeq ?? 0;
+    const model = this.#rooms.get(room);
+    const upTo = seq ?? model?.syncedSeq ?? 0;
     const result = await this.#request({ type: 'read', room, seq: upTo });
-    this.#rooms.get(room)?.setRead(result.seq);
+    const recount = model?.readsWithinServerCount(result.seq) ?? false;
+    model?.setRead(result.seq);
+    // A marker inside the stretch the server last counted unread leaves part of that count
+    // standing, and only the server knows how much: ask it for the summaries again. The marker
+    // is set either way; if this fails, the count stays high until the next summary.
+    if (recount) await this.listRooms().catch(() => undefined);
     this.#changed();
     return result.seq;
   }

@@ -146,6 +146,11 @@ export class RoomModel {
     this.touch();
   }
 
+  /** Whether moving the read marker to `seq` would leave part of the server's unread count standing (see #unread). */
+  readsWithinServerCount(seq: number): boolean {
+    return seq > this.readSeq && seq < this.baseSeq && this.baseUnread > 0;
+  }
+
   setRead(seq: number): void {
     if (seq <= this.readSeq) return;
     this.readSeq = seq;

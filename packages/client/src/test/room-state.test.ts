@@ -79,3 +79,23 @@ it('tells typing listeners that nobody is typing once the connection that brough
   await waitFor('ada hears that nobody is typing', () => heard.at(-1)?.length === 0, 3000);
   assert.deepEqual(ada.room('lobby')!.typing, []);
 });
+
+it('counts unread correctly after marking read only part of what the server counted', { timeout: 30_000 }, async (t) => {
+  const { server, pool } = await startServer(t);
+  const bob = pool.create(server.url, { kind: 'guest', name: 'Bob' });
+  await within('bob connects', bob.connect());
+  const room = await bob.createRoom('backlog');
+  const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'correct horse battery', name: 'Ada' });
+  await within('ada connects', ada.connect());
+  await ada.join(room.id);
+  const seqs: number[] = [];
+  for (let i = 1; i <= 5; i++) seqs.push((await bob.send(room.id, `message ${i}`)).seq);
+  // A second client of Ada's, opened now, gets the five as the server's count in its welcome.
+  const later = pool.create(server.url, { kind: 'password', username: 'ada', password: 'correct horse battery' });
+  await within('the second client connects', later.connect());
+  assert.equal(later.room(room.id)!.unread, 5);
+  await later.markRead(room.id, seqs[1]!);
+  assert.equal(later.room(room.id)!.unread, 3, 'two of the five read');
+  await later.markRead(room.id);
+  assert.equal(later.room(room.id)!.unread, 0);
+});
