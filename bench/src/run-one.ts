@@ -97,7 +97,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
       script: target.script,
       env,
       core: options.pin ? options.serverCore : null,
-      nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileSubdir}`] : [],
+      nodeArgs: [...target.nodeArgs, ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileSubdir}`] : [])],
     });
   } catch (error) {
     if (env.DATA_DIR) rmSync(env.DATA_DIR, { recursive: true, force: true });

@@ -30,6 +30,8 @@ const METHOD = `## Method
   spoil a 3 s window at any rate); the same rule for every target, and "steps retried" counts them.
 - S4: memory per connection is (RSS at N − RSS at N/5) / (4N/5), each read 2 s after the server went quiet:
   the marginal cost of a connection, without fixed costs.
+- Parley runs as \`npm start\` runs it: the benchmark takes the Node.js options of the root package.json's
+  start script (\`--v8-pool-size=0\`: V8's helper threads are the process's cores less one, here one).
 - S5: Parley stores every message (SQLite, group commit) before acking it; the references ack and broadcast
   without persistence and are there for comparison only. Parley runs with its defaults throughout, so
   SQLITE_SYNC=full: every group commit is fsynced (acked messages survive power loss, not only \`kill -9\`), and
