@@ -114,8 +114,7 @@ function otherProcessesCpu(exclude: ReadonlySet<number>): Map<number, number> {
 export class InterferenceMeter {
   private readonly startedAt = performance.now();
   private readonly others: Map<number, number>;
-  private readonly machine = cpuTimes('cpu').busy;
-  private readonly steal = cpuTimes('cpu').steal;
+  private readonly machine = cpuTimes('cpu');
   private readonly own: number;
 
   constructor(private readonly ours: ReadonlySet<number>) {
@@ -128,13 +127,13 @@ export class InterferenceMeter {
     const wallMicros = (performance.now() - this.startedAt) * 1000;
     let others = 0;
     for (const [pid, micros] of otherProcessesCpu(this.ours)) others += Math.max(0, micros - (this.others.get(pid) ?? 0));
-    const unexplained = cpuTimes('cpu').busy - this.machine - (this.ownCpu() - this.own);
+    const unexplained = cpuTimes('cpu').busy - this.machine.busy - (this.ownCpu() - this.own);
     return Math.max(0, Math.min(others, unexplained)) / wallMicros;
   }
 
   /** Cores' worth of time the VM's host took from this machine (steal) since construction. */
   stolen(): number {
-    return (cpuTimes('cpu').steal - this.steal) / ((performance.now() - this.startedAt) * 1000);
+    return (cpuTimes('cpu').steal - this.machine.steal) / ((performance.now() - this.startedAt) * 1000);
   }
 
   private ownCpu(): number {

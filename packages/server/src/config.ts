@@ -38,7 +38,7 @@ const envSchema = z.object({
   OUTBOUND_QUEUE_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   // 10 rather than 5: on a saturated core, rounds 5 ms further apart carry more frames per
   // write — a sixth less CPU per delivery and a steadier ack tail for a few ms more fan-out
-  // latency (bench/results/analysis.md, "A longer pause between rounds").
+  // latency (bench/results/analysis.md, the AMD EPYC …-v669 section).
   FLUSH_MAX_PAUSE_MS: int(0, 100).default(10),
   PRESENCE_INTERVAL_MS: int(0, 60_000).default(250),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
