@@ -89,3 +89,14 @@ it('keeps the snapshot object until something changes', () => {
   room.receive(message(1), ada.id);
   assert.notEqual(room.snapshot(ada.id), first);
 });
+
+it("follows the other person's renames in a DM's name and peer", () => {
+  const peer = { id: bob.id, name: 'bob', username: 'bob', kind: 'account' as const };
+  const room = followed(3, { kind: 'dm', name: 'bob', peer });
+  room.receive({ kind: 'rename', room: 'r', seq: 4, ts: 4, user: { id: ada.id, name: 'Ada L.' }, from: 'ada', to: 'Ada L.' }, ada.id);
+  assert.equal(room.snapshot(ada.id).name, 'bob', 'my own rename does not rename the DM');
+  room.receive({ kind: 'rename', room: 'r', seq: 5, ts: 5, user: { id: bob.id, name: 'Bobby' }, from: 'bob', to: 'Bobby' }, ada.id);
+  const state = room.snapshot(ada.id);
+  assert.equal(state.name, 'Bobby');
+  assert.deepEqual(state.peer, { ...peer, name: 'Bobby' });
+});

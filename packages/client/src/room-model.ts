@@ -203,9 +203,7 @@ export class RoomModel {
     if (target !== null) this.#applyToTarget(target, event, me);
     if (event.kind === 'join') this.#memberJoined(event.user);
     if (event.kind === 'leave') this.#memberLeft(event.user.id);
-    if (event.kind === 'rename') {
-      this.members = this.members.map((m) => (m.user.id === event.user.id ? { ...m, user: { ...m.user, name: event.to } } : m));
-    }
+    if (event.kind === 'rename') this.#renamed(event.user.id, event.to);
     this.touch();
   }
 
@@ -221,6 +219,15 @@ export class RoomModel {
     const countedByServer = target > this.readSeq && target <= this.baseSeq && event.seq > this.baseSeq;
     if (event.kind === 'delete' && countedByServer && event.user.id !== me && (message === undefined || wasStanding)) {
       this.baseUnread = Math.max(0, this.baseUnread - 1);
+    }
+  }
+
+  /** A DM is named after the other person (see RoomSummary.name), so their rename renames it. */
+  #renamed(userId: string, name: string): void {
+    this.members = this.members.map((m) => (m.user.id === userId ? { ...m, user: { ...m.user, name } } : m));
+    if (this.kind === 'dm' && this.peer?.id === userId) {
+      this.peer = { ...this.peer, name };
+      this.name = name;
     }
   }
 

@@ -99,3 +99,15 @@ it('counts unread correctly after marking read only part of what the server coun
   await later.markRead(room.id);
   assert.equal(later.room(room.id)!.unread, 0);
 });
+
+it("names a DM after the other person's new name as soon as they rename", { timeout: 30_000 }, async (t) => {
+  const { server, pool } = await startServer(t);
+  const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'correct horse battery', name: 'Ada' });
+  const bob = pool.create(server.url, { kind: 'register', username: 'bob', password: 'correct horse battery', name: 'Bob' });
+  await within('clients connect', Promise.all([ada.connect(), bob.connect()]));
+  const dm = await ada.openDm('bob');
+  await waitFor('bob has the DM', () => bob.room(dm.id)?.name === 'Ada');
+  await ada.rename('Ada Lovelace');
+  await waitFor('bob\'s DM is named after her new name', () => bob.room(dm.id)!.name === 'Ada Lovelace' && bob.room(dm.id)!.peer?.name === 'Ada Lovelace');
+  assert.equal(ada.room(dm.id)!.name, 'Bob', 'her own rename leaves her DM named after bob');
+});
