@@ -294,13 +294,7 @@ export class ParleyClient {
     const model = this.#rooms.get(room);
     const upTo = seq ?? model?.syncedSeq ?? 0;
     const result = await this.#request({ type: 'read', room, seq: upTo });
-    const recount = model?.readsWithinServerCount(result.seq) ?? false;
-    model?.setRead(result.seq);
-    // A marker inside the stretch the server last counted unread leaves part of that count
-    // standing, and only the server knows how much: ask it for the summaries again. The marker
-    // is set either way; if this fails, the count stays high until the next summary.
-    if (recount) await this.listRooms().catch(() => undefined);
-    this.#changed();
+    if (model) await this.#moveReadMarker(model, result.seq);
     return result.seq;
   }
 
@@ -406,6 +400,11 @@ export class ParleyClient {
         return this.#roomLeft(frame.room);
       case 'user':
         return this.#setUser(frame.user);
+      case 'read': {
+        const room = this.#rooms.get(frame.room);
+        if (room) this.#readElsewhere(room, frame.seq);
+        return;
+      }
       case 'pong':
         return;
     }
@@ -500,6 +499,33 @@ export class ParleyClient {
       if (room.tracking && this.#link.status !== 'closed') this.#loadMembers(room);
     }, MEMBERS_RELOAD_DELAY_MS.min + Math.random() * MEMBERS_RELOAD_DELAY_MS.spread);
     this.#membersReloads.set(room.id, timer);
+  }
+
+  /**
+   * Sets a room's read marker. A marker inside the stretch the server last counted unread leaves
+   * part of that count standing, and only the server knows how much: ask it for the summaries
+   * again. The marker is set either way; if that fails, the count stays high until the next summary.
+   */
+  async #moveReadMarker(room: RoomModel, seq: number): Promise<void> {
+    if (room.readsWithinServerCount(seq)) {
+      const recount = this.listRooms()
+        .then(() => undefined, () => undefined)
+        .finally(() => {
+          if (room.recount === recount) room.recount = null;
+        });
+      room.recount = recount;
+    }
+    room.setRead(seq);
+    this.#changed();
+    // The marker may have been moved here first by the echo of this very read (which can arrive
+    // before its ack is handled): wait for the count that move asked for.
+    await room.recount;
+  }
+
+  /** Another connection of this user (or this one, echoing its own read) moved the marker. */
+  #readElsewhere(room: RoomModel, seq: number): void {
+    if (seq <= room.readSeq) return;
+    void this.#moveReadMarker(room, seq);
   }
 
   #sendAcked(id: string, result: Results['send']): void {

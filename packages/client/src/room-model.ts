@@ -32,6 +32,8 @@ export class RoomModel {
   /** A gap fill or forward paging is running. */
   filling = false;
   loadingOlder: Promise<boolean> | null = null;
+  /** The summaries asked for again after a read inside the server's count (see readsWithinServerCount). */
+  recount: Promise<void> | null = null;
   /** Changes each time following starts afresh, so that a page requested before is not applied after. */
   generation = 0;
   members: Member[] = [];

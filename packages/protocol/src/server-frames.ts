@@ -128,6 +128,17 @@ export interface UserFrame {
   user: UserSummary;
 }
 
+/**
+ * The user's read marker in `room` is now `seq`: a `read` from one of their
+ * connections (this one included) moved it. Take it as the marker if it is
+ * ahead of the one held, and count unread from there.
+ */
+export interface ReadFrame {
+  type: 'read';
+  room: string;
+  seq: number;
+}
+
 export interface PongFrame {
   type: 'pong';
   ref?: string;
@@ -143,6 +154,7 @@ export type ServerFrame =
   | RoomFrame
   | RoomLeftFrame
   | UserFrame
+  | ReadFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

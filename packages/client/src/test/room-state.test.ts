@@ -100,6 +100,29 @@ it('counts unread correctly after marking read only part of what the server coun
   assert.equal(later.room(room.id)!.unread, 0);
 });
 
+it("moves the read marker on the user's other connections when one of them reads", { timeout: 30_000 }, async (t) => {
+  const { server, pool } = await startServer(t);
+  const bob = pool.create(server.url, { kind: 'guest', name: 'Bob' });
+  const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'correct horse battery', name: 'Ada' });
+  await within('clients connect', Promise.all([bob.connect(), ada.connect()]));
+  const room = await bob.createRoom('sync');
+  await ada.join(room.id);
+  const seqs: number[] = [];
+  for (let i = 1; i <= 3; i++) seqs.push((await bob.send(room.id, `before ${i}`)).seq);
+  // Ada's phone connects now: the server counts these three in its welcome; the fourth it sees live.
+  const phone = pool.create(server.url, { kind: 'password', username: 'ada', password: 'correct horse battery' });
+  await within('the phone connects', phone.connect());
+  seqs.push((await bob.send(room.id, 'after')).seq);
+  await waitFor('both of ada\'s clients count four unread', () => ada.room(room.id)!.unread === 4 && phone.room(room.id)!.unread === 4);
+
+  await ada.markRead(room.id, seqs[1]!);
+  await waitFor('the phone moves its marker to where ada read', () => phone.room(room.id)!.readSeq === seqs[1]);
+  await waitFor('and counts the two she has not read', () => phone.room(room.id)!.unread === 2);
+
+  await ada.markRead(room.id);
+  await waitFor('the phone has nothing unread', () => phone.room(room.id)!.unread === 0 && phone.room(room.id)!.readSeq === seqs[3]);
+});
+
 it("names a DM after the other person's new name as soon as they rename", { timeout: 30_000 }, async (t) => {
   const { server, pool } = await startServer(t);
   const ada = pool.create(server.url, { kind: 'register', username: 'ada', password: 'correct horse battery', name: 'Ada' });

@@ -4,7 +4,7 @@ import { TYPING } from '@parley/protocol';
 import { roomTopic } from '../bus/bus.js';
 import { encodeRoomMessage } from '../bus/messages.js';
 import type { Connection } from '../gateway/connection.js';
-import { ack, publishEvent, requireMember, takeRate, type ChatContext } from './context.js';
+import { ack, publishEvent, publishToUser, requireMember, takeRate, type ChatContext } from './context.js';
 
 /** When each connection last had a typing frame forwarded, per room (the server-side throttle). */
 const lastTyping = new WeakMap<Connection, Map<string, number>>();
@@ -68,8 +68,11 @@ export async function read(ctx: ChatContext, connection: Connection, frame: Clie
   await requireMember(ctx, connection, frame.room);
   const seq = await ctx.store.setReadMarker(frame.room, connection.user.id, frame.seq);
   ack<'read'>(connection, frame.ref, { room: frame.room, seq });
+  // The user's other tabs and devices clear the room's badge now, not at their next welcome.
+  // Every connection of the user gets it, this one too (after the ack): the bus's user topic
+  // has no notion of which connection asked, and a marker the client already holds changes nothing.
+  publishToUser(ctx, connection.user.id, { frame: { type: 'read', room: frame.room, seq } });
 }
-
 
 /** Typing is ephemeral: never stored, sent to the room's other members only, throttled per user and room. */
 export async function typing(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'typing'>): Promise<void> {

@@ -1,6 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AckFrame, EventFrame, MessageEvent, RoomSummary, TypingFrame } from '@parley/protocol';
+import type { AckFrame, EventFrame, MessageEvent, ReadFrame, RoomSummary, TypingFrame } from '@parley/protocol';
 import { startServerProcess } from '../testing/server-process.js';
 import { useGuestServer } from '../testing/guest-server.js';
 import { connectRaw, guest, type GuestSession, type RawClient } from '../testing/ws-client.js';
@@ -8,7 +8,7 @@ import { connectRaw, guest, type GuestSession, type RawClient } from '../testing
 type Session = GuestSession;
 
 describe('messages', () => {
-  const { enter } = useGuestServer({ MAX_BODY_CHARS: '100' });
+  const { enter, connect } = useGuestServer({ MAX_BODY_CHARS: '100' });
   let room = '';
   let ann: Session;
   let bob: Session;
@@ -95,6 +95,19 @@ describe('messages', () => {
     // Markers never move back.
     const back = await bob.client.request<AckFrame<'read'>>({ type: 'read', room: readerRoom, seq: 1 });
     assert.equal(back.seq, last - 1);
+  });
+
+  test("a read reaches each of the reader's connections as a read frame with the marker, and nobody else's", async () => {
+    const bobsPhone = await connect(bob.token);
+    const ack = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'read-sync-001', room, body: 'read me' });
+    await bob.client.request({ type: 'read', ref: 'rd-sync', room, seq: ack.seq });
+    const expected: ReadFrame = { type: 'read', room, seq: ack.seq };
+    assert.deepEqual(await bobsPhone.waitFor((f) => f.type === 'read' && f.seq === ack.seq), expected);
+    // The connection that asked gets it too, after its ack.
+    const frames = bob.client.frames;
+    const echo = frames.findIndex((f) => f.type === 'read' && f.seq === ack.seq);
+    assert.ok(echo > frames.findIndex((f) => f.type === 'ack' && f.ref === 'rd-sync'));
+    assert.equal(ann.client.frames.some((f) => f.type === 'read'), false, 'other people never learn where you read');
   });
 
   test('a body over the configured limit gets body_too_long', async () => {

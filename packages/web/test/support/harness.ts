@@ -63,6 +63,20 @@ export async function openPerson(browser: Browser, baseURL: string, options: Bro
   context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
   const errors: string[] = [];
+  watchErrors(page, errors);
+  await page.goto('/');
+  return { context, page, errors };
+}
+
+/** Another tab of the same person (the same session), its errors collected with theirs. */
+export async function openTab(person: Person): Promise<Page> {
+  const page = await person.context.newPage();
+  watchErrors(page, person.errors);
+  await page.goto('/');
+  return page;
+}
+
+function watchErrors(page: Page, errors: string[]): void {
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' && !NETWORK_NOTICE.test(message.text())) errors.push(`console: ${message.text()}`);
@@ -71,8 +85,6 @@ export async function openPerson(browser: Browser, baseURL: string, options: Bro
     errors.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
   });
-  await page.goto('/');
-  return { context, page, errors };
 }
 
 export async function enterAsGuest(page: Page, name: string): Promise<void> {
