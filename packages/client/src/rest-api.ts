@@ -3,7 +3,7 @@
  * who the session belongs to, and signing out. Browsers send and receive the
  * session cookie (`credentials: 'include'`); other clients use the returned token.
  */
-import { ParleyError, isErrorCode, type ErrorBody, type SessionResponse, type UserSummary } from '@parley/protocol';
+import { ParleyError, isErrorCode, type ErrorBody, type SessionCheck, type SessionResponse, type UserSummary } from '@parley/protocol';
 import type { Credentials } from './types.js';
 
 export interface RestOptions {
@@ -81,14 +81,13 @@ export function logout(options: RestOptions): Promise<void> {
   return call(options, 'POST', '/api/auth/logout');
 }
 
-/** The signed-in user, or null when the session (cookie or token) is missing or no longer valid. */
+/**
+ * The signed-in user, or null when the session (cookie or token) is missing or no longer valid.
+ * Asks `/api/session`, which answers 200 either way: a browser logs every 401 as an error, and a
+ * visitor who has not signed in yet is not one.
+ */
 export async function me(options: RestOptions): Promise<UserSummary | null> {
-  try {
-    return (await call<{ user: UserSummary }>(options, 'GET', '/api/me')).user;
-  } catch (error) {
-    if (error instanceof ParleyError && (error.code === 'unauthenticated' || error.code === 'invalid_credentials')) return null;
-    throw error;
-  }
+  return (await call<SessionCheck>(options, 'GET', '/api/session')).user;
 }
 
 /** Signs in with credentials that need the REST API; null for `token` and `session`, which are used as they are. */

@@ -24,6 +24,14 @@ export interface SessionResponse {
   expiresAt: number;
 }
 
+/**
+ * Answer of `GET /api/session` (always 200): who the session (Bearer token or
+ * cookie) signs in, or null when there is none or it is no longer valid.
+ */
+export interface SessionCheck {
+  user: UserSummary | null;
+}
+
 /** Name of the HttpOnly session cookie. */
 export const SESSION_COOKIE = 'parley_session';
 /** Path of the WebSocket endpoint. */

@@ -1,6 +1,6 @@
-/** /api/auth/* and /api/me. Sessions travel as an HttpOnly cookie for browsers and as a token in the body for other clients. */
+/** /api/auth/*, /api/session and /api/me. Sessions travel as an HttpOnly cookie for browsers and as a token in the body for other clients. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, SESSION_COOKIE, guestBody, loginBody, registerBody, type SessionResponse } from '@parley/protocol';
+import { ParleyError, SESSION_COOKIE, guestBody, loginBody, registerBody, type SessionCheck, type SessionResponse } from '@parley/protocol';
 import '@fastify/cookie';
 import type { Accounts, IssuedSession } from '../auth/accounts.js';
 import { toSummary } from '../auth/accounts.js';
@@ -54,10 +54,19 @@ export function authRoutes(app: FastifyInstance, { accounts, endSession }: AuthR
     return reply.status(204).send();
   });
 
-  app.get('/api/me', async (request) => {
+  const signedIn = async (request: FastifyRequest) => {
     const token = credentialsOf(request.headers);
     const identity = token ? await accounts.resolve(token) : null;
-    if (!identity) throw new ParleyError('unauthenticated', 'Not signed in.');
-    return { user: toSummary(identity.user) };
+    return identity ? toSummary(identity.user) : null;
+  };
+
+  // The check a page makes on every load: a visitor who is not signed in yet is an answer, not a
+  // failure (a 401 here is a red error in every first visitor's browser console).
+  app.get('/api/session', async (request): Promise<SessionCheck> => ({ user: await signedIn(request) }));
+
+  app.get('/api/me', async (request) => {
+    const user = await signedIn(request);
+    if (!user) throw new ParleyError('unauthenticated', 'Not signed in.');
+    return { user };
   });
 }

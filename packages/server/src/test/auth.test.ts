@@ -42,6 +42,23 @@ describe('accounts and sessions', () => {
     assert.equal(((await me.json()) as any).user.username, 'carol');
   });
 
+  test('the session check answers 200 with the user, or with null when nobody is signed in; /api/me stays a 401', async () => {
+    const check = async (headers: Record<string, string> = {}) => {
+      const response = await fetch(`${server.url}/api/session`, { headers });
+      assert.equal(response.status, 200);
+      return (await response.json()) as { user: { username: string } | null };
+    };
+    assert.deepEqual(await check(), { user: null }, 'no credentials');
+    assert.deepEqual(await check({ cookie: 'parley_session=not-a-session-token' }), { user: null }, 'an unknown cookie');
+    assert.deepEqual(await check({ authorization: 'Bearer not-a-session-token' }), { user: null }, 'an unknown token');
+    const g = await guest(server.url, 'Checked');
+    assert.equal((await check({ authorization: `Bearer ${g.token}` })).user?.username, g.user.username);
+    assert.equal((await check({ cookie: `parley_session=${g.token}` })).user?.username, g.user.username);
+    const me = await fetch(`${server.url}/api/me`);
+    assert.equal(me.status, 401);
+    assert.deepEqual(await me.json(), { error: { code: 'unauthenticated', message: 'Not signed in.', retryable: false } });
+  });
+
   test('wrong password and unknown user both get invalid_credentials', async () => {
     await post(server.url, '/api/auth/register', { username: 'dave', password: 'password-dave' });
     const wrong = await post(server.url, '/api/auth/login', { username: 'dave', password: 'nope-nope' });
@@ -131,6 +148,8 @@ describe('accounts and sessions', () => {
     await assert.rejects(connectRaw(server.wsUrl, { token: g.token }), { statusCode: 401 });
     const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${g.token}` } });
     assert.equal(me.status, 401);
+    const session = await fetch(`${server.url}/api/session`, { headers: { authorization: `Bearer ${g.token}` } });
+    assert.deepEqual(await session.json(), { user: null });
   });
 
   test('frames that reach a socket after the server closed it are not executed', async () => {

@@ -53,7 +53,7 @@ export interface Person {
   page: Page;
   /**
    * Uncaught page errors, dialogs, and console errors other than the browser's own
-   * network notices (the expected 401 of /api/me, refused sockets while a server is down).
+   * network notices (refused sockets while a server is down).
    */
   errors: string[];
 }
