@@ -87,8 +87,10 @@ export class ChatSession {
     this.print(red(`! ${clean(text)}`));
   }
 
-  roomName(id: string): string {
-    return this.client.room(id)?.name ?? id;
+  /** How a room is named on screen: `#design`, or `@Bob` for a conversation with Bob; control characters removed. */
+  label(id: string): string {
+    const room = this.client.room(id);
+    return `${room?.kind === 'dm' ? '@' : '#'}${clean(room?.name ?? id)}`;
   }
 
   /** Puts a room on screen and shows its latest lines. */
@@ -96,7 +98,8 @@ export class ChatSession {
     this.current = id;
     const room = this.client.room(id);
     if (!room) return;
-    this.print(cyan(`* now in #${clean(room.name)} — ${plural(room.memberCount, 'member')}, ${room.online} online`));
+    const about = room.kind === 'dm' ? 'direct messages' : `${plural(room.memberCount, 'member')}, ${room.online} online`;
+    this.print(cyan(`* now in ${this.label(id)} — ${about}`));
     if (room.timeline.length > 0 || !room.hasOlder) this.showLatest(room);
     else this.#showWhenLoaded = id;
     this.updatePrompt();
@@ -111,7 +114,7 @@ export class ChatSession {
   printEvent(event: RoomEvent, showSeq = false): void {
     const room = this.client.room(event.room);
     const line = formatEvent(event, {
-      roomName: room?.name ?? event.room,
+      roomLabel: this.label(event.room),
       showRoom: event.room !== this.current,
       members: room?.memberCount ?? 0,
       online: room?.online ?? 0,
@@ -125,7 +128,7 @@ export class ChatSession {
     const typing = room?.typing ?? [];
     const who = typing.length === 0 ? '' : dim(` ${typing.map((u) => clean(u.name)).join(', ')} typing…`);
     const offline = this.client.status === 'open' ? '' : red(' offline');
-    this.screen.setPrompt(`${bold(`#${clean(room?.name ?? this.current)}`)}${who}${offline}> `);
+    this.screen.setPrompt(`${bold(this.label(this.current))}${who}${offline}> `);
   }
 
   /** Input ended (Ctrl-D or piped input): finish the lines already typed and deliver their messages, then quit. */
@@ -206,7 +209,7 @@ export class ChatSession {
     });
     client.on('roomLeft', (room) => {
       if (room !== this.current) return;
-      this.print(cyan(`* you are no longer in #${clean(this.roomName(room))}`));
+      this.print(cyan(`* you are no longer in ${this.label(room)}`));
       this.enter('lobby');
     });
     client.on('error', (error) => this.printError(error));

@@ -14,14 +14,33 @@ function findRoom(session: ChatSession, name: string): RoomState | undefined {
   return session.client.getSnapshot().rooms.find((r) => r.id === name || (r.kind !== 'dm' && r.name.toLowerCase() === wanted));
 }
 
-/** `[SEQ] rest`: an explicit seq, or the user's own last standing message in the room on screen. */
-function target(session: ChatSession, args: string): { seq: number | null; rest: string } {
+/** A message to act on: always in the room that was on screen when the command was typed. */
+type Target = { room: string; seq: number; rest: string } | { problem: string };
+
+/**
+ * `[SEQ] rest`: message #SEQ of the room on screen, or the user's own last message there —
+ * stored, or acked and on its way into the timeline. Never a message of another room: a
+ * conversation the user left keeps its messages out of reach until it is on screen again.
+ */
+function target(session: ChatSession, args: string, verb: string): Target {
+  const room = session.current;
   const match = /^#?(\d+)(?:\s+([\s\S]*))?$/.exec(args);
-  if (match) return { seq: Number(match[1]), rest: match[2] ?? '' };
-  const me = session.client.user?.id;
-  const timeline = session.client.room(session.current)?.timeline ?? [];
-  const own = [...timeline].reverse().find((item): item is MessageItem => item.kind === 'message' && item.user.id === me && !item.deleted);
-  return { seq: own?.seq ?? null, rest: args };
+  if (match) return { room, seq: Number(match[1]), rest: match[2] ?? '' };
+  const state = session.client.room(room);
+  // A message still on its way is the last one the user sent; the one before it is not what they mean.
+  if (state?.pending.some((p) => p.state === 'queued' || p.state === 'sending')) {
+    return { problem: `your last message here is not sent yet; /${verb} it once it is` };
+  }
+  const seq = lastOwnSeq(state, session.client.user?.id);
+  return seq === null ? { problem: `no message of yours to ${verb} here` } : { room, seq, rest: args };
+}
+
+function lastOwnSeq(room: RoomState | undefined, me: string | undefined): number | null {
+  if (!room || !me) return null;
+  const stored = [...room.timeline].reverse().find((item): item is MessageItem => item.kind === 'message' && item.user.id === me && !item.deleted);
+  const acked = room.pending.filter((p) => p.state === 'sent' && p.seq !== undefined).map((p) => p.seq!);
+  const seqs = [...acked, ...(stored ? [stored.seq] : [])];
+  return seqs.length > 0 ? Math.max(...seqs) : null;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -51,7 +70,7 @@ const COMMANDS: Record<string, Command> = {
     async run(session) {
       const room = session.current;
       await session.client.leave(room);
-      session.print(cyan(`* left #${clean(session.roomName(room))}`));
+      session.print(cyan(`* left ${session.label(room)}`));
       if (session.current === room) session.enter('lobby');
     },
   },
@@ -79,13 +98,15 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   dm: {
-    usage: '/dm USER MESSAGE',
-    help: 'send a direct message',
+    usage: '/dm USER [MESSAGE]',
+    help: 'open a direct conversation (on screen from then on) and send MESSAGE there',
     async run(session, args) {
-      const match = /^@?(\S+)\s+([\s\S]+)$/.exec(args);
-      if (!match) return session.print(dim('usage: /dm USER MESSAGE'));
+      const match = /^@?(\S+)(?:\s+([\s\S]+))?$/.exec(args);
+      if (!match) return session.print(dim('usage: /dm USER [MESSAGE]'));
       const room = await session.client.openDm(match[1]!);
-      await session.client.send(room.id, match[2]!);
+      // On screen from now on: what follows (plain lines, /edit, /delete) is about this conversation.
+      session.enter(room.id);
+      if (match[2]) await session.client.send(room.id, match[2]);
     },
   },
   nick: {
@@ -99,20 +120,21 @@ const COMMANDS: Record<string, Command> = {
   },
   edit: {
     usage: '/edit [SEQ] TEXT',
-    help: 'edit your last message (or message #SEQ)',
+    help: 'edit your last message in this room (or its message #SEQ)',
     async run(session, args) {
-      const { seq, rest } = target(session, args);
-      if (seq === null || !rest) return session.print(dim('usage: /edit [SEQ] TEXT (no message of yours to edit here)'));
-      await session.client.edit(session.current, seq, rest);
+      const found = target(session, args, 'edit');
+      if ('problem' in found) return session.print(dim(`usage: /edit [SEQ] TEXT (${found.problem})`));
+      if (!found.rest) return session.print(dim('usage: /edit [SEQ] TEXT'));
+      await session.client.edit(found.room, found.seq, found.rest);
     },
   },
   delete: {
     usage: '/delete [SEQ]',
-    help: 'delete your last message (or message #SEQ)',
+    help: 'delete your last message in this room (or its message #SEQ)',
     async run(session, args) {
-      const { seq } = target(session, args);
-      if (seq === null) return session.print(dim('usage: /delete [SEQ] (no message of yours to delete here)'));
-      await session.client.delete(session.current, seq);
+      const found = target(session, args, 'delete');
+      if ('problem' in found) return session.print(dim(`usage: /delete [SEQ] (${found.problem})`));
+      await session.client.delete(found.room, found.seq);
     },
   },
   history: {
@@ -124,7 +146,7 @@ const COMMANDS: Record<string, Command> = {
       const oldest = session.client.room(room)?.timeline[0]?.seq ?? Infinity;
       await session.client.loadOlder(room, count);
       const older = (session.client.room(room)?.timeline ?? []).filter((item) => item.seq < oldest);
-      if (older.length === 0) return session.print(dim(`(nothing older in #${clean(session.roomName(room))})`));
+      if (older.length === 0) return session.print(dim(`(nothing older in ${session.label(room)})`));
       for (const item of older) session.printEvent(item as Parameters<ChatSession['printEvent']>[0], true);
     },
   },

@@ -23,8 +23,8 @@ export function clock(ts: number): string {
 }
 
 export interface EventContext {
-  /** The room's display name. */
-  roomName: string;
+  /** How the room is named on screen (`#design`, `@Bob`), control characters already removed. */
+  roomLabel: string;
   /** Whether to name the room (it is not the one on screen). */
   showRoom: boolean;
   /** Member count after the event. */
@@ -36,7 +36,7 @@ export interface EventContext {
 
 /** One line for an event, or null for events that are not shown (reactions). */
 export function formatEvent(event: RoomEvent, context: EventContext): string | null {
-  const where = context.showRoom ? `${cyan(`#${clean(context.roomName)}`)} ` : '';
+  const where = context.showRoom ? `${cyan(context.roomLabel)} ` : '';
   const time = dim(`[${clock(event.ts)}]`);
   const seq = context.showSeq ? dim(`#${event.seq} `) : '';
   const who = clean(event.user.name);
