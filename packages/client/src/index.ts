@@ -3,6 +3,8 @@ export { ParleyClient } from './client.js';
 export { OutboxFullError, ClientClosedError, ConnectionLostError } from './errors.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export * as rest from './rest-api.js';
+export { parseMarkdown, parseInline, type Block, type Inline } from './markdown/parse.js';
+export { safeHref } from './markdown/safe-href.js';
 export type * from './types.js';
 export { ParleyError, CLOSE, TYPING, shouldReconnect } from '@parley/protocol';
 export type { ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, WelcomeFrame } from '@parley/protocol';

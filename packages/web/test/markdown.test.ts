@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { Markdown } from '../src/markdown/Markdown.js';
-import { parseMarkdown } from '../src/markdown/parse.js';
-import { safeHref } from '../src/markdown/safe-href.js';
+import { parseMarkdown, safeHref } from '@parley/client';
 
 const html = (source: string) => renderToStaticMarkup(createElement(Markdown, { source }));
 

@@ -5,36 +5,18 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startServerProcess } from '@parley/server/testing';
 import { ClientPool, messagesOf, waitFor, within } from '../test-support/helpers.js';
-
-const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+import { startTmuxTerminal } from '../test-support/tmux.js';
 
 it('chats from a terminal under tmux', { timeout: 60_000 }, async (t) => {
   let server = await startServerProcess();
   const pool = new ClientPool();
-  // A tmux server of our own (-L), so the test never touches the user's sessions.
-  const socket = `parley-test-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const alive = () => {
-    try {
-      tmux('has-session', '-t', 'chat');
-      return true;
-    } catch {
-      return false;
-    }
-  };
   t.after(async () => {
-    if (alive()) tmux('kill-server');
     pool.closeAll();
     await server.stop();
   });
-  const command = [process.execPath, MAIN, 'chat', '--server', server.url, '--guest', 'alice'].map((part) => `'${part}'`).join(' ');
-  tmux('new-session', '-d', '-s', 'chat', '-x', '120', '-y', '40', command);
-  const screen = () => tmux('capture-pane', '-p', '-t', 'chat');
-  const keys = (...keys: string[]) => tmux('send-keys', '-t', 'chat', ...keys);
+  const { screen, keys, alive } = startTmuxTerminal(t, ['chat', '--server', server.url, '--guest', 'alice']);
   const lastLine = () => screen().split('\n').filter((line) => line.trim() !== '').at(-1) ?? '';
 
   await waitFor('the client connects', () => screen().includes('* connected to'));

@@ -29,6 +29,8 @@ export class ChatSession {
   /** A room entered before its first page arrived: show the page when it does. */
   #showWhenLoaded: string | null = null;
   #connectedOnce = false;
+  /** Between a reconnect's welcome and the end of its resume: the events that arrive happened while away. */
+  #catchingUp = false;
   /** Input lines run one after another, so their output keeps the order they were typed in. */
   #input: Promise<void> = Promise.resolve();
   #readTimer: ReturnType<typeof setTimeout> | null = null;
@@ -108,19 +110,25 @@ export class ChatSession {
 
   showLatest(room: RoomState, count = SHOWN_ON_ENTRY): void {
     const events = room.timeline.slice(-count) as RoomEvent[];
-    for (const event of events) this.printEvent(event, true);
+    for (const event of events) this.printEvent(event, 'listing');
   }
 
-  printEvent(event: RoomEvent, showSeq = false): void {
+  /**
+   * Prints an event: one that happens now (`live`), one from before the connection that brings
+   * it (`replay`, catching up), or a line of the room's history (`listing`, with seqs).
+   */
+  printEvent(event: RoomEvent, when: 'live' | 'replay' | 'listing'): void {
     const room = this.client.room(event.room);
+    const target = event.kind === 'reaction' ? room?.timeline.find((item) => item.seq === event.target) : undefined;
     const line = formatEvent(event, {
       roomLabel: this.label(event.room),
       showRoom: event.room !== this.current,
-      members: room?.memberCount ?? 0,
-      online: room?.online ?? 0,
-      showSeq,
+      showSeq: when === 'listing',
+      // Only now is the count the one right after the event.
+      ...(when === 'live' && room ? { members: room.memberCount } : {}),
+      ...(target?.kind === 'message' && !target.deleted ? { target: { author: target.user.name, body: target.body } } : {}),
     });
-    if (line !== null) this.print(line);
+    this.print(line);
   }
 
   updatePrompt(): void {
@@ -177,6 +185,7 @@ export class ChatSession {
     });
     client.on('welcome', (welcome) => {
       if (this.#connectedOnce) {
+        this.#catchingUp = true;
         this.print(cyan('* reconnected; catching up…'));
         return;
       }
@@ -184,13 +193,14 @@ export class ChatSession {
       this.print(cyan(`* connected to ${this.#server} as ${clean(welcome.user.name)} (@${welcome.user.username}). Type /help for commands.`));
     });
     client.on('resumed', (results) => {
+      this.#catchingUp = false;
       const paged = results.filter((r) => r.status === 'too_far_behind').length;
       this.print(cyan(`* caught up on ${results.length} room${results.length === 1 ? '' : 's'}${paged ? ` (${paged} through history)` : ''}`));
     });
     client.on('event', (event) => {
       // A rename shows up in every shared room; once (in the room on screen) is enough.
       if (event.kind === 'rename' && event.room !== this.current) return;
-      this.printEvent(event);
+      this.printEvent(event, this.#catchingUp ? 'replay' : 'live');
       if (event.room === this.current) this.#markReadSoon();
     });
     client.on('history', (room) => {

@@ -147,7 +147,7 @@ const COMMANDS: Record<string, Command> = {
       await session.client.loadOlder(room, count);
       const older = (session.client.room(room)?.timeline ?? []).filter((item) => item.seq < oldest);
       if (older.length === 0) return session.print(dim(`(nothing older in ${session.label(room)})`));
-      for (const item of older) session.printEvent(item as Parameters<ChatSession['printEvent']>[0], true);
+      for (const item of older) session.printEvent(item as Parameters<ChatSession['printEvent']>[0], 'listing');
     },
   },
   quit: {

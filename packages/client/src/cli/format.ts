@@ -1,21 +1,24 @@
 /**
  * Turning events into terminal lines. Everything user-supplied is stripped of
- * control characters first, so a name or message cannot move the cursor,
- * recolour the terminal or fake other lines.
+ * control characters first (`clean`), so a name or message cannot move the
+ * cursor, recolour the terminal or fake other lines; message bodies are
+ * rendered from their markdown (markdown.ts).
  */
-import type { RoomEvent } from '@parley/protocol';
+import type { Reactions, RoomEvent } from '@parley/protocol';
+import { plainExcerpt, renderBody } from './markdown.js';
+import { clean, COLOR, styled } from './terminal-text.js';
 
-const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
-const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
-export const dim = paint('2');
-export const bold = paint('1');
-export const red = paint('31');
-export const cyan = paint('36');
+export { clean } from './terminal-text.js';
 
-/** Removes control and format characters (escape sequences included); newlines become " ⏎ ". */
-export function clean(text: string): string {
-  return text.replace(/\r?\n/g, ' ⏎ ').replace(/[\p{Cc}\p{Cf}]/gu, '');
-}
+export const dim = (text: string) => styled(text, ['dim'], COLOR);
+export const bold = (text: string) => styled(text, ['bold'], COLOR);
+export const red = (text: string) => styled(text, ['red'], COLOR);
+export const cyan = (text: string) => styled(text, ['cyan'], COLOR);
+
+/** Continuation lines of a message (its second paragraph, a code block) start this far in. */
+const INDENT = '    ';
+/** How much of a message a reaction line quotes. */
+const EXCERPT_CHARS = 40;
 
 export function clock(ts: number): string {
   const date = new Date(ts);
@@ -27,38 +30,65 @@ export interface EventContext {
   roomLabel: string;
   /** Whether to name the room (it is not the one on screen). */
   showRoom: boolean;
-  /** Member count after the event. */
-  members: number;
-  online: number;
+  /**
+   * The room's member count right after the event, for a join or leave that happens now. Left
+   * out for events from the past (history, catching up after a reconnect): today's count is
+   * not what it was then.
+   */
+  members?: number;
   /** Show the seq (history listings, so that /edit and /delete can name a message). */
   showSeq?: boolean;
+  /** The message a reaction is about, if loaded: its author and body. */
+  target?: { author: string; body: string };
+  /** Colour and styles; default: whether stdout is a terminal that wants them. */
+  color?: boolean;
 }
 
-/** One line for an event, or null for events that are not shown (reactions). */
-export function formatEvent(event: RoomEvent, context: EventContext): string | null {
-  const where = context.showRoom ? `${cyan(context.roomLabel)} ` : '';
-  const time = dim(`[${clock(event.ts)}]`);
-  const seq = context.showSeq ? dim(`#${event.seq} `) : '';
+/** The lines of an event (joined by newlines, continuation lines indented). */
+export function formatEvent(event: RoomEvent, context: EventContext): string {
+  const color = context.color ?? COLOR;
+  const paint = (text: string, style: 'dim' | 'bold' | 'cyan') => styled(text, [style], color);
+  const where = context.showRoom ? `${paint(context.roomLabel, 'cyan')} ` : '';
+  const head = `${paint(`[${clock(event.ts)}]`, 'dim')} ${where}${context.showSeq ? paint(`#${event.seq} `, 'dim') : ''}`;
   const who = clean(event.user.name);
-  const counts = dim(`(${context.members} member${context.members === 1 ? '' : 's'}, ${context.online} online)`);
+  const notice = (text: string) => `${head}${paint(`* ${text}`, 'dim')}`;
+  const counts = context.members === undefined ? '' : ` ${paint(`(${context.members} member${context.members === 1 ? '' : 's'})`, 'dim')}`;
   switch (event.kind) {
-    case 'message':
-      return event.deleted
-        ? `${time} ${where}${seq}${dim(`${who}: (deleted)`)}`
-        : `${time} ${where}${seq}${bold(who)}: ${clean(event.body)}${event.editedTs ? dim(' (edited)') : ''}`;
+    case 'message': {
+      if (event.deleted) return `${head}${paint(`${who}: (deleted)`, 'dim')}`;
+      const after = `${event.editedTs ? paint(' (edited)', 'dim') : ''}${reactionsText(event.reactions, color)}`;
+      return withBody(`${head}${paint(who, 'bold')}: `, event.body, after, color);
+    }
     case 'edit':
-      return `${time} ${where}${dim(`* ${who} edited #${event.target}:`)} ${clean(event.body)}`;
+      return withBody(`${notice(`${who} edited #${event.target}:`)} `, event.body, '', color);
     case 'delete':
-      return `${time} ${where}${dim(`* ${who} deleted message #${event.target}`)}`;
+      return notice(`${who} deleted message #${event.target}`);
+    case 'reaction': {
+      const verb = event.on ? `reacted ${clean(event.emoji)} to` : `took back ${clean(event.emoji)} from`;
+      const about = context.target ? `${clean(context.target.author)}: “${plainExcerpt(context.target.body, EXCERPT_CHARS)}”` : `message #${event.target}`;
+      return notice(`${who} ${verb} ${about}`);
+    }
     case 'join':
-      return `${time} ${where}${dim(`* ${who} joined`)} ${counts}`;
+      return `${notice(`${who} joined`)}${counts}`;
     case 'leave':
-      return `${time} ${where}${dim(`* ${who} left`)} ${counts}`;
+      return `${notice(`${who} left`)}${counts}`;
     case 'rename':
-      return `${time} ${where}${dim(`* ${clean(event.from)} is now known as ${clean(event.to)}`)}`;
+      return notice(`${clean(event.from)} is now known as ${clean(event.to)}`);
     case 'created':
-      return `${time} ${where}${dim(`* ${who} created #${clean(event.name)}`)}`;
-    case 'reaction':
-      return null;
+      return notice(`${who} created #${clean(event.name)}`);
   }
+}
+
+/** `start` and the body's first line, `after` at the end of its last, the lines between indented. */
+function withBody(start: string, body: string, after: string, color: boolean): string {
+  const lines = renderBody(body, color);
+  lines[lines.length - 1] += after;
+  return [start + lines[0], ...lines.slice(1).map((line) => INDENT + line)].join('\n');
+}
+
+/** ` [👍 2  🎉 1]`, or nothing when there are none. */
+function reactionsText(reactions: Reactions | undefined, color: boolean): string {
+  const entries = Object.entries(reactions ?? {}).filter(([, users]) => users.length > 0);
+  if (entries.length === 0) return '';
+  return ` ${styled(`[${entries.map(([emoji, users]) => `${clean(emoji)} ${users.length}`).join('  ')}]`, ['dim'], color)}`;
 }

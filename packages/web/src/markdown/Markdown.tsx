@@ -4,7 +4,7 @@
  * is `href`, and only after `safeHref` accepted it.
  */
 import { memo, type ReactNode } from 'react';
-import { parseMarkdown, type Block, type Inline } from './parse.js';
+import { parseMarkdown, type Block, type Inline } from '@parley/client';
 
 /** `trailing` (e.g. an "edited" mark) is placed at the end of the last paragraph, or after a final code block. */
 export const Markdown = memo(function Markdown({ source, trailing }: { source: string; trailing?: ReactNode }) {

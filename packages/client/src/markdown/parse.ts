@@ -1,8 +1,9 @@
 /**
  * The safe markdown subset of Parley messages, parsed into a small tree that
- * `Markdown.tsx` turns into React elements. Nothing here produces HTML: every
- * piece of user text ends up as a text node, and a link exists only when
- * `safeHref` accepted its target.
+ * each front end renders its own way: the web app as React elements
+ * (`Markdown.tsx`), the terminal client as styled lines (`cli/markdown.ts`).
+ * Nothing here produces HTML: every piece of user text ends up as text, and a
+ * link exists only when `safeHref` accepted its target.
  *
  * Supported: **bold** / __bold__, *italic* / _italic_, `inline code`,
  * ``` fenced code blocks ```, [text](https://…) links, bare http(s) URLs,
