@@ -1,0 +1,59 @@
+/**
+ * How things look, measured from what the browser paints: the selected option
+ * of every segmented control (how to enter, language, theme) stands out from
+ * the others in light and dark.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { contrast, paintedColors } from './support/colors.js';
+import { enterAsGuest, openPerson, screenshot, useServerAndBrowser } from './support/harness.js';
+
+/** WCAG 2.2: text 4.5:1 (1.4.3); what shows a control's state, against what is next to it, 3:1 (1.4.11). */
+const TEXT = 4.5;
+const STATE = 3;
+
+/** Checks every segmented control on the page; returns how many it checked. */
+async function checkSegmentedControls(page: Page, where: string): Promise<number> {
+  const groups = page.locator('.segmented');
+  const count = await groups.count();
+  for (let i = 0; i < count; i++) {
+    const group = groups.nth(i);
+    const name = `${where}: "${await group.getAttribute('aria-label')}"`;
+    const track = (await paintedColors(group)).background;
+    const selected = await paintedColors(group.locator('button[aria-pressed="true"]'));
+    const others = group.locator('button[aria-pressed="false"]');
+    assert.ok(contrast(selected.text, selected.background) >= TEXT, `${name}: the selected option's text is readable (${contrast(selected.text, selected.background).toFixed(2)}:1)`);
+    assert.ok(contrast(selected.background, track) >= STATE, `${name}: the selected option stands out from the others (${contrast(selected.background, track).toFixed(2)}:1)`);
+    for (let j = 0; j < (await others.count()); j++) {
+      const other = await paintedColors(others.nth(j));
+      assert.ok(contrast(other.text, other.background) >= TEXT, `${name}: an unselected option's text is readable (${contrast(other.text, other.background).toFixed(2)}:1)`);
+    }
+  }
+  return count;
+}
+
+describe('appearance', { timeout: 90_000 }, () => {
+  const stage = useServerAndBrowser();
+
+  test('the selected option of each segmented control stands out, in light and dark', async () => {
+    const person = await openPerson(stage.browser, stage.server.url);
+    const { page } = person;
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.getByRole('button', { name: 'Continue as guest' }).waitFor();
+      assert.equal(await checkSegmentedControls(page, `entry screen, ${scheme}`), 2, 'how to enter, and the language');
+      await screenshot(page, `segmented-auth-${scheme}-en`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await enterAsGuest(page, 'Theo');
+    await page.getByRole('button', { name: /^Account and settings/ }).click();
+    for (const theme of ['Dark', 'Light'] as const) {
+      await page.getByRole('group', { name: 'Theme' }).getByRole('button', { name: theme }).click();
+      assert.equal(await checkSegmentedControls(page, `settings, ${theme}`), 2, 'the language and the theme');
+      await screenshot(page, `segmented-settings-${theme.toLowerCase()}-en`);
+    }
+    assert.deepEqual(person.errors, []);
+    await person.context.close();
+  });
+});
