@@ -1,17 +1,20 @@
 /**
  * How things look, measured from what the browser paints: the selected option
  * of every segmented control (how to enter, language, theme) stands out from
- * the others in light and dark.
+ * the others in light and dark, and emoji render in colour — never as the
+ * black-and-white outlines of a text font that happens to have them.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { contrast, paintedColors } from './support/colors.js';
-import { enterAsGuest, openPerson, screenshot, useServerAndBrowser } from './support/harness.js';
+import { contrast, paintedColors, PixelLab } from './support/colors.js';
+import { enterAsGuest, openPerson, screenshot, send, useServerAndBrowser } from './support/harness.js';
 
 /** WCAG 2.2: text 4.5:1 (1.4.3); what shows a control's state, against what is next to it, 3:1 (1.4.11). */
 const TEXT = 4.5;
 const STATE = 3;
+/** More clearly coloured pixels than this: an emoji in colour (a 😂 drawn by a colour font has over 200). */
+const COLOURED = 20;
 
 /** Checks every segmented control on the page; returns how many it checked. */
 async function checkSegmentedControls(page: Page, where: string): Promise<number> {
@@ -54,6 +57,39 @@ describe('appearance', { timeout: 90_000 }, () => {
       await screenshot(page, `segmented-settings-${theme.toLowerCase()}-en`);
     }
     assert.deepEqual(person.errors, []);
+    await person.context.close();
+  });
+
+  test('emoji render in colour, in messages and in the reaction picker', async () => {
+    const person = await openPerson(stage.browser, stage.server.url);
+    const { page } = person;
+    const lab = await PixelLab.open(stage.browser);
+    /** Whether the colour font draws the emoji in colour at all (some are grey there too: 👀). */
+    const hasColour = new Map<string, boolean>();
+    await enterAsGuest(page, 'Emma');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const body = `😂 ❤ ${scheme}`;
+      await send(page, body);
+      const row = page.locator('article.msg:not([class*="pending-"])', { hasText: body });
+      const message = row.locator('.msg-body');
+      await message.waitFor();
+      assert.ok((await lab.colouredPixels(await message.screenshot())) > 2 * COLOURED, `the message "${body}" shows its emoji in colour`);
+      await row.hover();
+      await row.getByRole('button', { name: 'Add reaction', exact: true }).click();
+      const picker = page.locator('.emoji-picker');
+      for (const button of await picker.getByRole('button').all()) {
+        const emoji = (await button.textContent()) ?? '';
+        if (!hasColour.has(emoji)) hasColour.set(emoji, (await lab.colouredPixels(await lab.colourFontDrawing(emoji))) > COLOURED);
+        if (!hasColour.get(emoji)) continue;
+        assert.ok((await lab.colouredPixels(await button.screenshot())) > COLOURED, `${emoji} in the picker (${scheme}) is in colour`);
+      }
+      await screenshot(page, `emoji-picker-${scheme}-en`);
+      await page.keyboard.press('Escape');
+    }
+    assert.ok([...hasColour.values()].filter(Boolean).length >= 10, 'most of the picker was checked');
+    assert.deepEqual(person.errors, []);
+    await lab.close();
     await person.context.close();
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Colours as the browser paints them: an element's text and background colour
- * (its background composited over its ancestors' until an opaque one), and the
- * WCAG contrast ratio between two colours.
+ * (its background composited over its ancestors' until an opaque one), the
+ * WCAG contrast ratio between two colours, and how many pixels of a screenshot
+ * are clearly coloured rather than grey.
  */
-import type { Locator } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 
 export type Rgb = readonly [number, number, number];
 
@@ -42,4 +43,55 @@ export function contrast(a: Rgb, b: Rgb): number {
   };
   const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
   return (light + 0.05) / (dark + 0.05);
+}
+
+/**
+ * A blank page (no Content-Security-Policy in the way) that decodes screenshots and draws
+ * emoji with the colour emoji font itself. One per test: opening a page costs more than a check.
+ */
+export class PixelLab {
+  readonly #page: Page;
+
+  private constructor(page: Page) {
+    this.#page = page;
+  }
+
+  static async open(browser: Browser): Promise<PixelLab> {
+    return new PixelLab(await browser.newPage());
+  }
+
+  /** Pixels of a PNG whose channels differ by more than `spread`: clearly coloured, as grey anti-aliasing of a black-and-white glyph never is. */
+  colouredPixels(png: Buffer, spread = 80): Promise<number> {
+    return this.#page.evaluate(
+      async ({ data, spread }) => {
+        const image = new Image();
+        image.src = `data:image/png;base64,${data}`;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = image.width;
+        canvas.height = image.height;
+        const context = canvas.getContext('2d')!;
+        context.drawImage(image, 0, 0);
+        const pixels = context.getImageData(0, 0, image.width, image.height).data;
+        let count = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          if (Math.max(pixels[i]!, pixels[i + 1]!, pixels[i + 2]!) - Math.min(pixels[i]!, pixels[i + 1]!, pixels[i + 2]!) > spread) count++;
+        }
+        return count;
+      },
+      { data: png.toString('base64'), spread },
+    );
+  }
+
+  /** The emoji as the installed colour emoji font draws it (a screenshot): whether it has colour to find at all. */
+  async colourFontDrawing(emoji: string): Promise<Buffer> {
+    await this.#page.setContent(`<span style="font: 28px 'Noto Color Emoji', 'Apple Color Emoji', 'Segoe UI Emoji'"></span>`);
+    const span = this.#page.locator('span');
+    await span.evaluate((el, text) => (el.textContent = text), emoji);
+    return span.screenshot();
+  }
+
+  close(): Promise<void> {
+    return this.#page.close();
+  }
 }
