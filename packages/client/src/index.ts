@@ -5,6 +5,7 @@ export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js
 export * as rest from './rest-api.js';
 export { parseMarkdown, parseInline, type Block, type Inline } from './markdown/parse.js';
 export { safeHref } from './markdown/safe-href.js';
+export { timelineOf } from './timeline.js';
 export type * from './types.js';
 export { ParleyError, CLOSE, TYPING, shouldReconnect } from '@parley/protocol';
 export type { ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, WelcomeFrame } from '@parley/protocol';

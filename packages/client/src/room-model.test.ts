@@ -2,6 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageEvent, RoomEvent, RoomSummary } from '@parley/protocol';
 import { RoomModel } from './room-model.js';
+import { timelineOf } from './timeline.js';
 import type { MessageItem } from './types.js';
 
 const ada = { id: 'u-ada', name: 'ada' };
@@ -99,4 +100,22 @@ it("follows the other person's renames in a DM's name and peer", () => {
   const state = room.snapshot(ada.id);
   assert.equal(state.name, 'Bobby');
   assert.deepEqual(state.peer, { ...peer, name: 'Bobby' });
+});
+
+it('reads a page of a room not followed as a timeline, its edits, deletions and reactions applied', () => {
+  const page: RoomEvent[] = [
+    message(5, bob, 'first'),
+    message(6, ada, 'second'),
+    { kind: 'edit', room: 'r', seq: 7, ts: 7, user: bob, target: 5, body: 'first, edited' },
+    { kind: 'reaction', room: 'r', seq: 8, ts: 8, user: ada, target: 5, emoji: '👍', on: true },
+    { kind: 'delete', room: 'r', seq: 9, ts: 9, user: ada, target: 6 },
+    { kind: 'reaction', room: 'r', seq: 10, ts: 10, user: ada, target: 2, emoji: '👍', on: true },
+    { kind: 'join', room: 'r', seq: 11, ts: 11, user: ada },
+  ];
+  const items = timelineOf(page);
+  assert.deepEqual(items.map((i) => i.seq), [5, 6, 11], 'messages and notices listed; the rest applied');
+  const [first, second] = items as MessageItem[];
+  assert.equal(first!.body, 'first, edited');
+  assert.deepEqual(first!.reactions, { '👍': [ada.id] });
+  assert.equal(second!.deleted, true);
 });

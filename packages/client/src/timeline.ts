@@ -75,3 +75,25 @@ export function applyToMessage(message: MessageItem, event: RoomEvent): MessageI
 export function targetOf(event: RoomEvent): number | null {
   return event.kind === 'edit' || event.kind === 'delete' || event.kind === 'reaction' ? event.target : null;
 }
+
+/**
+ * A page of a room's log read on its own — a room not followed, such as a public room
+ * previewed before joining — as timeline items, with the page's edits, deletions and
+ * reactions applied to the messages it holds.
+ */
+export function timelineOf(events: readonly RoomEvent[]): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+    const item = toTimelineItem(event);
+    if (item) {
+      items.push(item);
+      continue;
+    }
+    const target = targetOf(event);
+    const index = target === null ? -1 : findIndex(items, target);
+    const message = index >= 0 ? items[index] : undefined;
+    const changed = message?.kind === 'message' ? applyToMessage(message as MessageItem, event) : null;
+    if (changed) items[index] = changed;
+  }
+  return items;
+}

@@ -1,6 +1,6 @@
 /**
  * The open room's conversation: messages, who is typing, and the composer
- * (or, for a public room not joined yet, an invitation to join).
+ * (or, for a public room not joined yet, a read-only preview with a Join button).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { OutboxFullError, type RoomState, type UserSummary } from '@parley/client';
@@ -11,7 +11,7 @@ import { MessageList } from '../messages/MessageList.js';
 import { TypingIndicator } from '../messages/TypingIndicator.js';
 import type { MessageHandlers } from '../messages/MessageRow.js';
 import { Composer, type ComposerHandle } from '../composer/Composer.js';
-import { Icon } from '../components/Icon.js';
+import { RoomPreview } from './RoomPreview.js';
 
 /** Read markers move at most this often while messages stream in. */
 const READ_DEBOUNCE_MS = 400;
@@ -88,7 +88,7 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
     if (seq === null) composer.current?.focus();
   }, []);
 
-  if (!room.joined) return <JoinPrompt room={room} toast={toast} />;
+  if (!room.joined) return <RoomPreview room={room} self={self} toast={toast} />;
 
   const label = room.kind === 'dm' ? room.name : `#${room.name}`;
   return (
@@ -115,36 +115,6 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
         onTyping={() => client.typing(roomId)}
         onEditLast={editLast}
       />
-    </section>
-  );
-}
-
-function JoinPrompt({ room, toast }: { room: RoomState; toast(text: string): void }) {
-  const client = useClient();
-  const { m } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const join = async () => {
-    setBusy(true);
-    try {
-      await client.join(room.id);
-    } catch (error) {
-      toast(errorText(error, m));
-      setBusy(false);
-    }
-  };
-  return (
-    <section className="conversation join-prompt" aria-label={`#${room.name}`}>
-      <div className="join-card">
-        <span className="join-icon">
-          <Icon name="hash" size={28} />
-        </span>
-        <h2>#{room.name}</h2>
-        <p>{m.members(room.memberCount)}</p>
-        <p className="hint">{m.joinToWrite(`#${room.name}`)}</p>
-        <button type="button" className="button primary" onClick={() => void join()} disabled={busy}>
-          {m.joinRoom}
-        </button>
-      </div>
     </section>
   );
 }

@@ -107,7 +107,9 @@ export const en = {
   composerHint: 'Enter to send · Shift+Enter for a new line',
   send: 'Send',
   tooLong: (over: number) => `${over} characters too long`,
-  joinToWrite: (room: string) => `Join ${room} to write here.`,
+  previewing: (room: string) => `You are reading ${room} without joining it. Join to write here and to get its new messages.`,
+  previewFailed: 'The messages could not be loaded.',
+  loadingMessages: 'Loading messages…',
 
   // typing
   typingOne: (a: string) => `${a} is typing…`,

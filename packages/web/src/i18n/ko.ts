@@ -101,7 +101,9 @@ export const ko: Messages = {
   composerHint: 'Enter 보내기 · Shift+Enter 줄바꿈',
   send: '보내기',
   tooLong: (over) => `${over}자 초과`,
-  joinToWrite: (room) => `${room}에 참여하면 메시지를 쓸 수 있습니다.`,
+  previewing: (room) => `${room} 채널을 참여하지 않고 보는 중입니다. 참여하면 메시지를 쓰고 새 메시지를 받아 볼 수 있습니다.`,
+  previewFailed: '메시지를 불러오지 못했습니다.',
+  loadingMessages: '메시지를 불러오는 중…',
 
   typingOne: (a) => `${a}님이 입력 중…`,
   typingTwo: (a, b) => `${a}님과 ${b}님이 입력 중…`,

@@ -40,12 +40,14 @@ export interface MessageListProps {
   sentTick: number;
   onAtBottomChange(atBottom: boolean): void;
   onEscape(): void;
+  /** A room previewed before joining: messages are shown, never acted on. */
+  readOnly?: boolean;
 }
 
 type RoomRow = Row<TimelineItem, PendingMessage>;
 
 export function MessageList(props: MessageListProps) {
-  const { room, self, editing, setEditing, handlers, loadOlder, sentTick, onAtBottomChange, onEscape } = props;
+  const { room, self, editing, setEditing, handlers, loadOlder, sentTick, onAtBottomChange, onEscape, readOnly = false } = props;
   const { m, locale } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
@@ -246,6 +248,7 @@ export function MessageList(props: MessageListProps) {
             mentionsSelf={mentions(message.body, self)}
             editing={editing === message.seq}
             active={currentActive === row.key}
+            readOnly={readOnly}
             setEditing={setEditing}
             handlers={handlers}
           />
@@ -265,6 +268,7 @@ export function MessageList(props: MessageListProps) {
             mentionsSelf={false}
             editing={false}
             active={currentActive === row.key}
+            readOnly={readOnly}
             setEditing={setEditing}
             handlers={handlers}
           />

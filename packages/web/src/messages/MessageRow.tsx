@@ -38,19 +38,21 @@ export interface MessageRowProps {
   editing: boolean;
   /** Roving focus: only the active row is in the tab order. */
   active: boolean;
+  /** Shown in a room previewed before joining: no reacting, editing or deleting. */
+  readOnly: boolean;
   setEditing(seq: number | null): void;
   handlers: MessageHandlers;
 }
 
 export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
-  const { rowKey, message, pending, authorId, authorName, selfId, startsGroup, mentionsSelf, editing, active, setEditing, handlers } = props;
+  const { rowKey, message, pending, authorId, authorName, selfId, startsGroup, mentionsSelf, editing, active, readOnly, setEditing, handlers } = props;
   const { m, locale } = useI18n();
   const [picking, setPicking] = useState(false);
   const ts = message ? message.ts : pending!.createdAt;
   const body = message ? message.body : pending!.body;
   const own = authorId === selfId;
   const deleted = message?.deleted ?? false;
-  const canAct = message !== null && !deleted;
+  const canAct = message !== null && !deleted && !readOnly;
   const time = formatTime(ts, { locale });
   const fullTime = formatDateTime(ts, { locale });
   const tab = active ? 0 : -1;
@@ -128,6 +130,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
             selfId={selfId}
             nameOf={handlers.nameOf}
             onToggle={(emoji, on) => handlers.react(message.seq, emoji, on)}
+            readOnly={readOnly}
             tabIndex={tab}
           />
         )}

@@ -10,9 +10,11 @@ export interface ReactionsProps {
   onToggle(emoji: string, on: boolean): void;
   /** Follows the message row's roving tab stop. */
   tabIndex?: number;
+  /** Shown, not pressable (a room previewed before joining). */
+  readOnly?: boolean;
 }
 
-export function Reactions({ reactions, selfId, nameOf, onToggle, tabIndex }: ReactionsProps) {
+export function Reactions({ reactions, selfId, nameOf, onToggle, tabIndex, readOnly = false }: ReactionsProps) {
   const { m } = useI18n();
   const entries = Object.entries(reactions).filter(([, users]) => users.length > 0);
   if (entries.length === 0) return null;
@@ -30,6 +32,7 @@ export function Reactions({ reactions, selfId, nameOf, onToggle, tabIndex }: Rea
               aria-label={label}
               title={label}
               tabIndex={tabIndex}
+              disabled={readOnly}
               onClick={() => onToggle(emoji, !mine)}
             >
               <span className="reaction-emoji">{emoji}</span>

@@ -119,6 +119,11 @@ export async function openRoom(page: Page, name: string): Promise<void> {
   await page.locator('#room-title', { hasText: name }).waitFor();
 }
 
+/** Waits until no CSS transition is running (a drawer sliding in or out), so that a screenshot shows where things come to rest. */
+export async function transitionsDone(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((animation) => !(animation instanceof CSSTransition) || animation.playState !== 'running'));
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
