@@ -23,6 +23,7 @@ const PATHS = {
   bell: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4',
   chevronDown: 'M6 9l6 6 6-6',
   retry: 'M4 12a8 8 0 1 0 2.3-5.7M4 4v5h5',
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
 } as const;
 
 export type IconName = keyof typeof PATHS;

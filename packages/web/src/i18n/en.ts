@@ -88,6 +88,7 @@ export const en = {
   reactWith: (emoji: string) => `React with ${emoji}`,
   reactionBy: (emoji: string, names: string) => `${emoji} by ${names}`,
   messageActions: 'Message actions',
+  copyText: 'Copy text',
   save: 'Save',
   cancel: 'Cancel',
   editHint: 'Escape to cancel · Enter to save',

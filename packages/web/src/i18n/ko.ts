@@ -84,6 +84,7 @@ export const ko: Messages = {
   reactWith: (emoji) => `${emoji} 반응 남기기`,
   reactionBy: (emoji, names) => `${names}: ${emoji}`,
   messageActions: '메시지 작업',
+  copyText: '텍스트 복사',
   save: '저장',
   cancel: '취소',
   editHint: 'Esc 취소 · Enter 저장',

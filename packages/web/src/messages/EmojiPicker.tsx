@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 
 export const QUICK_REACTIONS = ['👍', '🎉', '😂'] as const;
-const ALL_REACTIONS = ['👍', '👎', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀', '🔥', '✅', '🚀'] as const;
+export const ALL_REACTIONS = ['👍', '👎', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀', '🔥', '✅', '🚀'] as const;
 
 export function EmojiPicker({ onPick, onClose }: { onPick(emoji: string): void; onClose(): void }) {
   const { m } = useI18n();

@@ -1,9 +1,10 @@
 /**
  * One message in the list: the author header when it starts a group, the
  * body as safe markdown, reactions, and a toolbar (react, edit, delete) that
- * shows on hover and on keyboard focus. Pending messages carry their state.
+ * shows on hover and on keyboard focus; on touch screens, which have no hover,
+ * a long press opens the same actions as a sheet. Pending messages carry their state.
  */
-import { memo, useState, type KeyboardEvent } from 'react';
+import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageItem, PendingMessage } from '@parley/client';
 import { Markdown } from '../markdown/Markdown.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -13,6 +14,8 @@ import { Icon } from '../components/Icon.js';
 import { Reactions } from './Reactions.js';
 import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker.js';
 import { EditBox } from './EditBox.js';
+import { MessageSheet } from './MessageSheet.js';
+import { useLongPress } from './useLongPress.js';
 
 export interface MessageHandlers {
   react(seq: number, emoji: string, on: boolean): void;
@@ -48,6 +51,8 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const { rowKey, message, pending, authorId, authorName, selfId, startsGroup, mentionsSelf, editing, active, readOnly, setEditing, handlers } = props;
   const { m, locale } = useI18n();
   const [picking, setPicking] = useState(false);
+  const [sheet, setSheet] = useState(false);
+  const row = useRef<HTMLElement>(null);
   const ts = message ? message.ts : pending!.createdAt;
   const body = message ? message.body : pending!.body;
   const own = authorId === selfId;
@@ -56,6 +61,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const time = formatTime(ts, { locale });
   const fullTime = formatDateTime(ts, { locale });
   const tab = active ? 0 : -1;
+  const longPress = useLongPress(() => setSheet(true), canAct && !editing);
 
   const classes = ['msg'];
   if (startsGroup) classes.push('group-start');
@@ -72,129 +78,146 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   };
 
   return (
-    <article
-      className={classes.join(' ')}
-      data-seq={message?.seq}
-      data-id={message?.id ?? pending?.id}
-      data-row={rowKey}
-      tabIndex={tab}
-      aria-label={`${authorName}, ${fullTime}`}
-      onKeyDown={onKeyDown}
-    >
-      <div className="msg-gutter">
-        {startsGroup ? (
-          <Avatar id={authorId} name={authorName} />
-        ) : (
-          <time className="msg-hover-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
-            {time}
-          </time>
-        )}
-      </div>
-      <div className="msg-main">
-        {startsGroup && (
-          <header className="msg-header">
-            <span className="msg-author">{authorName}</span>
-            <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
+    <>
+      <article
+        ref={row}
+        className={classes.join(' ')}
+        data-seq={message?.seq}
+        data-id={message?.id ?? pending?.id}
+        data-row={rowKey}
+        tabIndex={tab}
+        aria-label={`${authorName}, ${fullTime}`}
+        onKeyDown={onKeyDown}
+        {...longPress}
+      >
+        <div className="msg-gutter">
+          {startsGroup ? (
+            <Avatar id={authorId} name={authorName} />
+          ) : (
+            <time className="msg-hover-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
               {time}
             </time>
-          </header>
-        )}
-        {editing && message ? (
-          <EditBox
-            initial={message.body}
-            onSave={async (next) => {
-              if (next !== message.body) await handlers.edit(message.seq, next);
-              setEditing(null);
-            }}
-            onCancel={() => setEditing(null)}
-          />
-        ) : deleted ? (
-          <p className="msg-deleted">{m.deletedMessage}</p>
-        ) : (
-          <div className="msg-body">
-            <Markdown
-              source={body}
-              trailing={
-                message?.editedTs !== undefined ? (
-                  <span className="msg-edited" title={formatDateTime(message.editedTs, { locale })}>
-                    {m.edited}
-                  </span>
-                ) : undefined
-              }
-            />
-          </div>
-        )}
-        {message && !deleted && (
-          <Reactions
-            reactions={message.reactions}
-            selfId={selfId}
-            nameOf={handlers.nameOf}
-            onToggle={(emoji, on) => handlers.react(message.seq, emoji, on)}
-            readOnly={readOnly}
-            tabIndex={tab}
-          />
-        )}
-        {pending && <PendingStatus pending={pending} onRetry={handlers.retry} onDiscard={handlers.discard} />}
-      </div>
-      {canAct && !editing && (
-        <div className={picking ? 'msg-actions open' : 'msg-actions'} role="toolbar" aria-label={m.messageActions}>
-          {QUICK_REACTIONS.map((emoji) => {
-            const mine = message.reactions[emoji]?.includes(selfId) ?? false;
-            return (
-              <button
-                key={emoji}
-                type="button"
-                className="icon-button emoji"
-                tabIndex={tab}
-                aria-label={m.reactWith(emoji)}
-                title={m.reactWith(emoji)}
-                aria-pressed={mine}
-                onClick={() => handlers.react(message.seq, emoji, !mine)}
-              >
-                {emoji}
-              </button>
-            );
-          })}
-          <button
-            type="button"
-            className="icon-button"
-            tabIndex={tab}
-            aria-label={m.react}
-            title={m.react}
-            aria-expanded={picking}
-            onClick={() => setPicking((open) => !open)}
-          >
-            <Icon name="smile" />
-          </button>
-          {own && (
-            <>
-              <button type="button" className="icon-button" tabIndex={tab} aria-label={m.edit} title={m.edit} onClick={() => setEditing(message.seq)}>
-                <Icon name="edit" />
-              </button>
-              <button
-                type="button"
-                className="icon-button danger"
-                tabIndex={tab}
-                aria-label={m.delete}
-                title={m.delete}
-                onClick={() => handlers.remove(message.seq)}
-              >
-                <Icon name="trash" />
-              </button>
-            </>
-          )}
-          {picking && (
-            <EmojiPicker
-              onClose={() => setPicking(false)}
-              onPick={(emoji) => {
-                setPicking(false);
-                if (!message.reactions[emoji]?.includes(selfId)) handlers.react(message.seq, emoji, true);
-              }}
-            />
           )}
         </div>
+        <div className="msg-main">
+          {startsGroup && (
+            <header className="msg-header">
+              <span className="msg-author">{authorName}</span>
+              <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
+                {time}
+              </time>
+            </header>
+          )}
+          {editing && message ? (
+            <EditBox
+              initial={message.body}
+              onSave={async (next) => {
+                if (next !== message.body) await handlers.edit(message.seq, next);
+                setEditing(null);
+              }}
+              onCancel={() => setEditing(null)}
+            />
+          ) : deleted ? (
+            <p className="msg-deleted">{m.deletedMessage}</p>
+          ) : (
+            <div className="msg-body">
+              <Markdown
+                source={body}
+                trailing={
+                  message?.editedTs !== undefined ? (
+                    <span className="msg-edited" title={formatDateTime(message.editedTs, { locale })}>
+                      {m.edited}
+                    </span>
+                  ) : undefined
+                }
+              />
+            </div>
+          )}
+          {message && !deleted && (
+            <Reactions
+              reactions={message.reactions}
+              selfId={selfId}
+              nameOf={handlers.nameOf}
+              onToggle={(emoji, on) => handlers.react(message.seq, emoji, on)}
+              readOnly={readOnly}
+              tabIndex={tab}
+            />
+          )}
+          {pending && <PendingStatus pending={pending} onRetry={handlers.retry} onDiscard={handlers.discard} />}
+        </div>
+        {canAct && !editing && (
+          <div className={picking ? 'msg-actions open' : 'msg-actions'} role="toolbar" aria-label={m.messageActions}>
+            {QUICK_REACTIONS.map((emoji) => {
+              const mine = message.reactions[emoji]?.includes(selfId) ?? false;
+              return (
+                <button
+                  key={emoji}
+                  type="button"
+                  className="icon-button emoji"
+                  tabIndex={tab}
+                  aria-label={m.reactWith(emoji)}
+                  title={m.reactWith(emoji)}
+                  aria-pressed={mine}
+                  onClick={() => handlers.react(message.seq, emoji, !mine)}
+                >
+                  {emoji}
+                </button>
+              );
+            })}
+            <button
+              type="button"
+              className="icon-button"
+              tabIndex={tab}
+              aria-label={m.react}
+              title={m.react}
+              aria-expanded={picking}
+              onClick={() => setPicking((open) => !open)}
+            >
+              <Icon name="smile" />
+            </button>
+            {own && (
+              <>
+                <button type="button" className="icon-button" tabIndex={tab} aria-label={m.edit} title={m.edit} onClick={() => setEditing(message.seq)}>
+                  <Icon name="edit" />
+                </button>
+                <button
+                  type="button"
+                  className="icon-button danger"
+                  tabIndex={tab}
+                  aria-label={m.delete}
+                  title={m.delete}
+                  onClick={() => handlers.remove(message.seq)}
+                >
+                  <Icon name="trash" />
+                </button>
+              </>
+            )}
+            {picking && (
+              <EmojiPicker
+                onClose={() => setPicking(false)}
+                onPick={(emoji) => {
+                  setPicking(false);
+                  if (!message.reactions[emoji]?.includes(selfId)) handlers.react(message.seq, emoji, true);
+                }}
+              />
+            )}
+          </div>
+        )}
+      </article>
+      {/* Beside the row, not in it: the row's press handlers must not see presses on the sheet. */}
+      {sheet && message && (
+        <MessageSheet
+          message={message}
+          authorName={authorName}
+          selfId={selfId}
+          row={row}
+          onReact={(emoji, on) => handlers.react(message.seq, emoji, on)}
+          onEdit={() => setEditing(message.seq)}
+          onDelete={() => handlers.remove(message.seq)}
+          onClose={() => setSheet(false)}
+        />
       )}
-    </article>
+    </>
   );
 });
 
