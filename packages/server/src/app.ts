@@ -3,14 +3,13 @@
  * accounts, the WebSocket gateway and the HTTP API, all on one port.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimits } from './limits/rate-limiter.js';
-import { createSqliteStore } from './store/store-sqlite.js';
+import { openStore } from './store/create-store.js';
 import { MemoryBus } from './bus/bus-memory.js';
 import { userTopic } from './bus/bus.js';
 import { MemoryPresence } from './presence/presence-memory.js';
@@ -35,17 +34,10 @@ export interface ParleyServer {
 export async function createParleyServer(config: Config, log: Logger): Promise<ParleyServer> {
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = createMetrics();
-  const store = createSqliteStore({
-    file: join(config.dataDir, 'parley.db'),
-    synchronous: config.sqliteSync,
-    writer: config.sqliteWriter,
-    commitIntervalMs: config.sqliteCommitIntervalMs,
-    onBackgroundError: (where, error) => {
-      log.error({ err: error, where }, 'store background failure');
-      metrics.backgroundErrors.inc({ where });
-    },
+  const store = await openStore(config, (where, error) => {
+    log.error({ err: error, where }, 'store background failure');
+    metrics.backgroundErrors.inc({ where });
   });
-  await store.migrate();
 
   const rates = createRateLimits(config.rateLimits);
   const bus = new MemoryBus();

@@ -16,6 +16,11 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(8000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)')
+    .optional(),
+  DATABASE_POOL_SIZE: int(1, 1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
   GUESTS: onOff.default(true),
@@ -49,6 +54,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Where the store lives: the SQLite file under dataDir, or a PostgreSQL database. */
+  database: { kind: 'sqlite' } | { kind: 'postgres'; url: string; poolSize: number };
   logLevel: string;
   /** Extra origins allowed besides the server's own (Origin equal to http(s)://<Host>). */
   allowedOrigins: readonly string[];
@@ -113,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'sqlite' },
     logLevel: e.LOG_LEVEL,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean),
     guests: e.GUESTS,

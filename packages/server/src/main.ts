@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createParleyServer } from './app.js';
+import { StoreOpenError } from './store/create-store.js';
 
 let config;
 try {
@@ -19,9 +20,18 @@ const log = createLogger(config.logLevel);
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception'));
 
-const server = await createParleyServer(config, log);
+let server;
+try {
+  server = await createParleyServer(config, log);
+} catch (error) {
+  if (!(error instanceof StoreOpenError)) throw error;
+  log.fatal({ err: error.cause }, error.message);
+  console.error(error.message);
+  process.exit(1);
+}
 const { port, url } = await server.listen();
-log.info({ port, url, dataDir: config.dataDir, sqliteWriter: config.sqliteWriter }, 'listening');
+const store = config.database.kind === 'postgres' ? { store: 'postgres' } : { store: 'sqlite', dataDir: config.dataDir, sqliteWriter: config.sqliteWriter };
+log.info({ port, url, ...store }, 'listening');
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -77,7 +77,7 @@ export class Chat {
       heartbeat: { ...ctx.config.heartbeat },
       serverTime: Date.now(),
     };
-    connection.send(welcome);
+    connection.welcome(welcome);
   }
 
   close(connection: Connection): void {

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, connect, type Socket } from 'node:net';
 import type WebSocket from 'ws';
+import { DEFAULT_LIMITS, type WelcomeFrame } from '@parley/protocol';
 import { Connection } from './connection.js';
 import { FlushScheduler } from './flush-scheduler.js';
+import { encodeTextFrame } from './text-frame.js';
 import type { StoredUser } from '../store/store.js';
 
 const user: StoredUser = { id: 'user-1', username: 'one', name: 'One', kind: 'guest', passwordHash: null, externalId: null, createdAt: 0 };
@@ -37,12 +39,23 @@ test('a burst queued for one connection is written whole, and the queue does not
     // The WebSocket is only used to close; this test never closes.
     const connection = new Connection(null as unknown as WebSocket, pair.serverEnd, { user, sessionHash: null, expiresAt: null }, { queueLimitBytes: 1 << 20, flushes });
     const frame = (n: number) => Buffer.from(`<${n}>`);
+    const welcome: WelcomeFrame = {
+      type: 'welcome',
+      user: { id: user.id, username: user.username, name: user.name, kind: user.kind },
+      rooms: [],
+      limits: { ...DEFAULT_LIMITS },
+      heartbeat: { intervalMs: 1000, timeoutMs: 1000 },
+      serverTime: 0,
+    };
 
-    for (let n = 0; n < 3; n++) connection.deliver(frame(n));
+    // Delivered before the welcome: it goes first all the same.
+    connection.deliver(frame(0));
+    connection.welcome(welcome);
+    for (let n = 1; n < 3; n++) connection.deliver(frame(n));
     connection.flush();
-    assert.equal(connection.keptQueueSlots, 2, 'a small queue keeps its array for the next flush');
+    assert.equal(connection.keptQueueSlots, 3, 'a small queue keeps its array for the next flush');
 
-    let expected = '<0><1><2>';
+    let expected = encodeTextFrame(JSON.stringify(welcome)).toString('latin1') + '<0><1><2>';
     for (let n = 0; n < 1000; n++) {
       connection.deliver(frame(n));
       expected += `<${n}>`;

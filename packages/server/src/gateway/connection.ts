@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
-import type { ServerFrame, UserSummary } from '@parley/protocol';
+import type { ServerFrame, UserSummary, WelcomeFrame } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
 import { toSummary, type Identity } from '../auth/accounts.js';
 import { encodeTextFrame } from './text-frame.js';
@@ -51,6 +51,12 @@ export class Connection {
   rooms: readonly string[] = NO_ROOMS;
   /** Rooms being resumed, with the live frames held back meanwhile; made on the first resume (idle sockets are most of them). */
   #held: Map<string, Held> | null = null;
+  /**
+   * Frames delivered before `welcome` was sent (the connection receives its rooms' traffic from
+   * the moment the hub has it, while its welcome is still being read): they follow the welcome.
+   * Null once it is sent.
+   */
+  #beforeWelcome: Buffer[] | null = [];
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #outbound: Outbound;
@@ -115,6 +121,10 @@ export class Connection {
    */
   deliver(bytes: Buffer): void {
     if (this.#closed) return;
+    if (this.#beforeWelcome !== null) {
+      this.#beforeWelcome.push(bytes);
+      return;
+    }
     this.#queuedBytes += bytes.length;
     if (this.#first === null) {
       this.#first = bytes;
@@ -122,6 +132,14 @@ export class Connection {
       return;
     }
     (this.#more ??= [])[this.#moreCount++] = bytes;
+  }
+
+  /** Sends `welcome`, the first frame of every connection, then what was delivered before it. */
+  welcome(frame: WelcomeFrame): void {
+    const before = this.#beforeWelcome ?? [];
+    this.#beforeWelcome = null;
+    this.send(frame);
+    for (const bytes of before) this.deliver(bytes);
   }
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
@@ -172,6 +190,7 @@ export class Connection {
 
   /** Empties the queue, dropping its references to the frames. */
   #clearQueue(): void {
+    this.#beforeWelcome &&= null;
     this.#first = null;
     const more = this.#more;
     if (this.#moreCount > KEPT_MORE_SLOTS) this.#more = null;

@@ -1,14 +1,12 @@
 /** The store contract against SQLite files, plus what only the SQLite store promises. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { setImmediate as setImmediatePromise, setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
+import { checkAckedAppendsSurviveKill } from './crash-check.js';
 import { runStoreContract } from './store.contract.js';
 import { createSqliteStore } from './store-sqlite.js';
 import { SCHEMA_VERSION, runMigrations } from './sqlite/migrations.js';
@@ -16,7 +14,6 @@ import type { WriterKind } from './sqlite/writer.js';
 import type { Store } from './store.js';
 
 const TIMEOUT_MS = 20_000;
-const CRASH_WRITER = fileURLToPath(new URL('./sqlite/append-until-killed.js', import.meta.url));
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'parley-store-'));
@@ -41,12 +38,17 @@ function threadsAtLowestPriority(): number {
 for (const writer of WRITERS) {
   runStoreContract(`SQLite, ${writer} writer`, async () => {
     const dir = tempDir();
-    const store = createSqliteStore({ file: join(dir, 'parley.db'), synchronous: 'full', writer });
+    const open = () => createSqliteStore({ file: join(dir, 'parley.db'), synchronous: 'full', writer });
+    const stores = [open()];
     return {
-      store,
+      store: stores[0]!,
+      another: async () => {
+        stores.push(open());
+        return stores.at(-1)!;
+      },
       cleanup: async () => {
         try {
-          await store.close();
+          await Promise.all(stores.map((store) => store.close()));
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
@@ -83,6 +85,11 @@ function inspect<T>(file: string, read: (db: BetterSqlite3.Database) => T): T {
 }
 
 const user = { id: 'user-1', name: 'One' };
+/** Creates the user who appends, a member of the lobby (its seq 2). */
+async function enterLobby(store: Store): Promise<void> {
+  await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+  await store.join({ room: 'lobby', user });
+}
 const append = (store: Store, n: number) =>
   store.appendMessage({ room: 'lobby', user, clientId: `client-${String(n).padStart(6, '0')}`, body: `message ${n}` });
 
@@ -126,6 +133,7 @@ describe('SQLite store, inline writer with a commit interval', () => {
       const quiet = performance.now();
       await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
       assert.ok(performance.now() - quiet < 150, `a write after a quiet spell took ${performance.now() - quiet} ms`);
+      await store.join({ room: 'lobby', user });
 
       const walFrames = () => Math.floor(statSync(`${file}-wal`).size / (24 + 4096));
       const before = walFrames();
@@ -141,7 +149,7 @@ describe('SQLite store, inline writer with a commit interval', () => {
       // One commit touches the lobby's row, its leaf of the log and a leaf of each index: a commit per write would be three times that.
       const written = walFrames() - before;
       assert.ok(written <= 6, `three writes in three turns wrote ${written} WAL frames`);
-      assert.deepEqual(results.map((r) => r.event.seq), [2, 3, 4]);
+      assert.deepEqual(results.map((r) => r.event.seq), [3, 4, 5]);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -232,12 +240,12 @@ for (const writer of WRITERS) {
 
     it('close commits the writes already queued and refuses later ones', { timeout: TIMEOUT_MS }, async () => {
       await withFile(writer, async (file, store) => {
-        await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        await enterLobby(store);
         const queued = [append(store, 1), append(store, 2)];
         await store.close();
-        assert.deepEqual((await Promise.all(queued)).map((r) => r.event.seq), [2, 3]);
+        assert.deepEqual((await Promise.all(queued)).map((r) => r.event.seq), [3, 4]);
         await assert.rejects(append(store, 3), /closed/);
-        assert.equal(inspect(file, (db) => db.prepare(`SELECT last_seq FROM rooms WHERE id = 'lobby'`).pluck().get()), 3);
+        assert.equal(inspect(file, (db) => db.prepare(`SELECT last_seq FROM rooms WHERE id = 'lobby'`).pluck().get()), 4);
       });
     });
 
@@ -257,20 +265,20 @@ for (const writer of WRITERS) {
 
     it('commits all the writes of one turn together (group commit)', { timeout: TIMEOUT_MS }, async () => {
       await withFile(writer, async (file, store) => {
-        await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        await enterLobby(store);
         const walFrames = () => Math.floor(statSync(`${file}-wal`).size / (24 + 4096));
         const before = walFrames();
         const results = await Promise.all(Array.from({ length: 200 }, (_, n) => append(store, n)));
         // One commit of 200 small rows touches a handful of pages; a commit per append would write at least 200 frames.
         const written = walFrames() - before;
         assert.ok(written < 40, `200 appends in one turn wrote ${written} WAL frames`);
-        assert.deepEqual(results.map((r) => r.event.seq), results.map((_, n) => n + 2));
+        assert.deepEqual(results.map((r) => r.event.seq), results.map((_, n) => n + 3));
       });
     });
 
     it('copies the WAL into the database file on the checkpointer thread, well before the writer would', { timeout: TIMEOUT_MS }, async () => {
       await withFile(writer, async (file, store) => {
-        await store.createUser({ id: user.id, username: 'one', name: user.name, kind: 'guest' });
+        await enterLobby(store);
         const before = statSync(file).size;
         for (let turn = 0; turn < 10; turn++) await Promise.all(Array.from({ length: 100 }, (_, n) => append(store, turn * 100 + n)));
         const walFrames = Math.floor(statSync(`${file}-wal`).size / (24 + 4096));
@@ -293,43 +301,9 @@ for (const writer of WRITERS) {
     it('every acknowledged append survives kill -9', { timeout: 30_000 }, async () => {
       const dir = tempDir();
       const file = join(dir, 'parley.db');
-      const child = spawn(process.execPath, [CRASH_WRITER, file, writer], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const exited = new Promise<unknown>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
       try {
-        const acked: Array<{ seq: number; id: string }> = [];
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`too few acks (${acked.length}); stderr: ${stderr}`)), 15_000);
-          void exited.then((code) => reject(new Error(`the writer exited (${String(code)}); stderr: ${stderr}`)));
-          createInterface({ input: child.stdout }).on('line', (line) => {
-            const [seq, id] = line.split(' ');
-            acked.push({ seq: Number(seq), id: id! });
-            if (acked.length >= 2000) {
-              clearTimeout(timer);
-              child.kill('SIGKILL');
-              resolve();
-            }
-          });
-        });
-        assert.equal(await exited, 'SIGKILL');
-
-        const store = createSqliteStore({ file, synchronous: 'full', writer });
-        try {
-          await store.migrate();
-          for (const { seq, id } of acked) {
-            const message = await store.findMessage('lobby', seq);
-            assert.equal(message?.id, id, `acked message ${id} at seq ${seq}`);
-            assert.equal(message?.body, `body of ${id}`);
-          }
-          const events = await store.eventsAfter('lobby', 0, 1_000_000);
-          assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
-        } finally {
-          await store.close();
-        }
+        await checkAckedAppendsSurviveKill(['sqlite', file, writer], () => createSqliteStore({ file, synchronous: 'full', writer }));
       } finally {
-        child.kill('SIGKILL');
-        await exited;
         rmSync(dir, { recursive: true, force: true });
       }
     });

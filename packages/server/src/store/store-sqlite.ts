@@ -24,17 +24,18 @@ import type {
   StoredUser,
 } from './store.js';
 import { ConnectReads } from './sqlite/connect-reads.js';
-import * as logReads from './sqlite/log-reads.js';
+import * as logReads from './sql/log-reads.js';
 import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
 import { withStatementCache } from './sqlite/statement-cache.js';
-import * as roomReads from './sqlite/room-reads.js';
-import type { Database } from './sqlite/schema.js';
-import type { WriteArgs, WriteOp, WriteResult } from './sqlite/write-ops.js';
+import * as roomReads from './sql/room-reads.js';
+import type { Database } from './sql/schema.js';
+import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import { Checkpointer } from './sqlite/checkpointer.js';
 import { InlineWriter } from './sqlite/inline-writer.js';
 import { ThreadWriter } from './sqlite/thread-writer.js';
-import type { Writer, WriterKind } from './sqlite/writer.js';
+import type { Writer } from './rules/writer.js';
+import type { WriterKind } from './sqlite/writer.js';
 
 /** Prepared reads kept: every query the store makes, with room to spare for `IN (…)` lists of different lengths. */
 const READ_STATEMENTS_CACHED = 200;

@@ -5,6 +5,7 @@
  */
 import { describe } from 'node:test';
 import { accountTests } from './contract/accounts.js';
+import { concurrencyTests } from './contract/concurrency.js';
 import { guaranteeTests } from './contract/guarantees.js';
 import type { MakeStore } from './contract/harness.js';
 import { logTests } from './contract/log.js';
@@ -12,9 +13,11 @@ import { roomTests } from './contract/rooms.js';
 
 export type { MakeStore } from './contract/harness.js';
 
-export function runStoreContract(name: string, makeStore: MakeStore): void {
-  describe(`Store contract: ${name}`, () => {
+/** `skip`: false, or why this store cannot be tested here (its database is not running). */
+export function runStoreContract(name: string, makeStore: MakeStore, skip: string | false = false): void {
+  describe(`Store contract: ${name}`, { skip }, () => {
     guaranteeTests(makeStore);
+    concurrencyTests(makeStore);
     accountTests(makeStore);
     roomTests(makeStore);
     logTests(makeStore);

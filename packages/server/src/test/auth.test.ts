@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { connectRaw, guest } from '../testing/ws-client.js';
+import { withServerDatabase } from '../testing/server-database.js';
 import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLOSE, type AckFrame } from '@parley/protocol';
@@ -70,19 +71,16 @@ describe('accounts and sessions', () => {
   });
 
   test('passwords are stored as argon2id with at least m=19 MiB, t=2, p=1', async () => {
-    const { default: Database } = await import('better-sqlite3');
     await post(server.url, '/api/auth/register', { username: 'erin', password: 'password-erin' });
-    const db = new Database(`${server.dataDir}/parley.db`, { readonly: true });
-    try {
-      const row = db.prepare('select password_hash as hash from users where username = ?').get('erin') as { hash: string };
-      assert.match(row.hash, /^\$argon2id\$v=19\$/);
-      const params = Object.fromEntries(row.hash.split('$')[3]!.split(',').map((kv) => kv.split('=')));
-      assert.ok(Number(params.m) >= 19_456, row.hash);
-      assert.ok(Number(params.t) >= 2, row.hash);
-      assert.ok(Number(params.p) >= 1, row.hash);
-    } finally {
-      db.close();
-    }
+    const hash = await withServerDatabase(server, async (db) => {
+      const row = await db.selectFrom('users').select('password_hash').where('username', '=', 'erin').executeTakeFirstOrThrow();
+      return row.password_hash!;
+    });
+    assert.match(hash, /^\$argon2id\$v=19\$/);
+    const params = Object.fromEntries(hash.split('$')[3]!.split(',').map((kv) => kv.split('=')));
+    assert.ok(Number(params.m) >= 19_456, hash);
+    assert.ok(Number(params.t) >= 2, hash);
+    assert.ok(Number(params.p) >= 1, hash);
   });
 
   test('a taken username gets name_taken; a bad username gets invalid_frame', async () => {
@@ -114,19 +112,15 @@ describe('accounts and sessions', () => {
   });
 
   test('a connection ends with 4401 when its session expires, within a second of the expiry', { timeout: 10_000 }, async () => {
-    const { default: Database } = await import('better-sqlite3');
     const { createHash } = await import('node:crypto');
     const g = await guest(server.url, 'Expiring');
     // Far enough ahead that connecting comes first, even on a loaded machine.
     const expiresAt = Date.now() + 3000;
-    const db = new Database(`${server.dataDir}/parley.db`);
-    try {
-      const tokenHash = createHash('sha256').update(g.token).digest('base64url');
-      const changed = db.prepare('update sessions set expires_at = ? where token_hash = ?').run(expiresAt, tokenHash);
-      assert.equal(changed.changes, 1);
-    } finally {
-      db.close();
-    }
+    const tokenHash = createHash('sha256').update(g.token).digest('base64url');
+    const changed = await withServerDatabase(server, (db) =>
+      db.updateTable('sessions').set({ expires_at: expiresAt }).where('token_hash', '=', tokenHash).executeTakeFirst(),
+    );
+    assert.equal(changed.numUpdatedRows, 1n);
     const client = await connectRaw(server.wsUrl, { token: g.token });
     assert.equal(client.frames[0]?.type, 'welcome');
     const closed = await client.closed;

@@ -11,6 +11,8 @@ export interface GuestServer {
   enter(name: string): Promise<GuestSession>;
   /** Another connection with an existing session's token (a client coming back). */
   connect(token: string): Promise<RawClient>;
+  /** The server's http://127.0.0.1:PORT (once the suite's `before` has run). */
+  url(): string;
 }
 
 /** Registers the hooks in the calling scope (a file or a `describe`); later `before` hooks find the server running. */
@@ -26,6 +28,7 @@ export function useGuestServer(env: Record<string, string> = {}): GuestServer {
   });
   return {
     enter: (name) => enterAsGuest(server!, name, open),
+    url: () => server!.url,
     async connect(token) {
       const client = await connectRaw(server!.wsUrl, { token });
       open.push(client);

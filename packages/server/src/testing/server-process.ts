@@ -4,11 +4,12 @@
  * the web app's and the benchmark's tests alike.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, dropDatabasesNow } from './postgres.js';
 
 export const SERVER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
 
@@ -20,6 +21,8 @@ export interface ServerProcess {
   /** ws://127.0.0.1:PORT/ws */
   wsUrl: string;
   dataDir: string;
+  /** Its database: the SQLite file in dataDir, or the PostgreSQL database at `url`. */
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   /** Every log line the server printed, parsed. */
   logs: Array<Record<string, unknown>>;
   /** Sends `signal` (default SIGTERM) and waits for exit; returns the exit code or signal. */
@@ -36,8 +39,37 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Which store test servers use: `postgres` when PARLEY_TEST_STORE says so
+ * (scripts/test.js runs the server's end-to-end tests once on each store),
+ * else SQLite.
+ */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.PARLEY_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** Databases made for test servers in this process, dropped when it exits (a restarted server reuses its own). */
+const serverDatabases: string[] = [];
+const DATABASE_URL_FILE = 'test-database-url';
+
+/**
+ * The DATABASE_URL of the server whose data directory is `dataDir`: a fresh
+ * database the first time, the same one when the server restarts there.
+ */
+async function testDatabaseUrl(dataDir: string): Promise<string> {
+  const file = join(dataDir, DATABASE_URL_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const database = await createTestDatabase();
+  if (serverDatabases.length === 0) process.once('exit', () => dropDatabasesNow(serverDatabases));
+  serverDatabases.push(database.name);
+  writeFileSync(file, database.url);
+  return database.url;
+}
+
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
+  // An explicit DATABASE_URL wins; an empty one means SQLite whatever the test store.
+  const explicitUrl = options.env?.DATABASE_URL;
+  const databaseUrl = explicitUrl !== undefined ? explicitUrl || undefined : TEST_STORE === 'postgres' ? await testDatabaseUrl(dataDir) : undefined;
+  const database = databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl };
   const child = spawn(process.execPath, [SERVER_MAIN], {
     env: {
       ...process.env,
@@ -45,6 +77,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      ...database,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,6 +121,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     dataDir,
+    database: databaseUrl === undefined ? { kind: 'sqlite', file: join(dataDir, 'parley.db') } : { kind: 'postgres', url: databaseUrl },
     logs,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -20,6 +20,8 @@ export function guaranteeTests(makeStore: MakeStore): void {
     storeTest(makeStore, 'seqs are 1, 2, 3 … per room with no gap or reuse under concurrent writers', async ({ store, alice, bob }) => {
       const { room } = await store.createRoom({ id: 'room-b', name: 'b', kind: 'public', createdBy: ref(bob) });
       await store.join({ room: 'lobby', user: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(bob) });
+      await store.join({ room: room.id, user: ref(alice) });
       const writes: Array<Promise<{ room: string; seq: number }>> = [];
       for (let turn = 0; turn < 10; turn++) {
         for (let n = 0; n < 20; n++) {
@@ -31,7 +33,7 @@ export function guaranteeTests(makeStore: MakeStore): void {
         }
         if (turn > 0) {
           writes.push(
-            store.react({ room: 'lobby', user: ref(alice), target: 2 + turn, emoji: '👍', on: true }).then((event) => event ?? { room: '', seq: 0 }),
+            store.react({ room: 'lobby', user: ref(alice), target: 3 + turn, emoji: '👍', on: true }).then((event) => event ?? { room: '', seq: 0 }),
           );
         }
         // Spread the writes over several turns of the event loop, so over several batches.
@@ -50,6 +52,7 @@ export function guaranteeTests(makeStore: MakeStore): void {
     storeTest(makeStore, 'a failing write changes nothing and does not disturb the writes around it', async ({ store, alice, bob }) => {
       await store.createRoom({ id: 'room-taken', name: 'Taken', kind: 'private', createdBy: ref(alice) });
       await store.join({ room: 'lobby', user: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(bob) });
       const { event: message } = await store.appendMessage({ room: 'lobby', user: ref(alice), clientId: clientId(1), body: 'keep' });
       const before = await store.latestSeq('lobby');
       // All of these land in one batch.
@@ -74,6 +77,8 @@ export function guaranteeTests(makeStore: MakeStore): void {
 
     storeTest(makeStore, 'appendMessage is idempotent on (room, author, clientId)', async ({ store, alice, bob }) => {
       await store.createRoom({ id: 'room-b', name: 'b', kind: 'public', createdBy: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(bob) });
       const first = await store.appendMessage({ room: 'lobby', user: ref(alice), clientId: clientId(1), body: 'hello' });
       assert.equal(first.duplicate, false);
       const latest = await store.latestSeq('lobby');
@@ -109,6 +114,7 @@ export function guaranteeTests(makeStore: MakeStore): void {
     });
 
     storeTest(makeStore, 'events are read in their current state by every read', async ({ store, alice, bob, carol }) => {
+      for (const user of [alice, bob, carol]) await store.join({ room: 'lobby', user: ref(user) });
       const post = (n: number) => store.appendMessage({ room: 'lobby', user: ref(alice), clientId: clientId(n), body: `m${n}` });
       const [edited, reacted, deleted, plain] = (await Promise.all([post(1), post(2), post(3), post(4)])).map((r) => r.event);
       const edit = await store.editMessage({ room: 'lobby', user: ref(alice), target: edited!.seq, body: 'new text' });

@@ -5,24 +5,28 @@ import { ParleyError, type ErrorCode, type RoomEvent, type UserRef } from '@parl
 import type { Store, StoredUser } from '../store.js';
 
 /**
- * Makes a fresh, empty store that has not been migrated. `cleanup` closes it
- * (if the test has not already) and deletes its data.
+ * Makes a fresh, empty store that has not been migrated. `another` opens one
+ * more store on the same database, with connections of its own (another
+ * node, as far as the database can tell). `cleanup` closes them all (if the
+ * test has not already) and deletes the data.
  */
-export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+export type MakeStore = () => Promise<{ store: Store; another: () => Promise<Store>; cleanup: () => Promise<void> }>;
 
 export interface Fixture {
   store: Store;
   alice: StoredUser;
   bob: StoredUser;
   carol: StoredUser;
+  /** Another store on the same database, migrated (opened on first use). */
+  another: () => Promise<Store>;
 }
 
-const TEST_TIMEOUT_MS = 20_000;
+const TEST_TIMEOUT_MS = 60_000;
 
 /** Defines a test that runs `body` against a freshly migrated store with three users (members of no room). */
 export function storeTest(makeStore: MakeStore, title: string, body: (fixture: Fixture) => Promise<void>): void {
   it(title, { timeout: TEST_TIMEOUT_MS }, async () => {
-    const { store, cleanup } = await makeStore();
+    const { store, another, cleanup } = await makeStore();
     try {
       await store.migrate();
       const [alice, bob, carol] = await Promise.all([
@@ -30,7 +34,12 @@ export function storeTest(makeStore: MakeStore, title: string, body: (fixture: F
         store.createUser({ id: 'user-bob', username: 'bob', name: 'Bob', kind: 'guest' }),
         store.createUser({ id: 'user-carol', username: 'carol', name: 'Carol', kind: 'external', externalId: 'sub-carol' }),
       ]);
-      await body({ store, alice, bob, carol });
+      const migrated = async () => {
+        const other = await another();
+        await other.migrate();
+        return other;
+      };
+      await body({ store, alice, bob, carol, another: migrated });
     } finally {
       await cleanup();
     }

@@ -11,14 +11,8 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
 import type { StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
-import { toStoredUser } from './rows.js';
-import type { RoomsTable, SessionsTable, UserRow } from './schema.js';
-
-interface SummaryRow extends Pick<RoomsTable, 'id' | 'name' | 'kind' | 'last_seq' | 'member_count'> {
-  member_id: string | null;
-  read_seq: number | null;
-  unread: number;
-}
+import { dmPeer, toRoomSummary, toStoredUser, type SummaryRow } from '../sql/rows.js';
+import type { SessionsTable, UserRow } from '../sql/schema.js';
 
 type PeerRow = UserSummary & { room_id: string };
 
@@ -93,37 +87,6 @@ export class ConnectReads {
    */
   roomSummaries(userId: string, onlyRoom?: string): StoredRoomSummary[] {
     const rows = onlyRoom === undefined ? this.#summaries.all({ user: userId }) : this.#summaryOf.all({ user: userId, room: onlyRoom });
-    return rows.map((row) => {
-      const joined = row.member_id !== null;
-      const summary: StoredRoomSummary = {
-        id: row.id,
-        name: row.name,
-        kind: row.kind,
-        joined,
-        members: row.member_count,
-        latestSeq: row.last_seq,
-        readSeq: joined ? (row.read_seq ?? 0) : 0,
-        unread: joined ? row.unread : 0,
-      };
-      if (row.kind === 'dm') {
-        const peer = this.#dmPeer(row.id, userId);
-        if (peer) {
-          summary.name = peer.name;
-          summary.peer = peer;
-        }
-      }
-      return summary;
-    });
-  }
-
-  /** A DM's other member; the user themself when they are its only member (a DM with oneself, or one the other side has left). */
-  #dmPeer(roomId: string, userId: string): UserSummary | null {
-    let peer: UserSummary | null = null;
-    for (const row of this.#roomMembers.all(roomId)) {
-      if (row.id === userId && peer !== null) continue;
-      peer = { id: row.id, name: row.name, username: row.username, kind: row.kind };
-      if (row.id !== userId) break;
-    }
-    return peer;
+    return rows.map((row) => toRoomSummary(row, row.kind === 'dm' ? dmPeer(this.#roomMembers.all(row.id), userId) : null));
   }
 }

@@ -14,11 +14,11 @@
  * write after a quiet spell is committed at the end of its turn, as before.
  */
 import type { Database } from 'better-sqlite3';
-import { GroupCommit } from './group-commit.js';
+import { commitBatch } from '../rules/group-commit.js';
+import type { WriteArgs, WriteOp, WriteRequest, WriteResult } from '../rules/write-ops.js';
 import { openWriterDatabase } from './open.js';
-import { prepareStatements, type Statements } from './statements.js';
-import { commitWrites, type WriteArgs, type WriteOp, type WriteRequest, type WriteResult } from './write-ops.js';
-import { StoreClosedError, type Writer } from './writer.js';
+import { SqliteTransactions } from './transactions.js';
+import { StoreClosedError, type Writer } from '../rules/writer.js';
 
 interface Queued extends WriteRequest {
   resolve: (value: unknown) => void;
@@ -27,8 +27,7 @@ interface Queued extends WriteRequest {
 
 export class InlineWriter implements Writer {
   readonly #db: Database;
-  readonly #statements: Statements;
-  readonly #commits: GroupCommit;
+  readonly #transactions: SqliteTransactions;
   readonly #minIntervalMs: number;
   #queue: Queued[] = [];
   /** The commit of what is queued, at the end of this turn or, within the interval, after it. */
@@ -36,12 +35,13 @@ export class InlineWriter implements Writer {
   #afterInterval: NodeJS.Timeout | null = null;
   /** When the last commit started (performance.now()). */
   #lastCommit = -Infinity;
+  /** The commit under way: its statements run synchronously, but settle through microtasks. */
+  #committing: Promise<void> | null = null;
   #closed = false;
 
   constructor(file: string, synchronous: 'full' | 'normal', minIntervalMs = 0) {
     this.#db = openWriterDatabase(file, synchronous);
-    this.#statements = prepareStatements(this.#db);
-    this.#commits = new GroupCommit(this.#db);
+    this.#transactions = new SqliteTransactions(this.#db);
     this.#minIntervalMs = minIntervalMs;
   }
 
@@ -49,7 +49,7 @@ export class InlineWriter implements Writer {
     if (this.#closed) return Promise.reject(new StoreClosedError());
     return new Promise((resolve, reject) => {
       this.#queue.push({ op, args, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#atTurnEnd === null && this.#afterInterval === null) this.#scheduleCommit();
+      if (this.#atTurnEnd === null && this.#afterInterval === null && this.#committing === null) this.#scheduleCommit();
     });
   }
 
@@ -60,13 +60,13 @@ export class InlineWriter implements Writer {
     else this.#atTurnEnd = setImmediate(this.#commitQueued);
   }
 
-  close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#commitQueued();
-      this.#db.close();
-    }
-    return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#committing;
+    this.#commitQueued();
+    await this.#committing;
+    this.#db.close();
   }
 
   readonly #commitQueued = (): void => {
@@ -78,9 +78,14 @@ export class InlineWriter implements Writer {
     this.#queue = [];
     if (batch.length === 0) return;
     this.#lastCommit = performance.now();
-    commitWrites(this.#commits, this.#statements, batch).forEach((outcome, i) => {
-      if (outcome.ok) batch[i]!.resolve(outcome.value);
-      else batch[i]!.reject(outcome.error);
+    this.#committing = commitBatch(this.#transactions, batch).then((outcomes) => {
+      this.#committing = null;
+      // Writes queued while this commit ran go in the next one, after the interval.
+      if (this.#queue.length > 0 && !this.#closed) this.#scheduleCommit();
+      outcomes.forEach((outcome, i) => {
+        if (outcome.ok) batch[i]!.resolve(outcome.value);
+        else batch[i]!.reject(outcome.error);
+      });
     });
   };
 }

@@ -9,8 +9,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ParleyError, isErrorCode } from '@parley/protocol';
-import type { WriteArgs, WriteFailure, WriteOp, WriteRequest, WriteResult, WriterMessage, WriterReply } from './write-ops.js';
-import { StoreClosedError, type Writer } from './writer.js';
+import type { WriteArgs, WriteOp, WriteRequest, WriteResult } from '../rules/write-ops.js';
+import type { WriteFailure, WriterMessage, WriterReply } from './writer-messages.js';
+import { StoreClosedError, type Writer } from '../rules/writer.js';
 
 interface Pending {
   resolve: (value: unknown) => void;

@@ -1,6 +1,6 @@
 /**
  * Where the SQLite store's writes are committed. Both writers run every write
- * in a group commit (group-commit.ts) on a connection of their own and settle
+ * in a group commit (../rules/group-commit.ts) on a connection of their own and settle
  * a write's promise only after its batch is committed; they differ in which
  * thread pays for the commit:
  *
@@ -16,20 +16,4 @@
  *
  * Both keep writes in call order (the Store's guarantee).
  */
-import type { WriteArgs, WriteOp, WriteResult } from './write-ops.js';
-
 export type WriterKind = 'thread' | 'inline';
-
-export interface Writer {
-  /** Queues the write for the next group commit; settles once that commit is done (or this write failed alone). */
-  run<K extends WriteOp>(op: K, ...args: WriteArgs<K>): Promise<WriteResult<K>>;
-  /** Commits what is queued, settles every write, and closes the connection. Idempotent. */
-  close(): Promise<void>;
-}
-
-export class StoreClosedError extends Error {
-  constructor() {
-    super('the store is closed');
-    this.name = 'StoreClosedError';
-  }
-}

@@ -2,9 +2,9 @@
  * Rows to protocol objects. Output objects get only the fields that are set
  * (no `undefined` keys): events are JSON-serialized on the fan-out path.
  */
-import type { MessageEvent, Reactions, RoomEvent, RoomKind, UserRef } from '@parley/protocol';
-import type { StoredUser } from '../store.js';
-import type { EventRow, ReactionRow, UserRow } from './schema.js';
+import type { MessageEvent, Reactions, RoomEvent, RoomKind, UserRef, UserSummary } from '@parley/protocol';
+import type { StoredRoomSummary, StoredUser } from '../store.js';
+import type { EventRow, ReactionRow, RoomsTable, UserRow } from './schema.js';
 
 /** What `events.data` holds, by event kind. */
 export interface EventData {
@@ -97,4 +97,42 @@ export function messageSeqRange(rows: readonly EventRow[]): { from: number; to: 
 
 function parseData<K extends keyof EventData>(row: EventRow): EventData[K] {
   return JSON.parse(row.data!) as EventData[K];
+}
+
+/** A row of a room-summary query: the room, the user's membership (nulls outside it) and their unread count. */
+export interface SummaryRow extends Pick<RoomsTable, 'id' | 'name' | 'kind' | 'last_seq' | 'member_count'> {
+  member_id: string | null;
+  read_seq: number | null;
+  unread: number;
+}
+
+/** A room as listed for one user; a DM is named after `peer`. */
+export function toRoomSummary(row: SummaryRow, peer: UserSummary | null): StoredRoomSummary {
+  const joined = row.member_id !== null;
+  const summary: StoredRoomSummary = {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    joined,
+    members: row.member_count,
+    latestSeq: row.last_seq,
+    readSeq: joined ? (row.read_seq ?? 0) : 0,
+    unread: joined ? row.unread : 0,
+  };
+  if (peer) {
+    summary.name = peer.name;
+    summary.peer = peer;
+  }
+  return summary;
+}
+
+/** A DM's other member; the user themself when they are its only member (a DM with oneself, or one the other side has left). */
+export function dmPeer(members: readonly UserSummary[], userId: string): UserSummary | null {
+  let peer: UserSummary | null = null;
+  for (const member of members) {
+    if (member.id === userId && peer !== null) continue;
+    peer = { id: member.id, name: member.name, username: member.username, kind: member.kind };
+    if (member.id !== userId) break;
+  }
+  return peer;
 }

@@ -1,7 +1,9 @@
 /**
- * Row types of the SQLite schema (see migrations.ts), for Kysely's typed
- * queries and for the prepared statements of the write path. Booleans are
- * stored as 0/1 and times as ms since the epoch.
+ * Row types of the tables, the same in every store (sqlite/migrations.ts,
+ * postgres/migrations.ts), so that one set of Kysely queries (log-reads.ts,
+ * room-reads.ts) reads both and one set of rules (../rules/) writes both.
+ * Flags are stored as 0/1 (SQLite has no boolean; PostgreSQL stores them as
+ * smallint for the same queries) and times as ms since the epoch.
  */
 import type { EventKind, RoomKind, UserKind } from '@parley/protocol';
 
@@ -37,10 +39,12 @@ export interface RoomsTable {
   member_count: number;
 }
 
+export type MemberRole = 'owner' | 'member';
+
 export interface MembersTable {
   room_id: string;
   user_id: string;
-  role: 'owner' | 'member';
+  role: MemberRole;
   read_seq: number;
   joined_at: number;
 }

@@ -1,0 +1,51 @@
+/**
+ * The tables a copy from SQLite to PostgreSQL moves, in an order their
+ * foreign keys allow, with each column's PostgreSQL type (for the arrays of
+ * `INSERT … SELECT * FROM unnest(…)`, which sends a whole chunk of rows as one
+ * array per column). The columns are the shared schema's (../store/sql/schema.ts).
+ */
+import type { Database } from '../store/sql/schema.js';
+
+type Columns<T> = { [K in keyof T]: 'text' | 'bigint' | 'integer' | 'smallint' };
+
+export interface CopiedTable<N extends keyof Database = keyof Database> {
+  name: N;
+  columns: Columns<Database[N]>;
+  /** The primary key, to read the source in a stable order. */
+  orderBy: string;
+}
+
+function table<N extends keyof Database>(name: N, columns: Columns<Database[N]>, orderBy: string): CopiedTable<N> {
+  return { name, columns, orderBy };
+}
+
+export const COPIED_TABLES: readonly CopiedTable[] = [
+  table('users', { id: 'text', username: 'text', name: 'text', kind: 'text', password_hash: 'text', external_id: 'text', created_at: 'bigint' }, 'id'),
+  table('sessions', { token_hash: 'text', user_id: 'text', expires_at: 'bigint', revoked: 'smallint' }, 'token_hash'),
+  // member_count is not copied: the members trigger counts the members as they are inserted.
+  table(
+    'rooms',
+    { id: 'text', name: 'text', name_key: 'text', kind: 'text', created_by: 'text', created_at: 'bigint', last_seq: 'bigint', member_count: 'integer' },
+    'id',
+  ),
+  table('members', { room_id: 'text', user_id: 'text', role: 'text', read_seq: 'bigint', joined_at: 'bigint' }, 'room_id, user_id'),
+  table(
+    'events',
+    {
+      room_id: 'text',
+      seq: 'bigint',
+      ts: 'bigint',
+      kind: 'text',
+      user_id: 'text',
+      user_name: 'text',
+      client_id: 'text',
+      body: 'text',
+      target: 'bigint',
+      data: 'text',
+      edited_ts: 'bigint',
+      deleted: 'smallint',
+    },
+    'room_id, seq',
+  ),
+  table('reactions', { room_id: 'text', target: 'bigint', user_id: 'text', emoji: 'text', seq: 'bigint' }, 'room_id, target, user_id, emoji'),
+];

@@ -1,0 +1,110 @@
+/**
+ * The guarantees that matter when several stores (nodes) write one database
+ * at once, and the call order a store keeps for the writes of one caller.
+ */
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Store } from '../store.js';
+import { clientId, ref, storeTest, wholeLog, type MakeStore } from './harness.js';
+
+const WRITERS = 4;
+const APPENDS = 5000;
+/** Appends each store requests per turn of the event loop (so they share group commits). */
+const PER_TURN = 25;
+
+export function concurrencyTests(makeStore: MakeStore): void {
+  describe('several stores on one database', () => {
+    storeTest(makeStore, `${WRITERS} stores appending ${APPENDS} messages to one room make seqs 1 … n with no gap or duplicate`, async (fixture) => {
+      const { store, alice, bob } = fixture;
+      const stores: Store[] = [store];
+      for (let i = 1; i < WRITERS; i++) stores.push(await fixture.another());
+      await store.join({ room: 'lobby', user: ref(alice) });
+      await store.join({ room: 'lobby', user: ref(bob) });
+      const start = await store.latestSeq('lobby');
+      const appendAll = async (writer: Store, w: number) => {
+        const seqs: number[] = [];
+        for (let n = w; n < APPENDS; n += WRITERS * PER_TURN) {
+          const turn = [];
+          for (let k = n; k < Math.min(n + WRITERS * PER_TURN, APPENDS); k += WRITERS) {
+            const author = k % 2 === 0 ? alice : bob;
+            turn.push(writer.appendMessage({ room: 'lobby', user: ref(author), clientId: clientId(k), body: `m${k}` }));
+          }
+          seqs.push(...(await Promise.all(turn)).map((result) => result.event.seq));
+        }
+        return seqs;
+      };
+      const seqs = (await Promise.all(stores.map(appendAll))).flat().sort((a, b) => a - b);
+      assert.equal(seqs.length, APPENDS);
+      assert.deepEqual(seqs, Array.from({ length: APPENDS }, (_, i) => start + 1 + i), 'each append got its own seq, with none skipped');
+      const log = await wholeLog(store, 'lobby');
+      assert.equal(log.length, start + APPENDS);
+      assert.equal(new Set(log.filter((event) => event.kind === 'message').map((event) => (event.kind === 'message' ? event.id : ''))).size, APPENDS);
+    });
+
+    storeTest(makeStore, 'a retried append racing its first attempt on another store is stored once', async (fixture) => {
+      const { store, alice } = fixture;
+      const other = await fixture.another();
+      await store.join({ room: 'lobby', user: ref(alice) });
+      for (let n = 0; n < 50; n++) {
+        const input = { room: 'lobby', user: ref(alice), clientId: clientId(n), body: `race ${n}` };
+        const [first, retry] = await Promise.all([store.appendMessage(input), other.appendMessage(input)]);
+        assert.equal(first.event.seq, retry.event.seq, `attempt ${n}: one message`);
+        assert.deepEqual([first.duplicate, retry.duplicate].sort(), [false, true]);
+        // Let the next pair start in different turns, in a different order.
+        if (n % 2 === 1) await nextTurn();
+      }
+      const messages = (await wholeLog(store, 'lobby')).filter((event) => event.kind === 'message');
+      assert.equal(messages.length, 50);
+    });
+
+    storeTest(makeStore, 'an append racing its author\'s leave on another store is stored before the leave or refused, never after', async (fixture) => {
+      const { store, alice, bob } = fixture;
+      const other = await fixture.another();
+      await store.createRoom({ id: 'room-race', name: 'race', kind: 'public', createdBy: ref(bob) });
+      let stored = 0;
+      let refused = 0;
+      for (let n = 0; n < 40; n++) {
+        await store.join({ room: 'room-race', user: ref(alice) });
+        const send = store.appendMessage({ room: 'room-race', user: ref(alice), clientId: clientId(n), body: `last words ${n}` });
+        const leave = other.leave({ room: 'room-race', user: ref(alice) });
+        const [sent, left] = await Promise.allSettled([send, leave]);
+        assert.equal(left.status, 'fulfilled');
+        const leaveSeq = (left as PromiseFulfilledResult<Awaited<typeof leave>>).value!.seq;
+        if (sent.status === 'fulfilled') {
+          stored++;
+          assert.ok(sent.value.event.seq < leaveSeq, `round ${n}: message ${sent.value.event.seq} stored after the leave at ${leaveSeq}`);
+        } else {
+          refused++;
+          assert.equal((sent.reason as { code?: string }).code, 'not_member', `round ${n}: ${String(sent.reason)}`);
+        }
+      }
+      assert.equal(stored + refused, 40);
+      const log = await wholeLog(store, 'room-race');
+      // After each leave, the next event is alice's next join: nothing of hers in between.
+      log.forEach((event, i) => {
+        if (event.kind === 'leave') assert.ok(log[i + 1] === undefined || log[i + 1]!.kind === 'join', `event after leave at ${event.seq}`);
+      });
+    });
+
+    storeTest(makeStore, 'writes to one room take effect in the order they were called, without waiting for each other', async (fixture) => {
+      const { store, alice } = fixture;
+      await store.join({ room: 'lobby', user: ref(alice) });
+      await store.createRoom({ id: 'room-o', name: 'o', kind: 'public', createdBy: ref(alice) });
+      const calls: Array<Promise<{ room: string; seq: number }>> = [];
+      for (let n = 0; n < 300; n++) {
+        const room = n % 3 === 0 ? 'room-o' : 'lobby';
+        calls.push(store.appendMessage({ room, user: ref(alice), clientId: clientId(n), body: `o${n}` }).then((r) => r.event));
+        if (n % 7 === 0) calls.push(store.setReadMarker(room, alice.id, 1_000_000).then((seq) => ({ room: '', seq })));
+        if (n % 40 === 0) await nextTurn();
+      }
+      const results = await Promise.all(calls);
+      for (const room of ['lobby', 'room-o']) {
+        const seqs = results.filter((result) => result.room === room).map((result) => result.seq);
+        assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${room}: seqs follow call order`);
+        const bodies = (await wholeLog(store, room)).flatMap((event) => (event.kind === 'message' ? [Number(event.body.slice(1))] : []));
+        assert.deepEqual(bodies, [...bodies].sort((a, b) => a - b), `${room}: the log holds the messages in call order`);
+      }
+    });
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * The reads every connection makes on its way in — its token's session and
+ * user, its rooms, the room summaries of `welcome` — as named prepared
+ * statements on the read pool (each pooled connection plans each once).
+ * The other reads are the shared Kysely queries (../sql/).
+ */
+import { UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
+import type pg from 'pg';
+import type { StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
+import { dmPeer, toRoomSummary, toStoredUser, type SummaryRow } from '../sql/rows.js';
+import type { SessionsTable, UserRow } from '../sql/schema.js';
+
+// The same count as SQLite's (sqlite/connect-reads.ts): messages by others after the marker,
+// up to UNREAD_MAX among the first UNREAD_SCAN_MAX live messages after it, through the partial
+// index of live messages.
+const SUMMARY_SELECT = `
+  SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, m.user_id AS member_id, m.read_seq,
+    (SELECT count(*) FROM (
+      SELECT 1 FROM (
+        SELECT e.user_id FROM events e
+        WHERE e.room_id = r.id AND e.seq > m.read_seq AND e.kind = 'message' AND e.deleted = 0
+        ORDER BY e.seq LIMIT ${UNREAD_SCAN_MAX}) AS live
+      WHERE live.user_id <> $1
+      LIMIT ${UNREAD_MAX}) AS counted) AS unread
+  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = $1`;
+
+const SQL = {
+  session: `SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $1`,
+  userById: `SELECT * FROM users WHERE id = $1`,
+  userByUsername: `SELECT * FROM users WHERE username = $1`,
+  userByExternalId: `SELECT * FROM users WHERE external_id = $1`,
+  memberRoomIds: `SELECT room_id FROM members WHERE user_id = $1 ORDER BY room_id`,
+  summaries: `${SUMMARY_SELECT}
+    WHERE r.id IN (SELECT id FROM rooms WHERE kind = 'public' UNION SELECT room_id FROM members WHERE user_id = $1)
+    ORDER BY r.created_at, r.id`,
+  summaryOf: `${SUMMARY_SELECT} WHERE r.id = $2`,
+  dmMembers: `SELECT m.room_id, u.id, u.name, u.username, u.kind FROM members m JOIN users u ON u.id = m.user_id
+    WHERE m.room_id = ANY($1) ORDER BY m.room_id`,
+} as const;
+
+type PeerRow = UserSummary & { room_id: string };
+
+export class PgConnectReads {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async #rows<R extends pg.QueryResultRow>(name: keyof typeof SQL, values: unknown[]): Promise<R[]> {
+    return (await this.#pool.query<R>({ name: `parley_read_${name}`, text: SQL[name], values })).rows;
+  }
+
+  async session(tokenHash: string): Promise<StoredSession | null> {
+    const [row] = await this.#rows<Pick<SessionsTable, 'user_id' | 'expires_at' | 'revoked'>>('session', [tokenHash]);
+    return row ? { userId: row.user_id, expiresAt: row.expires_at, revoked: row.revoked === 1 } : null;
+  }
+
+  async userBy(column: 'id' | 'username' | 'external_id', value: string): Promise<StoredUser | null> {
+    const name = column === 'id' ? 'userById' : column === 'username' ? 'userByUsername' : 'userByExternalId';
+    const [row] = await this.#rows<UserRow>(name, [value]);
+    return row ? toStoredUser(row) : null;
+  }
+
+  async memberRoomIds(userId: string): Promise<string[]> {
+    return (await this.#rows<{ room_id: string }>('memberRoomIds', [userId])).map((row) => row.room_id);
+  }
+
+  /** As SQLite's: the rooms `userId` may see listed, or the one room `onlyRoom`. The DMs' members in one more query. */
+  async roomSummaries(userId: string, onlyRoom?: string): Promise<StoredRoomSummary[]> {
+    const rows = onlyRoom === undefined ? await this.#rows<SummaryRow>('summaries', [userId]) : await this.#rows<SummaryRow>('summaryOf', [userId, onlyRoom]);
+    const dms = rows.filter((row) => row.kind === 'dm').map((row) => row.id);
+    const membersByDm = new Map<string, PeerRow[]>();
+    if (dms.length > 0) {
+      for (const member of await this.#rows<PeerRow>('dmMembers', [dms])) {
+        const members = membersByDm.get(member.room_id);
+        if (members) members.push(member);
+        else membersByDm.set(member.room_id, [member]);
+      }
+    }
+    return rows.map((row) => toRoomSummary(row, row.kind === 'dm' ? dmPeer(membersByDm.get(row.id) ?? [], userId) : null));
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Versioned schema migrations for PostgreSQL, recorded in `parley_schema`.
+ *
+ * The tables are the SQLite store's (sqlite/migrations.ts), column for column,
+ * so that the shared queries (../sql/) and rules (../rules/) serve both:
+ * ids and keys are `text COLLATE "C"` (byte order, as in SQLite, so that
+ * every store sorts and locks rooms in one order), times and seqs `bigint`,
+ * flags `smallint` 0/1. Each migration runs in one transaction holding an
+ * advisory lock, so nodes starting together apply each step once, and a
+ * failed step leaves the previous version intact (PostgreSQL's DDL is
+ * transactional).
+ *
+ * Append new migrations at the end; never edit one that has shipped.
+ */
+import type pg from 'pg';
+
+interface Migration {
+  name: string;
+  sql: string;
+}
+
+/** The key of the advisory lock migrations hold ("parley" in ASCII). */
+const MIGRATION_LOCK = 0x7061726c6579;
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'initial schema (SQLite versions 1–3)',
+    sql: `
+      CREATE TABLE users (
+        id text COLLATE "C" PRIMARY KEY,
+        username text COLLATE "C" NOT NULL UNIQUE,
+        name text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('account', 'guest', 'external')),
+        password_hash text,
+        external_id text COLLATE "C" UNIQUE,
+        created_at bigint NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        token_hash text COLLATE "C" PRIMARY KEY,
+        user_id text COLLATE "C" NOT NULL REFERENCES users (id),
+        expires_at bigint NOT NULL,
+        revoked smallint NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+
+      CREATE TABLE rooms (
+        id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        name_key text COLLATE "C" UNIQUE,
+        kind text NOT NULL CHECK (kind IN ('public', 'private', 'dm')),
+        created_by text COLLATE "C" REFERENCES users (id),
+        created_at bigint NOT NULL,
+        last_seq bigint NOT NULL DEFAULT 0,
+        member_count integer NOT NULL DEFAULT 0,
+        CHECK ((kind = 'dm') = (name_key IS NULL))
+      );
+      CREATE INDEX rooms_public ON rooms (created_at, id) WHERE kind = 'public';
+
+      CREATE TABLE members (
+        room_id text COLLATE "C" NOT NULL REFERENCES rooms (id),
+        user_id text COLLATE "C" NOT NULL REFERENCES users (id),
+        role text NOT NULL CHECK (role IN ('owner', 'member')),
+        read_seq bigint NOT NULL DEFAULT 0,
+        joined_at bigint NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX members_user ON members (user_id, room_id);
+
+      -- Kept in the room's row by triggers, as in SQLite: a room's summary reads one row, not its members.
+      CREATE FUNCTION parley_count_members() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          UPDATE rooms SET member_count = member_count + 1 WHERE id = NEW.room_id;
+        ELSE
+          UPDATE rooms SET member_count = member_count - 1 WHERE id = OLD.room_id;
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER members_counted AFTER INSERT OR DELETE ON members
+        FOR EACH ROW EXECUTE FUNCTION parley_count_members();
+
+      -- user_id has no foreign key: server-made events are attributed to SERVER_USER.
+      CREATE TABLE events (
+        room_id text COLLATE "C" NOT NULL REFERENCES rooms (id),
+        seq bigint NOT NULL,
+        ts bigint NOT NULL,
+        kind text NOT NULL,
+        user_id text COLLATE "C" NOT NULL,
+        user_name text NOT NULL,
+        client_id text COLLATE "C",
+        body text,
+        target bigint,
+        data text,
+        edited_ts bigint,
+        deleted smallint NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        PRIMARY KEY (room_id, seq)
+      );
+      -- The idempotency key of appendMessage.
+      CREATE UNIQUE INDEX events_client_id ON events (room_id, user_id, client_id) WHERE client_id IS NOT NULL;
+      -- Finds the edit events of a message when it is deleted (their bodies are erased with it).
+      CREATE INDEX events_target ON events (room_id, target) WHERE kind = 'edit';
+      -- Unread counts: the messages after a read marker, with their authors, without the other events.
+      CREATE INDEX events_live_messages ON events (room_id, seq, user_id) WHERE kind = 'message' AND deleted = 0;
+
+      CREATE TABLE reactions (
+        room_id text COLLATE "C" NOT NULL,
+        target bigint NOT NULL,
+        user_id text COLLATE "C" NOT NULL,
+        emoji text NOT NULL,
+        seq bigint NOT NULL,
+        PRIMARY KEY (room_id, target, user_id, emoji),
+        FOREIGN KEY (room_id, target) REFERENCES events (room_id, seq)
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The schema version of the database `client` is connected to; 0 when it has none (an empty database). */
+export async function schemaVersion(client: pg.ClientBase): Promise<number> {
+  const table = await client.query<{ exists: boolean }>(`SELECT to_regclass('parley_schema') IS NOT NULL AS exists`);
+  if (!table.rows[0]!.exists) return 0;
+  const row = await client.query<{ version: number }>(`SELECT version FROM parley_schema`);
+  return row.rows[0]?.version ?? 0;
+}
+
+/**
+ * Applies every migration newer than the database's version, up to `target`.
+ * Throws if the database is newer than this code, or is not UTF-8.
+ */
+export async function runMigrations(client: pg.ClientBase, target = SCHEMA_VERSION): Promise<void> {
+  const encoding = await client.query<{ server_encoding: string }>('SHOW server_encoding');
+  if (encoding.rows[0]!.server_encoding !== 'UTF8') {
+    throw new Error(`the database's encoding is ${encoding.rows[0]!.server_encoding}; Parley needs UTF8 (CREATE DATABASE … ENCODING 'UTF8')`);
+  }
+  const found = await schemaVersion(client);
+  if (found > SCHEMA_VERSION) {
+    throw new Error(`the database is at schema version ${found}, newer than this server's ${SCHEMA_VERSION}`);
+  }
+  for (let index = found; index < target; index++) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS parley_schema (version integer NOT NULL)');
+      // Another node may have applied it while we waited for the lock.
+      if ((await schemaVersion(client)) === index) {
+        await client.query(MIGRATIONS[index]!.sql);
+        await client.query('DELETE FROM parley_schema');
+        await client.query('INSERT INTO parley_schema (version) VALUES ($1)', [index + 1]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}

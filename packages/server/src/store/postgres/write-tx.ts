@@ -1,0 +1,152 @@
+/**
+ * WriteTx (../rules/write-tx.ts) over one PostgreSQL connection inside an
+ * open transaction, as named prepared statements (each connection parses and
+ * plans each of them once).
+ *
+ * Every method is one statement, so under READ COMMITTED each read takes a
+ * fresh snapshot: a read after a lock sees what committed before the lock
+ * was granted. `lockMember` takes a FOR SHARE lock on the membership row: a
+ * leave (which deletes that row) racing a write waits for it, or is seen by it.
+ * `appendEvent` takes the room's next seq and inserts the event in one
+ * statement; its UPDATE holds the room's row until the transaction ends.
+ */
+import type pg from 'pg';
+import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
+import type { EventRow, MemberRole, ReactionRow, RoomRow, UserRow } from '../sql/schema.js';
+
+const SQL = {
+  userById: `SELECT * FROM users WHERE id = $1`,
+  usernameExists: `SELECT 1 FROM users WHERE username = $1`,
+  insertUser: `INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  setUserName: `UPDATE users SET name = $2 WHERE id = $1`,
+  insertSession: `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
+  revokeSession: `UPDATE sessions SET revoked = 1 WHERE token_hash = $1`,
+
+  roomById: `SELECT * FROM rooms WHERE id = $1`,
+  roomNameKeyExists: `SELECT 1 FROM rooms WHERE name_key = $1`,
+  insertRoom: `INSERT INTO rooms (id, name, name_key, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+  appendEvent: `WITH next AS (UPDATE rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq)
+    INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
+    SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9 FROM next RETURNING seq`,
+
+  lockMember: `SELECT role FROM members WHERE room_id = $1 AND user_id = $2 FOR SHARE`,
+  insertMember: `INSERT INTO members (room_id, user_id, role, read_seq, joined_at) VALUES ($1, $2, $3, $4, $5)`,
+  deleteMember: `DELETE FROM members WHERE room_id = $1 AND user_id = $2`,
+  memberRoomIds: `SELECT room_id FROM members WHERE user_id = $1 ORDER BY room_id`,
+  advanceReadMarker: `UPDATE members SET read_seq = GREATEST(read_seq, LEAST($3, (SELECT last_seq FROM rooms WHERE id = $1)))
+    WHERE room_id = $1 AND user_id = $2 RETURNING read_seq`,
+
+  eventBySeq: `SELECT * FROM events WHERE room_id = $1 AND seq = $2`,
+  messageByClientId: `SELECT * FROM events WHERE room_id = $1 AND user_id = $2 AND client_id = $3`,
+  setMessageBody: `UPDATE events SET body = $3, edited_ts = $4 WHERE room_id = $1 AND seq = $2`,
+  tombstoneMessage: `UPDATE events SET body = '', deleted = 1 WHERE room_id = $1 AND seq = $2`,
+  eraseEditBodies: `UPDATE events SET body = '' WHERE room_id = $1 AND target = $2 AND kind = 'edit'`,
+
+  reactionsOf: `SELECT target, user_id, emoji FROM reactions WHERE room_id = $1 AND target = $2 ORDER BY seq`,
+  reactionExists: `SELECT 1 FROM reactions WHERE room_id = $1 AND target = $2 AND user_id = $3 AND emoji = $4`,
+  insertReaction: `INSERT INTO reactions (room_id, target, user_id, emoji, seq) VALUES ($1, $2, $3, $4, $5)`,
+  deleteReaction: `DELETE FROM reactions WHERE room_id = $1 AND target = $2 AND user_id = $3 AND emoji = $4`,
+  deleteReactionsOf: `DELETE FROM reactions WHERE room_id = $1 AND target = $2`,
+} as const;
+
+type StatementName = keyof typeof SQL;
+
+export class PgWriteTx implements WriteTx {
+  readonly #client: pg.ClientBase;
+
+  constructor(client: pg.ClientBase) {
+    this.#client = client;
+  }
+
+  async #rows<R extends pg.QueryResultRow>(name: StatementName, values: unknown[]): Promise<R[]> {
+    const result = await this.#client.query<R>({ name: `parley_${name}`, text: SQL[name], values });
+    return result.rows;
+  }
+
+  async #first<R extends pg.QueryResultRow>(name: StatementName, values: unknown[]): Promise<R | null> {
+    return (await this.#rows<R>(name, values))[0] ?? null;
+  }
+
+  async userById(id: string): Promise<UserRow | null> {
+    return this.#first('userById', [id]);
+  }
+  async usernameExists(username: string): Promise<boolean> {
+    return (await this.#first('usernameExists', [username])) !== null;
+  }
+  async insertUser(row: UserRow): Promise<void> {
+    await this.#rows('insertUser', [row.id, row.username, row.name, row.kind, row.password_hash, row.external_id, row.created_at]);
+  }
+  async setUserName(id: string, name: string): Promise<void> {
+    await this.#rows('setUserName', [id, name]);
+  }
+  async insertSession(row: { token_hash: string; user_id: string; expires_at: number }): Promise<void> {
+    await this.#rows('insertSession', [row.token_hash, row.user_id, row.expires_at]);
+  }
+  async revokeSession(tokenHash: string): Promise<void> {
+    await this.#rows('revokeSession', [tokenHash]);
+  }
+
+  async roomById(id: string): Promise<RoomRow | null> {
+    return this.#first('roomById', [id]);
+  }
+  async roomNameKeyExists(nameKey: string): Promise<boolean> {
+    return (await this.#first('roomNameKeyExists', [nameKey])) !== null;
+  }
+  async insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count'>): Promise<void> {
+    await this.#rows('insertRoom', [row.id, row.name, row.name_key, row.kind, row.created_by, row.created_at]);
+  }
+  async appendEvent(event: NewEventRow): Promise<number> {
+    const { room_id, ts, kind, user_id, user_name, client_id, body, target, data } = event;
+    const row = await this.#first<{ seq: number }>('appendEvent', [room_id, ts, kind, user_id, user_name, client_id, body, target, data]);
+    if (row === null) throw new Error(`appendEvent: no room ${room_id}`);
+    return row.seq;
+  }
+
+  async lockMember(roomId: string, userId: string): Promise<MemberRole | null> {
+    return (await this.#first<{ role: MemberRole }>('lockMember', [roomId, userId]))?.role ?? null;
+  }
+  async insertMember(row: { room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }): Promise<void> {
+    await this.#rows('insertMember', [row.room_id, row.user_id, row.role, row.read_seq, row.joined_at]);
+  }
+  async deleteMember(roomId: string, userId: string): Promise<void> {
+    await this.#rows('deleteMember', [roomId, userId]);
+  }
+  async memberRoomIds(userId: string): Promise<string[]> {
+    return (await this.#rows<{ room_id: string }>('memberRoomIds', [userId])).map((row) => row.room_id);
+  }
+  async advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number | null> {
+    return (await this.#first<{ read_seq: number }>('advanceReadMarker', [roomId, userId, seq]))?.read_seq ?? null;
+  }
+
+  async eventBySeq(roomId: string, seq: number): Promise<EventRow | null> {
+    return this.#first('eventBySeq', [roomId, seq]);
+  }
+  async messageByClientId(roomId: string, userId: string, clientId: string): Promise<EventRow | null> {
+    return this.#first('messageByClientId', [roomId, userId, clientId]);
+  }
+  async setMessageBody(roomId: string, seq: number, body: string, editedTs: number): Promise<void> {
+    await this.#rows('setMessageBody', [roomId, seq, body, editedTs]);
+  }
+  async tombstoneMessage(roomId: string, seq: number): Promise<void> {
+    await this.#rows('tombstoneMessage', [roomId, seq]);
+  }
+  async eraseEditBodies(roomId: string, target: number): Promise<void> {
+    await this.#rows('eraseEditBodies', [roomId, target]);
+  }
+
+  async reactionsOf(roomId: string, target: number): Promise<ReactionRow[]> {
+    return this.#rows('reactionsOf', [roomId, target]);
+  }
+  async reactionExists(roomId: string, target: number, userId: string, emoji: string): Promise<boolean> {
+    return (await this.#first('reactionExists', [roomId, target, userId, emoji])) !== null;
+  }
+  async insertReaction(row: { room_id: string; target: number; user_id: string; emoji: string; seq: number }): Promise<void> {
+    await this.#rows('insertReaction', [row.room_id, row.target, row.user_id, row.emoji, row.seq]);
+  }
+  async deleteReaction(roomId: string, target: number, userId: string, emoji: string): Promise<void> {
+    await this.#rows('deleteReaction', [roomId, target, userId, emoji]);
+  }
+  async deleteReactionsOf(roomId: string, target: number): Promise<void> {
+    await this.#rows('deleteReactionsOf', [roomId, target]);
+  }
+}

@@ -1,0 +1,30 @@
+/** The rules of writes to accounts and sessions; like the log writes (log-writes.ts), every refusal comes before the first change. */
+import { ParleyError } from '@parley/protocol';
+import type { NewUser, StoredUser } from '../store.js';
+import { toStoredUser } from '../sql/rows.js';
+import type { UserRow } from '../sql/schema.js';
+import type { WriteTx } from './write-tx.js';
+
+export async function createUser(tx: WriteTx, user: NewUser): Promise<StoredUser> {
+  const username = user.username.toLowerCase();
+  if (await tx.usernameExists(username)) throw new ParleyError('name_taken', 'That username is taken.');
+  const row: UserRow = {
+    id: user.id,
+    username,
+    name: user.name,
+    kind: user.kind,
+    password_hash: user.passwordHash ?? null,
+    external_id: user.externalId ?? null,
+    created_at: Date.now(),
+  };
+  await tx.insertUser(row);
+  return toStoredUser(row);
+}
+
+export async function createSession(tx: WriteTx, tokenHash: string, userId: string, expiresAt: number): Promise<void> {
+  await tx.insertSession({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt });
+}
+
+export async function revokeSession(tx: WriteTx, tokenHash: string): Promise<void> {
+  await tx.revokeSession(tokenHash);
+}

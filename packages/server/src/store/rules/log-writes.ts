@@ -1,0 +1,210 @@
+/**
+ * The rules of every write to rooms, members and the event log, shared by
+ * every store: who may do what, what each action appends to the log, what a
+ * deletion erases. Each runs inside a group-commit transaction
+ * (group-commit.ts) through a WriteTx.
+ *
+ * Every refusal (a ParleyError) is thrown before the write's first change to
+ * the database: a refused write then fails alone and the writes batched with
+ * it commit. (A write that fails after changing something makes its batch roll
+ * back and run again one write per transaction; group-commit.ts.)
+ */
+import { ParleyError, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
+import type { NewRoom, StoredRoom, StoredUser } from '../store.js';
+import { LOBBY_ID, LOBBY_NAME } from '../lobby.js';
+import { SERVER_USER } from '../server-user.js';
+import { groupReactions, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
+import type { EventRow, MemberRole, RoomRow } from '../sql/schema.js';
+import type { NewEventRow, WriteTx } from './write-tx.js';
+
+const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
+
+type NewEvent =
+  | { kind: 'message'; clientId: string; body: string }
+  | { kind: 'edit'; target: number; body: string }
+  | { kind: 'delete'; target: number }
+  | { kind: 'reaction'; target: number; data: EventData['reaction'] }
+  | { kind: 'join'; data: EventData['join'] | null }
+  | { kind: 'leave' }
+  | { kind: 'rename'; data: EventData['rename'] }
+  | { kind: 'created'; data: EventData['created'] };
+
+/** Appends the event to the room's log with the room's next seq. */
+async function appendEvent(tx: WriteTx, room: string, user: UserRef, ts: number, event: NewEvent): Promise<RoomEvent> {
+  const row: NewEventRow = {
+    room_id: room,
+    ts,
+    kind: event.kind,
+    user_id: user.id,
+    user_name: user.name,
+    client_id: event.kind === 'message' ? event.clientId : null,
+    body: event.kind === 'message' || event.kind === 'edit' ? event.body : null,
+    target: 'target' in event ? event.target : null,
+    data: 'data' in event && event.data !== null ? JSON.stringify(event.data) : null,
+  };
+  const seq = await tx.appendEvent(row);
+  return toRoomEvent({ ...row, seq, edited_ts: null, deleted: 0 });
+}
+
+/**
+ * Refuses a user who is not a member of the room: `not_member` for a public
+ * room (they may join it), `not_found` otherwise, whether or not it exists, so
+ * guessing ids reveals nothing. Locks the membership for the rest of the
+ * transaction: a leave racing this write is ordered before or after it, never
+ * between the check and the append.
+ */
+async function requireMember(tx: WriteTx, roomId: string, userId: string): Promise<MemberRole> {
+  const role = await tx.lockMember(roomId, userId);
+  if (role !== null) return role;
+  const room = await tx.roomById(roomId);
+  if (room?.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
+  throw new ParleyError('not_found', 'No such room.');
+}
+
+async function existingRoom(tx: WriteTx, roomId: string): Promise<RoomRow> {
+  const room = await tx.roomById(roomId);
+  if (!room) throw new ParleyError('not_found', 'No such room.');
+  return room;
+}
+
+/** The message at `target`, which must be a message that is not deleted. */
+async function liveMessage(tx: WriteTx, room: string, target: number): Promise<EventRow> {
+  const row = await tx.eventBySeq(room, target);
+  if (!row || row.kind !== 'message' || row.deleted) throw new ParleyError('not_found', 'No such message.');
+  return row;
+}
+
+async function authoredMessage(tx: WriteTx, room: string, target: number, user: UserRef): Promise<EventRow> {
+  const row = await liveMessage(tx, room, target);
+  if (row.user_id !== user.id) throw new ParleyError('forbidden', 'Only its author may change a message.');
+  return row;
+}
+
+/** A message row in its current state, with its reactions. */
+async function readMessage(tx: WriteTx, row: EventRow): Promise<MessageEvent> {
+  const reactions = row.deleted ? undefined : groupReactions(await tx.reactionsOf(row.room_id, row.seq)).get(row.seq);
+  return toRoomEvent(row, reactions) as MessageEvent;
+}
+
+/** Appends a message by a member, or returns the message already stored under its (room, author, client id). */
+export async function appendMessage(
+  tx: WriteTx,
+  input: { room: string; user: UserRef; clientId: string; body: string },
+): Promise<{ event: MessageEvent; duplicate: boolean }> {
+  await requireMember(tx, input.room, input.user.id);
+  const stored = await tx.messageByClientId(input.room, input.user.id, input.clientId);
+  if (stored) return { event: await readMessage(tx, stored), duplicate: true };
+  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'message', clientId: input.clientId, body: input.body });
+  return { event: event as MessageEvent, duplicate: false };
+}
+
+export async function editMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number; body: string }): Promise<RoomEvent> {
+  await requireMember(tx, input.room, input.user.id);
+  await authoredMessage(tx, input.room, input.target, input.user);
+  const ts = Date.now();
+  const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'edit', target: input.target, body: input.body });
+  await tx.setMessageBody(input.room, input.target, input.body, ts);
+  return event;
+}
+
+/** Tombstones the message: its body, the bodies of its edits and its reactions are erased. */
+export async function deleteMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number }): Promise<RoomEvent> {
+  await requireMember(tx, input.room, input.user.id);
+  const message = await authoredMessage(tx, input.room, input.target, input.user);
+  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'delete', target: input.target });
+  await tx.tombstoneMessage(input.room, input.target);
+  await tx.deleteReactionsOf(input.room, input.target);
+  if (message.edited_ts !== null) await tx.eraseEditBodies(input.room, input.target);
+  return event;
+}
+
+/** Adds or removes a reaction; null (nothing written) when it is already in that state. */
+export async function react(
+  tx: WriteTx,
+  input: { room: string; user: UserRef; target: number; emoji: string; on: boolean },
+): Promise<RoomEvent | null> {
+  const { room, user, target, emoji, on } = input;
+  await requireMember(tx, room, user.id);
+  await liveMessage(tx, room, target);
+  const present = await tx.reactionExists(room, target, user.id, emoji);
+  if (present === on) return null;
+  const event = await appendEvent(tx, room, user, Date.now(), { kind: 'reaction', target, data: { emoji, on } });
+  if (on) await tx.insertReaction({ room_id: room, target, user_id: user.id, emoji, seq: event.seq });
+  else await tx.deleteReaction(room, target, user.id, emoji);
+  return event;
+}
+
+/** Appends the join event and adds the member; their read marker starts at the join (earlier history is not unread). */
+async function addMember(tx: WriteTx, room: string, user: UserRef, role: MemberRole, by: UserRef | null, ts: number): Promise<RoomEvent> {
+  const event = await appendEvent(tx, room, user, ts, { kind: 'join', data: by ? { by: { id: by.id, name: by.name } } : null });
+  await tx.insertMember({ room_id: room, user_id: user.id, role, read_seq: event.seq, joined_at: ts });
+  return event;
+}
+
+/** Adds a member; null (nothing written) when they already are one. */
+export async function join(tx: WriteTx, input: { room: string; user: UserRef; by?: UserRef }): Promise<RoomEvent | null> {
+  await existingRoom(tx, input.room);
+  if ((await tx.lockMember(input.room, input.user.id)) !== null) return null;
+  return addMember(tx, input.room, input.user, 'member', input.by ?? null, Date.now());
+}
+
+/** Removes a member; null (nothing written) when they are not one. */
+export async function leave(tx: WriteTx, input: { room: string; user: UserRef }): Promise<RoomEvent | null> {
+  await existingRoom(tx, input.room);
+  if ((await tx.lockMember(input.room, input.user.id)) === null) return null;
+  await tx.deleteMember(input.room, input.user.id);
+  return appendEvent(tx, input.room, input.user, Date.now(), { kind: 'leave' });
+}
+
+export async function setReadMarker(tx: WriteTx, roomId: string, userId: string, seq: number): Promise<number> {
+  const marker = await tx.advanceReadMarker(roomId, userId, seq);
+  if (marker === null) throw new ParleyError('not_found', 'Not a member of that room.');
+  return marker;
+}
+
+/** Case-insensitive uniqueness key of a public or private room's name. */
+function nameKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+export async function createRoom(tx: WriteTx, room: NewRoom): Promise<{ room: StoredRoom; events: RoomEvent[] }> {
+  const key = room.kind === 'dm' ? null : nameKey(room.name);
+  if (key !== null && (await tx.roomNameKeyExists(key))) throw new ParleyError('name_taken', 'A room with that name exists.');
+  const ts = Date.now();
+  const creator = room.createdBy;
+  await tx.insertRoom({ id: room.id, name: room.name, name_key: key, kind: room.kind, created_by: creator?.id ?? null, created_at: ts });
+  const events = [await appendEvent(tx, room.id, creator ?? SERVER_USER, ts, { kind: 'created', data: { name: room.name, roomKind: room.kind } })];
+  const added = new Set<string>();
+  if (creator) {
+    events.push(await addMember(tx, room.id, creator, 'owner', null, ts));
+    added.add(creator.id);
+  }
+  for (const member of room.members ?? []) {
+    if (added.has(member.id)) continue;
+    events.push(await addMember(tx, room.id, member, 'member', creator, ts));
+    added.add(member.id);
+  }
+  const stored: StoredRoom = { id: room.id, name: room.name, kind: room.kind, createdBy: creator?.id ?? null, createdAt: ts };
+  return { room: stored, events };
+}
+
+/** Creates the lobby unless it exists. */
+export async function ensureLobby(tx: WriteTx): Promise<void> {
+  if (!(await tx.roomById(LOBBY.id))) await createRoom(tx, LOBBY);
+}
+
+export async function renameUser(tx: WriteTx, userId: string, name: string): Promise<{ user: StoredUser; events: RoomEvent[] }> {
+  const row = await tx.userById(userId);
+  if (!row) throw new ParleyError('not_found', 'No such user.');
+  const user = toStoredUser({ ...row, name });
+  if (row.name === name) return { user, events: [] };
+  await tx.setUserName(userId, name);
+  const ts = Date.now();
+  const ref = { id: userId, name };
+  const events: RoomEvent[] = [];
+  // In ascending room order, the order every writer locks rooms in (no deadlock between nodes).
+  for (const room of await tx.memberRoomIds(userId)) {
+    events.push(await appendEvent(tx, room, ref, ts, { kind: 'rename', data: { from: row.name, to: name } }));
+  }
+  return { user, events };
+}

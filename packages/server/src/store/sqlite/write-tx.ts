@@ -1,0 +1,171 @@
+/**
+ * WriteTx (../rules/write-tx.ts) over the writer's connection, as statements
+ * prepared once. The writer holds SQLite's write lock from BEGIN IMMEDIATE to
+ * COMMIT, so every read here sees everything committed before, and
+ * `lockMember` needs no lock of its own.
+ *
+ * The methods are asynchronous only because the interface is; each runs its
+ * statement synchronously, and awaiting it costs a microtask, never an I/O turn.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
+import type { EventRow, MemberRole, ReactionRow, RoomRow, UserRow } from '../sql/schema.js';
+
+type Params = unknown[] | [Record<string, unknown>];
+
+export class SqliteWriteTx implements WriteTx {
+  readonly #userById: Statement<[string], UserRow>;
+  readonly #usernameExists: Statement<[string], 1>;
+  readonly #insertUser: Statement<[UserRow]>;
+  readonly #setUserName: Statement<[string, string]>;
+  readonly #insertSession: Statement<[{ token_hash: string; user_id: string; expires_at: number }]>;
+  readonly #revokeSession: Statement<[string]>;
+  readonly #roomById: Statement<[string], RoomRow>;
+  readonly #roomNameKeyExists: Statement<[string], 1>;
+  readonly #insertRoom: Statement<[Omit<RoomRow, 'last_seq' | 'member_count'>]>;
+  readonly #nextSeq: Statement<[string], number>;
+  readonly #insertEvent: Statement<[EventRow | (NewEventRow & { seq: number })]>;
+  readonly #memberRole: Statement<[string, string], MemberRole>;
+  readonly #insertMember: Statement<[{ room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }]>;
+  readonly #deleteMember: Statement<[string, string]>;
+  readonly #memberRoomIds: Statement<[string], string>;
+  readonly #advanceReadMarker: Statement<[{ room_id: string; user_id: string; seq: number }], number>;
+  readonly #eventBySeq: Statement<[string, number], EventRow>;
+  readonly #messageByClientId: Statement<[string, string, string], EventRow>;
+  readonly #setMessageBody: Statement<[string, number, string, number]>;
+  readonly #tombstoneMessage: Statement<[string, number]>;
+  readonly #eraseEditBodies: Statement<[string, number]>;
+  readonly #reactionsOf: Statement<[string, number], ReactionRow>;
+  readonly #reactionExists: Statement<[string, number, string, string], 1>;
+  readonly #insertReaction: Statement<[{ room_id: string; target: number; user_id: string; emoji: string; seq: number }]>;
+  readonly #deleteReaction: Statement<[string, number, string, string]>;
+  readonly #deleteReactionsOf: Statement<[string, number]>;
+
+  /** `db` must have the schema: statements are checked against it when prepared. */
+  constructor(db: Database) {
+    const prepare = <P extends Params, R = void>(sql: string) => db.prepare(sql) as unknown as Statement<P, R>;
+    this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
+    this.#usernameExists = prepare<[string], 1>(`SELECT 1 FROM users WHERE username = ?`).pluck();
+    this.#insertUser = prepare(`INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at)
+      VALUES (@id, @username, @name, @kind, @password_hash, @external_id, @created_at)`);
+    this.#setUserName = prepare(`UPDATE users SET name = ? WHERE id = ?`);
+    this.#insertSession = prepare(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (@token_hash, @user_id, @expires_at)`);
+    this.#revokeSession = prepare(`UPDATE sessions SET revoked = 1 WHERE token_hash = ?`);
+
+    this.#roomById = prepare(`SELECT * FROM rooms WHERE id = ?`);
+    this.#roomNameKeyExists = prepare<[string], 1>(`SELECT 1 FROM rooms WHERE name_key = ?`).pluck();
+    this.#insertRoom = prepare(`INSERT INTO rooms (id, name, name_key, kind, created_by, created_at)
+      VALUES (@id, @name, @name_key, @kind, @created_by, @created_at)`);
+    this.#nextSeq = prepare<[string], number>(`UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`).pluck();
+    this.#insertEvent = prepare(`INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
+      VALUES (@room_id, @seq, @ts, @kind, @user_id, @user_name, @client_id, @body, @target, @data)`);
+
+    this.#memberRole = prepare<[string, string], MemberRole>(`SELECT role FROM members WHERE room_id = ? AND user_id = ?`).pluck();
+    this.#insertMember = prepare(`INSERT INTO members (room_id, user_id, role, read_seq, joined_at)
+      VALUES (@room_id, @user_id, @role, @read_seq, @joined_at)`);
+    this.#deleteMember = prepare(`DELETE FROM members WHERE room_id = ? AND user_id = ?`);
+    this.#memberRoomIds = prepare<[string], string>(`SELECT room_id FROM members WHERE user_id = ? ORDER BY room_id`).pluck();
+    this.#advanceReadMarker = prepare<[{ room_id: string; user_id: string; seq: number }], number>(`UPDATE members
+      SET read_seq = max(read_seq, min(@seq, (SELECT last_seq FROM rooms WHERE id = @room_id)))
+      WHERE room_id = @room_id AND user_id = @user_id RETURNING read_seq`).pluck();
+
+    this.#eventBySeq = prepare(`SELECT * FROM events WHERE room_id = ? AND seq = ?`);
+    this.#messageByClientId = prepare(`SELECT * FROM events WHERE room_id = ? AND user_id = ? AND client_id = ?`);
+    this.#setMessageBody = prepare(`UPDATE events SET body = ?, edited_ts = ? WHERE room_id = ? AND seq = ?`);
+    this.#tombstoneMessage = prepare(`UPDATE events SET body = '', deleted = 1 WHERE room_id = ? AND seq = ?`);
+    // Without the hint SQLite's planner scans the room's whole log through the primary key for this UPDATE.
+    this.#eraseEditBodies = prepare(`UPDATE events INDEXED BY events_target SET body = ''
+      WHERE room_id = ? AND target = ? AND kind = 'edit'`);
+
+    this.#reactionsOf = prepare(`SELECT target, user_id, emoji FROM reactions WHERE room_id = ? AND target = ? ORDER BY seq`);
+    this.#reactionExists = prepare<[string, number, string, string], 1>(`SELECT 1 FROM reactions
+      WHERE room_id = ? AND target = ? AND user_id = ? AND emoji = ?`).pluck();
+    this.#insertReaction = prepare(`INSERT INTO reactions (room_id, target, user_id, emoji, seq)
+      VALUES (@room_id, @target, @user_id, @emoji, @seq)`);
+    this.#deleteReaction = prepare(`DELETE FROM reactions WHERE room_id = ? AND target = ? AND user_id = ? AND emoji = ?`);
+    this.#deleteReactionsOf = prepare(`DELETE FROM reactions WHERE room_id = ? AND target = ?`);
+  }
+
+  async userById(id: string): Promise<UserRow | null> {
+    return this.#userById.get(id) ?? null;
+  }
+  async usernameExists(username: string): Promise<boolean> {
+    return this.#usernameExists.get(username) !== undefined;
+  }
+  async insertUser(row: UserRow): Promise<void> {
+    this.#insertUser.run(row);
+  }
+  async setUserName(id: string, name: string): Promise<void> {
+    this.#setUserName.run(name, id);
+  }
+  async insertSession(row: { token_hash: string; user_id: string; expires_at: number }): Promise<void> {
+    this.#insertSession.run(row);
+  }
+  async revokeSession(tokenHash: string): Promise<void> {
+    this.#revokeSession.run(tokenHash);
+  }
+
+  async roomById(id: string): Promise<RoomRow | null> {
+    return this.#roomById.get(id) ?? null;
+  }
+  async roomNameKeyExists(nameKey: string): Promise<boolean> {
+    return this.#roomNameKeyExists.get(nameKey) !== undefined;
+  }
+  async insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count'>): Promise<void> {
+    this.#insertRoom.run(row);
+  }
+  async appendEvent(event: NewEventRow): Promise<number> {
+    const seq = this.#nextSeq.get(event.room_id);
+    if (seq === undefined) throw new Error(`appendEvent: no room ${event.room_id}`);
+    this.#insertEvent.run({ ...event, seq });
+    return seq;
+  }
+
+  async lockMember(roomId: string, userId: string): Promise<MemberRole | null> {
+    return this.#memberRole.get(roomId, userId) ?? null;
+  }
+  async insertMember(row: { room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }): Promise<void> {
+    this.#insertMember.run(row);
+  }
+  async deleteMember(roomId: string, userId: string): Promise<void> {
+    this.#deleteMember.run(roomId, userId);
+  }
+  async memberRoomIds(userId: string): Promise<string[]> {
+    return this.#memberRoomIds.all(userId);
+  }
+  async advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number | null> {
+    return this.#advanceReadMarker.get({ room_id: roomId, user_id: userId, seq }) ?? null;
+  }
+
+  async eventBySeq(roomId: string, seq: number): Promise<EventRow | null> {
+    return this.#eventBySeq.get(roomId, seq) ?? null;
+  }
+  async messageByClientId(roomId: string, userId: string, clientId: string): Promise<EventRow | null> {
+    return this.#messageByClientId.get(roomId, userId, clientId) ?? null;
+  }
+  async setMessageBody(roomId: string, seq: number, body: string, editedTs: number): Promise<void> {
+    this.#setMessageBody.run(body, editedTs, roomId, seq);
+  }
+  async tombstoneMessage(roomId: string, seq: number): Promise<void> {
+    this.#tombstoneMessage.run(roomId, seq);
+  }
+  async eraseEditBodies(roomId: string, target: number): Promise<void> {
+    this.#eraseEditBodies.run(roomId, target);
+  }
+
+  async reactionsOf(roomId: string, target: number): Promise<ReactionRow[]> {
+    return this.#reactionsOf.all(roomId, target);
+  }
+  async reactionExists(roomId: string, target: number, userId: string, emoji: string): Promise<boolean> {
+    return this.#reactionExists.get(roomId, target, userId, emoji) !== undefined;
+  }
+  async insertReaction(row: { room_id: string; target: number; user_id: string; emoji: string; seq: number }): Promise<void> {
+    this.#insertReaction.run(row);
+  }
+  async deleteReaction(roomId: string, target: number, userId: string, emoji: string): Promise<void> {
+    this.#deleteReaction.run(roomId, target, userId, emoji);
+  }
+  async deleteReactionsOf(roomId: string, target: number): Promise<void> {
+    this.#deleteReactionsOf.run(roomId, target);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The PostgreSQL store, for a cluster of nodes sharing one database (or one
+ * node that wants PostgreSQL's tooling). Writes go through one connection of
+ * the node's own in group commits (postgres/writer.ts), with the rules every
+ * store shares (rules/); reads use a pool, through the shared Kysely queries
+ * (sql/) and prepared statements for the connect path
+ * (postgres/connect-reads.ts). Sequence numbers are taken in the inserting
+ * transaction under the room's row lock, so nodes writing one room at once
+ * never make a gap or a duplicate.
+ *
+ * A write's promise settles after its COMMIT, so a read made after it (on any
+ * connection, of any node) sees it. `migrate()` must finish before any other
+ * method is called.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
+import type { NewRoom, NewUser, PageQuery, Store, StoredMember, StoredRoom, StoredRoomSummary, StoredSession, StoredUser } from './store.js';
+import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
+import * as logReads from './sql/log-reads.js';
+import * as roomReads from './sql/room-reads.js';
+import type { Database } from './sql/schema.js';
+import { newPool } from './postgres/connect.js';
+import { PgConnectReads } from './postgres/connect-reads.js';
+import { runMigrations } from './postgres/migrations.js';
+import { PgWriter } from './postgres/writer.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** Connections for reads (the writer has one more of its own). */
+  poolSize: number;
+  /** Told of failures outside any call, which the store survives (a connection that broke while idle). */
+  onBackgroundError?: (where: string, error: Error) => void;
+}
+
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  if (!/^postgres(ql)?:\/\//.test(options.url)) throw new TypeError('url must be a postgres:// or postgresql:// URL');
+  if (!Number.isInteger(options.poolSize) || options.poolSize < 1) throw new TypeError(`poolSize must be a positive integer, got ${options.poolSize}`);
+  return new PostgresStore(options);
+}
+
+class PostgresStore implements Store {
+  readonly #pool: pg.Pool;
+  readonly #kysely: Kysely<Database>;
+  readonly #reads: PgConnectReads;
+  readonly #writer: PgWriter;
+  #closed: Promise<void> | null = null;
+
+  constructor(options: PostgresStoreOptions) {
+    const backgroundError = (where: string) => (error: Error) => options.onBackgroundError?.(where, error);
+    this.#pool = newPool(options.url, options.poolSize);
+    // An idle pooled connection that breaks emits here; without a listener it would crash the process.
+    this.#pool.on('error', backgroundError('postgres read pool'));
+    this.#kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.#pool }) });
+    this.#reads = new PgConnectReads(this.#pool);
+    this.#writer = new PgWriter(options.url, backgroundError('postgres writer'));
+  }
+
+  #write<K extends WriteOp>(op: K, ...args: WriteArgs<K>): Promise<WriteResult<K>> {
+    return this.#writer.run(op, ...args);
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await runMigrations(client);
+    } finally {
+      client.release();
+    }
+    await this.#write('ensureLobby');
+  }
+
+  /** Idempotent: later calls wait for the first. Every queued write settles first. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      await this.#writer.close();
+      // Kysely ends the pool if it ever used it; the connect path's reads use it directly.
+      await this.#kysely.destroy();
+      if (!this.#pool.ended) await this.#pool.end();
+    })();
+    return this.#closed;
+  }
+
+  createUser(user: NewUser): Promise<StoredUser> {
+    return this.#write('createUser', user);
+  }
+  findUserById(id: string): Promise<StoredUser | null> {
+    return this.#reads.userBy('id', id);
+  }
+  findUserByUsername(username: string): Promise<StoredUser | null> {
+    return this.#reads.userBy('username', username);
+  }
+  findUserByExternalId(externalId: string): Promise<StoredUser | null> {
+    return this.#reads.userBy('external_id', externalId);
+  }
+  createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void> {
+    return this.#write('createSession', tokenHash, userId, expiresAt);
+  }
+  findSession(tokenHash: string): Promise<StoredSession | null> {
+    return this.#reads.session(tokenHash);
+  }
+  revokeSession(tokenHash: string): Promise<void> {
+    return this.#write('revokeSession', tokenHash);
+  }
+  renameUser(userId: string, name: string): Promise<{ user: StoredUser; events: RoomEvent[] }> {
+    return this.#write('renameUser', userId, name);
+  }
+
+  createRoom(room: NewRoom): Promise<{ room: StoredRoom; events: RoomEvent[] }> {
+    return this.#write('createRoom', room);
+  }
+  findRoom(id: string): Promise<StoredRoom | null> {
+    return roomReads.findRoom(this.#kysely, id);
+  }
+  isMember(roomId: string, userId: string): Promise<boolean> {
+    return roomReads.isMember(this.#kysely, roomId, userId);
+  }
+  memberRoomIds(userId: string): Promise<string[]> {
+    return this.#reads.memberRoomIds(userId);
+  }
+  listMembers(roomId: string): Promise<StoredMember[]> {
+    return roomReads.listMembers(this.#kysely, roomId);
+  }
+  listRoomsFor(userId: string): Promise<StoredRoomSummary[]> {
+    return this.#reads.roomSummaries(userId);
+  }
+  async roomSummaryFor(roomId: string, userId: string): Promise<StoredRoomSummary | null> {
+    const [summary] = await this.#reads.roomSummaries(userId, roomId);
+    return summary ?? null;
+  }
+
+  appendMessage(input: Parameters<Store['appendMessage']>[0]): Promise<{ event: MessageEvent; duplicate: boolean }> {
+    return this.#write('appendMessage', input);
+  }
+  editMessage(input: Parameters<Store['editMessage']>[0]): Promise<RoomEvent> {
+    return this.#write('editMessage', input);
+  }
+  deleteMessage(input: Parameters<Store['deleteMessage']>[0]): Promise<RoomEvent> {
+    return this.#write('deleteMessage', input);
+  }
+  react(input: Parameters<Store['react']>[0]): Promise<RoomEvent | null> {
+    return this.#write('react', input);
+  }
+  join(input: Parameters<Store['join']>[0]): Promise<RoomEvent | null> {
+    return this.#write('join', input);
+  }
+  leave(input: Parameters<Store['leave']>[0]): Promise<RoomEvent | null> {
+    return this.#write('leave', input);
+  }
+  setReadMarker(roomId: string, userId: string, seq: number): Promise<number> {
+    return this.#write('setReadMarker', roomId, userId, seq);
+  }
+
+  latestSeq(roomId: string): Promise<number> {
+    return logReads.latestSeq(this.#kysely, roomId);
+  }
+  eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
+    return logReads.eventsAfter(this.#kysely, roomId, after, limit);
+  }
+  page(roomId: string, query: PageQuery): Promise<HistoryPage> {
+    return logReads.page(this.#kysely, roomId, query);
+  }
+  findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
+    return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+}
