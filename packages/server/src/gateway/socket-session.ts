@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
-import { CLOSE, ParleyError, parseClientFrame } from '@parley/protocol';
+import { AUTH_FRAME_MAX_BYTES, CLOSE, ParleyError, parseClientFrame } from '@parley/protocol';
 import type { Accounts, Identity } from '../auth/accounts.js';
 import type { Chat } from '../chat/chat.js';
 import type { Config } from '../config.js';
@@ -25,6 +25,11 @@ const MAX_ERRORS = 20;
 const ERROR_WINDOW_MS = 10_000;
 
 const nothing = (): void => undefined;
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
 
 /** What every session of a gateway shares. */
 export interface SessionHost {
@@ -67,6 +72,11 @@ export class SocketSession {
 
   onMessage(data: RawData, isBinary: boolean): void {
     const host = this.#host;
+    if (this.#connection === null && byteLength(data) > AUTH_FRAME_MAX_BYTES) {
+      // Before authentication only an `auth` frame makes sense: a larger frame is not parsed.
+      this.#ws.close(CLOSE.tooLarge, 'frame too large before authentication');
+      return;
+    }
     if (isBinary) return this.#fail(null, new ParleyError('invalid_frame', 'Binary frames are not accepted; send JSON text.'));
     const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
     const parsed = parseClientFrame(text, host.config.limits.maxJsonDepth);
