@@ -75,6 +75,13 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   opsRoutes(app, { metrics, metricsToken: config.metricsToken, isClosing: () => closing });
   await webApp(app, config.webDir, log);
   gateway.attach(app.server);
+  // Errors of the listening socket (EMFILE on accept…) are logged, never thrown; one raised while
+  // it starts to listen rejects `listen()`, whose caller reports it.
+  app.server.on('error', (error) => {
+    if (!app.server.listening) return;
+    log.error({ err: error }, 'http server error');
+    metrics.backgroundErrors.inc({ where: 'http-server' });
+  });
 
   const sweeper = setInterval(() => {
     for (const limiter of Object.values(rates)) limiter.sweep();

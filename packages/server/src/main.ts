@@ -4,6 +4,14 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createParleyServer } from './app.js';
 
+function cannotListen(error: unknown, where: string): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return `cannot listen: ${where} is already in use (is another server running? set PORT or HOST)`;
+  if (code === 'EACCES') return `cannot listen: no permission to use ${where} (ports below 1024 need privileges)`;
+  if (code === 'EADDRNOTAVAIL') return `cannot listen: ${where} is not an address of this machine (set HOST)`;
+  return `cannot listen on ${where}`;
+}
+
 let config;
 try {
   config = loadConfig();
@@ -20,7 +28,15 @@ process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandl
 process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception'));
 
 const server = await createParleyServer(config, log);
-const { port, url } = await server.listen();
+let address: { port: number; url: string };
+try {
+  address = await server.listen();
+} catch (error) {
+  // A server that cannot listen serves nobody: say why and stop, so that a supervisor sees it.
+  log.fatal({ err: error }, cannotListen(error, `${config.host}:${config.port}`));
+  process.exit(1);
+}
+const { port, url } = address;
 log.info({ port, url, dataDir: config.dataDir, sqliteWriter: config.sqliteWriter }, 'listening');
 
 let stopping = false;
