@@ -64,15 +64,23 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const gateway = new WsGateway({ config, accounts, chat, log, metrics });
   let closing = false;
 
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: config.limits.maxFrameBytes });
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.limits.maxFrameBytes,
+    // The socket's peer only (hop 0), as http/forwarded.ts reads the headers: request.ip and
+    // request.protocol agree with it.
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
+  });
   app.setErrorHandler(errorHandler(log));
   securityHeaders(app);
   await app.register(fastifyCookie);
   authRoutes(app, {
     accounts,
+    trustProxy: config.trustProxy,
     endSession: (userId, sessionHash) => bus.publish(userTopic(userId), JSON.stringify({ endSession: sessionHash })),
   });
-  opsRoutes(app, { metrics, metricsToken: config.metricsToken, isClosing: () => closing });
+  opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
   await webApp(app, config.webDir, log);
   gateway.attach(app.server);
   // Errors of the listening socket (EMFILE on accept…) are logged, never thrown; one raised while

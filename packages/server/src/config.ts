@@ -18,6 +18,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
+  TRUST_PROXY: onOff.default(false),
   GUESTS: onOff.default(true),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
@@ -52,6 +53,8 @@ export interface Config {
   logLevel: string;
   /** Extra origins allowed besides the server's own (Origin equal to http(s)://<Host>). */
   allowedOrigins: readonly string[];
+  /** Believe the X-Forwarded-For and X-Forwarded-Proto of the one proxy in front (http/forwarded.ts); off: ignore them. */
+  trustProxy: boolean;
   guests: boolean;
   jwt: { secret?: string; publicKey?: string; issuer?: string; audience?: string } | null;
   sessionTtlMs: number;
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean),
+    trustProxy: e.TRUST_PROXY,
     guests: e.GUESTS,
     jwt,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

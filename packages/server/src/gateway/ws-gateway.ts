@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { startExpirySweep } from './expiry-sweep.js';
+import { cameOverTls } from '../http/forwarded.js';
 import { credentialsOf, originAllowed } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { SocketSession, type SessionHost } from './socket-session.js';
@@ -97,7 +98,7 @@ export class WsGateway {
     const path = (request.url ?? '').split('?')[0];
     if (path !== WS_PATH) return reject(socket, 404, 'Not Found', 'not_found');
     if (this.#host.closing) return reject(socket, 503, 'Service Unavailable', 'unavailable');
-    const secure = request.headers['x-forwarded-proto'] === 'https';
+    const secure = cameOverTls(request, this.#host.config.trustProxy);
     if (!originAllowed(request.headers, this.#host.config.allowedOrigins, secure)) {
       return reject(socket, 403, 'Forbidden', 'forbidden');
     }
