@@ -25,6 +25,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { webApp } from './http/web-app.js';
 import { securityHeaders } from './http/security-headers.js';
+import { AddressCap, capConnectionsByAddress } from './http/address-cap.js';
 
 export interface ParleyServer {
   listen(): Promise<{ port: number; url: string }>;
@@ -61,13 +62,24 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     verifyJwt: config.jwt ? createJwtVerifier(config.jwt) : null,
     onUserCreated: (user) => chat.onUserCreated(user),
   });
-  const gateway = new WsGateway({ config, accounts, chat, log, metrics });
+  const addressCap = new AddressCap(config.maxConnectionsPerAddress);
+  const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap });
   let closing = false;
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.maxFrameBytes,
+    // Deadlines for HTTP connections; upgraded WebSockets leave them behind (heartbeats watch those).
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      // How often Node checks the two deadlines above: a fraction of the shorter, at most a second.
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(config.http.headersTimeoutMs / 4))),
+    },
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    connectionTimeout: config.http.idleTimeoutMs,
     // The socket's peer only (hop 0), as http/forwarded.ts reads the headers: request.ip and
     // request.protocol agree with it.
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
@@ -83,6 +95,8 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
   await webApp(app, config.webDir, log);
   gateway.attach(app.server);
+  // Behind a trusted proxy every socket is the proxy's: the gateway counts WebSockets by client instead.
+  if (!config.trustProxy) capConnectionsByAddress(app.server, addressCap, () => metrics.connectionsRefused.inc());
   // Errors of the listening socket (EMFILE on accept…) are logged, never thrown; one raised while
   // it starts to listen rejects `listen()`, whose caller reports it.
   app.server.on('error', (error) => {

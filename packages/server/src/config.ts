@@ -29,6 +29,11 @@ const envSchema = z.object({
   HEARTBEAT_INTERVAL_MS: int(100, 600_000).default(25_000),
   HEARTBEAT_TIMEOUT_MS: int(100, 600_000).default(20_000),
   AUTH_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  HTTP_IDLE_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000).default(256),
   MAX_BODY_CHARS: int(1, 100_000).default(DEFAULT_LIMITS.maxBodyChars),
   MAX_FRAME_BYTES: int(1024, 16 * 1024 * 1024).default(DEFAULT_LIMITS.maxFrameBytes),
   REPLAY_LIMIT: int(1, 100_000).default(DEFAULT_LIMITS.replayLimit),
@@ -62,6 +67,14 @@ export interface Config {
   metricsToken: string | null;
   heartbeat: { intervalMs: number; timeoutMs: number };
   authTimeoutMs: number;
+  /**
+   * Deadlines of HTTP connections (WebSockets excepted, once upgraded): the request head
+   * (a socket that sends nothing or half a head), the whole request, an idle kept-alive
+   * connection, and any HTTP socket that sends nothing for `idleTimeoutMs`.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
+  /** Most connections open at once from one client address (http/address-cap.ts); 0: no cap. */
+  maxConnectionsPerAddress: number;
   limits: { maxBodyChars: number; maxFrameBytes: number; historyPageMax: number; replayLimit: number; maxJsonDepth: number };
   rateLimits: boolean;
   sqliteSync: 'full' | 'normal';
@@ -103,6 +116,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.JWT_SECRET && e.JWT_PUBLIC_KEY) throw new ConfigError('Set JWT_SECRET or JWT_PUBLIC_KEY, not both.');
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${e.HTTP_HEADERS_TIMEOUT_MS}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}): the head is part of the request.`);
+  }
   const hasJwt = e.JWT_SECRET !== undefined || e.JWT_PUBLIC_KEY !== undefined;
   const jwt = hasJwt
     ? {
@@ -125,6 +141,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN ?? null,
     heartbeat: { intervalMs: e.HEARTBEAT_INTERVAL_MS, timeoutMs: e.HEARTBEAT_TIMEOUT_MS },
     authTimeoutMs: e.AUTH_TIMEOUT_MS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+    },
+    maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     limits: {
       maxBodyChars: e.MAX_BODY_CHARS,
       maxFrameBytes: e.MAX_FRAME_BYTES,

@@ -14,7 +14,8 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { startExpirySweep } from './expiry-sweep.js';
-import { cameOverTls } from '../http/forwarded.js';
+import type { AddressCap } from '../http/address-cap.js';
+import { cameOverTls, clientAddress } from '../http/forwarded.js';
 import { credentialsOf, originAllowed } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { SocketSession, type SessionHost } from './socket-session.js';
@@ -40,8 +41,11 @@ export class WsGateway {
   readonly #sessions = new Map<WebSocket, SocketSession>();
   readonly #onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
   readonly #onClose: (this: WebSocket) => void;
+  /** With TRUST_PROXY on, the WebSockets counted against the cap, by the client address the proxy named. */
+  readonly #byClient = new Map<WebSocket, string>();
+  readonly #addressCap: AddressCap;
 
-  constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics }) {
+  constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics; addressCap: AddressCap }) {
     const { config, log, metrics } = options;
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -75,9 +79,17 @@ export class WsGateway {
     this.#onMessage = function (this: WebSocket, data: RawData, isBinary: boolean) {
       sessions.get(this)?.onMessage(data, isBinary);
     };
+    const byClient = this.#byClient;
+    const addressCap = options.addressCap;
+    this.#addressCap = addressCap;
     this.#onClose = function (this: WebSocket) {
       const session = sessions.get(this);
       sessions.delete(this);
+      const client = byClient.get(this);
+      if (client !== undefined) {
+        byClient.delete(this);
+        addressCap.closed(client);
+      }
       heartbeat.untrack(this);
       session?.onClose();
     };
@@ -109,7 +121,16 @@ export class WsGateway {
       if (!identity) return reject(socket, 401, 'Unauthorized', 'invalid_credentials');
     }
     if (socket.destroyed) return;
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket, identity));
+    // Without a trusted proxy every TCP connection was counted when it was accepted (app.ts).
+    const client = this.#host.config.trustProxy && this.#addressCap.max > 0 ? clientAddress(request, true) : null;
+    if (client !== null && !this.#addressCap.tryOpen(client)) {
+      this.#host.metrics.connectionsRefused.inc();
+      return reject(socket, 503, 'Service Unavailable', 'unavailable');
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      if (client !== null) this.#byClient.set(ws, client);
+      this.#accept(ws, socket, identity);
+    });
   }
 
   /** Shared by every socket: a listener per connection would be a closure per connection. */
