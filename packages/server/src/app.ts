@@ -18,6 +18,7 @@ import { Hub } from './hub/hub.js';
 import { PresenceNotifier } from './hub/presence-notifier.js';
 import { Chat } from './chat/chat.js';
 import { Accounts } from './auth/accounts.js';
+import { HashGate } from './auth/hash-gate.js';
 import { createJwtVerifier } from './auth/jwt.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { errorHandler } from './http/errors.js';
@@ -57,6 +58,9 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const accounts = new Accounts({
     store,
     limits: rates,
+    // Half of libuv's four threads at most, so that file reads and DNS keep theirs; a queue of
+    // 32 is about half a second of hashing.
+    hashing: new HashGate({ concurrency: 2, maxWaiting: 32 }),
     guests: config.guests,
     sessionTtlMs: config.sessionTtlMs,
     verifyJwt: config.jwt ? createJwtVerifier(config.jwt) : null,

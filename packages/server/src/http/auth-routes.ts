@@ -36,7 +36,7 @@ export function authRoutes(app: FastifyInstance, { accounts, trustProxy, endSess
 
   app.post('/api/auth/login', async (request, reply) => {
     const body = loginBody.parse(request.body);
-    return respond(request, reply, await accounts.login(body), trustProxy);
+    return respond(request, reply, await accounts.login(body, clientAddress(request.raw, trustProxy)), trustProxy);
   });
 
   app.post('/api/auth/guest', async (request, reply) => {
