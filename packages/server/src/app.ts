@@ -89,7 +89,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
   });
   app.setErrorHandler(errorHandler(log));
-  securityHeaders(app);
+  securityHeaders(app, config.allowedOrigins);
   await app.register(fastifyCookie);
   authRoutes(app, {
     accounts,
