@@ -21,6 +21,7 @@ import { Accounts } from './auth/accounts.js';
 import { HashGate } from './auth/hash-gate.js';
 import { createJwtVerifier } from './auth/jwt.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { WorkScheduler } from './gateway/work-scheduler.js';
 import { errorHandler } from './http/errors.js';
 import { authRoutes } from './http/auth-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
@@ -54,7 +55,14 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const presence = new MemoryPresence();
   const hub = new Hub(bus, log);
   const presenceNotifier = new PresenceNotifier(bus, presence, config.presenceIntervalMs);
-  const chat = new Chat({ store, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
+  // A connection's expensive requests may take a quarter of the event loop, in bursts of 100 ms;
+  // their replies wait while half the slow-consumer limit of earlier ones is still unsent.
+  const work = new WorkScheduler({
+    sliceMs: 2,
+    budget: { capacityMs: 100, refillMsPerSecond: 250 },
+    backlogLimitBytes: Math.floor(config.outboundQueueLimitBytes / 2),
+  });
+  const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
   const accounts = new Accounts({
     store,
     limits: rates,
@@ -67,7 +75,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     onUserCreated: (user) => chat.onUserCreated(user),
   });
   const addressCap = new AddressCap(config.maxConnectionsPerAddress);
-  const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap });
+  const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap, work });
   let closing = false;
 
   const app = Fastify({

@@ -19,6 +19,7 @@ import { cameOverTls, clientAddress } from '../http/forwarded.js';
 import { credentialsOf, originAllowed } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { SocketSession, type SessionHost } from './socket-session.js';
+import type { WorkScheduler } from './work-scheduler.js';
 
 function reject(socket: Socket, status: number, text: string, code: ErrorCode): void {
   const body = JSON.stringify({ error: new ParleyError(code).toBody() });
@@ -45,7 +46,7 @@ export class WsGateway {
   readonly #byClient = new Map<WebSocket, string>();
   readonly #addressCap: AddressCap;
 
-  constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics; addressCap: AddressCap }) {
+  constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics; addressCap: AddressCap; work: WorkScheduler }) {
     const { config, log, metrics } = options;
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -68,6 +69,7 @@ export class WsGateway {
           log.warn({ user: connection.user.id }, 'closing slow consumer');
         },
       },
+      work: options.work,
       connections: new Set(),
       closing: false,
     };
