@@ -146,10 +146,15 @@ export class WsGateway {
       this.#host.metrics.connectionsRefused.inc();
       return reject(socket, 'crowded');
     }
+    let accepted = false;
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      accepted = true;
       if (client !== null) this.#byClient.set(ws, client);
       this.#accept(ws, socket, identity);
     });
+    // `ws` accepts synchronously (no verifyClient) or refuses a malformed upgrade (400) without
+    // calling back: then the place counted above is free again.
+    if (!accepted && client !== null) this.#addressCap.closed(client);
   }
 
   /** Shared by every socket: a listener per connection would be a closure per connection. */
