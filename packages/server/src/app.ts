@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -23,6 +23,7 @@ import { createJwtVerifier } from './auth/jwt.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { WorkScheduler } from './gateway/work-scheduler.js';
 import { errorHandler } from './http/errors.js';
+import { fastifyOptions } from './http/fastify-options.js';
 import { authRoutes } from './http/auth-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { webApp } from './http/web-app.js';
@@ -78,24 +79,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap, work });
   let closing = false;
 
-  const app = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.limits.maxFrameBytes,
-    // Deadlines for HTTP connections; upgraded WebSockets leave them behind (heartbeats watch those).
-    http: {
-      headersTimeout: config.http.headersTimeoutMs,
-      requestTimeout: config.http.requestTimeoutMs,
-      // How often Node checks the two deadlines above: a fraction of the shorter, at most a second.
-      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(config.http.headersTimeoutMs / 4))),
-    },
-    requestTimeout: config.http.requestTimeoutMs,
-    keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    connectionTimeout: config.http.idleTimeoutMs,
-    // The socket's peer only (hop 0), as http/forwarded.ts reads the headers: request.ip and
-    // request.protocol agree with it.
-    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
-  });
+  const app = Fastify(fastifyOptions(config, log));
   app.setErrorHandler(errorHandler(log));
   securityHeaders(app, config.allowedOrigins);
   await app.register(fastifyCookie);
