@@ -75,15 +75,32 @@ async function seed(client: RawWsClient, acked: { count: number; refused: string
   }
 }
 
-/** The bystander's pings and the sender's posts, each on its schedule, recorded into the window in progress. */
+/** One window's records: each ping and post counts in the window it was sent in. */
+class ProbeWindow {
+  readonly ping = new LatencyRecorder();
+  readonly fanout = new LatencyRecorder();
+  readonly sendLag = new LatencyRecorder();
+  outstanding = 0;
+  windowMs = 0;
+  serverCpuMicros = 0;
+
+  view(): BystanderView {
+    return {
+      ping: summarize(this.ping),
+      unansweredPings: this.outstanding,
+      fanout: summarize(this.fanout),
+      sendLagMs: summarize(this.sendLag),
+      serverCpu: this.serverCpuMicros / (this.windowMs * 1000),
+      windowMs: Math.round(this.windowMs),
+    };
+  }
+}
+
+/** The bystander's pings and the sender's posts, each on its schedule (open model: due times, answered or not). */
 class Probes {
-  ping = new LatencyRecorder();
-  fanout = new LatencyRecorder();
-  sendLag = new LatencyRecorder();
-  #pingsSent = 0;
-  #pingsAnswered = 0;
-  readonly #pingSentAt = new Map<string, number>();
-  readonly #postDueAt = new Map<string, number>();
+  window = new ProbeWindow();
+  readonly #pings = new Map<string, { dueAt: number; window: ProbeWindow }>();
+  readonly #posts = new Map<string, { dueAt: number; window: ProbeWindow }>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -92,21 +109,24 @@ class Probes {
     private readonly scenario: FloodScenario,
   ) {}
 
+  get outstanding(): number {
+    return this.#pings.size + this.#posts.size;
+  }
+
   onBystanderFrame(text: string, receivedAt: number): void {
-    const pong = PONG.exec(text);
-    if (pong) {
-      const sentAt = this.#pingSentAt.get(pong[1]!);
-      if (sentAt === undefined) return;
-      this.#pingSentAt.delete(pong[1]!);
-      this.#pingsAnswered++;
-      this.ping.record((receivedAt - sentAt) * 1000);
+    const ref = PONG.exec(text)?.[1];
+    const ping = ref === undefined ? undefined : this.#pings.get(ref);
+    if (ping) {
+      this.#pings.delete(ref!);
+      ping.window.outstanding--;
+      ping.window.ping.record((receivedAt - ping.dueAt) * 1000);
       return;
     }
     const id = /"id":"(post-\d+)"/.exec(text)?.[1];
-    const dueAt = id === undefined ? undefined : this.#postDueAt.get(id);
-    if (dueAt !== undefined) {
-      this.#postDueAt.delete(id!);
-      this.fanout.record((receivedAt - dueAt) * 1000);
+    const post = id === undefined ? undefined : this.#posts.get(id);
+    if (post) {
+      this.#posts.delete(id!);
+      post.window.fanout.record((receivedAt - post.dueAt) * 1000);
     }
   }
 
@@ -116,18 +136,17 @@ class Probes {
     let posts = 0;
     const tick = () => {
       const now = performance.now();
-      for (; began + pings * this.scenario.pingIntervalMs <= now; pings++) {
-        const due = began + pings * this.scenario.pingIntervalMs;
-        this.#pingSentAt.set(`ping-${pings}`, due);
-        this.#pingsSent++;
-        this.sendLag.record((now - due) * 1000);
+      const window = this.window;
+      for (let dueAt = began + pings * this.scenario.pingIntervalMs; dueAt <= now; dueAt = began + ++pings * this.scenario.pingIntervalMs) {
+        this.#pings.set(`ping-${pings}`, { dueAt, window });
+        window.outstanding++;
+        window.sendLag.record((now - dueAt) * 1000);
         this.bystander.sendText(pingFrame(pings));
       }
-      for (; began + posts * this.scenario.sendIntervalMs <= now; posts++) {
+      for (let dueAt = began + posts * this.scenario.sendIntervalMs; dueAt <= now; dueAt = began + ++posts * this.scenario.sendIntervalMs) {
         const id = `post-${String(posts).padStart(8, '0')}`;
-        const due = began + posts * this.scenario.sendIntervalMs;
-        this.#postDueAt.set(id, due);
-        this.sendLag.record((now - due) * 1000);
+        this.#posts.set(id, { dueAt, window });
+        window.sendLag.record((now - dueAt) * 1000);
         this.sender.sendText(sendFrame(id, `post ${posts}`));
       }
       this.#timer = setTimeout(tick, 1);
@@ -139,21 +158,16 @@ class Probes {
     if (this.#timer) clearTimeout(this.#timer);
   }
 
-  /** The window's figures, and a fresh start for the next. */
-  take(windowMs: number, serverCpuMicros: number): BystanderView {
-    const view: BystanderView = {
-      ping: summarize(this.ping),
-      unansweredPings: this.#pingsSent - this.#pingsAnswered,
-      fanout: summarize(this.fanout),
-      sendLagMs: summarize(this.sendLag),
-      serverCpu: serverCpuMicros / (windowMs * 1000),
-      windowMs: Math.round(windowMs),
-    };
-    this.ping = new LatencyRecorder();
-    this.fanout = new LatencyRecorder();
-    this.sendLag = new LatencyRecorder();
-    this.#pingsSent = this.#pingsAnswered = 0;
-    return view;
+  /**
+   * Closes the window in progress and opens the next. Its figures are read later (ProbeWindow.view):
+   * summarizing takes the generator tens of milliseconds, which would hold the next window's probes up.
+   */
+  next(windowMs: number, serverCpuMicros: number): ProbeWindow {
+    const closed = this.window;
+    closed.windowMs = windowMs;
+    closed.serverCpuMicros = serverCpuMicros;
+    this.window = new ProbeWindow();
+    return closed;
   }
 }
 
@@ -191,7 +205,7 @@ export async function runFlood(job: GeneratorJob, scenario: FloodScenario, onWin
   let cpu = processCpuMicros(job.serverPid);
   let windowStart = performance.now();
   await sleep(scenario.baselineMs);
-  const baseline = probes.take(performance.now() - windowStart, processCpuMicros(job.serverPid) - cpu);
+  const baseline = probes.next(performance.now() - windowStart, processCpuMicros(job.serverPid) - cpu);
 
   const frames = floodFrames(scenario).map((frame) => JSON.stringify(frame));
   cpu = processCpuMicros(job.serverPid);
@@ -199,8 +213,10 @@ export async function runFlood(job: GeneratorJob, scenario: FloodScenario, onWin
   const replies = await flooder.flood(frames, scenario.floodTimeoutMs);
   const floodMs = performance.now() - windowStart;
   if (replies.closed !== null) closed(replies.closed);
-  const flooded = probes.take(floodMs, processCpuMicros(job.serverPid) - cpu);
+  const flooded = probes.next(floodMs, processCpuMicros(job.serverPid) - cpu);
   probes.stop();
+  // The last pings and posts have a second to be answered; what is not by then counts as unanswered.
+  for (const until = performance.now() + 1000; probes.outstanding > 0 && performance.now() < until; ) await sleep(POLL_MS);
   loopDelay.disable();
   onWindow('end');
   process.stderr.write(`  generator event-loop delay during the run: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms\n`);
@@ -211,6 +227,6 @@ export async function runFlood(job: GeneratorJob, scenario: FloodScenario, onWin
   return {
     kind: 'flood',
     setup: { connections: 4, loginMs: Math.round(loginMs), connectMs: Math.round(connectMs), settleMs: 0, settled: true, framesDuringSetup: seeded.count, closes },
-    flood: { frames: frames.length, answered: replies.answered, refused: replies.refused, floodMs: Math.round(floodMs), flooderClosed: replies.closed, baseline, flooded },
+    flood: { frames: frames.length, answered: replies.answered, refused: replies.refused, floodMs: Math.round(floodMs), flooderClosed: replies.closed, baseline: baseline.view(), flooded: flooded.view() },
   };
 }

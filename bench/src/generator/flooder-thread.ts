@@ -1,10 +1,9 @@
 /**
  * S6's flooder, in a thread of its own at the lowest CPU priority: reading a
- * flood's replies (hundreds of megabytes) on the main thread, or in a thread
- * sharing its core at the same priority, held the bystander's pings and reads
- * up by as much as 77 ms — the generator's delay, not the server's. The thread
- * opens the connection, writes the flood in one write when asked, and reports
- * how its frames were answered.
+ * flood's replies (hundreds of megabytes) is the generator's heaviest work, and
+ * the bystander's probes on the main thread must not wait behind it — their
+ * delay would count as the server's. The thread opens the connection, writes
+ * the flood in one write when asked, and reports how its frames were answered.
  */
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
