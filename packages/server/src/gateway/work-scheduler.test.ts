@@ -136,3 +136,21 @@ test('a send is measured up to its queueing: the next may start before the earli
   stored();
   await done;
 });
+
+test('after a unit the next waits as long as it took: units take at most half of the loop', async () => {
+  const work = scheduler();
+  const first = peer();
+  const second = peer();
+  let ended = 0;
+  let started = 0;
+  const a = work.run(first, true, async () => {
+    await busy(10)();
+    ended = performance.now();
+  });
+  const b = work.run(second, true, async () => {
+    started = performance.now();
+  });
+  await Promise.all([a, b]);
+  // The rest is measured as event-loop time, within a fraction of a millisecond of the wall clock here.
+  assert.ok(started - ended >= 8, `the next unit started ${(started - ended).toFixed(1)} ms after a 10 ms one`);
+});

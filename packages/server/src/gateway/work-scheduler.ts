@@ -12,11 +12,14 @@
  * Units. Expensive requests (frame-costs.ts), and the parts a long one is cut
  * into (`pause`), are units admitted one at a time, first come first served
  * across connections, and at most `sliceMs` of them per turn — the first of a
- * turn is always admitted, whatever it costs: a unit is not cut. Each
- * connection pays for its units from a token bucket of event-loop
- * milliseconds; one in debt waits until the bucket has refilled to zero, and
- * one whose earlier replies still wait unsent waits for its socket to take
- * them. Work is delayed, never refused.
+ * turn is always admitted, whatever it costs: a unit is not cut. After a unit
+ * the next waits as long as it took, so that units take at most half of the
+ * loop whoever sends them (with one per turn only, a flood put a unit in every
+ * turn, and a message crossing four turns to be stored and fanned out waited
+ * behind four). Each connection pays for its units from a token bucket of
+ * event-loop milliseconds; one in debt waits until the bucket has refilled to
+ * zero, and one whose earlier replies still wait unsent waits for its socket
+ * to take them. Work is delayed, never refused.
  *
  * Costs are event-loop time (performance.eventLoopUtilization's `active`):
  * the time the loop was busy while the unit ran, not the time a store spent
@@ -73,6 +76,9 @@ export class WorkScheduler {
   /** Units admitted in this turn and not yet ended, and the cost of those that ended. */
   #unitsRunning = 0;
   #unitsMs = 0;
+  /** performance.now() before which no unit starts: after a unit, as long a rest (units take at most half the loop). */
+  #restUntil = 0;
+  #restTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WorkSchedulerOptions) {
     this.#sliceMs = options.sliceMs;
@@ -198,17 +204,36 @@ export class WorkScheduler {
       return new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(debtMs / this.#refillPerMs))).then(() => this.#admit(peer, account));
     }
     if (peer.backlogBytes > this.#backlogLimitBytes && !peer.closed) return peer.drained().then(() => this.#admit(peer, account));
-    if (this.#unitsHead === this.#units.length && this.#unitsRunning === 0 && this.#unitsMs < this.#sliceMs) {
+    if (this.#unitsHead === this.#units.length && this.#mayAdmit()) {
       this.#unitsRunning++;
       return undefined;
     }
-    this.#arm();
-    return new Promise((resolve) => this.#units.push(resolve));
+    const admitted = new Promise<void>((resolve) => this.#units.push(resolve));
+    this.#armAdmission();
+    return admitted;
+  }
+
+  /** Whether a unit may start now: none running in this turn, this turn's have not taken the slice, the rest is over. */
+  #mayAdmit(): boolean {
+    return this.#unitsRunning === 0 && this.#unitsMs < this.#sliceMs && performance.now() >= this.#restUntil;
+  }
+
+  /** Makes sure the units in line are looked at again: at the next turn, or when the rest ends. */
+  #armAdmission(): void {
+    const rest = this.#restUntil - performance.now();
+    if (rest < 1) {
+      this.#arm();
+    } else if (this.#restTimer === null) {
+      this.#restTimer = setTimeout(() => {
+        this.#restTimer = null;
+        this.#arm();
+      }, Math.ceil(rest));
+    }
   }
 
   /** Admits the next unit in line if this turn has room (or none ran yet in it); arms the next turn while any wait. */
   #admitNext(): void {
-    if (this.#unitsHead < this.#units.length && this.#unitsRunning === 0 && this.#unitsMs < this.#sliceMs) {
+    if (this.#unitsHead < this.#units.length && this.#mayAdmit()) {
       const admit = this.#units[this.#unitsHead]!;
       this.#units[this.#unitsHead++] = undefined as unknown as () => void;
       if (this.#unitsHead === this.#units.length) {
@@ -218,7 +243,7 @@ export class WorkScheduler {
       this.#unitsRunning++;
       admit();
     }
-    if (this.#unitsHead < this.#units.length) this.#arm();
+    if (this.#unitsHead < this.#units.length) this.#armAdmission();
   }
 
   /** The bucket after refilling; negative: the debt. */
@@ -241,6 +266,7 @@ export class WorkScheduler {
     account.unitBegan = -1;
     this.#refill(account);
     account.tokens -= cost;
+    this.#restUntil = Math.max(this.#restUntil, performance.now() + cost);
     if (account.unitTurn === this.#turn) {
       this.#unitsRunning = Math.max(0, this.#unitsRunning - 1);
       this.#unitsMs += cost;
