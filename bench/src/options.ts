@@ -6,7 +6,7 @@
 import { defaultCores, type CoreChoice } from './cores.js';
 import { TARGET_ORDER, type TargetName } from './targets.js';
 
-export const SCENARIO_IDS = ['s1', 's2', 's3', 's4', 's5'] as const;
+export const SCENARIO_IDS = ['s1', 's2', 's3', 's4', 's5', 's6'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface BenchOptions {
@@ -14,7 +14,7 @@ export interface BenchOptions {
   rounds: number;
   scenarios: ScenarioId[];
   targets: TargetName[];
-  /** Measured window of S1, S2 and S5, in seconds. */
+  /** Measured window of S1, S2 and S5 (and S6's baseline), in seconds. */
   measureSeconds: number;
   warmupSeconds: number;
   /** Measured window of each S3 step, in seconds. */
@@ -36,7 +36,7 @@ export interface BenchOptions {
 export const USAGE = `npm run bench -- [flags]
   --quick                 smoke run (~2 min): 1 round, short windows, 1/5 of the connections
   --rounds N              rounds of A B C per scenario (default 2; quick 1)
-  --scenarios s1,s3       which scenarios (default all: s1,s2,s3,s4,s5)
+  --scenarios s1,s3       which scenarios (default all: s1,s2,s3,s4,s5,s6; s6 runs against Parley only)
   --targets parley,raw    which targets, in A B C order (default parley,socketio,raw)
   --measure SECONDS       measured window of S1, S2, S5 (default 12; quick 2)
   --warmup SECONDS        warm-up before each window (default 2; quick 1)

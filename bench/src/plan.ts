@@ -5,6 +5,7 @@
  */
 import type { Scenario } from './generator/job.js';
 import type { BenchOptions, ScenarioId } from './options.js';
+import type { TargetName } from './targets.js';
 
 export interface PlannedScenario {
   id: ScenarioId;
@@ -12,6 +13,8 @@ export interface PlannedScenario {
   scenario: Scenario;
   /** Bound on one run of it against one target, setup included. */
   timeoutMs: number;
+  /** The targets it can run against, when not all. */
+  onlyTargets?: readonly TargetName[];
 }
 
 const SETUP_ALLOWANCE_MS = 180_000;
@@ -61,6 +64,25 @@ export function planScenarios(options: BenchOptions): PlannedScenario[] {
       title: `S5 many rooms: ${rooms} rooms of 50, ${rooms * 20} sends/s, every send acked`,
       scenario: { kind: 'rooms', rooms, membersPerRoom: 50, sendersPerRoom: 5, rate: rooms * 20, warmupMs, measureMs },
       timeoutMs: window,
+    },
+    {
+      id: 's6',
+      title: `S6 fairness: a bystander's pings while one client floods ${options.quick ? 64 : 256} history pages of 200 × 4,000 characters, 10 resumes of 1,000 rooms and 40 lists in one write`,
+      scenario: {
+        kind: 'flood',
+        seedMessages: 600,
+        seedChars: 4000,
+        historyFrames: options.quick ? 64 : 256,
+        resumeFrames: 10,
+        resumeRooms: 1000,
+        listFrames: 20,
+        pingIntervalMs: 10,
+        sendIntervalMs: 20,
+        baselineMs: measureMs,
+        floodTimeoutMs: 120_000,
+      },
+      timeoutMs: SETUP_ALLOWANCE_MS + measureMs + 120_000,
+      onlyTargets: ['parley'],
     },
   ];
   return all.filter((s) => options.scenarios.includes(s.id));

@@ -53,7 +53,7 @@ function awaitOutcome(
 
 function windowsOf(outcome: GeneratorOutcome): Array<[number, number]> {
   if (outcome.kind === 'ramp') return outcome.ramp.steps.map((s) => s.monotonicWindow);
-  if (outcome.kind === 'idle') return [];
+  if (outcome.kind === 'idle' || outcome.kind === 'flood') return [];
   return [outcome.phase.monotonicWindow];
 }
 

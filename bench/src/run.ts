@@ -25,6 +25,14 @@ function headline(run: RunRecord): string {
   if (!run.ok || !o) return `FAILED ${run.error?.split('\n')[0] ?? ''}`;
   if (o.kind === 'idle') return `${(o.idle.bytesPerConnection / 1024).toFixed(1)} KiB/connection, RSS ${(o.idle.finalRssBytes / 2 ** 20).toFixed(0)} MiB`;
   if (o.kind === 'ramp') return `best R ${o.ramp.bestRate} msg/s (failed at ${o.ramp.failedRate ?? '—'})`;
+  if (o.kind === 'flood') {
+    const { baseline, flooded } = o.flood;
+    return (
+      `flood of ${o.flood.frames} answered ${o.flood.answered} (refused ${o.flood.refused}) in ${(o.flood.floodMs / 1000).toFixed(1)} s; ` +
+      `ping p50 ${flooded.ping.p50} p99 ${flooded.ping.p99} max ${flooded.ping.max} ms (baseline p99 ${baseline.ping.p99}), ` +
+      `fan-out p50 ${flooded.fanout.p50} p99 ${flooded.fanout.p99} ms (baseline p99 ${baseline.fanout.p99}), server cpu ${(flooded.serverCpu * 100).toFixed(0)}%`
+    );
+  }
   const p = o.phase;
   return (
     `${p.serverCpuMicrosPerDelivery.toFixed(3)} µs/delivery (core ${p.serverCoreMicrosPerDelivery?.toFixed(3) ?? '—'}), cpu ${(p.serverCpu * 100).toFixed(0)}% (core ${p.serverCoreBusy === null ? '—' : (p.serverCoreBusy * 100).toFixed(0)}%), lost ${p.lost}/${p.expected}, ` +
@@ -50,7 +58,8 @@ async function main(): Promise<void> {
   }
   if (options.targets.includes('parley') && !existsSync(PARLEY_MAIN)) throw new Error(`${PARLEY_MAIN} is missing: build the server (npm run build)`);
   const plan = planScenarios(options);
-  const most = Math.max(...plan.map((p) => (p.scenario.kind === 'rooms' ? p.scenario.rooms * p.scenario.membersPerRoom : p.scenario.connections)));
+  const connectionsOf = (s: (typeof plan)[number]['scenario']) => (s.kind === 'rooms' ? s.rooms * s.membersPerRoom : s.kind === 'flood' ? 4 : s.connections);
+  const most = Math.max(...plan.map((p) => connectionsOf(p.scenario)));
   if (hardFdLimit() < most + 1000) throw new Error(`the open-file limit (${hardFdLimit()}) is too low for ${most} connections; raise it (ulimit -Hn)`);
   if (options.pin) pinSelf(options.generatorCore);
 
@@ -68,6 +77,7 @@ async function main(): Promise<void> {
   for (let round = 1; round <= options.rounds; round++) {
     for (const planned of plan) {
       for (const name of options.targets) {
+        if (planned.onlyTargets && !planned.onlyTargets.includes(name)) continue;
         const target = TARGETS[name];
         process.stderr.write(`[round ${round}] ${planned.title} — ${target.letter} ${target.label} …\n`);
         const run = await runOne(round, planned, target, options, profileDir);

@@ -50,7 +50,32 @@ export interface RoomsScenario {
   measureMs: number;
 }
 
-export type Scenario = FanoutScenario | RampScenario | IdleScenario | RoomsScenario;
+/**
+ * One client floods the server with the most expensive requests it may send, written in one go,
+ * while a bystander pings and another client posts: how long the others wait meanwhile. Parley only.
+ */
+export interface FloodScenario {
+  kind: 'flood';
+  /** Messages in the lobby before the flood, and their length in characters. */
+  seedMessages: number;
+  seedChars: number;
+  /** History pages of the lobby (200 events each) in the flood. */
+  historyFrames: number;
+  /** Resumes of `resumeRooms` rooms each (the lobby from its start, the rest unknown ids). */
+  resumeFrames: number;
+  resumeRooms: number;
+  /** `members` of the lobby and `rooms`, this many of each. */
+  listFrames: number;
+  /** The bystander pings every `pingIntervalMs` whether answered or not; the sender posts every `sendIntervalMs`. */
+  pingIntervalMs: number;
+  sendIntervalMs: number;
+  /** Measured without the flood first, for comparison. */
+  baselineMs: number;
+  /** Longest the flood may take to be answered. */
+  floodTimeoutMs: number;
+}
+
+export type Scenario = FanoutScenario | RampScenario | IdleScenario | RoomsScenario | FloodScenario;
 
 export interface GeneratorJob {
   protocol: Protocol;
@@ -163,11 +188,38 @@ export interface IdleResult {
   bytesPerConnectionFromBaseline: number;
 }
 
+/** What the bystanders saw in one window: the bystander's ping round trips, and the other client's messages from send to delivery (stored first). */
+export interface BystanderView {
+  ping: LatencySummary;
+  /** Pings not answered by the window's end. */
+  unansweredPings: number;
+  fanout: LatencySummary;
+  /** How late the generator sent the pings and posts after their due times: its own delay, inside both figures above. */
+  sendLagMs: LatencySummary;
+  /** The server's CPU over the window, as a fraction of one core. */
+  serverCpu: number;
+  windowMs: number;
+}
+
+export interface FloodResult {
+  frames: number;
+  /** Replies to the flood's frames: acks, and errors (refusals). */
+  answered: number;
+  refused: number;
+  /** From writing the flood to its last reply (or the timeout). */
+  floodMs: number;
+  /** The close code if the server closed the flooder's connection. */
+  flooderClosed: number | null;
+  baseline: BystanderView;
+  flooded: BystanderView;
+}
+
 export type GeneratorOutcome =
   | { kind: 'fanout'; setup: SetupResult; phase: PhaseResult }
   | { kind: 'ramp'; setup: SetupResult; ramp: RampResult }
   | { kind: 'idle'; setup: SetupResult; idle: IdleResult }
-  | { kind: 'rooms'; setup: SetupResult; phase: PhaseResult };
+  | { kind: 'rooms'; setup: SetupResult; phase: PhaseResult }
+  | { kind: 'flood'; setup: SetupResult; flood: FloodResult };
 
 export type WindowEdge = 'start' | 'end';
 

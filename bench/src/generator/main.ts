@@ -4,13 +4,16 @@
  * The generator then waits to be stopped, holding its connections open, so
  * that tearing them down never overlaps a measurement.
  */
-import type { GeneratorJob, GeneratorMessage, GeneratorOutcome } from './job.js';
+import { runFlood } from './flood.js';
+import type { GeneratorJob, GeneratorMessage, GeneratorOutcome, WindowEdge } from './job.js';
 import { runFanout, runIdle, runRamp, runRooms } from './scenario-runners.js';
 import { Session } from './session.js';
 
 function run(job: GeneratorJob): Promise<GeneratorOutcome> {
-  const session = new Session(job, (edge) => reply({ type: 'window', edge }));
+  const onWindow = (edge: WindowEdge) => reply({ type: 'window', edge });
   const scenario = job.scenario;
+  if (scenario.kind === 'flood') return runFlood(job, scenario, onWindow);
+  const session = new Session(job, onWindow);
   switch (scenario.kind) {
     case 'fanout':
       return runFanout(session, scenario);

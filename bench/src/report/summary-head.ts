@@ -38,6 +38,13 @@ const METHOD = `## Method
   SQLITE_WRITER=auto, which commits on the main thread when the process may run on one core only, as here,
   with commits starting at least SQLITE_COMMIT_INTERVAL_MS=5 apart (checkpoints run on a thread of their own at
   the lowest CPU priority).
+- S6 (Parley only: the references have no history to flood): a seeder fills the lobby with 600 messages of
+  4,000 characters; a bystander then pings every 10 ms and another client posts to the lobby every 20 ms (open
+  model: due times, answered or not), first for the measured window's length without a flood (the baseline),
+  then while a flooder writes, in one write, history pages of the lobby (limit 200), 10 resumes of 1,000 rooms
+  (the lobby from its start) and 20 \`members\` and 20 \`rooms\` requests, and reads every reply. Ping is
+  round trip; fan-out is from the post's due time to its delivery to the bystander (stored first). The
+  window ends with the flood's last reply.
 - Cores: the server gets the core that takes the device interrupts (from /proc/interrupts), so that its disk
   writes complete on its own core and not on the generator's; the orchestrator shares the generator's core.
 - Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).

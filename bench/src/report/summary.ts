@@ -5,7 +5,7 @@
  * (or, for absolute targets, against every round).
  */
 import type { ProfileSummary } from './cpu-profile.js';
-import type { PhaseResult } from '../generator/job.js';
+import type { FloodResult, PhaseResult } from '../generator/job.js';
 import type { ScenarioId } from '../options.js';
 import { TARGETS, type TargetName } from '../targets.js';
 import { INTERFERENCE_LIMIT, STEAL_LIMIT, type BenchResults, type RunRecord } from './records.js';
@@ -65,6 +65,7 @@ const retriedSteps: Metric = (run) => {
   return rates.filter((rate, i) => rates.indexOf(rate) !== i).length;
 };
 const kibPerConnection: Metric = (run) => (run.outcome?.kind === 'idle' ? run.outcome.idle.bytesPerConnection / 1024 : null);
+const fromFlood = (pick: (f: FloodResult) => number | null): Metric => (run) => (run.outcome?.kind === 'flood' ? pick(run.outcome.flood) : null);
 
 const percent = (v: number | null) => (v === null ? null : v * 100);
 const serverCoreColumn: Column = { name: 'server core %', value: fromPhase((p) => percent(p.serverCoreBusy) ?? Number.NaN), digits: 0 };
@@ -160,6 +161,33 @@ const REPORTS: Record<ScenarioId, ScenarioReport> = {
       { name: 'server CPU A/C', metric: fromPhase((p) => p.serverCpu), over: ['parley', 'raw'] },
     ],
     absolute: { text: 'Parley ack p99 < 25 ms (persisted, group commit)', passes: (run) => (phaseOf(run)?.ack.p99 ?? Infinity) < 25 && (phaseOf(run)?.unacked ?? 1) === 0 },
+  },
+  s6: {
+    columns: [
+      { name: 'ping p50 ms', value: fromFlood((f) => f.flooded.ping.p50), digits: 1 },
+      { name: 'ping p99 ms', value: fromFlood((f) => f.flooded.ping.p99), digits: 1 },
+      { name: 'ping max ms', value: fromFlood((f) => f.flooded.ping.max), digits: 1 },
+      { name: 'baseline ping p99 ms', value: fromFlood((f) => f.baseline.ping.p99), digits: 1 },
+      { name: 'fan-out p50 ms', value: fromFlood((f) => f.flooded.fanout.p50), digits: 1 },
+      { name: 'fan-out p99 ms', value: fromFlood((f) => f.flooded.fanout.p99), digits: 1 },
+      { name: 'baseline fan-out p99 ms', value: fromFlood((f) => f.baseline.fanout.p99), digits: 1 },
+      { name: 'flood answered', value: fromFlood((f) => f.answered), digits: 0 },
+      { name: 'flood refused', value: fromFlood((f) => f.refused), digits: 0 },
+      { name: 'flood s', value: fromFlood((f) => f.floodMs / 1000), digits: 1 },
+      { name: 'server CPU % flooded', value: fromFlood((f) => f.flooded.serverCpu * 100), digits: 0 },
+      { name: 'gen send lag p99 ms', value: fromFlood((f) => f.flooded.sendLagMs.p99), digits: 1 },
+    ],
+    ratios: [],
+    absolute: {
+      text: "the bystander's ping p99 < 50 ms while the flood is answered in full (nothing refused, the flooder not cut off)",
+      passes: (run) =>
+        run.outcome?.kind === 'flood' &&
+        run.outcome.flood.flooded.ping.p99 < 50 &&
+        run.outcome.flood.flooded.unansweredPings === 0 &&
+        run.outcome.flood.answered === run.outcome.flood.frames &&
+        run.outcome.flood.refused === 0 &&
+        run.outcome.flood.flooderClosed === null,
+    },
   },
 };
 

@@ -125,6 +125,11 @@ export class RawWsClient {
     if (!this.closed) this.socket.write(encodeFrame(OPCODE.text, Buffer.from(text), true));
   }
 
+  /** Sends several text frames in one socket write (a client pipelining a burst). */
+  sendTexts(texts: readonly string[]): void {
+    if (!this.closed) this.socket.write(Buffer.concat(texts.map((text) => encodeFrame(OPCODE.text, Buffer.from(text), true))));
+  }
+
   /** Sends a close frame and ends the connection; destroys it if the server does not finish within `graceMs`. */
   close(graceMs = 2000): Promise<void> {
     if (this.closed || this.socket.destroyed) return Promise.resolve();

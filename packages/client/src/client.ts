@@ -373,8 +373,11 @@ export class ParleyClient {
       }
       case 'error': {
         const error = ParleyError.fromBody(frame);
-        if (frame.ref !== null && this.#outbox.has(frame.ref)) this.#outbox.refused(frame.ref, error);
-        else if (frame.ref === null || !this.#requests.reject(frame.ref, error)) this.#emitter.emit('error', error);
+        if (frame.ref !== null && this.#outbox.has(frame.ref)) {
+          this.#outbox.refused(frame.ref, error);
+          // Refused for good, it no longer holds its room's next message (refused for a while, a pause does).
+          this.#flushOutbox();
+        } else if (frame.ref === null || !this.#requests.reject(frame.ref, error)) this.#emitter.emit('error', error);
         return;
       }
       case 'event': {
@@ -533,6 +536,8 @@ export class ParleyClient {
     // A re-sent message's event may already be in the timeline (replayed by the resume before this ack).
     const room = this.#rooms.get(result.room);
     this.#outbox.settle(result.room, room?.tracking ? room.syncedSeq : Number.POSITIVE_INFINITY);
+    // Stored: the room's next message may go.
+    this.#flushOutbox();
   }
 
   #flushOutbox(): void {

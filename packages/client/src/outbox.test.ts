@@ -29,3 +29,57 @@ it('discards a message only while the server cannot hold it', async () => {
   assert.equal(box.discard('id-refused-1', DROPPED), true, 'refused: the server did not store it');
   box.clear(DROPPED);
 });
+
+it('hands out one message per room at a time, the next once the one before is stored', () => {
+  const box = outbox();
+  for (const [room, id] of [['a', 'id-a-00001'], ['a', 'id-a-00002'], ['b', 'id-b-00001'], ['a', 'id-a-00003']] as const) {
+    void box.add(room, `${id} body`, id).catch(() => undefined);
+  }
+  assert.deepEqual(box.takeQueued().map((m) => m.id), ['id-a-00001', 'id-b-00001']);
+  assert.deepEqual(box.takeQueued(), [], 'nothing more while they are on their way');
+  box.acked('id-a-00001', { room: 'a', seq: 5, ts: 1, duplicate: false });
+  assert.deepEqual(box.takeQueued().map((m) => m.id), ['id-a-00002']);
+  box.clear(DROPPED);
+});
+
+it('a message refused as retryable is sent again before the later ones of its room, which wait for it to be stored', async () => {
+  let woken = 0;
+  const box = new Outbox(10, () => undefined, () => woken++);
+  void box.add('a', 'first', 'id-first-1').catch(() => undefined);
+  void box.add('a', 'second', 'id-second-1').catch(() => undefined);
+  assert.deepEqual(box.takeQueued().map((m) => m.id), ['id-first-1']);
+  box.refused('id-first-1', new ParleyError('rate_limited', 'slow down', 20));
+  assert.deepEqual(box.takeQueued(), [], 'paused for retryAfterMs');
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(woken, 1);
+  assert.deepEqual(box.takeQueued().map((m) => m.id), ['id-first-1'], 'the refused one first, alone');
+  box.acked('id-first-1', { room: 'a', seq: 7, ts: 1, duplicate: false });
+  assert.deepEqual(box.takeQueued().map((m) => m.id), ['id-second-1']);
+  box.clear(DROPPED);
+});
+
+it('rate_limited and unavailable refusals never count toward giving a message up; server errors do', async () => {
+  const box = new Outbox(10, () => undefined, () => undefined);
+  const kept = box.add('a', 'kept', 'id-kept-001');
+  const refuse = async (id: string, error: ParleyError) => {
+    for (let i = 0; i < 8; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const taken = box.takeQueued();
+      if (taken.some((m) => m.id === id)) box.refused(id, error);
+    }
+  };
+  await refuse('id-kept-001', new ParleyError('unavailable', 'restarting', 1));
+  await refuse('id-kept-001', new ParleyError('rate_limited', 'slow down', 1));
+  assert.equal(box.list().find((m) => m.id === 'id-kept-001')!.state, 'queued');
+  box.clear(DROPPED);
+  await assert.rejects(kept, (error) => error === DROPPED);
+
+  const failing = new Outbox(10, () => undefined, () => undefined);
+  const lost = assert.rejects(failing.add('a', 'lost', 'id-lost-001'), (error) => error instanceof ParleyError && error.code === 'internal');
+  for (let i = 0; i < 5; i++) {
+    failing.takeQueued();
+    failing.refused('id-lost-001', new ParleyError('internal', 'bug', 1));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await lost;
+});

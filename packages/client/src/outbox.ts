@@ -3,6 +3,14 @@
  * life, so writing it again after a reconnect can never store it twice (the
  * server answers a repeated id with the stored message). Bounded: `add` throws
  * OutboxFullError when `limit` messages are still unacknowledged.
+ *
+ * A room's messages are stored in the order they were written: one of them at
+ * a time is on its way, and the next is handed out once the server has stored
+ * it. Pipelined, a send refused for a while (rate_limited, unavailable) and
+ * sent again could land after a later one the server took meanwhile — which it
+ * does whenever the later one reaches it after the refused one's retry time
+ * (a token came back), or behind a request it delays. Rooms do not wait for
+ * each other, and a message refused for good (failed) does not hold its room.
  */
 import { ParleyError } from '@parley/protocol';
 import type { PendingMessage, SendResult } from './types.js';
@@ -12,13 +20,18 @@ interface Entry {
   message: PendingMessage;
   resolve: ((result: SendResult) => void) | null;
   reject: ((error: ParleyError) => void) | null;
-  /** Refusals that were neither final nor a rate limit (a server error): after MAX_FAILURES the message fails. */
+  /** Server errors (`internal`) in a row: after MAX_FAILURES the message fails. A rate limit or a restart never counts. */
   failures: number;
+  /** Retryable refusals of any kind in a row, for the wait before the next try. */
+  refusals: number;
   /** Written to a connection at least once: the server may hold it even if no ack came back. */
   written: boolean;
 }
 
 const MAX_FAILURES = 5;
+/** Refusals that say to try later and when: they never make a message fail. */
+const TRY_LATER: ReadonlySet<string> = new Set(['rate_limited', 'unavailable']);
+const MAX_RETRY_DELAY_MS = 30_000;
 
 export class Outbox {
   readonly #entries = new Map<string, Entry>();
@@ -48,17 +61,24 @@ export class Outbox {
     return this.#track(message);
   }
 
-  /** Messages to write now, in send order; they become `sending`. */
+  /**
+   * Messages to write now, in send order; they become `sending`. At most one per room: the
+   * oldest queued one, and only when none of its room is on its way.
+   */
   takeQueued(): PendingMessage[] {
     const out: PendingMessage[] = [];
     if (this.#pause) return out;
+    const busy = new Set<string>();
+    for (const entry of this.#entries.values()) if (entry.message.state === 'sending') busy.add(entry.message.room);
     const rooms = new Set<string>();
     for (const entry of this.#entries.values()) {
-      if (entry.message.state !== 'queued') continue;
+      const { room, state } = entry.message;
+      if (state !== 'queued' || busy.has(room)) continue;
+      busy.add(room);
       entry.message = { ...entry.message, state: 'sending' };
       entry.written = true;
       out.push(entry.message);
-      rooms.add(entry.message.room);
+      rooms.add(room);
     }
     if (rooms.size > 0) this.#onChange(rooms);
     return out;
@@ -76,13 +96,15 @@ export class Outbox {
   refused(id: string, error: ParleyError): void {
     const entry = this.#entries.get(id);
     if (!entry) return;
-    const rateLimited = error.code === 'rate_limited';
+    const tryLater = TRY_LATER.has(error.code);
     // A refusal is an answer: the server did not store it.
     entry.written = false;
-    if (!rateLimited && error.retryable) entry.failures++;
-    if (rateLimited || (error.retryable && entry.failures < MAX_FAILURES)) {
+    if (error.retryable && !tryLater) entry.failures++;
+    if (tryLater || (error.retryable && entry.failures < MAX_FAILURES)) {
+      // It keeps its place: its room's later messages wait until it is stored.
+      entry.refusals++;
       entry.message = { ...entry.message, state: 'queued' };
-      this.#pauseFor(error.retryAfterMs ?? 1000 * entry.failures);
+      this.#pauseFor(error.retryAfterMs ?? Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(entry.refusals, 6)));
     } else {
       entry.message = { ...entry.message, state: 'failed', error };
       entry.reject?.(error);
@@ -171,7 +193,7 @@ export class Outbox {
 
   #track(message: PendingMessage): Promise<SendResult> {
     return new Promise<SendResult>((resolve, reject) => {
-      this.#entries.set(message.id, { message, resolve, reject, failures: 0, written: false });
+      this.#entries.set(message.id, { message, resolve, reject, failures: 0, refusals: 0, written: false });
       this.#onChange(new Set([message.room]));
     });
   }

@@ -11,14 +11,36 @@ const ref = z.string().min(1).max(64);
 /** What a client-made message id must look like (UUIDv7 or ULID recommended). */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const clientId = z.string().regex(CLIENT_ID_PATTERN, 'ids are 8–64 characters of A–Z a–z 0–9 _ -');
-const roomId = z.string().min(1).max(128);
+
+/**
+ * A lone surrogate (U+D800–U+DFFF without its pair) has no UTF-8 form: a store
+ * writing UTF-8 keeps U+FFFD instead, so history would return other text than
+ * was delivered live. Such text is refused, whatever the store.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+/** Text every store keeps as it is: well-formed, and no NUL (PostgreSQL's text cannot hold one). */
+export function isStorableText(text: string): boolean {
+  return isWellFormed(text) && !text.includes('\0');
+}
+const storable = z.string().refine(isStorableText, 'NUL characters and lone surrogates (\\ud800–\\udfff) are not allowed');
+
+const roomId = storable.min(1).max(128);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const body = z.string().min(1);
+const body = storable.min(1);
 const trimmedName = (max: number) =>
   z
     .string()
     .transform((s) => s.normalize('NFC').replace(/\s+/g, ' ').trim())
-    .pipe(z.string().min(1).max(max).regex(/^[^\p{Cc}\p{Cf}]+$/u, 'control and format characters are not allowed'));
+    .pipe(
+      z
+        .string()
+        .min(1)
+        .max(max)
+        .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]+$/u, 'control characters, format characters and lone surrogates are not allowed'),
+    );
 
 export const displayName = trimmedName(NAME_MAX);
 export const roomName = trimmedName(ROOM_NAME_MAX);
@@ -30,7 +52,7 @@ export const emoji = z
   .string()
   .min(1)
   .max(EMOJI_MAX)
-  .regex(/^[^\s\p{Cc}<>&"']+$/u, 'one emoji or short code, no spaces');
+  .regex(/^[^\s\p{Cc}\p{Cs}<>&"']+$/u, 'one emoji or short code, no spaces');
 
 export const authFrame = z.strictObject({ type: z.literal('auth'), ref, token: z.string().min(1).max(4096) });
 export const resumeFrame = z.strictObject({

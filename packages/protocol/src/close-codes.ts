@@ -7,6 +7,8 @@
 export const CLOSE = {
   /** Normal closure, e.g. the client said goodbye. */
   normal: 1000,
+  /** The peer broke RFC 6455 (an unmasked client frame, reserved bits set, an unknown opcode…). Sent by the WebSocket layer. */
+  protocolError: 1002,
   /** Abnormal closure: the TCP connection dropped without a close frame (never sent on the wire). */
   abnormal: 1006,
   /** A text frame was not valid UTF-8. Sent by the server's WebSocket layer. */

@@ -28,6 +28,13 @@ export const UNREAD_MAX = 1000;
  */
 export const UNREAD_SCAN_MAX = 4 * UNREAD_MAX;
 
+/**
+ * Largest frame read before a connection is authenticated: an `auth` frame with the longest
+ * token (4,096 characters) fits. A larger one closes the connection with 1009 unread, so that
+ * nobody can make the server parse 64 KiB frames without having signed in.
+ */
+export const AUTH_FRAME_MAX_BYTES = 8 * 1024;
+
 export const NAME_MAX = 64;
 export const ROOM_NAME_MAX = 64;
 export const EMOJI_MAX = 32;

@@ -1,12 +1,17 @@
 /** Bodies of the REST API (`/api/...`), validated by the server. */
 import { z } from 'zod';
-import { displayName, username } from './client-frames.js';
+import { displayName, isStorableText, isWellFormed, username } from './client-frames.js';
 import type { UserSummary } from './model.js';
 
-const password = z.string().min(8, 'passwords are at least 8 characters').max(256);
+/** A lone surrogate would be hashed as U+FFFD: two different passwords would match each other. */
+const LONE_SURROGATES = 'lone surrogates (\\ud800–\\udfff) are not allowed';
+const password = z.string().min(8, 'passwords are at least 8 characters').max(256).refine(isWellFormed, LONE_SURROGATES);
 
 export const registerBody = z.strictObject({ username, password, name: displayName.optional() });
-export const loginBody = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const loginBody = z.strictObject({
+  username: z.string().min(1).max(64).refine(isStorableText, 'NUL characters and lone surrogates are not allowed'),
+  password: z.string().min(1).max(256).refine(isWellFormed, LONE_SURROGATES),
+});
 export const guestBody = z.strictObject({ name: displayName });
 
 export type RegisterBody = z.infer<typeof registerBody>;

@@ -3,7 +3,7 @@
  * accounts, the WebSocket gateway and the HTTP API, all on one port.
  */
 import { mkdirSync } from 'node:fs';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -17,13 +17,17 @@ import { Hub } from './hub/hub.js';
 import { PresenceNotifier } from './hub/presence-notifier.js';
 import { Chat } from './chat/chat.js';
 import { Accounts } from './auth/accounts.js';
+import { HashGate } from './auth/hash-gate.js';
 import { createJwtVerifier } from './auth/jwt.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { WorkScheduler } from './gateway/work-scheduler.js';
 import { errorHandler } from './http/errors.js';
+import { fastifyOptions } from './http/fastify-options.js';
 import { authRoutes } from './http/auth-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { webApp } from './http/web-app.js';
 import { securityHeaders } from './http/security-headers.js';
+import { AddressCap, capConnectionsByAddress } from './http/address-cap.js';
 
 export interface ParleyServer {
   listen(): Promise<{ port: number; url: string }>;
@@ -44,29 +48,50 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const presence = new MemoryPresence();
   const hub = new Hub(bus, log);
   const presenceNotifier = new PresenceNotifier(bus, presence, config.presenceIntervalMs);
-  const chat = new Chat({ store, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
+  // A connection's expensive requests may take a quarter of the event loop, in bursts of 100 ms;
+  // their replies wait while half the slow-consumer limit of earlier ones is still unsent.
+  const work = new WorkScheduler({
+    sliceMs: 2,
+    budget: { capacityMs: 100, refillMsPerSecond: 250 },
+    backlogLimitBytes: Math.floor(config.outboundQueueLimitBytes / 2),
+  });
+  const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
   const accounts = new Accounts({
     store,
     limits: rates,
+    // Half of libuv's four threads at most, so that file reads and DNS keep theirs; a queue of
+    // 32 is about half a second of hashing.
+    hashing: new HashGate({ concurrency: 2, maxWaiting: 32 }),
     guests: config.guests,
     sessionTtlMs: config.sessionTtlMs,
     verifyJwt: config.jwt ? createJwtVerifier(config.jwt) : null,
     onUserCreated: (user) => chat.onUserCreated(user),
   });
-  const gateway = new WsGateway({ config, accounts, chat, log, metrics });
+  const addressCap = new AddressCap(config.maxConnectionsPerAddress);
+  const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap, work });
   let closing = false;
 
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: config.limits.maxFrameBytes });
+  const app = Fastify(fastifyOptions(config, log));
   app.setErrorHandler(errorHandler(log));
-  securityHeaders(app);
+  securityHeaders(app, config.allowedOrigins);
   await app.register(fastifyCookie);
   authRoutes(app, {
     accounts,
+    trustProxy: config.trustProxy,
     endSession: (userId, sessionHash) => bus.publish(userTopic(userId), JSON.stringify({ endSession: sessionHash })),
   });
-  opsRoutes(app, { metrics, metricsToken: config.metricsToken, isClosing: () => closing });
+  opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
   await webApp(app, config.webDir, log);
   gateway.attach(app.server);
+  // Behind a trusted proxy every socket is the proxy's: the gateway counts WebSockets by client instead.
+  if (!config.trustProxy) capConnectionsByAddress(app.server, addressCap, () => metrics.connectionsRefused.inc());
+  // Errors of the listening socket (EMFILE on accept…) are logged, never thrown; one raised while
+  // it starts to listen rejects `listen()`, whose caller reports it.
+  app.server.on('error', (error) => {
+    if (!app.server.listening) return;
+    log.error({ err: error }, 'http server error');
+    metrics.backgroundErrors.inc({ where: 'http-server' });
+  });
 
   const sweeper = setInterval(() => {
     for (const limiter of Object.values(rates)) limiter.sweep();

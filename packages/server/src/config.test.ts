@@ -33,3 +33,23 @@ test('METRICS_TOKEN: unset by default; shorter than 16 characters is refused by 
   assert.equal(loadConfig({ METRICS_TOKEN: 'sixteen-chars-ok' }).metricsToken, 'sixteen-chars-ok');
   assert.throws(() => loadConfig({ METRICS_TOKEN: 'too-short' }), (error: unknown) => error instanceof ConfigError && /METRICS_TOKEN/.test(error.message));
 });
+
+test('HTTP deadlines: 10 s for the head, 30 s for the request, 5 s kept alive, 10 s idle; a head deadline past the request deadline is refused by name', () => {
+  assert.deepEqual(loadConfig({}).http, { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 10_000 });
+  assert.equal(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '30000' }).http.headersTimeoutMs, 30_000);
+  assert.throws(
+    () => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' }),
+    (error: unknown) => error instanceof ConfigError && /HTTP_HEADERS_TIMEOUT_MS.*HTTP_REQUEST_TIMEOUT_MS/.test(error.message),
+  );
+  for (const name of ['HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS', 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 'HTTP_IDLE_TIMEOUT_MS']) {
+    assert.throws(() => loadConfig({ [name]: '0' }), (error: unknown) => error instanceof ConfigError && error.message.includes(name), name);
+  }
+});
+
+test('MAX_CONNECTIONS_PER_ADDRESS: 256 by default, 0 for no cap; TRUST_PROXY off by default', () => {
+  assert.equal(loadConfig({}).maxConnectionsPerAddress, 256);
+  assert.equal(loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '0' }).maxConnectionsPerAddress, 0);
+  assert.throws(() => loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '-1' }), (error: unknown) => error instanceof ConfigError && /MAX_CONNECTIONS_PER_ADDRESS/.test(error.message));
+  assert.equal(loadConfig({}).trustProxy, false);
+  assert.equal(loadConfig({ TRUST_PROXY: 'on' }).trustProxy, true);
+});

@@ -23,6 +23,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
+  TRUST_PROXY: onOff.default(false),
   GUESTS: onOff.default(true),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
@@ -33,6 +34,11 @@ const envSchema = z.object({
   HEARTBEAT_INTERVAL_MS: int(100, 600_000).default(25_000),
   HEARTBEAT_TIMEOUT_MS: int(100, 600_000).default(20_000),
   AUTH_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  HTTP_IDLE_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000).default(256),
   MAX_BODY_CHARS: int(1, 100_000).default(DEFAULT_LIMITS.maxBodyChars),
   MAX_FRAME_BYTES: int(1024, 16 * 1024 * 1024).default(DEFAULT_LIMITS.maxFrameBytes),
   REPLAY_LIMIT: int(1, 100_000).default(DEFAULT_LIMITS.replayLimit),
@@ -59,6 +65,8 @@ export interface Config {
   logLevel: string;
   /** Extra origins allowed besides the server's own (Origin equal to http(s)://<Host>). */
   allowedOrigins: readonly string[];
+  /** Believe the X-Forwarded-For and X-Forwarded-Proto of the one proxy in front (http/forwarded.ts); off: ignore them. */
+  trustProxy: boolean;
   guests: boolean;
   jwt: { secret?: string; publicKey?: string; issuer?: string; audience?: string } | null;
   sessionTtlMs: number;
@@ -66,6 +74,14 @@ export interface Config {
   metricsToken: string | null;
   heartbeat: { intervalMs: number; timeoutMs: number };
   authTimeoutMs: number;
+  /**
+   * Deadlines of HTTP connections (WebSockets excepted, once upgraded): the request head
+   * (a socket that sends nothing or half a head), the whole request, an idle kept-alive
+   * connection, and any HTTP socket that sends nothing for `idleTimeoutMs`.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
+  /** Most connections open at once from one client address (http/address-cap.ts); 0: no cap. */
+  maxConnectionsPerAddress: number;
   limits: { maxBodyChars: number; maxFrameBytes: number; historyPageMax: number; replayLimit: number; maxJsonDepth: number };
   rateLimits: boolean;
   sqliteSync: 'full' | 'normal';
@@ -83,6 +99,15 @@ export interface Config {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function deepFreeze<T>(value: T): T {
@@ -107,6 +132,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.JWT_SECRET && e.JWT_PUBLIC_KEY) throw new ConfigError('Set JWT_SECRET or JWT_PUBLIC_KEY, not both.');
+  const allowedOrigins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean);
+  // They go into the Content-Security-Policy as they are: nothing but an origin may pass.
+  const notOrigin = allowedOrigins.find((origin) => !isOrigin(origin));
+  if (notOrigin !== undefined) throw new ConfigError(`ALLOWED_ORIGINS: "${notOrigin}" is not an origin (http:// or https://, a host, an optional port; nothing else).`);
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${e.HTTP_HEADERS_TIMEOUT_MS}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}): the head is part of the request.`);
+  }
   const hasJwt = e.JWT_SECRET !== undefined || e.JWT_PUBLIC_KEY !== undefined;
   const jwt = hasJwt
     ? {
@@ -122,13 +154,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(e.DATA_DIR),
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'sqlite' },
     logLevel: e.LOG_LEVEL,
-    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean),
+    allowedOrigins,
+    trustProxy: e.TRUST_PROXY,
     guests: e.GUESTS,
     jwt,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     metricsToken: e.METRICS_TOKEN ?? null,
     heartbeat: { intervalMs: e.HEARTBEAT_INTERVAL_MS, timeoutMs: e.HEARTBEAT_TIMEOUT_MS },
     authTimeoutMs: e.AUTH_TIMEOUT_MS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+    },
+    maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     limits: {
       maxBodyChars: e.MAX_BODY_CHARS,
       maxFrameBytes: e.MAX_FRAME_BYTES,

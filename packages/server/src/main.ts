@@ -5,6 +5,14 @@ import { createLogger } from './log.js';
 import { createParleyServer } from './app.js';
 import { StoreOpenError } from './store/create-store.js';
 
+function cannotListen(error: unknown, where: string): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return `cannot listen: ${where} is already in use (is another server running? set PORT or HOST)`;
+  if (code === 'EACCES') return `cannot listen: no permission to use ${where} (ports below 1024 need privileges)`;
+  if (code === 'EADDRNOTAVAIL') return `cannot listen: ${where} is not an address of this machine (set HOST)`;
+  return `cannot listen on ${where}`;
+}
+
 let config;
 try {
   config = loadConfig();
@@ -29,7 +37,15 @@ try {
   console.error(error.message);
   process.exit(1);
 }
-const { port, url } = await server.listen();
+let address: { port: number; url: string };
+try {
+  address = await server.listen();
+} catch (error) {
+  // A server that cannot listen serves nobody: say why and stop, so that a supervisor sees it.
+  log.fatal({ err: error }, cannotListen(error, `${config.host}:${config.port}`));
+  process.exit(1);
+}
+const { port, url } = address;
 const store = config.database.kind === 'postgres' ? { store: 'postgres' } : { store: 'sqlite', dataDir: config.dataDir, sqliteWriter: config.sqliteWriter };
 log.info({ port, url, ...store }, 'listening');
 

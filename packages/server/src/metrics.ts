@@ -11,6 +11,7 @@ export function createMetrics() {
     frameErrors: new Counter({ name: 'parley_frame_errors_total', help: 'Error frames sent, by code', labelNames: ['code'], registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_slow_consumers_total', help: 'Connections closed for reading too slowly', registers: [registry] }),
     heartbeatTimeouts: new Counter({ name: 'parley_heartbeat_timeouts_total', help: 'Connections terminated for missing heartbeats', registers: [registry] }),
+    connectionsRefused: new Counter({ name: 'parley_connections_refused_total', help: 'Connections closed at once because their client address had too many open', registers: [registry] }),
     backgroundErrors: new Counter({ name: 'parley_background_errors_total', help: 'Failures outside any request', labelNames: ['where'], registers: [registry] }),
   };
 }

@@ -9,6 +9,7 @@ import type { RateLimits } from '../limits/rate-limiter.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { hashToken, looksLikeJwt, newSessionToken } from './tokens.js';
 import type { JwtVerifier } from './jwt.js';
+import type { HashGate } from './hash-gate.js';
 import { guestUsername, newId } from '../ids.js';
 
 export interface IssuedSession {
@@ -28,6 +29,8 @@ export interface Identity {
 export interface AccountsOptions {
   store: Store;
   limits: RateLimits;
+  /** Every password hash and verification runs through it (auth/hash-gate.ts). */
+  hashing: HashGate;
   guests: boolean;
   sessionTtlMs: number;
   verifyJwt: JwtVerifier | null;
@@ -43,6 +46,9 @@ function rateLimited(retryAfterMs: number): ParleyError {
   return new ParleyError('rate_limited', 'Too many attempts; try again later.', retryAfterMs);
 }
 
+/** The key of one account name tried from one address. */
+const accountFrom = (username: string, address: string): string => `${username}\n${address}`;
+
 export class Accounts {
   readonly #o: AccountsOptions;
 
@@ -57,11 +63,16 @@ export class Accounts {
     return { user, token, expiresAt };
   }
 
-  async register(input: { username: string; password: string; name?: string | undefined }, address: string): Promise<IssuedSession> {
-    const wait = this.#o.limits.signup.take(address);
+  /** Spends a sign-up token of `address`, then one of every address together. */
+  #takeSignup(address: string): void {
+    const wait = this.#o.limits.signup.take(address) || this.#o.limits.signupAll.take('all');
     if (wait > 0) throw rateLimited(wait);
+  }
+
+  async register(input: { username: string; password: string; name?: string | undefined }, address: string): Promise<IssuedSession> {
+    this.#takeSignup(address);
     if (await this.#o.store.findUserByUsername(input.username)) throw new ParleyError('name_taken', 'That username is taken.');
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.#o.hashing.run(() => hashPassword(input.password));
     const user = await this.#o.store.createUser({
       id: newId(),
       username: input.username,
@@ -73,20 +84,20 @@ export class Accounts {
     return this.#issue(user);
   }
 
-  async login(input: { username: string; password: string }): Promise<IssuedSession> {
+  async login(input: { username: string; password: string }, address: string): Promise<IssuedSession> {
     const username = input.username.trim().toLowerCase();
-    const wait = this.#o.limits.login.take(username);
+    const wait = this.#o.limits.loginAddress.take(address) || this.#o.limits.login.take(accountFrom(username, address));
     if (wait > 0) throw rateLimited(wait);
     const user = await this.#o.store.findUserByUsername(username);
-    const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+    // An unknown name is verified against a dummy hash, through the gate alike: the same time either way.
+    const ok = await this.#o.hashing.run(async () => verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password));
     if (!user || !user.passwordHash || !ok) throw new ParleyError('invalid_credentials');
     return this.#issue(user);
   }
 
   async guest(name: string, address: string): Promise<IssuedSession> {
     if (!this.#o.guests) throw new ParleyError('guests_disabled');
-    const wait = this.#o.limits.signup.take(address);
-    if (wait > 0) throw rateLimited(wait);
+    this.#takeSignup(address);
     for (let attempt = 0; ; attempt++) {
       try {
         const user = await this.#o.store.createUser({ id: newId(), username: guestUsername(name), name, kind: 'guest' });

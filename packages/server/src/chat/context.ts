@@ -13,8 +13,15 @@ import type { Logger } from '../log.js';
 import type { Connection } from '../gateway/connection.js';
 import type { Metrics } from '../metrics.js';
 
+/** Lets a long request give the event loop back between its parts (gateway/work-scheduler.ts). */
+export interface Pacer {
+  /** Resolves when `connection` may go on; undefined: go on now. */
+  pause(connection: Connection): Promise<void> | undefined;
+}
+
 export interface ChatContext {
   store: Store;
+  pacer: Pacer;
   bus: Bus;
   hub: Hub;
   presence: Presence;

@@ -5,6 +5,8 @@ import { ack, type ChatContext } from './context.js';
 import { requireReadable } from './rooms.js';
 
 const DEFAULT_PAGE = 50;
+/** Events a resume reads at once: a history page's worth, after which it lets others run (ctx.pacer). */
+const REPLAY_CHUNK = 200;
 
 export async function history(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'history'>): Promise<void> {
   await requireReadable(ctx, connection, frame.room);
@@ -34,6 +36,7 @@ export async function resume(ctx: ChatContext, connection: Connection, frame: Cl
   const budgetBytes = 2 * ctx.config.outboundQueueLimitBytes;
   let replayedBytes = 0;
   for (const { room, after } of frame.rooms) {
+    await ctx.pacer.pause(connection);
     if (!ctx.hub.has(connection, room)) {
       results.push({ room, status: 'not_found', latestSeq: 0 });
       continue;
@@ -48,13 +51,23 @@ export async function resume(ctx: ChatContext, connection: Connection, frame: Cl
         replayedUpTo = Number.MAX_SAFE_INTEGER;
         continue;
       }
-      const events = await ctx.store.eventsAfter(room, after, limit + 1);
-      for (const event of events) {
-        replayedBytes += connection.send({ type: 'event', event });
-        replayedUpTo = event.seq;
+      // Read in chunks, each a unit of the connection's budget: a replay of thousands of events
+      // does not hold the event loop in one go. The room's live events stay held meanwhile.
+      let replayed = 0;
+      let lastSeq = 0;
+      for (;;) {
+        const chunk = Math.min(REPLAY_CHUNK, limit + 1 - replayed);
+        const events = await ctx.store.eventsAfter(room, replayedUpTo, chunk);
+        for (const event of events) {
+          replayedBytes += connection.send({ type: 'event', event });
+          replayedUpTo = lastSeq = event.seq;
+        }
+        replayed += events.length;
+        if (events.length < chunk || replayed > limit) break;
+        await ctx.pacer.pause(connection);
       }
       // The true end of the log, even when the client claims to be ahead of it (a restored database).
-      results.push({ room, status: 'ok', latestSeq: Math.max(latestSeq, events.at(-1)?.seq ?? 0) });
+      results.push({ room, status: 'ok', latestSeq: Math.max(latestSeq, lastSeq) });
     } finally {
       connection.release(room, replayedUpTo);
     }

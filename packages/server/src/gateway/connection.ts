@@ -89,6 +89,31 @@ export class Connection {
     return this.#closed;
   }
 
+  /** Bytes queued for this connection or written to its socket that the network has not taken yet. */
+  get backlogBytes(): number {
+    return this.#queuedBytes + this.#socket.writableLength;
+  }
+
+  /**
+   * Writes what is queued now, and resolves once the socket has taken it all, or closed.
+   * For a sender of large replies (work-scheduler.ts), so that each is taken before the next
+   * is made: a reply waiting in the queue for its round would not be seen in the backlog.
+   */
+  drained(): Promise<void> {
+    this.flush();
+    const socket = this.#socket;
+    if (socket.writableLength === 0 || socket.destroyed || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+  }
+
   /** Slots the outbound queue keeps allocated while empty (for tests). */
   get keptQueueSlots(): number {
     return this.#more?.length ?? 0;

@@ -31,6 +31,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
  * A browser's Origin must be the server's own (scheme://Host) or on the
  * allow-list. Requests without Origin come from non-browser clients, which
  * cannot ride on a victim's cookies; they still have to authenticate.
+ * `secure`: the request came over TLS (http/forwarded.ts), so https://Host is its own origin.
  */
 export function originAllowed(headers: IncomingMessage['headers'], allowed: readonly string[], secure: boolean): boolean {
   const origin = headers.origin;

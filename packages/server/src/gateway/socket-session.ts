@@ -9,13 +9,15 @@
  */
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
-import { CLOSE, ParleyError, parseClientFrame } from '@parley/protocol';
+import { AUTH_FRAME_MAX_BYTES, CLOSE, ParleyError, parseClientFrame } from '@parley/protocol';
 import type { Accounts, Identity } from '../auth/accounts.js';
 import type { Chat } from '../chat/chat.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { Connection, type Outbound } from './connection.js';
+import { isExpensive } from './frame-costs.js';
+import type { WorkScheduler } from './work-scheduler.js';
 
 /** Frames read but not yet handled past which the socket is not read (see onMessage). */
 const MAX_WAITING_FRAMES = 256;
@@ -26,6 +28,11 @@ const ERROR_WINDOW_MS = 10_000;
 
 const nothing = (): void => undefined;
 
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
 /** What every session of a gateway shares. */
 export interface SessionHost {
   readonly config: Config;
@@ -34,6 +41,8 @@ export interface SessionHost {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly outbound: Outbound;
+  /** When each frame may start (work-scheduler.ts). */
+  readonly work: WorkScheduler;
   /** Authenticated connections, for shutdown. */
   readonly connections: Set<Connection>;
   /** Set by the gateway when it shuts down: frames are refused from then on. */
@@ -67,6 +76,11 @@ export class SocketSession {
 
   onMessage(data: RawData, isBinary: boolean): void {
     const host = this.#host;
+    if (this.#connection === null && byteLength(data) > AUTH_FRAME_MAX_BYTES) {
+      // Before authentication only an `auth` frame makes sense: a larger frame is not parsed.
+      this.#ws.close(CLOSE.tooLarge, 'frame too large before authentication');
+      return;
+    }
     if (isBinary) return this.#fail(null, new ParleyError('invalid_frame', 'Binary frames are not accepted; send JSON text.'));
     const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
     const parsed = parseClientFrame(text, host.config.limits.maxJsonDepth);
@@ -89,19 +103,21 @@ export class SocketSession {
     const earlier = this.#pending;
     const handle = (queued?: () => void): Promise<void> | undefined =>
       connection.closed ? undefined : host.chat.handle(connection, frame, queued, earlier);
+    const expensive = isExpensive(frame.type);
     // Frames of one connection are handled in arrival order, after `welcome`, each once the one
     // before is done — but a send after a send starts as soon as the earlier one's write is queued:
     // the store commits writes in call order, and a burst of sends shares commits instead of
-    // waiting for one each. Any other frame waits for every send before it to be done.
+    // waiting for one each. Any other frame waits for every send before it to be done. When each
+    // may start, within that order, the work scheduler says: it shares the loop between connections.
     let done: Promise<void>;
     if (frame.type === 'send') {
       let queued!: () => void;
       const isQueued = new Promise<void>((resolve) => (queued = resolve));
-      done = this.#sendGate.then(() => handle(queued));
+      done = this.#sendGate.then(() => host.work.run(connection, false, handle, queued));
       this.#sendGate = Promise.race([isQueued, done]);
       this.#pending = Promise.all([this.#pending, done]).then(nothing);
     } else {
-      done = this.#pending.then(() => handle());
+      done = this.#pending.then(() => host.work.run(connection, expensive, handle));
       this.#pending = done;
       this.#sendGate = this.#pending;
     }

@@ -14,12 +14,30 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { startExpirySweep } from './expiry-sweep.js';
+import type { AddressCap } from '../http/address-cap.js';
+import { cameOverTls, clientAddress } from '../http/forwarded.js';
 import { credentialsOf, originAllowed } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { SocketSession, type SessionHost } from './socket-session.js';
+import type { WorkScheduler } from './work-scheduler.js';
 
-function reject(socket: Socket, status: number, text: string, code: ErrorCode): void {
-  const body = JSON.stringify({ error: new ParleyError(code).toBody() });
+/**
+ * Why an upgrade is refused: the status line, the error code and a sentence naming the cause,
+ * as protocol.md §4.3 lists them.
+ */
+const REFUSALS = {
+  subprotocol: [400, 'Bad Request', 'invalid_frame', 'Parley has no subprotocol: send no Sec-WebSocket-Protocol header.'],
+  credentials: [401, 'Unauthorized', 'invalid_credentials', 'Unknown, expired or revoked session, or an invalid token: sign in again.'],
+  origin: [403, 'Forbidden', 'forbidden', 'Connections from this origin are not allowed (ALLOWED_ORIGINS).'],
+  path: [404, 'Not Found', 'not_found', 'No WebSocket here: connect to /ws.'],
+  internal: [500, 'Internal Server Error', 'internal', 'Internal server error; retry.'],
+  restarting: [503, 'Service Unavailable', 'unavailable', 'The server is restarting; connect again shortly.'],
+  crowded: [503, 'Service Unavailable', 'unavailable', 'Too many connections from your address.'],
+} as const satisfies Record<string, readonly [number, string, ErrorCode, string]>;
+
+function reject(socket: Socket, why: keyof typeof REFUSALS): void {
+  const [status, text, code, message] = REFUSALS[why];
+  const body = JSON.stringify({ error: new ParleyError(code, message).toBody() });
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
@@ -39,8 +57,11 @@ export class WsGateway {
   readonly #sessions = new Map<WebSocket, SocketSession>();
   readonly #onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
   readonly #onClose: (this: WebSocket) => void;
+  /** With TRUST_PROXY on, the WebSockets counted against the cap, by the client address the proxy named. */
+  readonly #byClient = new Map<WebSocket, string>();
+  readonly #addressCap: AddressCap;
 
-  constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics }) {
+  constructor(options: { config: Config; accounts: Accounts; chat: Chat; log: Logger; metrics: Metrics; addressCap: AddressCap; work: WorkScheduler }) {
     const { config, log, metrics } = options;
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -63,6 +84,7 @@ export class WsGateway {
           log.warn({ user: connection.user.id }, 'closing slow consumer');
         },
       },
+      work: options.work,
       connections: new Set(),
       closing: false,
     };
@@ -74,9 +96,17 @@ export class WsGateway {
     this.#onMessage = function (this: WebSocket, data: RawData, isBinary: boolean) {
       sessions.get(this)?.onMessage(data, isBinary);
     };
+    const byClient = this.#byClient;
+    const addressCap = options.addressCap;
+    this.#addressCap = addressCap;
     this.#onClose = function (this: WebSocket) {
       const session = sessions.get(this);
       sessions.delete(this);
+      const client = byClient.get(this);
+      if (client !== undefined) {
+        byClient.delete(this);
+        addressCap.closed(client);
+      }
       heartbeat.untrack(this);
       session?.onClose();
     };
@@ -87,7 +117,7 @@ export class WsGateway {
       this.#upgrade(request, socket, head).catch((error: unknown) => {
         this.#host.log.error({ err: error }, 'upgrade failed');
         this.#host.metrics.backgroundErrors.inc({ where: 'upgrade' });
-        if (!socket.destroyed) reject(socket, 500, 'Internal Server Error', 'internal');
+        if (!socket.destroyed) reject(socket, 'internal');
       });
     });
   }
@@ -95,20 +125,36 @@ export class WsGateway {
   async #upgrade(request: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     socket.on('error', destroySocket);
     const path = (request.url ?? '').split('?')[0];
-    if (path !== WS_PATH) return reject(socket, 404, 'Not Found', 'not_found');
-    if (this.#host.closing) return reject(socket, 503, 'Service Unavailable', 'unavailable');
-    const secure = request.headers['x-forwarded-proto'] === 'https';
+    if (path !== WS_PATH) return reject(socket, 'path');
+    if (this.#host.closing) return reject(socket, 'restarting');
+    // There is no subprotocol: one asked for is refused here rather than failing on the client's side.
+    if (request.headers['sec-websocket-protocol'] !== undefined) return reject(socket, 'subprotocol');
+    const secure = cameOverTls(request, this.#host.config.trustProxy);
     if (!originAllowed(request.headers, this.#host.config.allowedOrigins, secure)) {
-      return reject(socket, 403, 'Forbidden', 'forbidden');
+      return reject(socket, 'origin');
     }
     const token = credentialsOf(request.headers);
     let identity: Identity | null = null;
     if (token !== null) {
       identity = await this.#host.accounts.resolve(token);
-      if (!identity) return reject(socket, 401, 'Unauthorized', 'invalid_credentials');
+      if (!identity) return reject(socket, 'credentials');
     }
     if (socket.destroyed) return;
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket, identity));
+    // Without a trusted proxy every TCP connection was counted when it was accepted (app.ts).
+    const client = this.#host.config.trustProxy && this.#addressCap.max > 0 ? clientAddress(request, true) : null;
+    if (client !== null && !this.#addressCap.tryOpen(client)) {
+      this.#host.metrics.connectionsRefused.inc();
+      return reject(socket, 'crowded');
+    }
+    let accepted = false;
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      accepted = true;
+      if (client !== null) this.#byClient.set(ws, client);
+      this.#accept(ws, socket, identity);
+    });
+    // `ws` accepts synchronously (no verifyClient) or refuses a malformed upgrade (400) without
+    // calling back: then the place counted above is free again.
+    if (!accepted && client !== null) this.#addressCap.closed(client);
   }
 
   /** Shared by every socket: a listener per connection would be a closure per connection. */

@@ -5,42 +5,45 @@ import '@fastify/cookie';
 import type { Accounts, IssuedSession } from '../auth/accounts.js';
 import { toSummary } from '../auth/accounts.js';
 import { credentialsOf } from '../gateway/handshake.js';
+import { cameOverTls, clientAddress } from './forwarded.js';
 
 export interface AuthRoutesOptions {
   accounts: Accounts;
+  /** TRUST_PROXY: believe the proxy's X-Forwarded-For / -Proto (http/forwarded.ts). */
+  trustProxy: boolean;
   /** Closes the open sockets of a revoked session. */
   endSession: (userId: string, sessionHash: string) => void;
 }
 
-function respond(request: FastifyRequest, reply: FastifyReply, issued: IssuedSession): SessionResponse {
+function respond(request: FastifyRequest, reply: FastifyReply, issued: IssuedSession, trustProxy: boolean): SessionResponse {
   void reply.setCookie(SESSION_COOKIE, issued.token, {
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: request.protocol === 'https',
+    secure: cameOverTls(request.raw, trustProxy),
     expires: new Date(issued.expiresAt),
   });
   return { user: toSummary(issued.user), token: issued.token, expiresAt: issued.expiresAt };
 }
 
-export function authRoutes(app: FastifyInstance, { accounts, endSession }: AuthRoutesOptions): void {
+export function authRoutes(app: FastifyInstance, { accounts, trustProxy, endSession }: AuthRoutesOptions): void {
   app.post('/api/auth/register', async (request, reply) => {
     const body = registerBody.parse(request.body);
-    const issued = await accounts.register(body, request.ip);
+    const issued = await accounts.register(body, clientAddress(request.raw, trustProxy));
     void reply.status(201);
-    return respond(request, reply, issued);
+    return respond(request, reply, issued, trustProxy);
   });
 
   app.post('/api/auth/login', async (request, reply) => {
     const body = loginBody.parse(request.body);
-    return respond(request, reply, await accounts.login(body));
+    return respond(request, reply, await accounts.login(body, clientAddress(request.raw, trustProxy)), trustProxy);
   });
 
   app.post('/api/auth/guest', async (request, reply) => {
     const body = guestBody.parse(request.body);
-    const issued = await accounts.guest(body.name, request.ip);
+    const issued = await accounts.guest(body.name, clientAddress(request.raw, trustProxy));
     void reply.status(201);
-    return respond(request, reply, issued);
+    return respond(request, reply, issued, trustProxy);
   });
 
   app.post('/api/auth/logout', async (request, reply) => {

@@ -70,10 +70,21 @@ export function createRateLimits(enabled: boolean) {
     membership: new RateLimiter({ capacity: 20, refillMs: 3000 }, enabled),
     /** rename: 5, then one every 30 s (each writes an event to every room the user is in). */
     rename: new RateLimiter({ capacity: 5, refillMs: 30_000 }, enabled),
-    /** failed-or-not login attempts per account name: 5, then one every 12 s. */
+    /**
+     * Login attempts (failed or not) per account name and client address together: 5, then one
+     * every 12 s. Keyed by both, so that guessing from elsewhere never locks the owner out.
+     */
     login: new RateLimiter({ capacity: 5, refillMs: 12_000 }, enabled),
-    /** account and guest creation per client address: 30, then one every 2 s. */
+    /** Login attempts per client address, whatever the account names: 30, then one every 2 s. */
+    loginAddress: new RateLimiter({ capacity: 30, refillMs: 2000 }, enabled),
+    /** Account and guest creation per client address: 30, then one every 2 s. */
     signup: new RateLimiter({ capacity: 30, refillMs: 2000 }, enabled),
+    /**
+     * Account and guest creation over all addresses (one key): 120, then 4 a second. Each new user
+     * joins the lobby, an event every member online receives: many addresses at 30 each would
+     * otherwise flood the lobby and the user table.
+     */
+    signupAll: new RateLimiter({ capacity: 120, refillMs: 250 }, enabled),
   };
 }
 

@@ -46,6 +46,8 @@ describe('bad input never crashes the server or disturbs others', () => {
       ['{"__proto__":{"admin":true},"type":"rooms","ref":"p"}', 'invalid_frame'],
       ['{"type":"rooms","ref":"c","constructor":{"prototype":{}}}', 'invalid_frame'],
       [`{"type":"rooms","ref":"d","x":${'['.repeat(50)}${']'.repeat(50)}}`, 'invalid_frame'],
+      // Refused by a scan of the text before it is parsed: never valid JSON, still too deep.
+      [`{"type":"rooms","ref":"e","x":${'['.repeat(30_000)}`, 'invalid_frame'],
       [`{"type":"send","id":"abcdefgh-3","room":"lobby","body":"${'y'.repeat(5000)}"}`, 'body_too_long'],
       ['{"type":"send","id":"abcdefgh-4","room":"lobby","body":"   "}', 'invalid_frame'],
       ['{"type":"resume","ref":"twice","rooms":[{"room":"lobby","after":0},{"room":"lobby","after":0}]}', 'invalid_frame'],

@@ -79,6 +79,21 @@ describe('the WebSocket handshake', () => {
     assert.equal((await client.closed).code, CLOSE.sessionEnded);
   });
 
+  test('before authentication a frame larger than 8 KiB closes the connection with 1009, unparsed', async () => {
+    const big = await connectRaw(server.wsUrl, { waitWelcome: false });
+    big.send({ type: 'auth', ref: 'big', token: 'x'.repeat(9000) });
+    assert.equal((await big.closed).code, CLOSE.tooLarge);
+    assert.equal(big.frames.length, 0, 'no error frame: the frame was not read as JSON');
+    // Up to 8 KiB is read as usual: a frame other than auth is answered `unauthenticated`.
+    const small = await connectRaw(server.wsUrl, { waitWelcome: false });
+    const rooms = Array.from({ length: 60 }, (_, i) => ({ room: `${'r'.repeat(100)}-${i}`, after: 0 }));
+    assert.ok(JSON.stringify({ type: 'resume', ref: 'r', rooms }).length > 7000);
+    small.send({ type: 'resume', ref: 'r', rooms });
+    const error = await small.waitFor((f) => f.type === 'error');
+    assert.equal(error.type === 'error' && error.code, 'unauthenticated');
+    small.close();
+  });
+
   test('no auth frame in time closes with 4008', async () => {
     const client = await connectRaw(server.wsUrl, { waitWelcome: false });
     assert.equal((await client.closed).code, CLOSE.authTimeout);

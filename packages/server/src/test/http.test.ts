@@ -27,6 +27,12 @@ describe('HTTP: the web app, health and errors', () => {
     }
   });
 
+  test('the CSP lets the app connect to its own origin only, not to any ws: or wss: host', async () => {
+    const csp = (await fetch(`${server.url}/`)).headers.get('content-security-policy') ?? '';
+    const connect = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'));
+    assert.equal(connect, "connect-src 'self'");
+  });
+
   test('unknown API paths are JSON errors, not the app', async () => {
     const response = await fetch(`${server.url}/api/nope`);
     assert.equal(response.status, 404);
@@ -66,5 +72,19 @@ describe('HTTP: metrics behind METRICS_TOKEN', () => {
     const response = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-forwarded-for': '203.0.113.7' } });
     assert.equal(response.status, 200);
     assert.match(await response.text(), /parley_connections/);
+  });
+});
+
+describe('HTTP: the CSP with ALLOWED_ORIGINS', () => {
+  test('each allowed origin may be connected to, over HTTP and over WebSocket; a value that is not an origin stops the server', async () => {
+    const server = await startServerProcess({ env: { WEB_DIR, ALLOWED_ORIGINS: 'https://chat.example.com, http://127.0.0.1:9/' } });
+    try {
+      const csp = (await fetch(`${server.url}/`)).headers.get('content-security-policy') ?? '';
+      const connect = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'));
+      assert.equal(connect, "connect-src 'self' https://chat.example.com wss://chat.example.com http://127.0.0.1:9 ws://127.0.0.1:9");
+    } finally {
+      await server.stop();
+    }
+    await assert.rejects(startServerProcess({ env: { ALLOWED_ORIGINS: "https://ok.example.com; script-src 'unsafe-inline'" } }), /ALLOWED_ORIGINS/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import { CLOSE, type AckFrame, type MessageEvent } from '@parley/protocol';
 import { startServerProcess } from '../testing/server-process.js';
@@ -50,6 +51,24 @@ describe('durability, heartbeats and shutdown', () => {
       healthy.close();
     } finally {
       await server.stop();
+    }
+  });
+
+  test('a server whose port is taken exits non-zero, saying so, instead of running without listening', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const failed = await startServerProcess({ port }).then(
+        () => assert.fail('started on a taken port'),
+        (error: unknown) => error as Error & { exitCode?: number | string | null; logs?: Array<Record<string, unknown>> },
+      );
+      assert.equal(failed.exitCode, 1, failed.message);
+      const fatal = failed.logs?.find((entry) => entry.level === 60);
+      assert.ok(fatal, `no fatal log line in ${JSON.stringify(failed.logs)}`);
+      assert.match(String(fatal.msg), new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
+    } finally {
+      holder.close();
     }
   });
 

@@ -112,7 +112,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited (${String(code)}) before listening; stderr: ${stderr}`));
+      reject(Object.assign(new Error(`server exited (${String(code)}) before listening; stderr: ${stderr}`), { exitCode: code, logs }));
     });
   });
   return {

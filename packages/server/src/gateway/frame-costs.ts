@@ -1,0 +1,33 @@
+/**
+ * Which requests are expensive: reads whose cost grows with the data (a page of
+ * 200 long messages, the replay of a thousand rooms, a lobby of every user).
+ * They run as budgeted units (work-scheduler.ts); the others are cheap: small,
+ * bounded work each, or a write whose cost the rate limits bound. The compiler
+ * asks for every frame type, so that a new one is classified when it is added.
+ */
+import type { ClientFrameType } from '@parley/protocol';
+
+const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
+  auth: 'cheap',
+  ping: 'cheap',
+  resume: 'expensive',
+  history: 'expensive',
+  rooms: 'expensive',
+  members: 'expensive',
+  send: 'cheap',
+  edit: 'cheap',
+  delete: 'cheap',
+  react: 'cheap',
+  read: 'cheap',
+  typing: 'cheap',
+  join: 'cheap',
+  leave: 'cheap',
+  create: 'cheap',
+  invite: 'cheap',
+  dm: 'cheap',
+  rename: 'cheap',
+};
+
+export function isExpensive(type: ClientFrameType): boolean {
+  return COSTS[type] === 'expensive';
+}
