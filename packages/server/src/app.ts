@@ -9,10 +9,10 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimits } from './limits/rate-limiter.js';
-import { openStore } from './store/create-store.js';
-import { MemoryBus } from './bus/bus-memory.js';
+import { openStore, redactUrl, StartError } from './store/create-store.js';
 import { userTopic } from './bus/bus.js';
-import { MemoryPresence } from './presence/presence-memory.js';
+import { encodeUserMessage } from './bus/messages.js';
+import { createNodeLinks } from './node-links.js';
 import { Hub } from './hub/hub.js';
 import { PresenceNotifier } from './hub/presence-notifier.js';
 import { Chat } from './chat/chat.js';
@@ -44,9 +44,12 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   });
 
   const rates = createRateLimits(config.rateLimits);
-  const bus = new MemoryBus();
-  const presence = new MemoryPresence();
-  const hub = new Hub(bus, log);
+  const { node, bus, presence, feedCheckMs } = createNodeLinks(config);
+  const backgroundError = (where: string, error: Error) => {
+    log.error({ err: error, where }, 'background failure');
+    metrics.backgroundErrors.inc({ where });
+  };
+  const hub = new Hub({ bus, reader: store, log, checkIntervalMs: feedCheckMs, onError: backgroundError });
   const presenceNotifier = new PresenceNotifier(bus, presence, config.presenceIntervalMs);
   // A connection's expensive requests may take a quarter of the event loop, in bursts of 100 ms;
   // their replies wait while half the slow-consumer limit of earlier ones is still unsent.
@@ -56,6 +59,14 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     backlogLimitBytes: Math.floor(config.outboundQueueLimitBytes / 2),
   });
   const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
+  try {
+    await bus.start(hub.busEvents);
+    await presence.start({ expired: (changes) => void chat.usersExpired(changes), error: backgroundError });
+  } catch (error) {
+    await Promise.allSettled([bus.close(), presence.close(), store.close()]);
+    throw new StartError(`Could not reach Redis at REDIS_URL (${redactUrl(config.redis?.url ?? '')}): ${(error as Error).message}`, { cause: error });
+  }
+  if (config.redis) log.info({ node }, 'joined the cluster through Redis');
   const accounts = new Accounts({
     store,
     limits: rates,
@@ -78,7 +89,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   authRoutes(app, {
     accounts,
     trustProxy: config.trustProxy,
-    endSession: (userId, sessionHash) => bus.publish(userTopic(userId), JSON.stringify({ endSession: sessionHash })),
+    endSession: (userId, sessionHash) => bus.publish(userTopic(userId), encodeUserMessage({ endSession: sessionHash })),
   });
   opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
   await webApp(app, config.webDir, log);
@@ -114,6 +125,9 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
       // Frames already accepted finish storing (their acks are queued) before the sockets close.
       await gateway.close(Math.max(100, config.shutdownTimeoutMs - 2000));
       await closed;
+      hub.close();
+      // Presence first: this node's users go offline for the others now, not when its entries expire.
+      await presence.close();
       await bus.close();
       await store.close();
     },

@@ -21,6 +21,11 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)')
     .optional(),
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL must be a Redis URL (redis://host:6379, rediss:// for TLS)')
+    .optional(),
+  REDIS_PREFIX: z.string().min(1).max(64).regex(/^[^\s*?[\]]+$/, 'REDIS_PREFIX has no spaces or glob characters').default('parley:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: onOff.default(false),
@@ -62,6 +67,8 @@ export interface Config {
   dataDir: string;
   /** Where the store lives: the SQLite file under dataDir, or a PostgreSQL database. */
   database: { kind: 'sqlite' } | { kind: 'postgres'; url: string; poolSize: number };
+  /** How nodes reach each other: Redis (a cluster), or nothing (one node, in process). */
+  redis: { url: string; prefix: string } | null;
   logLevel: string;
   /** Extra origins allowed besides the server's own (Origin equal to http(s)://<Host>). */
   allowedOrigins: readonly string[];
@@ -132,6 +139,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.JWT_SECRET && e.JWT_PUBLIC_KEY) throw new ConfigError('Set JWT_SECRET or JWT_PUBLIC_KEY, not both.');
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError('REDIS_URL is set without DATABASE_URL: the nodes of a cluster share one PostgreSQL database (they cannot share a SQLite file). Set DATABASE_URL too, or unset REDIS_URL for one node.');
+  }
   const allowedOrigins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean);
   // They go into the Content-Security-Policy as they are: nothing but an origin may pass.
   const notOrigin = allowedOrigins.find((origin) => !isOrigin(origin));
@@ -153,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'sqlite' },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     logLevel: e.LOG_LEVEL,
     allowedOrigins,
     trustProxy: e.TRUST_PROXY,

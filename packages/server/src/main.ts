@@ -3,7 +3,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createParleyServer } from './app.js';
-import { StoreOpenError } from './store/create-store.js';
+import { StartError } from './store/create-store.js';
 
 function cannotListen(error: unknown, where: string): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
@@ -32,7 +32,7 @@ let server;
 try {
   server = await createParleyServer(config, log);
 } catch (error) {
-  if (!(error instanceof StoreOpenError)) throw error;
+  if (!(error instanceof StartError)) throw error;
   log.fatal({ err: error.cause }, error.message);
   console.error(error.message);
   process.exit(1);

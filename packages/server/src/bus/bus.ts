@@ -1,20 +1,34 @@
 /**
  * Publish/subscribe of topics between the nodes of a cluster (one node: in
  * process). A node subscribes to a room's topic only while it has a local
- * connection in that room.
+ * connection in that room, and to a user's topic only while that user has one.
  *
- * Guarantee: a payload published on a topic is delivered once to every handler
- * subscribed to that topic at that moment, on any node, at most once, and in
- * publish order for payloads from the same publisher. Payloads are opaque
- * strings so that every implementation carries the same bytes.
+ * Guarantee, in the manner of centrifuge's broker: a payload published on a
+ * topic is delivered to every node subscribed to that topic at that moment,
+ * at most once, in publish order for payloads from the same publisher. It is a
+ * hint, never the guarantee: a node whose connection to the other nodes broke
+ * misses what was published meanwhile, and is told when its subscriptions are
+ * live again (`resubscribed`), so that it reads what it missed from the store.
+ * Payloads are opaque strings, so that every implementation carries the same bytes.
  */
-/** Called with the topic too, so that one handler can serve many topics. */
-export type BusHandler = (payload: string, topic: string) => void;
+export interface BusEvents {
+  /** A payload arrived on a topic this node subscribed to. */
+  message(topic: string, payload: string): void;
+  /** The subscriptions are live again after an interruption: payloads published meanwhile may be lost. */
+  resubscribed(): void;
+  /** A failure the bus survived (a publish that could not be sent, a lost connection): the node logs and counts it. */
+  error(where: string, error: Error): void;
+}
 
 export interface Bus {
+  /** Starts delivering to `events`; call once, before anything else. Resolves when the bus can publish and subscribe. */
+  start(events: BusEvents): Promise<void>;
+  /** Sends `payload` to every node subscribed to `topic`, this one included. Never throws: a failure goes to `events.error`. */
   publish(topic: string, payload: string): void;
-  subscribe(topic: string, handler: BusHandler): void;
-  unsubscribe(topic: string, handler: BusHandler): void;
+  /** Resolves once the subscription is live: every payload published after that reaches `events.message`. Idempotent. */
+  subscribe(topic: string): Promise<void>;
+  /** Stops deliveries of `topic` to this node. Idempotent. */
+  unsubscribe(topic: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,7 +36,7 @@ const ROOM = 'room:';
 const USER = 'user:';
 export const roomTopic = (roomId: string): string => ROOM + roomId;
 export const userTopic = (userId: string): string => USER + userId;
-/** The room of a topic made by `roomTopic`. */
-export const roomOfTopic = (topic: string): string => topic.slice(ROOM.length);
-/** The user of a topic made by `userTopic`. */
-export const userOfTopic = (topic: string): string => topic.slice(USER.length);
+/** The room of a room topic, or null for another kind of topic. */
+export const roomOfTopic = (topic: string): string | null => (topic.startsWith(ROOM) ? topic.slice(ROOM.length) : null);
+/** The user of a user topic, or null for another kind of topic. */
+export const userOfTopic = (topic: string): string | null => (topic.startsWith(USER) ? topic.slice(USER.length) : null);

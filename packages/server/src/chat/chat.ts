@@ -1,13 +1,15 @@
 /**
- * The chat logic: a connection's life (welcome, presence) and the dispatch of
- * each validated frame to its handler. Every handler authorizes the frame
- * itself; every failure becomes one `error` frame addressed to the request.
+ * The chat logic: the dispatch of each validated frame to its handler, and a
+ * peer's life (lifecycle.ts). Every handler authorizes the frame itself
+ * (against the store, never this node's view); every failure becomes one
+ * `error` frame addressed to the request.
  */
-import { ParleyError, type ClientFrame, type ClientFrameType, type WelcomeFrame } from '@parley/protocol';
-import type { Connection } from '../gateway/connection.js';
+import { ParleyError, type ClientFrame, type ClientFrameType } from '@parley/protocol';
+import type { Peer } from '../hub/peer.js';
 import type { StoredUser } from '../store/store.js';
 import { LOBBY_ID } from '../store/lobby.js';
-import { publishEvent, roomsFor, type ChatContext } from './context.js';
+import { publishEvent, replyError, type ChatContext } from './context.js';
+import { PeerLifecycle } from './lifecycle.js';
 import * as messages from './messages.js';
 import * as rooms from './rooms.js';
 import * as historyHandlers from './history.js';
@@ -16,7 +18,7 @@ import * as profile from './profile.js';
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
   ctx: ChatContext,
-  connection: Connection,
+  peer: Peer,
   frame: Extract<ClientFrame, { type: T }>,
   queued?: () => void,
 ) => Promise<void>;
@@ -25,8 +27,8 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   auth: async () => {
     throw new ParleyError('invalid_frame', 'Already authenticated.');
   },
-  ping: async (_ctx, connection, frame) => {
-    connection.reply(frame.ref === undefined ? { type: 'pong' } : { type: 'pong', ref: frame.ref });
+  ping: async (_ctx, peer, frame) => {
+    peer.reply(frame.ref === undefined ? { type: 'pong' } : { type: 'pong', ref: frame.ref });
   },
   resume: historyHandlers.resume,
   history: historyHandlers.history,
@@ -48,72 +50,48 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
 
 export class Chat {
   readonly ctx: ChatContext;
+  readonly #lifecycle: PeerLifecycle;
 
   constructor(ctx: ChatContext) {
     this.ctx = ctx;
-    ctx.hub.onMembershipChange = (connection, room, joined) => {
-      const user = { id: connection.user.id, name: connection.user.name };
-      const changed = joined ? ctx.presence.joined(room, user.id) : ctx.presence.left(room, user.id);
-      if (changed) ctx.presenceNotifier.changed(room, user, joined ? 'online' : 'offline');
-    };
+    this.#lifecycle = new PeerLifecycle(ctx);
   }
 
-  /** Registers an authenticated connection and sends its `welcome`. */
-  async open(connection: Connection): Promise<void> {
-    const { ctx } = this;
-    const roomIds = await ctx.store.memberRoomIds(connection.user.id);
-    // Closed while we read (possible with a store whose reads take I/O turns, e.g. over a
-    // network): its close handler already ran and found nothing to remove.
-    if (connection.closed) return;
-    ctx.hub.add(connection, roomIds);
-    ctx.metrics.connections.inc();
-    const user = { id: connection.user.id, name: connection.user.name };
-    for (const room of ctx.presence.connected(user.id, roomIds)) ctx.presenceNotifier.changed(room, user, 'online');
-    const welcome: WelcomeFrame = {
-      type: 'welcome',
-      user: connection.user,
-      rooms: await roomsFor(ctx, connection.user.id),
-      limits: { ...ctx.config.limits },
-      heartbeat: { ...ctx.config.heartbeat },
-      serverTime: Date.now(),
-    };
-    connection.welcome(welcome);
+  /** Registers an authenticated peer and sends its `welcome` (lifecycle.ts). */
+  open(peer: Peer): Promise<void> {
+    return this.#lifecycle.open(peer);
   }
 
-  close(connection: Connection): void {
-    const { ctx } = this;
-    if (!ctx.hub.remove(connection)) return;
-    ctx.metrics.connections.dec();
-    const user = { id: connection.user.id, name: connection.user.name };
-    for (const room of ctx.presence.disconnected(user.id)) ctx.presenceNotifier.changed(room, user, 'offline');
+  close(peer: Peer): void {
+    this.#lifecycle.close(peer);
+  }
+
+  /** Users whose node died went offline (presence found out): tell their rooms. */
+  usersExpired(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>): Promise<void> {
+    return this.#lifecycle.usersExpired(changes);
   }
 
   /**
    * Handles one frame; every failure becomes an error frame. For a `send`,
    * `queued` is called as soon as its write is queued in the store, before it
-   * is committed: the gateway starts the connection's next send then (see
+   * is committed: the gateway starts the peer's next send then (see
    * SocketSession), and the store keeps writes in call order.
    */
-  async handle(connection: Connection, frame: ClientFrame, queued?: () => void, earlier?: Promise<void>): Promise<void> {
+  async handle(peer: Peer, frame: ClientFrame, queued?: () => void, earlier?: Promise<void>): Promise<void> {
     try {
-      await (HANDLERS[frame.type] as Handler<typeof frame.type>)(this.ctx, connection, frame, queued);
+      await (HANDLERS[frame.type] as Handler<typeof frame.type>)(this.ctx, peer, frame, queued);
     } catch (error) {
       // A send may fail while the sends before it wait for their commit: its error waits for
       // their acks (`earlier` settles once every frame before it is answered), so replies keep
       // request order.
       if (earlier) await earlier;
       const ref = frame.type === 'send' ? frame.id : 'ref' in frame ? (frame.ref ?? null) : null;
-      this.sendError(connection, ref, error);
+      this.sendError(peer, ref, error);
     }
   }
 
-  sendError(connection: Connection, ref: string | null, error: unknown): void {
-    const parleyError = error instanceof ParleyError ? error : new ParleyError('internal');
-    if (!(error instanceof ParleyError)) {
-      this.ctx.log.error({ err: error, user: connection.user.id }, 'request failed');
-    }
-    this.ctx.metrics.frameErrors.inc({ code: parleyError.code });
-    connection.reply({ type: 'error', ref, ...parleyError.toBody() });
+  sendError(peer: Peer, ref: string | null, error: unknown): void {
+    replyError(this.ctx, peer, ref, error);
   }
 
   /** Adds a new user to the lobby. */

@@ -3,11 +3,11 @@ import { ParleyError, type ClientFrameOf, type TypingFrame } from '@parley/proto
 import { TYPING } from '@parley/protocol';
 import { roomTopic } from '../bus/bus.js';
 import { encodeRoomMessage } from '../bus/messages.js';
-import type { Connection } from '../gateway/connection.js';
-import { ack, publishEvent, publishToUser, requireMember, takeRate, type ChatContext } from './context.js';
+import type { Peer } from '../hub/peer.js';
+import { ack, publishEvent, publishToUser, replyError, requireMember, takeRate, type ChatContext } from './context.js';
 
-/** When each connection last had a typing frame forwarded, per room (the server-side throttle). */
-const lastTyping = new WeakMap<Connection, Map<string, number>>();
+/** When each peer last had a typing frame forwarded, per room (the server-side throttle). */
+const lastTyping = new WeakMap<Peer, Map<string, number>>();
 
 function checkBody(ctx: ChatContext, body: string): void {
   if (body.length > ctx.config.limits.maxBodyChars) {
@@ -16,74 +16,82 @@ function checkBody(ctx: ChatContext, body: string): void {
   if (body.trim().length === 0) throw new ParleyError('invalid_frame', 'The message is empty.');
 }
 
-/** `queued` is called once the message's write is queued in the store (see Chat.handle). */
-export async function send(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'send'>, queued?: () => void): Promise<void> {
-  await requireMember(ctx, connection, frame.room);
+/**
+ * `queued` is called once the message's write is queued in the store (see Chat.handle). Writes
+ * are not checked here for membership: the store checks it in the write's own transaction.
+ */
+export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'send'>, queued?: () => void): Promise<void> {
   checkBody(ctx, frame.body);
-  takeRate(ctx.rates.messages, connection.user.id);
-  const user = { id: connection.user.id, name: connection.user.name };
+  takeRate(ctx.rates.messages, peer.user.id);
+  const user = { id: peer.user.id, name: peer.user.name };
   const stored = ctx.store.appendMessage({ room: frame.room, user, clientId: frame.id, body: frame.body });
   queued?.();
-  const { event, duplicate } = await stored;
-  ack<'send'>(connection, frame.id, { room: event.room, seq: event.seq, ts: event.ts, duplicate });
+  let result: Awaited<typeof stored>;
+  try {
+    result = await stored;
+  } catch (error) {
+    // Answered here, as an ack would be: the store settles a connection's sends in call order,
+    // so their acks and errors go out in request order (protocol §6.3).
+    replyError(ctx, peer, frame.id, error);
+    return;
+  }
+  const { event, duplicate } = result;
+  ack<'send'>(peer, frame.id, { room: event.room, seq: event.seq, ts: event.ts, duplicate });
   // Receivers stop showing the sender as typing when the message lands; the next typing frame must pass.
-  lastTyping.get(connection)?.delete(frame.room);
+  lastTyping.get(peer)?.delete(frame.room);
   if (!duplicate) {
     ctx.metrics.messages.inc();
     publishEvent(ctx, event);
   }
 }
 
-export async function edit(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'edit'>): Promise<void> {
-  await requireMember(ctx, connection, frame.room);
+export async function edit(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'edit'>): Promise<void> {
   checkBody(ctx, frame.body);
-  takeRate(ctx.rates.messages, connection.user.id);
-  const user = { id: connection.user.id, name: connection.user.name };
+  takeRate(ctx.rates.messages, peer.user.id);
+  const user = { id: peer.user.id, name: peer.user.name };
   const event = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body });
-  ack<'edit'>(connection, frame.ref, { room: event.room, seq: event.seq });
+  ack<'edit'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
 }
 
-export async function remove(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'delete'>): Promise<void> {
-  await requireMember(ctx, connection, frame.room);
-  takeRate(ctx.rates.messages, connection.user.id);
-  const user = { id: connection.user.id, name: connection.user.name };
+export async function remove(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'delete'>): Promise<void> {
+  takeRate(ctx.rates.messages, peer.user.id);
+  const user = { id: peer.user.id, name: peer.user.name };
   const event = await ctx.store.deleteMessage({ room: frame.room, user, target: frame.target });
-  ack<'delete'>(connection, frame.ref, { room: event.room, seq: event.seq });
+  ack<'delete'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
 }
 
-export async function react(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'react'>): Promise<void> {
-  await requireMember(ctx, connection, frame.room);
-  takeRate(ctx.rates.messages, connection.user.id);
-  const user = { id: connection.user.id, name: connection.user.name };
+export async function react(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'react'>): Promise<void> {
+  takeRate(ctx.rates.messages, peer.user.id);
+  const user = { id: peer.user.id, name: peer.user.name };
   const event = await ctx.store.react({ room: frame.room, user, target: frame.target, emoji: frame.emoji, on: frame.on });
   // Already in that state: nothing new was stored; the ack names the current end of the log.
   const seq = event?.seq ?? (await ctx.store.latestSeq(frame.room));
-  ack<'react'>(connection, frame.ref, { room: frame.room, seq });
+  ack<'react'>(peer, frame.ref, { room: frame.room, seq });
   if (event) publishEvent(ctx, event);
 }
 
-export async function read(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'read'>): Promise<void> {
-  await requireMember(ctx, connection, frame.room);
-  const seq = await ctx.store.setReadMarker(frame.room, connection.user.id, frame.seq);
-  ack<'read'>(connection, frame.ref, { room: frame.room, seq });
+export async function read(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'read'>): Promise<void> {
+  await requireMember(ctx, peer, frame.room);
+  const seq = await ctx.store.setReadMarker(frame.room, peer.user.id, frame.seq);
+  ack<'read'>(peer, frame.ref, { room: frame.room, seq });
   // The user's other tabs and devices clear the room's badge now, not at their next welcome.
-  // Every connection of the user gets it, this one too (after the ack): the bus's user topic
-  // has no notion of which connection asked, and a marker the client already holds changes nothing.
-  publishToUser(ctx, connection.user.id, { frame: { type: 'read', room: frame.room, seq } });
+  // Every peer of the user gets it, this one too (after the ack): the bus's user topic
+  // has no notion of which peer asked, and a marker the client already holds changes nothing.
+  publishToUser(ctx, peer.user.id, { frame: { type: 'read', room: frame.room, seq } });
 }
 
 /** Typing is ephemeral: never stored, sent to the room's other members only, throttled per user and room. */
-export async function typing(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'typing'>): Promise<void> {
-  await requireMember(ctx, connection, frame.room);
-  let rooms = lastTyping.get(connection);
-  if (!rooms) lastTyping.set(connection, (rooms = new Map()));
+export async function typing(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'typing'>): Promise<void> {
+  await requireMember(ctx, peer, frame.room);
+  let rooms = lastTyping.get(peer);
+  if (!rooms) lastTyping.set(peer, (rooms = new Map()));
   const now = Date.now();
   // Half the client's throttle: a well-behaved client is never dropped, a chatty one is.
   if (now - (rooms.get(frame.room) ?? 0) < TYPING.throttleMs / 2) return;
-  takeRate(ctx.rates.typing, connection.user.id);
+  takeRate(ctx.rates.typing, peer.user.id);
   rooms.set(frame.room, now);
-  const out: TypingFrame = { type: 'typing', room: frame.room, user: { id: connection.user.id, name: connection.user.name } };
-  ctx.bus.publish(roomTopic(frame.room), encodeRoomMessage({ kind: 'typing', userId: connection.user.id, frame: JSON.stringify(out) }));
+  const out: TypingFrame = { type: 'typing', room: frame.room, user: { id: peer.user.id, name: peer.user.name } };
+  ctx.bus.publish(roomTopic(frame.room), encodeRoomMessage({ kind: 'typing', userId: peer.user.id, frame: JSON.stringify(out) }));
 }

@@ -1,14 +1,14 @@
 /** rename. */
 import type { ClientFrameOf } from '@parley/protocol';
-import type { Connection } from '../gateway/connection.js';
+import type { Peer } from '../hub/peer.js';
 import { toSummary } from '../auth/accounts.js';
 import { ack, publishEvent, publishToUser, takeRate, type ChatContext } from './context.js';
 
-export async function rename(ctx: ChatContext, connection: Connection, frame: ClientFrameOf<'rename'>): Promise<void> {
-  takeRate(ctx.rates.rename, connection.user.id);
-  const { user, events } = await ctx.store.renameUser(connection.user.id, frame.name);
+export async function rename(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'rename'>): Promise<void> {
+  takeRate(ctx.rates.rename, peer.user.id);
+  const { user, events } = await ctx.store.renameUser(peer.user.id, frame.name);
   const summary = toSummary(user);
   publishToUser(ctx, user.id, { rename: user.name, frame: { type: 'user', user: summary } });
   for (const event of events) publishEvent(ctx, event);
-  ack<'rename'>(connection, frame.ref, { user: summary });
+  ack<'rename'>(peer, frame.ref, { user: summary });
 }

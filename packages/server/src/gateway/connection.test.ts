@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, type WelcomeFrame } from '@parley/protocol';
 import { Connection } from './connection.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { encodeTextFrame } from './text-frame.js';
+import { SharedFrame } from '../hub/shared-frame.js';
 import type { StoredUser } from '../store/store.js';
 
 const user: StoredUser = { id: 'user-1', username: 'one', name: 'One', kind: 'guest', passwordHash: null, externalId: null, createdAt: 0 };
@@ -38,7 +39,8 @@ test('a burst queued for one connection is written whole, and the queue does not
     const flushes = new FlushScheduler({ maxPauseMs: 0 });
     // The WebSocket is only used to close; this test never closes.
     const connection = new Connection(null as unknown as WebSocket, pair.serverEnd, { user, sessionHash: null, expiresAt: null }, { queueLimitBytes: 1 << 20, flushes });
-    const frame = (n: number) => Buffer.from(`<${n}>`);
+    const frame = (n: number) => new SharedFrame(`<${n}>`);
+    const wire = (n: number) => encodeTextFrame(`<${n}>`).toString('latin1');
     const welcome: WelcomeFrame = {
       type: 'welcome',
       user: { id: user.id, username: user.username, name: user.name, kind: user.kind },
@@ -55,10 +57,10 @@ test('a burst queued for one connection is written whole, and the queue does not
     connection.flush();
     assert.equal(connection.keptQueueSlots, 3, 'a small queue keeps its array for the next flush');
 
-    let expected = encodeTextFrame(JSON.stringify(welcome)).toString('latin1') + '<0><1><2>';
+    let expected = encodeTextFrame(JSON.stringify(welcome)).toString('latin1') + wire(0) + wire(1) + wire(2);
     for (let n = 0; n < 1000; n++) {
       connection.deliver(frame(n));
-      expected += `<${n}>`;
+      expected += wire(n);
     }
     connection.flush();
     assert.equal(connection.keptQueueSlots, 0, 'the 1,000-frame burst did not leave a 1,000-slot array behind');
@@ -66,7 +68,7 @@ test('a burst queued for one connection is written whole, and the queue does not
     connection.deliver(frame(7));
     connection.deliver(frame(8));
     connection.flush();
-    expected += '<7><8>';
+    expected += wire(7) + wire(8);
     const deadline = Date.now() + 2000;
     while (pair.received().length < expected.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(pair.received(), expected, 'every frame arrived, in order');

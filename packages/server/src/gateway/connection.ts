@@ -12,6 +12,8 @@ import type WebSocket from 'ws';
 import type { ServerFrame, UserSummary, WelcomeFrame } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
 import { toSummary, type Identity } from '../auth/accounts.js';
+import type { Peer } from '../hub/peer.js';
+import type { SharedFrame } from '../hub/shared-frame.js';
 import { encodeTextFrame } from './text-frame.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 
@@ -35,7 +37,7 @@ export interface Outbound {
 /** The largest `#more` a connection keeps between flushes (8 bytes a slot). */
 const KEPT_MORE_SLOTS = 64;
 
-export class Connection {
+export class Connection implements Peer {
   readonly id = nextId++;
   /** Who it is: the public fields only (a stored user's password hash is not kept for the connection's lifetime). */
   user: UserSummary;
@@ -122,7 +124,7 @@ export class Connection {
   /** Serializes and queues one frame for this connection only; returns its size in bytes. */
   send(frame: ServerFrame): number {
     const bytes = encodeTextFrame(JSON.stringify(frame));
-    this.deliver(bytes);
+    this.#enqueue(bytes);
     return bytes.length;
   }
 
@@ -139,12 +141,18 @@ export class Connection {
   }
 
   /**
-   * Queues an already encoded frame (shared by every recipient of a broadcast).
-   * This is the per-recipient path of every fan-out: keep it to a push and a sum.
-   * The queue holds references to shared buffers, not copies; whether the
-   * reader keeps up is judged once per flush, by the socket's backlog.
+   * Queues a frame shared by every recipient of a broadcast, as the WebSocket frame it was
+   * encoded to once. This is the per-recipient path of every fan-out: keep it to a push and a sum.
    */
-  deliver(bytes: Buffer): void {
+  deliver(frame: SharedFrame): void {
+    this.#enqueue(frame.encoded(encodeTextFrame));
+  }
+
+  /**
+   * The queue holds references to shared buffers, not copies; whether the reader keeps up is
+   * judged once per flush, by the socket's backlog.
+   */
+  #enqueue(bytes: Buffer): void {
     if (this.#closed) return;
     if (this.#beforeWelcome !== null) {
       this.#beforeWelcome.push(bytes);
@@ -164,14 +172,15 @@ export class Connection {
     const before = this.#beforeWelcome ?? [];
     this.#beforeWelcome = null;
     this.send(frame);
-    for (const bytes of before) this.deliver(bytes);
+    for (const bytes of before) this.#enqueue(bytes);
   }
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
-  deliverEvent(room: string, seq: number, bytes: Buffer): void {
+  deliverEvent(room: string, seq: number, frame: SharedFrame): void {
+    const bytes = frame.encoded(encodeTextFrame);
     const held = this.#held?.get(room);
     if (held) held.frames.push({ seq, bytes });
-    else this.deliver(bytes);
+    else this.#enqueue(bytes);
   }
 
   /** Starts holding back live events of `room` (a resume is reading its replay). */
@@ -185,7 +194,7 @@ export class Connection {
     const held = this.#held?.get(room);
     if (!held) return;
     this.#held!.delete(room);
-    for (const frame of held.frames) if (frame.seq > replayedUpTo) this.deliver(frame.bytes);
+    for (const frame of held.frames) if (frame.seq > replayedUpTo) this.#enqueue(frame.bytes);
   }
 
   flush(): void {

@@ -1,74 +1,109 @@
-import type { Presence } from './presence.js';
+/**
+ * Presence in one process. Nodes in one process (tests of several nodes)
+ * share a MemoryPresenceState; a node on its own gets one of its own. Nothing
+ * here can die without telling, so `expired` is never called.
+ */
+import type { Presence, PresenceEvents, RoomOnline } from './presence.js';
 
-/** What presence keeps of an online user: one object, and the rooms as an array replaced on change (see Connection.rooms). */
-interface Online {
-  connections: number;
+/**
+ * An online user: on how many nodes, and their rooms — an array replaced on change, not a Set:
+ * most users are in a few rooms, and a Set would cost each user online about 200 bytes more.
+ */
+interface OnlineUser {
+  nodes: number;
   rooms: readonly string[];
 }
 
-/** Presence for a single node. */
-export class MemoryPresence implements Presence {
-  /** userId → their open connections and the rooms they are in, while online. */
-  readonly #online = new Map<string, Online>();
+/** What in-process nodes share: the online users, and the online members of each room. */
+export class MemoryPresenceState {
+  readonly users = new Map<string, OnlineUser>();
   /** roomId → online members. */
-  readonly #roomOnline = new Map<string, Set<string>>();
+  readonly rooms = new Map<string, Set<string>>();
+  readonly versions = new Map<string, number>();
 
-  connected(userId: string, rooms: Iterable<string>): readonly string[] {
-    const online = this.#online.get(userId);
-    if (online) {
-      online.connections++;
+  add(roomId: string, userId: string): boolean {
+    let online = this.rooms.get(roomId);
+    if (!online) this.rooms.set(roomId, (online = new Set()));
+    if (online.has(userId)) return false;
+    online.add(userId);
+    this.#bump(roomId);
+    return true;
+  }
+
+  remove(roomId: string, userId: string): boolean {
+    const online = this.rooms.get(roomId);
+    if (!online?.delete(userId)) return false;
+    if (online.size === 0) this.rooms.delete(roomId);
+    this.#bump(roomId);
+    return true;
+  }
+
+  #bump(roomId: string): void {
+    this.versions.set(roomId, (this.versions.get(roomId) ?? 0) + 1);
+  }
+}
+
+export class MemoryPresence implements Presence {
+  readonly #state: MemoryPresenceState;
+  /** userId → this node's open connections of theirs. */
+  readonly #connections = new Map<string, number>();
+
+  constructor(state = new MemoryPresenceState()) {
+    this.#state = state;
+  }
+
+  async start(_events: PresenceEvents): Promise<void> {}
+
+  async connected(userId: string, rooms: Iterable<string>): Promise<readonly string[]> {
+    const count = this.#connections.get(userId) ?? 0;
+    this.#connections.set(userId, count + 1);
+    if (count > 0) return [];
+    let user = this.#state.users.get(userId);
+    if (!user) this.#state.users.set(userId, (user = { nodes: 0, rooms: [] }));
+    user.nodes++;
+    user.rooms = [...new Set([...user.rooms, ...rooms])];
+    return user.rooms.filter((room) => this.#state.add(room, userId));
+  }
+
+  async disconnected(userId: string): Promise<readonly string[]> {
+    const count = this.#connections.get(userId);
+    if (count === undefined) return [];
+    if (count > 1) {
+      this.#connections.set(userId, count - 1);
       return [];
     }
-    const mine = [...new Set(rooms)];
-    this.#online.set(userId, { connections: 1, rooms: mine });
-    for (const room of mine) this.#add(room, userId);
-    return mine;
+    this.#connections.delete(userId);
+    const user = this.#state.users.get(userId);
+    if (!user || --user.nodes > 0) return [];
+    this.#state.users.delete(userId);
+    return user.rooms.filter((room) => this.#state.remove(room, userId));
   }
 
-  disconnected(userId: string): readonly string[] {
-    const online = this.#online.get(userId);
-    if (!online) return [];
-    if (--online.connections > 0) return [];
-    this.#online.delete(userId);
-    for (const room of online.rooms) this.#remove(room, userId);
-    return online.rooms;
+  async joined(roomId: string, userId: string): Promise<boolean> {
+    const user = this.#state.users.get(userId);
+    if (!user) return false;
+    if (!user.rooms.includes(roomId)) user.rooms = user.rooms.concat(roomId);
+    return this.#state.add(roomId, userId);
   }
 
-  joined(roomId: string, userId: string): boolean {
-    const online = this.#online.get(userId);
-    if (!online || online.rooms.includes(roomId)) return false;
-    online.rooms = online.rooms.concat(roomId);
-    this.#add(roomId, userId);
-    return true;
+  async left(roomId: string, userId: string): Promise<boolean> {
+    const user = this.#state.users.get(userId);
+    if (user) user.rooms = user.rooms.filter((room) => room !== roomId);
+    return this.#state.remove(roomId, userId);
   }
 
-  left(roomId: string, userId: string): boolean {
-    const online = this.#online.get(userId);
-    const index = online ? online.rooms.indexOf(roomId) : -1;
-    if (index < 0) return false;
-    online!.rooms = online!.rooms.toSpliced(index, 1);
-    this.#remove(roomId, userId);
-    return true;
+  async isOnline(userIds: readonly string[]): Promise<boolean[]> {
+    return userIds.map((id) => this.#state.users.has(id));
   }
 
-  isOnline(userId: string): boolean {
-    return this.#online.has(userId);
+  async online(roomIds: readonly string[]): Promise<RoomOnline[]> {
+    return roomIds.map((id) => ({ online: this.#state.rooms.get(id)?.size ?? 0, version: this.#state.versions.get(id) ?? 0 }));
   }
 
-  onlineCount(roomId: string): number {
-    return this.#roomOnline.get(roomId)?.size ?? 0;
-  }
-
-  #add(roomId: string, userId: string): void {
-    let online = this.#roomOnline.get(roomId);
-    if (!online) this.#roomOnline.set(roomId, (online = new Set()));
-    online.add(userId);
-  }
-
-  #remove(roomId: string, userId: string): void {
-    const online = this.#roomOnline.get(roomId);
-    if (!online) return;
-    online.delete(userId);
-    if (online.size === 0) this.#roomOnline.delete(roomId);
+  async close(): Promise<void> {
+    for (const userId of [...this.#connections.keys()]) {
+      this.#connections.set(userId, 1);
+      await this.disconnected(userId);
+    }
   }
 }

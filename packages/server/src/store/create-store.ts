@@ -5,9 +5,9 @@ import { createPostgresStore } from './store-postgres.js';
 import { createSqliteStore } from './store-sqlite.js';
 import type { Store } from './store.js';
 
-/** The store could not be opened or migrated; the message names the setting and the cause. */
-export class StoreOpenError extends Error {
-  override name = 'StoreOpenError';
+/** The server could not start: a service it needs (the database, Redis) could not be reached; the message names the setting and the cause. */
+export class StartError extends Error {
+  override name = 'StartError';
 }
 
 /** A database URL with its password hidden, for messages and logs. */
@@ -21,7 +21,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Creates and migrates the store; throws StoreOpenError when it cannot. */
+/** Creates and migrates the store; throws StartError when it cannot. */
 export async function openStore(config: Config, onBackgroundError: (where: string, error: Error) => void): Promise<Store> {
   const { database } = config;
   const store =
@@ -39,7 +39,7 @@ export async function openStore(config: Config, onBackgroundError: (where: strin
   } catch (error) {
     await store.close().catch(() => undefined);
     const where = database.kind === 'postgres' ? `the PostgreSQL database at DATABASE_URL (${redactUrl(database.url)})` : `the SQLite database in DATA_DIR (${config.dataDir})`;
-    throw new StoreOpenError(`Could not open ${where}: ${(error as Error).message}`, { cause: error });
+    throw new StartError(`Could not open ${where}: ${(error as Error).message}`, { cause: error });
   }
   return store;
 }

@@ -155,6 +155,9 @@ class PostgresStore implements Store {
   latestSeq(roomId: string): Promise<number> {
     return logReads.latestSeq(this.#kysely, roomId);
   }
+  latestSeqs(roomIds: readonly string[]): Promise<Map<string, number>> {
+    return logReads.latestSeqs(this.#kysely, roomIds);
+  }
   eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
     return logReads.eventsAfter(this.#kysely, roomId, after, limit);
   }

@@ -188,6 +188,9 @@ class SqliteStore implements Store {
   latestSeq(roomId: string): Promise<number> {
     return logReads.latestSeq(this.#kysely, roomId);
   }
+  latestSeqs(roomIds: readonly string[]): Promise<Map<string, number>> {
+    return logReads.latestSeqs(this.#kysely, roomIds);
+  }
   eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
     return logReads.eventsAfter(this.#kysely, roomId, after, limit);
   }

@@ -8,8 +8,10 @@
  * - Each room's events get seq 1, 2, 3 … in commit order, with no gap and no
  *   reuse, even under concurrent writers.
  * - Writes take effect in the order they were called, whether or not the
- *   caller awaited the earlier ones (the gateway relies on it to keep a
- *   client's pipelined sends in order).
+ *   caller awaited the earlier ones, and their promises settle in that order,
+ *   failures included (the gateway relies on both to keep a client's
+ *   pipelined sends, and the replies to them, in order). Across several
+ *   stores on one database (nodes), per room, seq order is commit order.
  * - A write that fails changes nothing (no half-written rows).
  * - `appendMessage` is idempotent on (room, author, clientId): a repeat returns
  *   the stored event with `duplicate: true` and writes nothing.
@@ -156,6 +158,8 @@ export interface Store {
 
   // the log: reads
   latestSeq(roomId: string): Promise<number>;
+  /** The latest seq of each of `roomIds` that exists, in one read (a node checks its rooms' logs with it). */
+  latestSeqs(roomIds: readonly string[]): Promise<Map<string, number>>;
   /** Events with seq > after, ascending, at most `limit`. */
   eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]>;
   /** A page of history; see the `history` frame. */

@@ -125,6 +125,9 @@ export function logTests(makeStore: MakeStore): void {
       assert.deepStrictEqual(await store.eventsAfter('lobby', 12, 100), messages.slice(8));
       assert.deepStrictEqual(await store.eventsAfter('lobby', 14, 100), []);
       assert.deepStrictEqual(await store.eventsAfter('room-missing', 0, 100), []);
+      await store.createRoom({ id: 'room-x', name: 'x', kind: 'public', createdBy: ref(fixture.alice) });
+      assert.deepStrictEqual(await store.latestSeqs(['lobby', 'room-x', 'room-missing']), new Map([['lobby', 14], ['room-x', 2]]));
+      assert.deepStrictEqual(await store.latestSeqs([]), new Map());
     });
 
     storeTest(makeStore, 'page returns history before, after, or the newest, with hasBefore and hasAfter', async (fixture) => {

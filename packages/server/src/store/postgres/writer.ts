@@ -13,7 +13,7 @@
  * it). A rename locks each of the user's rooms in that order, so it runs in a
  * batch of its own.
  */
-import { commitBatch } from '../rules/group-commit.js';
+import { commitBatch, type Outcome } from '../rules/group-commit.js';
 import type { WriteArgs, WriteOp, WriteRequest, WriteResult } from '../rules/write-ops.js';
 import { StoreClosedError, type Writer } from '../rules/writer.js';
 import { PgTransactions } from './transactions.js';
@@ -103,13 +103,17 @@ export class PgWriter implements Writer {
 
   async #commit(batch: Queued[]): Promise<void> {
     // A stable sort: the writes to one room keep their call order.
-    const sorted = batch
-      .map((write) => ({ write, room: roomOf(write) ?? '' }))
-      .sort((a, b) => (a.room < b.room ? -1 : a.room > b.room ? 1 : 0))
-      .map(({ write }) => write);
-    const outcomes = await commitBatch(this.#transactions, sorted);
-    outcomes.forEach((outcome, i) => {
-      const write = sorted[i]!;
+    const order = batch.map((_, index) => index).sort((a, b) => {
+      const roomA = roomOf(batch[a]!) ?? '';
+      const roomB = roomOf(batch[b]!) ?? '';
+      return roomA < roomB ? -1 : roomA > roomB ? 1 : 0;
+    });
+    const outcomes = await commitBatch(this.#transactions, order.map((index) => batch[index]!));
+    const byCall = new Array<Outcome>(batch.length);
+    order.forEach((index, i) => (byCall[index] = outcomes[i]!));
+    // Settled in call order, as the store promises: a connection's replies follow its requests.
+    byCall.forEach((outcome, i) => {
+      const write = batch[i]!;
       if (outcome.ok) write.resolve(outcome.value);
       else write.reject(outcome.error);
     });

@@ -30,6 +30,12 @@ export async function latestSeq(db: Kysely<Database>, roomId: string): Promise<n
   return row?.last_seq ?? 0;
 }
 
+export async function latestSeqs(db: Kysely<Database>, roomIds: readonly string[]): Promise<Map<string, number>> {
+  if (roomIds.length === 0) return new Map();
+  const rows = await db.selectFrom('rooms').select(['id', 'last_seq']).where('id', 'in', roomIds).execute();
+  return new Map(rows.map((row) => [row.id, row.last_seq]));
+}
+
 export async function eventsAfter(db: Kysely<Database>, roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
   const rows = await db
     .selectFrom('events')
