@@ -6,6 +6,7 @@
  * with a ParleyError. Runs in browsers and Node (no node: imports).
  */
 import {
+  type DirectoryPage,
   CLIENT_ID_PATTERN,
   DEFAULT_LIMITS,
   ParleyError,
@@ -205,11 +206,25 @@ export class ParleyClient {
 
   // ---- requests ----
 
-  /** Refreshes and returns the room list (joined rooms and public rooms). */
+  /** Refreshes and returns the room list (the rooms joined, and the newest public rooms not joined). */
   async listRooms(): Promise<RoomSummary[]> {
     const { rooms } = await this.#request({ type: 'rooms' });
     for (const summary of rooms) this.#upsertRoom(summary);
     return rooms;
+  }
+
+  /**
+   * A page of every public room, by name; `query`: names containing it. Pass the page's `next`
+   * as `after` for the next one. The rooms are not added to the state (a directory to browse).
+   */
+  async directory(options: { query?: string; after?: string; limit?: number } = {}): Promise<DirectoryPage> {
+    const { rooms, next } = await this.#request({ type: 'directory', ...options });
+    return { rooms, next };
+  }
+
+  /** Puts a room from a directory page into the state, as if listed, so that it can be previewed and joined. */
+  showRoom(summary: RoomSummary): void {
+    if (!this.#rooms.has(summary.id)) this.#upsertRoom(summary);
   }
 
   /** Joins a room by id; its timeline starts loading. */

@@ -8,4 +8,4 @@ export { safeHref } from './markdown/safe-href.js';
 export { timelineOf } from './timeline.js';
 export type * from './types.js';
 export { ParleyError, CLOSE, TYPING, shouldReconnect } from '@parley/protocol';
-export type { ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, WelcomeFrame } from '@parley/protocol';
+export type { ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, DirectoryPage, WelcomeFrame } from '@parley/protocol';

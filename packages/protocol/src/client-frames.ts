@@ -5,7 +5,7 @@
  * `send` uses the message's own `id` as its ref.
  */
 import { z } from 'zod';
-import { EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
+import { DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
 
 const ref = z.string().min(1).max(64);
 /** What a client-made message id must look like (UUIDv7 or ULID recommended). */
@@ -90,6 +90,17 @@ export const renameFrame = z.strictObject({ type: z.literal('rename'), ref, name
 export const roomsFrame = z.strictObject({ type: z.literal('rooms'), ref });
 export const membersFrame = z.strictObject({ type: z.literal('members'), ref, room: roomId });
 /**
+ * A page of the public rooms, by name. `query`: only rooms whose name contains it (ignoring
+ * case); `after`: the `next` of the page before.
+ */
+export const directoryFrame = z.strictObject({
+  type: z.literal('directory'),
+  ref,
+  query: storable.max(ROOM_NAME_MAX).optional(),
+  after: storable.min(1).max(4 * ROOM_NAME_MAX).optional(),
+  limit: z.number().int().min(1).max(DIRECTORY_PAGE_MAX).optional(),
+});
+/**
  * A page of a room's log. `before`: events with seq < before, newest page
  * first (returned in ascending order). `after`: events with seq > after.
  * Neither: the newest page.
@@ -123,6 +134,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   renameFrame,
   roomsFrame,
   membersFrame,
+  directoryFrame,
   historyFrame,
   pingFrame,
 ]);

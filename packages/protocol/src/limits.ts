@@ -38,3 +38,12 @@ export const AUTH_FRAME_MAX_BYTES = 8 * 1024;
 export const NAME_MAX = 64;
 export const ROOM_NAME_MAX = 64;
 export const EMOJI_MAX = 32;
+
+/**
+ * `welcome` and `rooms` list the rooms a user is in, and at most this many public rooms they
+ * are not in (the newest): the whole list of public rooms is the `directory`'s, page by page.
+ * A server with thousands of public rooms must not send them all to every newcomer.
+ */
+export const DIRECTORY_PREVIEW = 20;
+/** Most public rooms one `directory` page lists. */
+export const DIRECTORY_PAGE_MAX = 100;

@@ -7,7 +7,7 @@ import type { Member, RoomEvent, RoomSummary, UserRef, UserSummary } from './mod
 export interface WelcomeFrame {
   type: 'welcome';
   user: UserSummary;
-  /** Every room the user is a member of, plus every public room. */
+  /** Every room the user is a member of, plus the newest public rooms they are not in (at most DIRECTORY_PREVIEW). */
   rooms: RoomSummary[];
   limits: Limits;
   /**
@@ -40,6 +40,7 @@ export interface Results {
   rename: { user: UserSummary };
   rooms: { rooms: RoomSummary[] };
   members: { room: string; members: Member[] };
+  directory: DirectoryPage;
   history: HistoryPage;
   ping: NoResult;
 }
@@ -56,6 +57,13 @@ export interface ResumeResult {
    */
   status: 'ok' | 'too_far_behind' | 'not_found';
   latestSeq: number;
+}
+
+/** A page of public rooms, ordered by name (case ignored). */
+export interface DirectoryPage {
+  rooms: RoomSummary[];
+  /** Give it as `after` for the next page; null on the last page. */
+  next: string | null;
 }
 
 export interface HistoryPage {

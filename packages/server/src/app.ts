@@ -61,6 +61,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
   try {
     await bus.start(hub.busEvents);
+    await hub.start();
     await presence.start({ expired: (changes) => void chat.usersExpired(changes), error: backgroundError });
   } catch (error) {
     await Promise.allSettled([bus.close(), presence.close(), store.close()]);

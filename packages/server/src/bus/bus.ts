@@ -32,6 +32,9 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/** The topic every node subscribes to, for what every connected user is told (a new public room). */
+export const EVERYONE_TOPIC = 'everyone';
+
 const ROOM = 'room:';
 const USER = 'user:';
 export const roomTopic = (roomId: string): string => ROOM + roomId;

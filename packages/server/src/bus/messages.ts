@@ -62,7 +62,13 @@ export interface UserMessage {
   frame?: ServerFrame;
 }
 
-export function encodeUserMessage(message: UserMessage): string {
+/** What the everyone topic carries: a frame for every connection, but those of `except`. */
+export interface EveryoneMessage {
+  frame: ServerFrame;
+  except?: string;
+}
+
+export function encodeUserMessage(message: UserMessage | EveryoneMessage): string {
   return JSON.stringify(message);
 }
 

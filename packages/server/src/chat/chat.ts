@@ -45,6 +45,7 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   dm: rooms.dm,
   rooms: rooms.rooms,
   members: rooms.members,
+  directory: rooms.directory,
   rename: profile.rename,
 };
 

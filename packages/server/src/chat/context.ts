@@ -1,8 +1,8 @@
 /** What every chat command handler works with, and the small helpers they share. */
-import { ParleyError, type RoomEvent, type RoomSummary, type Results, type RequestType } from '@parley/protocol';
+import { ParleyError, type RoomEvent, type RoomSummary, type Results, type RequestType, type ServerFrame } from '@parley/protocol';
 import type { Store } from '../store/store.js';
 import type { Bus } from '../bus/bus.js';
-import { roomTopic, userTopic } from '../bus/bus.js';
+import { EVERYONE_TOPIC, roomTopic, userTopic } from '../bus/bus.js';
 import { encodeRoomMessage, encodeUserMessage, type UserMessage } from '../bus/messages.js';
 import type { Hub } from '../hub/hub.js';
 import type { Presence } from '../presence/presence.js';
@@ -48,6 +48,11 @@ export function replyError(ctx: ChatContext, peer: Peer, ref: string | null, err
   if (!(error instanceof ParleyError)) ctx.log.error({ err: error, user: peer.user.id }, 'request failed');
   ctx.metrics.frameErrors.inc({ code: parleyError.code });
   peer.reply({ type: 'error', ref, ...parleyError.toBody() });
+}
+
+/** Tells every connected user, on every node, but `except` (their own connections are told otherwise). */
+export function publishToEveryone(ctx: ChatContext, frame: ServerFrame, except?: string): void {
+  ctx.bus.publish(EVERYONE_TOPIC, encodeUserMessage(except === undefined ? { frame } : { frame, except }));
 }
 
 export function publishToUser(ctx: ChatContext, userId: string, message: UserMessage): void {

@@ -1,9 +1,9 @@
 /** join, leave, create, invite, dm, rooms, members. */
-import { ParleyError, type ClientFrameOf, type Member } from '@parley/protocol';
+import { DIRECTORY_PAGE_MAX, ParleyError, type ClientFrameOf, type Member } from '@parley/protocol';
 import type { Peer } from '../hub/peer.js';
 import { dmRoomId, newId } from '../ids.js';
 import { LOBBY_ID } from '../store/lobby.js';
-import { ack, publishEvent, publishToUser, requireMember, requireReadable, roomsFor, summaryFor, takeRate, type ChatContext } from './context.js';
+import { ack, publishEvent, publishToEveryone, publishToUser, requireMember, requireReadable, roomsFor, summaryFor, takeRate, type ChatContext } from './context.js';
 
 function userRef(peer: Peer) {
   return { id: peer.user.id, name: peer.user.name };
@@ -36,14 +36,20 @@ export async function leave(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'
   ack<'leave'>(peer, frame.ref, { room: room.id, seq: event?.seq ?? (await ctx.store.latestSeq(room.id)) });
 }
 
+/** The room a user who is not a member sees (their read marker and unread count are theirs alone). */
+const NOBODY = '';
+
 export async function create(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'create'>): Promise<void> {
   takeRate(ctx.rates.rooms, peer.user.id);
+  // Everyone online hears of a new public room: those too are limited over all users.
+  if (frame.kind === 'public') takeRate(ctx.rates.publicRooms, 'server');
   const { room, events } = await ctx.store.createRoom({ id: newId(), name: frame.name, kind: frame.kind, createdBy: userRef(peer) });
   publishToUser(ctx, peer.user.id, { joinRoom: room.id, fromSeq: 1 });
   for (const event of events) publishEvent(ctx, event);
   const summary = await summaryFor(ctx, room.id, peer.user.id);
   ack<'create'>(peer, frame.ref, { room: summary });
   publishToUser(ctx, peer.user.id, { frame: { type: 'room', room: summary } });
+  if (room.kind === 'public') publishToEveryone(ctx, { type: 'room', room: await summaryFor(ctx, room.id, NOBODY) }, peer.user.id);
 }
 
 export async function invite(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'invite'>): Promise<void> {
@@ -83,6 +89,13 @@ export async function dm(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'dm'
     }
   }
   ack<'dm'>(peer, frame.ref, { room: await summaryFor(ctx, id, me.id) });
+}
+
+export async function directory(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'directory'>): Promise<void> {
+  const limit = frame.limit ?? DIRECTORY_PAGE_MAX;
+  const page = await ctx.store.directory(peer.user.id, { query: frame.query, after: frame.after, limit });
+  const online = await ctx.presence.online(page.rooms.map((room) => room.id));
+  ack<'directory'>(peer, frame.ref, { rooms: page.rooms.map((room, i) => ({ ...room, online: online[i]!.online })), next: page.next });
 }
 
 export async function rooms(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'rooms'>): Promise<void> {

@@ -14,6 +14,7 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   history: 'expensive',
   rooms: 'expensive',
   members: 'expensive',
+  directory: 'expensive',
   send: 'cheap',
   edit: 'cheap',
   delete: 'cheap',

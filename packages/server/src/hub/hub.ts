@@ -7,8 +7,8 @@
  */
 import { CLOSE, type PresenceFrame, type ServerFrame } from '@parley/protocol';
 import type { Bus, BusEvents } from '../bus/bus.js';
-import { roomOfTopic, roomTopic, userOfTopic, userTopic } from '../bus/bus.js';
-import { decodeRoomMessage, decodeUserMessage, type UserMessage } from '../bus/messages.js';
+import { EVERYONE_TOPIC, roomOfTopic, roomTopic, userOfTopic, userTopic } from '../bus/bus.js';
+import { decodeRoomMessage, decodeUserMessage, type EveryoneMessage, type UserMessage } from '../bus/messages.js';
 import type { Logger } from '../log.js';
 import type { Peer } from './peer.js';
 import { RoomFeed, type LogReader } from './room-feed.js';
@@ -106,13 +106,19 @@ export class Hub {
     }
   }
 
+  /** Subscribes to what every node hears (the everyone topic); call once the bus started. */
+  start(): Promise<void> {
+    return this.#bus.subscribe(EVERYONE_TOPIC);
+  }
+
   /** The bus events the hub handles: start the bus with them. */
   readonly busEvents: BusEvents = {
     message: (topic, payload) => {
       const room = roomOfTopic(topic);
       if (room !== null) return this.#onRoomMessage(room, payload);
       const user = userOfTopic(topic);
-      if (user !== null) this.#onUserMessage(user, payload);
+      if (user !== null) return this.#onUserMessage(user, payload);
+      if (topic === EVERYONE_TOPIC) this.#onEveryoneMessage(payload);
     },
     resubscribed: () => {
       this.#log.warn('bus resubscribed: reading what this node missed from the store');
@@ -293,6 +299,15 @@ export class Hub {
         continue;
       }
       if (frame) peer.deliver(frame);
+    }
+  }
+
+  #onEveryoneMessage(payload: string): void {
+    const message = decodeUserMessage(payload) as EveryoneMessage | null;
+    if (!message?.frame) return;
+    const frame = new SharedFrame(JSON.stringify(message.frame));
+    for (const [userId, local] of this.#peersByUser) {
+      if (userId !== message.except) each(local, (peer) => peer.deliver(frame));
     }
   }
 

@@ -66,6 +66,8 @@ export function createRateLimits(enabled: boolean) {
     typing: new RateLimiter({ capacity: 10, refillMs: 1000 }, enabled),
     /** create room, open DM, invite: 10, then one every 6 s. */
     rooms: new RateLimiter({ capacity: 10, refillMs: 6000 }, enabled),
+    /** public rooms over all users of a node (each is announced to everyone online): 30, then one every 2 s. */
+    publicRooms: new RateLimiter({ capacity: 30, refillMs: 2000 }, enabled),
     /** join and leave: 20, then one every 3 s (each writes an event to the room's log). */
     membership: new RateLimiter({ capacity: 20, refillMs: 3000 }, enabled),
     /** rename: 5, then one every 30 s (each writes an event to every room the user is in). */

@@ -20,6 +20,7 @@ import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import * as logReads from './sql/log-reads.js';
 import * as roomReads from './sql/room-reads.js';
 import type { Database } from './sql/schema.js';
+import type { DirectoryQuery } from './sql/directory.js';
 import { newPool } from './postgres/connect.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
 import { runMigrations } from './postgres/migrations.js';
@@ -124,6 +125,9 @@ class PostgresStore implements Store {
   }
   listRoomsFor(userId: string): Promise<StoredRoomSummary[]> {
     return this.#reads.roomSummaries(userId);
+  }
+  async directory(userId: string, page: DirectoryQuery): Promise<{ rooms: StoredRoomSummary[]; next: string | null }> {
+    return this.#reads.directory(userId, page);
   }
   async roomSummaryFor(roomId: string, userId: string): Promise<StoredRoomSummary | null> {
     const [summary] = await this.#reads.roomSummaries(userId, roomId);

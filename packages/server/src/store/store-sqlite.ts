@@ -30,6 +30,7 @@ import { openDatabase } from './sqlite/open.js';
 import { withStatementCache } from './sqlite/statement-cache.js';
 import * as roomReads from './sql/room-reads.js';
 import type { Database } from './sql/schema.js';
+import type { DirectoryQuery } from './sql/directory.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import { Checkpointer } from './sqlite/checkpointer.js';
 import { InlineWriter } from './sqlite/inline-writer.js';
@@ -157,6 +158,9 @@ class SqliteStore implements Store {
   }
   async listRoomsFor(userId: string): Promise<StoredRoomSummary[]> {
     return this.#reads().roomSummaries(userId);
+  }
+  async directory(userId: string, page: DirectoryQuery): Promise<{ rooms: StoredRoomSummary[]; next: string | null }> {
+    return this.#reads().directory(userId, page);
   }
   async roomSummaryFor(roomId: string, userId: string): Promise<StoredRoomSummary | null> {
     const [summary] = this.#reads().roomSummaries(userId, roomId);

@@ -40,6 +40,7 @@ import type {
   UserRef,
   UserSummary,
 } from '@parley/protocol';
+import type { DirectoryQuery } from './sql/directory.js';
 
 export interface StoredUser extends UserSummary {
   /** argon2id hash for accounts; null for guests and external (JWT) users. */
@@ -133,8 +134,16 @@ export interface Store {
   /** Ids of the rooms the user is a member of. */
   memberRoomIds(userId: string): Promise<string[]>;
   listMembers(roomId: string): Promise<StoredMember[]>;
-  /** Every public room plus every room the user is a member of, with counts for that user. */
+  /**
+   * Every room the user is a member of, plus the newest public rooms they are not in (at most
+   * DIRECTORY_PREVIEW), with counts for that user, ordered by creation.
+   */
   listRoomsFor(userId: string): Promise<StoredRoomSummary[]>;
+  /**
+   * A page of every public room, joined or not, ordered by name ignoring case; `query` keeps the
+   * names that contain it (ignoring case). `next` continues it (as `after`); null on the last page.
+   */
+  directory(userId: string, page: DirectoryQuery): Promise<{ rooms: StoredRoomSummary[]; next: string | null }>;
   roomSummaryFor(roomId: string, userId: string): Promise<StoredRoomSummary | null>;
 
   // the log: writes

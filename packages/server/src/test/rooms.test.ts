@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AckFrame, EventFrame, PresenceFrame, RoomSummary, ServerFrame, WelcomeFrame } from '@parley/protocol';
+import { DIRECTORY_PAGE_MAX, DIRECTORY_PREVIEW, type AckFrame, type EventFrame, type PresenceFrame, type RoomFrame, type RoomSummary, type ServerFrame, type WelcomeFrame } from '@parley/protocol';
 import { useGuestServer } from '../testing/guest-server.js';
 
 describe('rooms, members and presence', () => {
@@ -142,5 +142,44 @@ describe('rooms, members and presence', () => {
   test('the lobby cannot be left', async () => {
     const { client } = await enter('Stayer');
     await assert.rejects(client.request({ type: 'leave', room: 'lobby' }), { code: 'forbidden' });
+  });
+});
+
+describe('the room list stays small; the directory has every public room; new ones are announced', () => {
+  const { enter } = useGuestServer({ RATE_LIMITS: 'off' });
+
+  test(`welcome lists a newcomer's rooms and at most ${DIRECTORY_PREVIEW} other public rooms; directory pages through the rest`, async () => {
+    const maker = await enter('Maker');
+    const watcher = await enter('Watcher');
+    const made: string[] = [];
+    for (let i = 0; i < DIRECTORY_PREVIEW + 10; i++) {
+      const { room } = await maker.client.request<AckFrame<'create'>>({ type: 'create', name: `Many ${String(i).padStart(2, '0')}`, kind: 'public' });
+      made.push(room.id);
+    }
+    // Someone online heard of each new public room as it was made, as a room they have not joined.
+    await watcher.client.waitFor((f) => f.type === 'room' && f.room.id === made.at(-1));
+    const announced = watcher.client.frames.filter((f): f is RoomFrame => f.type === 'room' && made.includes(f.room.id));
+    assert.equal(announced.length, made.length);
+    assert.ok(announced.every((f) => !f.room.joined && f.room.unread === 0 && f.room.readSeq === 0));
+    const { room: secret } = await maker.client.request<AckFrame<'create'>>({ type: 'create', name: 'Not announced', kind: 'private' });
+    assert.ok(!watcher.client.frames.some((f) => f.type === 'room' && f.room.id === secret.id), 'a private room is not announced');
+
+    const newcomer = await enter('Newcomer');
+    const welcome = newcomer.client.frames[0] as WelcomeFrame;
+    const notJoined = welcome.rooms.filter((room) => !room.joined);
+    assert.equal(notJoined.length, DIRECTORY_PREVIEW);
+    assert.deepEqual(notJoined.map((room) => room.id), made.slice(-DIRECTORY_PREVIEW), 'the newest ones');
+    const listed = await newcomer.client.request<AckFrame<'rooms'>>({ type: 'rooms' });
+    assert.deepEqual(listed.rooms.map((room) => room.id), welcome.rooms.map((room) => room.id));
+
+    const names: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await newcomer.client.request<AckFrame<'directory'>>({ type: 'directory', query: 'many', limit: 7, ...(after ? { after } : {}) });
+      names.push(...page.rooms.map((room) => room.name));
+      after = page.next ?? undefined;
+    } while (after);
+    assert.deepEqual(names, made.map((_, i) => `Many ${String(i).padStart(2, '0')}`));
+    await assert.rejects(newcomer.client.request({ type: 'directory', limit: DIRECTORY_PAGE_MAX + 1 }), { code: 'invalid_frame' });
   });
 });

@@ -19,11 +19,13 @@ import { RoomView } from './RoomView.js';
 import { MemberPanel } from './MemberPanel.js';
 import { Toasts, useToasts } from './Toasts.js';
 import { TextDialog } from '../dialogs/TextDialog.js';
+import { BrowseRoomsDialog } from '../dialogs/BrowseRoomsDialog.js';
 import { CreateRoomDialog } from '../dialogs/CreateRoomDialog.js';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog.js';
 
 type OpenDialog =
   | { kind: 'create' }
+  | { kind: 'browse' }
   | { kind: 'dm' }
   | { kind: 'invite'; room: string; name: string }
   | { kind: 'rename' }
@@ -135,6 +137,16 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
             }}
           />
         );
+      case 'browse':
+        return (
+          <BrowseRoomsDialog
+            onClose={close}
+            onPick={(room) => {
+              client.showRoom(room);
+              openRoom(room.id);
+            }}
+          />
+        );
       case 'dm':
         return (
           <TextDialog
@@ -235,6 +247,7 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
         onOpen={openRoom}
         onCreateRoom={() => setDialog({ kind: 'create' })}
         onNewDm={() => setDialog({ kind: 'dm' })}
+        onBrowse={() => setDialog({ kind: 'browse' })}
         onClose={() => setNavOpen(false)}
         menu={{ theme, setTheme, notifications, onRename: () => setDialog({ kind: 'rename' }), onLogout }}
       />

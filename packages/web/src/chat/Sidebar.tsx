@@ -18,11 +18,12 @@ export interface SidebarProps {
   onOpen(room: string): void;
   onCreateRoom(): void;
   onNewDm(): void;
+  onBrowse(): void;
   onClose(): void;
   menu: Omit<UserMenuProps, 'user'>;
 }
 
-export function Sidebar({ rooms, activeId, user, onOpen, onCreateRoom, onNewDm, onClose, menu }: SidebarProps) {
+export function Sidebar({ rooms, activeId, user, onOpen, onCreateRoom, onNewDm, onBrowse, onClose, menu }: SidebarProps) {
   const { m, locale } = useI18n();
   const groups = groupRooms(rooms, locale);
   return (
@@ -46,13 +47,17 @@ export function Sidebar({ rooms, activeId, user, onOpen, onCreateRoom, onNewDm, 
             <RoomLink key={room.id} room={room} active={room.id === activeId} onOpen={onOpen} />
           ))}
         </Section>
-        {groups.joinable.length > 0 && (
-          <Section title={m.moreRooms}>
-            {groups.joinable.map((room) => (
-              <RoomLink key={room.id} room={room} active={room.id === activeId} onOpen={onOpen} />
-            ))}
-          </Section>
-        )}
+        <Section title={m.moreRooms}>
+          {groups.joinable.map((room) => (
+            <RoomLink key={room.id} room={room} active={room.id === activeId} onOpen={onOpen} />
+          ))}
+          <li>
+            <button type="button" className="sidebar-browse" onClick={onBrowse}>
+              <Icon name="search" size={16} />
+              <span>{m.browseRooms}</span>
+            </button>
+          </li>
+        </Section>
       </div>
       <UserMenu user={user} {...menu} />
     </nav>

@@ -24,6 +24,7 @@ const PATHS = {
   chevronDown: 'M6 9l6 6 6-6',
   retry: 'M4 12a8 8 0 1 0 2.3-5.7M4 4v5h5',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,7 +1,7 @@
 /** Migration, rooms, members, listings and read markers. */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { UNREAD_MAX, UNREAD_SCAN_MAX } from '@parley/protocol';
+import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX } from '@parley/protocol';
 import type { StoredRoomSummary } from '../store.js';
 import { SERVER_USER } from '../server-user.js';
 import { assertPlainJson, clientId, ref, rejectsWith, storeTest, wholeLog, type MakeStore } from './harness.js';
@@ -126,6 +126,41 @@ export function roomTests(makeStore: MakeStore): void {
       assert.equal((await store.listRoomsFor(bob.id)).find((room) => room.id === 'dm-ab')?.name, 'Alice');
       for (const room of rooms) assert.deepEqual(await store.roomSummaryFor(room.id, alice.id), room);
       assert.equal(await store.roomSummaryFor('room-missing', alice.id), null);
+    });
+
+    storeTest(makeStore, `listRoomsFor lists the user's rooms and the ${DIRECTORY_PREVIEW} newest public rooms they are not in; the directory pages through every public room by name`, async ({ store, alice, bob }) => {
+      await store.join({ room: 'lobby', user: ref(alice) });
+      const names = Array.from({ length: DIRECTORY_PREVIEW + 15 }, (_, i) => `Room ${String(i).padStart(2, '0')}${i % 5 === 0 ? ' Café' : ''}`);
+      for (const [i, name] of names.entries()) {
+        await store.createRoom({ id: `room-${String(i).padStart(2, '0')}`, name, kind: 'public', createdBy: ref(bob) });
+        // Creation order must be unambiguous: created_at has a resolution of 1 ms.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await store.createRoom({ id: 'room-secret', name: 'Secret', kind: 'private', createdBy: ref(bob) });
+      await store.join({ room: 'room-03', user: ref(alice) });
+      const listed = (await store.listRoomsFor(alice.id)).map((room) => room.id);
+      const newest = names.map((_, i) => `room-${String(i).padStart(2, '0')}`).filter((id) => id !== 'room-03').slice(-DIRECTORY_PREVIEW);
+      assert.deepEqual(listed, ['lobby', 'room-03', ...newest], 'her rooms and the newest others, by creation');
+
+      const everyPublic: string[] = [];
+      let after: string | undefined;
+      for (let pages = 0; ; pages++) {
+        const page = await store.directory(alice.id, { after, limit: 10 });
+        assertPlainJson(page);
+        everyPublic.push(...page.rooms.map((room) => room.name));
+        assert.ok(page.rooms.every((room) => room.kind === 'public'));
+        if (page.next === null) break;
+        after = page.next;
+        assert.ok(pages < 10);
+      }
+      assert.deepEqual(everyPublic, [...names, 'lobby'].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+      const cafes = await store.directory(alice.id, { query: 'CAFÉ', limit: 100 });
+      assert.deepEqual(cafes.rooms.map((room) => room.name), names.filter((name) => name.endsWith('Café')));
+      assert.equal(cafes.next, null);
+      const joined = (await store.directory(alice.id, { query: 'room 03', limit: 5 })).rooms[0]!;
+      assert.deepEqual([joined.id, joined.joined, joined.members], ['room-03', true, 2]);
+      assert.deepEqual((await store.directory(alice.id, { query: '%', limit: 5 })).rooms, [], 'the query is text, not a pattern');
+      assert.deepEqual((await store.directory(alice.id, { query: '_', limit: 5 })).rooms, []);
     });
 
     storeTest(makeStore, 'a DM is named after the other member, and after the user once they are alone in it', async ({ store, alice, bob }) => {

@@ -4,10 +4,11 @@
  * statements on the read pool (each pooled connection plans each once).
  * The other reads are the shared Kysely queries (../sql/).
  */
-import { UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
+import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
 import type pg from 'pg';
 import type { StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
 import { dmPeer, toRoomSummary, toStoredUser, type SummaryRow } from '../sql/rows.js';
+import { directoryPage, directoryParams, type DirectoryQuery } from '../sql/directory.js';
 import type { SessionsTable, UserRow } from '../sql/schema.js';
 
 // The same count as SQLite's (sqlite/connect-reads.ts): messages by others after the marker,
@@ -30,9 +31,18 @@ const SQL = {
   userByUsername: `SELECT * FROM users WHERE username = $1`,
   userByExternalId: `SELECT * FROM users WHERE external_id = $1`,
   memberRoomIds: `SELECT room_id FROM members WHERE user_id = $1 ORDER BY room_id`,
+  // As SQLite's (sqlite/connect-reads.ts): the user's rooms and the newest public rooms they are not in.
   summaries: `${SUMMARY_SELECT}
-    WHERE r.id IN (SELECT id FROM rooms WHERE kind = 'public' UNION SELECT room_id FROM members WHERE user_id = $1)
+    WHERE r.id IN (
+      SELECT room_id FROM members WHERE user_id = $1
+      UNION ALL
+      (SELECT p.id FROM rooms p WHERE p.kind = 'public'
+        AND NOT EXISTS (SELECT 1 FROM members o WHERE o.room_id = p.id AND o.user_id = $1)
+        ORDER BY p.created_at DESC, p.id DESC LIMIT ${DIRECTORY_PREVIEW}))
     ORDER BY r.created_at, r.id`,
+  directory: `${SUMMARY_SELECT.replace('SELECT r.id,', 'SELECT r.name_key, r.id,')}
+    WHERE r.kind = 'public' AND r.name_key > $2 AND r.name_key LIKE $3 ESCAPE '\\'
+    ORDER BY r.name_key LIMIT $4`,
   summaryOf: `${SUMMARY_SELECT} WHERE r.id = $2`,
   dmMembers: `SELECT m.room_id, u.id, u.name, u.username, u.kind FROM members m JOIN users u ON u.id = m.user_id
     WHERE m.room_id = ANY($1) ORDER BY m.room_id`,
@@ -66,7 +76,14 @@ export class PgConnectReads {
     return (await this.#rows<{ room_id: string }>('memberRoomIds', [userId])).map((row) => row.room_id);
   }
 
-  /** As SQLite's: the rooms `userId` may see listed, or the one room `onlyRoom`. The DMs' members in one more query. */
+  /** A page of public rooms for `userId` (../sql/directory.ts). */
+  async directory(userId: string, page: DirectoryQuery): Promise<{ rooms: StoredRoomSummary[]; next: string | null }> {
+    const { after, pattern, limit } = directoryParams(page);
+    const rows = await this.#rows<SummaryRow & { name_key: string }>('directory', [userId, after, pattern, limit]);
+    return directoryPage(rows, page.limit, (row) => toRoomSummary(row, null));
+  }
+
+  /** As SQLite's: the rooms `userId` is listed, or the one room `onlyRoom`. The DMs' members in one more query. */
   async roomSummaries(userId: string, onlyRoom?: string): Promise<StoredRoomSummary[]> {
     const rows = onlyRoom === undefined ? await this.#rows<SummaryRow>('summaries', [userId]) : await this.#rows<SummaryRow>('summaryOf', [userId, onlyRoom]);
     const dms = rows.filter((row) => row.kind === 'dm').map((row) => row.id);
