@@ -62,7 +62,11 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   try {
     await bus.start(hub.busEvents);
     await hub.start();
-    await presence.start({ expired: (changes) => void chat.usersExpired(changes), error: backgroundError });
+    await presence.start({
+      expired: (changes) => void chat.presenceChanged(changes, 'offline'),
+      restored: (changes) => void chat.presenceChanged(changes, 'online'),
+      error: backgroundError,
+    });
   } catch (error) {
     await Promise.allSettled([bus.close(), presence.close(), store.close()]);
     throw new StartError(`Could not reach Redis at REDIS_URL (${redactUrl(config.redis?.url ?? '')}): ${(error as Error).message}`, { cause: error });

@@ -22,6 +22,7 @@ function table<N extends keyof Database>(name: N, columns: Columns<Database[N]>,
 export const COPIED_TABLES: readonly CopiedTable[] = [
   table('users', { id: 'text', username: 'text', name: 'text', kind: 'text', password_hash: 'text', external_id: 'text', created_at: 'bigint' }, 'id'),
   table('sessions', { token_hash: 'text', user_id: 'text', expires_at: 'bigint', revoked: 'smallint' }, 'token_hash'),
+  table('token_revocations', { key: 'text', jti: 'text', subject: 'text', not_before: 'bigint', created_at: 'bigint' }, 'key'),
   // member_count is not copied: the members trigger counts the members as they are inserted.
   table(
     'rooms',

@@ -9,6 +9,7 @@ import type { RateLimits } from '../limits/rate-limiter.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { hashToken, looksLikeJwt, newSessionToken } from './tokens.js';
 import type { JwtVerifier } from './jwt.js';
+import type { JwtCredential } from './token-revocations.js';
 import type { HashGate } from './hash-gate.js';
 import { guestUsername, newId } from '../ids.js';
 
@@ -24,6 +25,8 @@ export interface Identity {
   sessionHash: string | null;
   /** When the credentials stop being valid (epoch ms): the session's end, the JWT's `exp`; null: never. */
   expiresAt: number | null;
+  /** The JWT the user came with (null for a session): what a revocation names (token-revocations.ts). */
+  jwt: JwtCredential | null;
 }
 
 export interface AccountsOptions {
@@ -117,17 +120,19 @@ export class Accounts {
     const session = await this.#o.store.findSession(sessionHash);
     if (!session || session.revoked || session.expiresAt <= Date.now()) return null;
     const user = await this.#o.store.findUserById(session.userId);
-    return user ? { user, sessionHash, expiresAt: session.expiresAt } : null;
+    return user ? { user, sessionHash, expiresAt: session.expiresAt, jwt: null } : null;
   }
 
   async #resolveJwt(token: string): Promise<Identity | null> {
     if (!this.#o.verifyJwt) return null;
     const identity = await this.#o.verifyJwt(token);
     if (!identity) return null;
+    const jwt: JwtCredential = { subject: identity.sub, jti: identity.jti ?? null, issuedAt: identity.issuedAt ?? null };
+    if (await this.#o.store.tokenRevoked({ subject: jwt.subject, jti: identity.jti, issuedAt: identity.issuedAt })) return null;
     const externalId = identity.sub;
     const expiresAt = identity.expiresAt ?? null;
     const existing = await this.#o.store.findUserByExternalId(externalId);
-    if (existing) return { user: existing, sessionHash: null, expiresAt };
+    if (existing) return { user: existing, sessionHash: null, expiresAt, jwt };
     const name = (identity.name ?? identity.username ?? 'user').slice(0, 64).trim() || 'user';
     let user: StoredUser;
     try {
@@ -135,11 +140,16 @@ export class Accounts {
     } catch (error) {
       // Two first connections with the same new `sub` raced; the other one created the user.
       const raced = await this.#o.store.findUserByExternalId(externalId);
-      if (raced) return { user: raced, sessionHash: null, expiresAt };
+      if (raced) return { user: raced, sessionHash: null, expiresAt, jwt };
       throw error;
     }
     await this.#o.onUserCreated(user);
-    return { user, sessionHash: null, expiresAt };
+    return { user, sessionHash: null, expiresAt, jwt };
+  }
+
+  /** JWT revocations made since `createdAfter` (epoch ms), for closing the sockets they concern. */
+  revocationsSince(createdAfter: number): ReturnType<Store['revocationsSince']> {
+    return this.#o.store.revocationsSince(createdAfter);
   }
 
   /** Revokes a session; returns its hash so the caller can close its sockets. */

@@ -20,6 +20,9 @@ export interface JwtIdentity {
   username?: string;
   /** The token's `exp` in epoch ms, when it has one. */
   expiresAt?: number;
+  /** The token's `iat` in epoch ms, and its `jti`, when it has them: what a revocation names (token-revocations.ts). */
+  issuedAt?: number;
+  jti?: string;
 }
 
 export type JwtVerifier = (token: string) => Promise<JwtIdentity | null>;
@@ -45,6 +48,8 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     if (typeof payload.name === 'string') identity.name = payload.name;
     if (typeof payload.preferred_username === 'string') identity.username = payload.preferred_username;
     if (typeof payload.exp === 'number') identity.expiresAt = payload.exp * 1000;
+    if (typeof payload.iat === 'number') identity.issuedAt = payload.iat * 1000;
+    if (typeof payload.jti === 'string' && payload.jti.length > 0 && payload.jti.length <= 256) identity.jti = payload.jti;
     return identity;
   };
 }

@@ -67,9 +67,9 @@ export class Chat {
     this.#lifecycle.close(peer);
   }
 
-  /** Users whose node died went offline (presence found out): tell their rooms. */
-  usersExpired(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>): Promise<void> {
-    return this.#lifecycle.usersExpired(changes);
+  /** Presence changed without a connection opening or closing here (lifecycle.ts): tell the rooms. */
+  presenceChanged(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>, status: 'online' | 'offline'): Promise<void> {
+    return this.#lifecycle.presenceChanged(changes, status);
   }
 
   /**

@@ -57,13 +57,16 @@ export class PeerLifecycle {
     });
   }
 
-  /** Users whose node died went offline: tell their rooms. */
-  async usersExpired(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>): Promise<void> {
+  /**
+   * Presence changed without a connection opening or closing here: users whose node died went
+   * offline, or this node's users are back after presence lost them. Tell their rooms.
+   */
+  async presenceChanged(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>, status: 'online' | 'offline'): Promise<void> {
     const ctx = this.#ctx;
     for (const { userId, rooms } of changes) {
       const user = await ctx.store.findUserById(userId);
       const ref = { id: userId, name: user?.name ?? userId };
-      for (const room of rooms) ctx.presenceNotifier.changed(room, ref, 'offline');
+      for (const room of rooms) ctx.presenceNotifier.changed(room, ref, status);
     }
   }
 

@@ -38,7 +38,7 @@ test('a burst queued for one connection is written whole, and the queue does not
   try {
     const flushes = new FlushScheduler({ maxPauseMs: 0 });
     // The WebSocket is only used to close; this test never closes.
-    const connection = new Connection(null as unknown as WebSocket, pair.serverEnd, { user, sessionHash: null, expiresAt: null }, { queueLimitBytes: 1 << 20, flushes });
+    const connection = new Connection(null as unknown as WebSocket, pair.serverEnd, { user, sessionHash: null, expiresAt: null, jwt: null }, { queueLimitBytes: 1 << 20, flushes });
     const frame = (n: number) => new SharedFrame(`<${n}>`);
     const wire = (n: number) => encodeTextFrame(`<${n}>`).toString('latin1');
     const welcome: WelcomeFrame = {

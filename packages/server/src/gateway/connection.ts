@@ -12,6 +12,7 @@ import type WebSocket from 'ws';
 import type { ServerFrame, UserSummary, WelcomeFrame } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
 import { toSummary, type Identity } from '../auth/accounts.js';
+import type { JwtCredential } from '../auth/token-revocations.js';
 import type { Peer } from '../hub/peer.js';
 import type { SharedFrame } from '../hub/shared-frame.js';
 import { encodeTextFrame } from './text-frame.js';
@@ -44,6 +45,8 @@ export class Connection implements Peer {
   readonly sessionHash: string | null;
   /** When its credentials expire (epoch ms; Infinity: never): the gateway closes it then with 4401. */
   readonly expiresAt: number;
+  /** The JWT it came with (null for a session), for the revocation sweep. */
+  readonly jwt: JwtCredential | null;
   /**
    * Rooms whose live frames this connection receives: exactly its user's memberships (the
    * hub keeps it; ask the hub, `Hub.has`, whether it is in a room). An array replaced on every
@@ -84,6 +87,7 @@ export class Connection implements Peer {
     this.user = toSummary(identity.user);
     this.sessionHash = identity.sessionHash;
     this.expiresAt = identity.expiresAt ?? Infinity;
+    this.jwt = identity.jwt;
     this.#outbound = outbound;
   }
 

@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { startExpirySweep } from './expiry-sweep.js';
+import { startRevocationSweep } from './revocation-sweep.js';
 import type { AddressCap } from '../http/address-cap.js';
 import { cameOverTls, clientAddress } from '../http/forwarded.js';
 import { credentialsOf, originAllowed } from './handshake.js';
@@ -52,6 +53,7 @@ export class WsGateway {
   readonly #wss: WebSocketServer;
   readonly #heartbeat: Heartbeat;
   readonly #stopExpirySweep: () => void;
+  readonly #stopRevocationSweep: () => void;
   readonly #host: SessionHost;
   /** Every open socket's session; the listeners below find theirs here (they are called with the socket as `this`). */
   readonly #sessions = new Map<WebSocket, SocketSession>();
@@ -91,6 +93,10 @@ export class WsGateway {
     this.#stopExpirySweep = startExpirySweep(this.#host.connections, (connection) =>
       log.info({ user: connection.user.id }, 'credentials expired: closing connection'),
     );
+    this.#stopRevocationSweep = startRevocationSweep(this.#host.connections, options.accounts, (error) => {
+      log.error({ err: error }, 'could not read the revoked tokens');
+      metrics.backgroundErrors.inc({ where: 'revocation-sweep' });
+    });
     const sessions = this.#sessions;
     const heartbeat = this.#heartbeat;
     this.#onMessage = function (this: WebSocket, data: RawData, isBinary: boolean) {
@@ -175,6 +181,7 @@ export class WsGateway {
     this.#host.closing = true;
     this.#heartbeat.stop();
     this.#stopExpirySweep();
+    this.#stopRevocationSweep();
     // Authenticated connections flush their queued frames (acks included) before the close frame.
     for (const connection of this.#host.connections) connection.close(CLOSE.serverRestart, 'server restart');
     for (const ws of this.#sessions.keys()) if (ws.readyState === ws.OPEN) ws.close(CLOSE.serverRestart, 'server restart');

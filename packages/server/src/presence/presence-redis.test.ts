@@ -10,7 +10,7 @@ const TIMING = { heartbeatMs: 500, nodeTtlMs: 2000 };
 const makePresence: MakePresence = async () => {
   const prefix = testPrefix();
   return {
-    node: () => new RedisPresence({ url: REDIS_URL, prefix, node: randomUUID(), ...TIMING }),
+    node: (timing = TIMING) => new RedisPresence({ url: REDIS_URL, prefix, node: randomUUID(), ...timing }),
     kill: (node) => (node as RedisPresence).abandon(),
     expiryMs: TIMING.nodeTtlMs + TIMING.heartbeatMs,
     cleanup: () => removePrefix(prefix),

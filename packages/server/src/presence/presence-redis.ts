@@ -89,10 +89,9 @@ const SCRIPTS = {
     redis.call('SREM', p .. 'user:' .. user .. ':rooms', room)
     if redis.call('SREM', p .. 'room:' .. room, user) == 1 then bump(p, room); return 1 end
     return 0`,
-  /** ARGV: prefix, node; records a heartbeat at Redis's time. */
+  /** ARGV: prefix, node; records a heartbeat at Redis's time. 1 when the node was not listed (new, reaped, or Redis restarted). */
   presenceHeartbeat: `${BUMP}
-    redis.call('ZADD', ARGV[1] .. 'nodes', now_ms(), ARGV[2])
-    return 1`,
+    return redis.call('ZADD', ARGV[1] .. 'nodes', now_ms(), ARGV[2])`,
   /**
    * ARGV: prefix, ttl ms; reaps every node silent for longer than ttl. Returns, flat, for each user
    * who went offline: the user, the number of rooms, the rooms.
@@ -139,6 +138,7 @@ export class RedisPresence implements Presence {
   #events: PresenceEvents | null = null;
   #timer: NodeJS.Timeout | null = null;
   #everReady = false;
+  #heartbeats = 0;
 
   constructor(options: RedisPresenceOptions) {
     this.#prefix = options.prefix;
@@ -239,7 +239,10 @@ export class RedisPresence implements Presence {
   }
 
   async #tick(): Promise<void> {
-    await this.#call('heartbeat', () => this.#redis.presenceHeartbeat(this.#prefix, this.#node), 0);
+    const unlisted = await this.#call('heartbeat', () => this.#redis.presenceHeartbeat(this.#prefix, this.#node), 0);
+    // Taken for dead (a pause longer than the TTL, Redis unreachable meanwhile) and reaped by
+    // another node, or Redis lost everything: this node's users are online all the same.
+    if (unlisted === 1 && this.#heartbeats++ > 0) await this.#restore();
     const reaped = (await this.#call('reap', () => this.#redis.presenceReap(this.#prefix, String(this.#nodeTtlMs)), [])) as string[];
     const changes: Array<{ userId: string; rooms: string[] }> = [];
     for (let i = 0; i < reaped.length; ) {
@@ -251,12 +254,18 @@ export class RedisPresence implements Presence {
     if (changes.length > 0) this.#events?.expired(changes);
   }
 
-  /** After Redis came back (it may have restarted and lost everything): this node's entries again. */
+  /**
+   * After Redis came back (it may have restarted and lost everything) or this node was reaped:
+   * its entries again. The rooms where its users came back online are reported as `restored`.
+   */
   async #restore(): Promise<void> {
     await this.#call('heartbeat', () => this.#redis.presenceHeartbeat(this.#prefix, this.#node), 0);
+    const changes: Array<{ userId: string; rooms: string[] }> = [];
     for (const [userId, user] of this.#local) {
-      await this.#call('restore', () => this.#redis.presenceConnect(this.#prefix, this.#node, userId, ...user.rooms), []);
+      const rooms = await this.#strings('restore', () => this.#redis.presenceConnect(this.#prefix, this.#node, userId, ...user.rooms));
+      if (rooms.length > 0) changes.push({ userId, rooms });
     }
+    if (changes.length > 0) this.#events?.restored(changes);
   }
 
   async #strings(where: string, run: () => Promise<unknown>): Promise<string[]> {

@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import type { Presence, PresenceEvents } from './presence.js';
 
 export interface PresenceFixture {
-  node(): Presence;
+  /** `timing`, where the implementation has heartbeats: its heartbeat interval and the silence after which it reaps another node. */
+  node(timing?: { heartbeatMs: number; nodeTtlMs: number }): Presence;
   kill?: (node: Presence) => void;
   /** How long after a kill its users must be offline. */
   expiryMs?: number;
@@ -21,13 +22,15 @@ export type MakePresence = () => Promise<PresenceFixture>;
 interface Started {
   presence: Presence;
   expired: Array<{ userId: string; rooms: readonly string[] }>;
+  restored: Array<{ userId: string; rooms: readonly string[] }>;
   errors: string[];
 }
 
 async function start(presence: Presence): Promise<Started> {
-  const started: Started = { presence, expired: [], errors: [] };
+  const started: Started = { presence, expired: [], restored: [], errors: [] };
   const events: PresenceEvents = {
     expired: (changes) => started.expired.push(...changes),
+    restored: (changes) => started.restored.push(...changes),
     error: (where, error) => started.errors.push(`${where}: ${error.message}`),
   };
   await presence.start(events);
@@ -133,6 +136,24 @@ export function runPresenceExpiryContract(name: string, makePresence: MakePresen
         assert.deepEqual((await b.presence.online(['r1', 'r2'])).map((r) => r.online), [1, 0]);
         assert.deepEqual(b.expired.map((change) => ({ ...change, rooms: sorted(change.rooms) })), [{ userId: 'only-on-a', rooms: ['r1', 'r2'] }]);
       } finally {
+        await b.presence.close();
+        await fixture.cleanup();
+      }
+    });
+
+    it('a live node that was taken for dead and reaped puts its users back, and says so', TIMEOUT, async () => {
+      const fixture = await makePresence();
+      // b reaps a node silent for 300 ms; a heartbeats every 1,000 ms: b reaps a between its heartbeats.
+      const a = await start(fixture.node({ heartbeatMs: 1000, nodeTtlMs: 10_000 }));
+      const b = await start(fixture.node({ heartbeatMs: 100, nodeTtlMs: 300 }));
+      try {
+        await a.presence.connected('on-a', ['r1']);
+        const deadline = performance.now() + 10_000;
+        while (a.restored.length === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.ok(b.expired.some((change) => change.userId === 'on-a'), 'b reaped a');
+        assert.deepEqual(a.restored[0], { userId: 'on-a', rooms: ['r1'] });
+      } finally {
+        await a.presence.close();
         await b.presence.close();
         await fixture.cleanup();
       }

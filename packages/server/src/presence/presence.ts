@@ -18,6 +18,11 @@
 export interface PresenceEvents {
   /** Users who went offline because the node they were on died: each with the rooms they left. */
   expired(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>): void;
+  /**
+   * Users of this node back online after presence lost them (Redis restarted, or this node was
+   * taken for dead and reaped): each with the rooms where they are online again.
+   */
+  restored(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>): void;
   /** A failure presence survived: the node logs and counts it. */
   error(where: string, error: Error): void;
 }

@@ -15,10 +15,11 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
-import type { NewRoom, NewUser, PageQuery, Store, StoredMember, StoredRoom, StoredRoomSummary, StoredSession, StoredUser } from './store.js';
+import type { NewRoom, NewUser, PageQuery, Store, StoredMember, StoredRoom, StoredRoomSummary, StoredSession, StoredUser, TokenRevocation } from './store.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import * as logReads from './sql/log-reads.js';
 import * as roomReads from './sql/room-reads.js';
+import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
 import type { DirectoryQuery } from './sql/directory.js';
 import { newPool } from './postgres/connect.js';
@@ -103,6 +104,15 @@ class PostgresStore implements Store {
   }
   revokeSession(tokenHash: string): Promise<void> {
     return this.#write('revokeSession', tokenHash);
+  }
+  revokeTokens(revocation: TokenRevocation): Promise<void> {
+    return this.#write('revokeTokens', revocation);
+  }
+  tokenRevoked(token: { subject: string; jti?: string | undefined; issuedAt?: number | undefined }): Promise<boolean> {
+    return tokenReads.tokenRevoked(this.#kysely, token);
+  }
+  revocationsSince(createdAfter: number): Promise<Array<TokenRevocation & { createdAt: number }>> {
+    return tokenReads.revocationsSince(this.#kysely, createdAfter);
   }
   renameUser(userId: string, name: string): Promise<{ user: StoredUser; events: RoomEvent[] }> {
     return this.#write('renameUser', userId, name);

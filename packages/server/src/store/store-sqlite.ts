@@ -22,6 +22,7 @@ import type {
   StoredRoomSummary,
   StoredSession,
   StoredUser,
+  TokenRevocation,
 } from './store.js';
 import { ConnectReads } from './sqlite/connect-reads.js';
 import * as logReads from './sql/log-reads.js';
@@ -29,6 +30,7 @@ import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
 import { withStatementCache } from './sqlite/statement-cache.js';
 import * as roomReads from './sql/room-reads.js';
+import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
 import type { DirectoryQuery } from './sql/directory.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
@@ -136,6 +138,15 @@ class SqliteStore implements Store {
   }
   revokeSession(tokenHash: string): Promise<void> {
     return this.#write('revokeSession', tokenHash);
+  }
+  revokeTokens(revocation: TokenRevocation): Promise<void> {
+    return this.#write('revokeTokens', revocation);
+  }
+  tokenRevoked(token: { subject: string; jti?: string | undefined; issuedAt?: number | undefined }): Promise<boolean> {
+    return tokenReads.tokenRevoked(this.#kysely, token);
+  }
+  revocationsSince(createdAfter: number): Promise<Array<TokenRevocation & { createdAt: number }>> {
+    return tokenReads.revocationsSince(this.#kysely, createdAfter);
   }
   renameUser(userId: string, name: string): Promise<{ user: StoredUser; events: RoomEvent[] }> {
     return this.#write('renameUser', userId, name);

@@ -59,6 +59,9 @@ export interface NewUser {
   externalId?: string | null;
 }
 
+/** A revocation of JWTs: by `jti`, or by subject with a time before which tokens are revoked. */
+export type TokenRevocation = { jti: string } | { subject: string; notBefore: number };
+
 export interface StoredSession {
   userId: string;
   expiresAt: number;
@@ -114,6 +117,17 @@ export interface Store {
   createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | null>;
   revokeSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Revokes JWTs: the one with `jti`, or every one of `subject` issued before `notBefore`
+   * (a token without `iat` counts as issued before). Idempotent; a later subject revocation
+   * moves `notBefore`.
+   */
+  revokeTokens(revocation: TokenRevocation): Promise<void>;
+  /** Whether a JWT (its `sub`, and its `jti` and `iat` when it has them) was revoked. */
+  tokenRevoked(token: { subject: string; jti?: string | undefined; issuedAt?: number | undefined }): Promise<boolean>;
+  /** Revocations made after `createdAfter` (epoch ms), oldest first: each node closes the sockets they concern. */
+  revocationsSince(createdAfter: number): Promise<Array<TokenRevocation & { createdAt: number }>>;
 
   /**
    * Renames a user and appends one `rename` event to every room they are a

@@ -2,10 +2,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { CLOSE } from '@parley/protocol';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { connectRaw, guest, nextRef } from '../testing/ws-client.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+const ADMIN = fileURLToPath(new URL('../admin/main.js', import.meta.url));
 
 describe('the WebSocket handshake', () => {
   let server: ServerProcess;
@@ -112,6 +115,36 @@ describe('the WebSocket handshake', () => {
     assert.equal(a.user.kind, 'external');
     first.close();
     second.close();
+  });
+
+  test('a revoked JWT is refused, and the sockets open with it close with 4401 within seconds; other tokens stay', { timeout: 20_000 }, async () => {
+    const secret = new TextEncoder().encode(SECRET);
+    const sign = (subject: string, jti: string, iat: number) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setJti(jti).setIssuedAt(iat).setExpirationTime('10m').sign(secret);
+    const now = Math.floor(Date.now() / 1000);
+    const byJti = await sign('sso|revoke-1', 'jti-revoked', now);
+    const kept = await sign('sso|revoke-1', 'jti-kept', now);
+    const old = await sign('sso|revoke-2', 'jti-old', now - 60);
+    const clients = await Promise.all([byJti, kept, old].map((token) => connectRaw(server.wsUrl, { token })));
+    const admin = (args: string[]) =>
+      spawnSync(process.execPath, [ADMIN, ...args], { encoding: 'utf8', env: { ...process.env, ...server.database.kind === 'postgres' ? { DATABASE_URL: server.database.url } : { DATABASE_URL: '', DATA_DIR: server.dataDir } } });
+    const closedAt = clients.map((client) => client.closed.then((closed) => ({ ...closed, at: performance.now() })));
+    for (const args of [['revoke-jwt', '--jti', 'jti-revoked'], ['revoke-jwt', '--subject', 'sso|revoke-2', '--before', new Date((now - 30) * 1000).toISOString()]]) {
+      const result = admin(args);
+      assert.equal(result.status, 0, result.stderr);
+    }
+    const revoked = performance.now();
+    const [first, third] = await Promise.all([closedAt[0]!, closedAt[2]!]);
+    assert.deepEqual([first.code, third.code], [CLOSE.sessionEnded, CLOSE.sessionEnded]);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(clients[1]!.ws.readyState, clients[1]!.ws.OPEN, 'the same user\'s other token stays');
+    console.log(`# the revoked tokens' sockets closed ${Math.round(Math.max(first.at, third.at) - revoked)} ms after the commands ended`);
+    await assert.rejects(connectRaw(server.wsUrl, { token: byJti }), { statusCode: 401 });
+    await assert.rejects(connectRaw(server.wsUrl, { token: old }), { statusCode: 401 });
+    const fresh = await connectRaw(server.wsUrl, { token: await sign('sso|revoke-2', 'jti-new', now) });
+    assert.equal(fresh.frames[0]?.type, 'welcome', 'a token issued after the subject\'s revocation time works');
+    fresh.close();
+    clients[1]!.close();
   });
 
   test('a connection made with a JWT ends with 4401 when the JWT expires, within a second of its exp', { timeout: 10_000 }, async () => {

@@ -1,7 +1,7 @@
 /** Accounts, sessions and renames. */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { ref, rejectsWith, storeTest, wholeLog, type MakeStore } from './harness.js';
+import { assertPlainJson, ref, rejectsWith, storeTest, wholeLog, type MakeStore } from './harness.js';
 
 export function accountTests(makeStore: MakeStore): void {
   describe('accounts and sessions', () => {
@@ -39,6 +39,28 @@ export function accountTests(makeStore: MakeStore): void {
       assert.deepEqual(await store.findSession('hash-1'), { userId: alice.id, expiresAt, revoked: true });
       await store.revokeSession('hash-unknown');
       assert.equal(await store.findSession('hash-unknown'), null);
+    });
+
+    storeTest(makeStore, 'revoked JWTs: one by its jti, or a subject\'s issued before a time; listed for the sweep', async ({ store }) => {
+      const before = Date.now();
+      assert.equal(await store.tokenRevoked({ subject: 'sub-a', jti: 'jti-1', issuedAt: 1000 }), false);
+      await store.revokeTokens({ jti: 'jti-1' });
+      assert.equal(await store.tokenRevoked({ subject: 'sub-a', jti: 'jti-1', issuedAt: 1000 }), true);
+      assert.equal(await store.tokenRevoked({ subject: 'sub-a', jti: 'jti-2', issuedAt: 1000 }), false);
+      await store.revokeTokens({ subject: 'sub-b', notBefore: 5000 });
+      assert.equal(await store.tokenRevoked({ subject: 'sub-b', issuedAt: 4999 }), true);
+      assert.equal(await store.tokenRevoked({ subject: 'sub-b', issuedAt: 5000 }), false, 'issued at the time: valid');
+      assert.equal(await store.tokenRevoked({ subject: 'sub-b' }), true, 'no iat: counted as issued before');
+      await store.revokeTokens({ subject: 'sub-b', notBefore: 9000 });
+      assert.equal(await store.tokenRevoked({ subject: 'sub-b', issuedAt: 6000 }), true, 'a later revocation moves the time');
+      await store.revokeTokens({ jti: 'jti-1' });
+      const listed = await store.revocationsSince(before - 1);
+      assertPlainJson(listed);
+      assert.deepEqual(
+        listed.map(({ createdAt: _, ...rest }) => rest).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+        [{ jti: 'jti-1' }, { subject: 'sub-b', notBefore: 9000 }],
+      );
+      assert.deepEqual(await store.revocationsSince(Date.now() + 60_000), []);
     });
 
     storeTest(makeStore, 'renameUser appends a rename event to each of the user\'s rooms', async ({ store, alice, bob }) => {

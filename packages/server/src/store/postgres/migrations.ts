@@ -114,6 +114,19 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'revoked tokens (SQLite version 4)',
+    sql: `
+      CREATE TABLE token_revocations (
+        key text COLLATE "C" PRIMARY KEY,
+        jti text COLLATE "C",
+        subject text COLLATE "C",
+        not_before bigint,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX token_revocations_created ON token_revocations (created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { EventRow, MemberRole, ReactionRow, RoomRow, UserRow } from '../sql/schema.js';
+import type { EventRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 
 const SQL = {
   userById: `SELECT * FROM users WHERE id = $1`,
@@ -21,6 +21,8 @@ const SQL = {
   setUserName: `UPDATE users SET name = $2 WHERE id = $1`,
   insertSession: `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
   revokeSession: `UPDATE sessions SET revoked = 1 WHERE token_hash = $1`,
+  putTokenRevocation: `INSERT INTO token_revocations (key, jti, subject, not_before, created_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (key) DO UPDATE SET not_before = EXCLUDED.not_before, created_at = EXCLUDED.created_at`,
 
   roomById: `SELECT * FROM rooms WHERE id = $1`,
   roomNameKeyExists: `SELECT 1 FROM rooms WHERE name_key = $1`,
@@ -84,6 +86,10 @@ export class PgWriteTx implements WriteTx {
   }
   async revokeSession(tokenHash: string): Promise<void> {
     await this.#rows('revokeSession', [tokenHash]);
+  }
+
+  async putTokenRevocation(row: TokenRevocationsTable): Promise<void> {
+    await this.#rows('putTokenRevocation', [row.key, row.jti, row.subject, row.not_before, row.created_at]);
   }
 
   async roomById(id: string): Promise<RoomRow | null> {

@@ -46,6 +46,7 @@ function roomOf(write: WriteRequest): string | null {
     case 'createUser':
     case 'createSession':
     case 'revokeSession':
+    case 'revokeTokens':
     case 'ensureLobby':
       return '';
   }

@@ -1,6 +1,6 @@
 /** The rules of writes to accounts and sessions; like the log writes (log-writes.ts), every refusal comes before the first change. */
 import { ParleyError } from '@parley/protocol';
-import type { NewUser, StoredUser } from '../store.js';
+import type { NewUser, StoredUser, TokenRevocation } from '../store.js';
 import { toStoredUser } from '../sql/rows.js';
 import type { UserRow } from '../sql/schema.js';
 import type { WriteTx } from './write-tx.js';
@@ -27,4 +27,13 @@ export async function createSession(tx: WriteTx, tokenHash: string, userId: stri
 
 export async function revokeSession(tx: WriteTx, tokenHash: string): Promise<void> {
   await tx.revokeSession(tokenHash);
+}
+
+export async function revokeTokens(tx: WriteTx, revocation: TokenRevocation): Promise<void> {
+  const createdAt = Date.now();
+  await tx.putTokenRevocation(
+    'jti' in revocation
+      ? { key: `jti:${revocation.jti}`, jti: revocation.jti, subject: null, not_before: null, created_at: createdAt }
+      : { key: `sub:${revocation.subject}`, jti: null, subject: revocation.subject, not_before: revocation.notBefore, created_at: createdAt },
+  );
 }

@@ -11,6 +11,7 @@ export const WRITE_OPS = {
   createUser: accountWrites.createUser,
   createSession: accountWrites.createSession,
   revokeSession: accountWrites.revokeSession,
+  revokeTokens: accountWrites.revokeTokens,
   renameUser: logWrites.renameUser,
   createRoom: logWrites.createRoom,
   ensureLobby: logWrites.ensureLobby,

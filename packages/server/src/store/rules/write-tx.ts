@@ -18,7 +18,7 @@
  *   (group-commit.ts) counts them to know whether a refused write left
  *   anything behind.
  */
-import type { EventRow, MemberRole, ReactionRow, RoomRow, UserRow } from '../sql/schema.js';
+import type { EventRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 
 /** An event to append: its seq is taken by `appendEvent`. */
 export type NewEventRow = Omit<EventRow, 'seq' | 'edited_ts' | 'deleted'>;
@@ -31,6 +31,8 @@ export interface WriteTx {
   setUserName(id: string, name: string): Promise<void>;
   insertSession(row: { token_hash: string; user_id: string; expires_at: number }): Promise<void>;
   revokeSession(tokenHash: string): Promise<void>;
+  /** Inserts the revocation, or replaces the one with the same key. */
+  putTokenRevocation(row: TokenRevocationsTable): Promise<void>;
 
   // rooms
   roomById(id: string): Promise<RoomRow | null>;
@@ -81,6 +83,7 @@ export const WRITE_METHODS = [
   'setUserName',
   'insertSession',
   'revokeSession',
+  'putTokenRevocation',
   'insertRoom',
   'appendEvent',
   'insertMember',

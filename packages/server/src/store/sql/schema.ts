@@ -83,6 +83,19 @@ export interface ReactionsTable {
   seq: number;
 }
 
+/**
+ * Revoked JWTs (migration 4): by `jti` (that token), or by subject (every token of that `sub`
+ * issued before `not_before`; a token without `iat` counts as issued before).
+ */
+export interface TokenRevocationsTable {
+  /** `jti:<jti>` or `sub:<sub>`. */
+  key: string;
+  jti: string | null;
+  subject: string | null;
+  not_before: number | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -90,6 +103,7 @@ export interface Database {
   members: MembersTable;
   events: EventsTable;
   reactions: ReactionsTable;
+  token_revocations: TokenRevocationsTable;
 }
 
 export type UserRow = UsersTable;

@@ -116,6 +116,20 @@ const MIGRATIONS: readonly Migration[] = [
     name: 'an index of public rooms',
     sql: `CREATE INDEX rooms_public ON rooms (created_at, id) WHERE kind = 'public';`,
   },
+  {
+    // JWTs cannot be revoked by the application that signs them before they expire: Parley keeps a list.
+    name: 'revoked tokens',
+    sql: `
+      CREATE TABLE token_revocations (
+        key TEXT PRIMARY KEY,
+        jti TEXT,
+        subject TEXT,
+        not_before INTEGER,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX token_revocations_created ON token_revocations (created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,7 +9,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { EventRow, MemberRole, ReactionRow, RoomRow, UserRow } from '../sql/schema.js';
+import type { EventRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 
 type Params = unknown[] | [Record<string, unknown>];
 
@@ -20,6 +20,7 @@ export class SqliteWriteTx implements WriteTx {
   readonly #setUserName: Statement<[string, string]>;
   readonly #insertSession: Statement<[{ token_hash: string; user_id: string; expires_at: number }]>;
   readonly #revokeSession: Statement<[string]>;
+  readonly #putTokenRevocation: Statement<[TokenRevocationsTable]>;
   readonly #roomById: Statement<[string], RoomRow>;
   readonly #roomNameKeyExists: Statement<[string], 1>;
   readonly #insertRoom: Statement<[Omit<RoomRow, 'last_seq' | 'member_count'>]>;
@@ -51,6 +52,8 @@ export class SqliteWriteTx implements WriteTx {
     this.#setUserName = prepare(`UPDATE users SET name = ? WHERE id = ?`);
     this.#insertSession = prepare(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (@token_hash, @user_id, @expires_at)`);
     this.#revokeSession = prepare(`UPDATE sessions SET revoked = 1 WHERE token_hash = ?`);
+    this.#putTokenRevocation = prepare(`INSERT OR REPLACE INTO token_revocations (key, jti, subject, not_before, created_at)
+      VALUES (@key, @jti, @subject, @not_before, @created_at)`);
 
     this.#roomById = prepare(`SELECT * FROM rooms WHERE id = ?`);
     this.#roomNameKeyExists = prepare<[string], 1>(`SELECT 1 FROM rooms WHERE name_key = ?`).pluck();
@@ -103,6 +106,10 @@ export class SqliteWriteTx implements WriteTx {
   }
   async revokeSession(tokenHash: string): Promise<void> {
     this.#revokeSession.run(tokenHash);
+  }
+
+  async putTokenRevocation(row: TokenRevocationsTable): Promise<void> {
+    this.#putTokenRevocation.run(row);
   }
 
   async roomById(id: string): Promise<RoomRow | null> {
