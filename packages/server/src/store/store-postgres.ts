@@ -15,13 +15,12 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
-import type { NewRoom, NewUser, PageQuery, Store, StoredMember, StoredRoom, StoredRoomSummary, StoredSession, StoredUser, TokenRevocation } from './store.js';
+import type { DirectoryQuery, NewRoom, NewUser, PageQuery, Store, StoredMember, StoredRoom, StoredRoomSummary, StoredSession, StoredUser, TokenRevocation } from './store.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import * as logReads from './sql/log-reads.js';
 import * as roomReads from './sql/room-reads.js';
 import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
-import type { DirectoryQuery } from './sql/directory.js';
 import { newPool } from './postgres/connect.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
 import { runMigrations } from './postgres/migrations.js';

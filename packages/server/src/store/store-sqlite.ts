@@ -13,6 +13,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
 import type {
+  DirectoryQuery,
   NewRoom,
   NewUser,
   PageQuery,
@@ -32,7 +33,6 @@ import { withStatementCache } from './sqlite/statement-cache.js';
 import * as roomReads from './sql/room-reads.js';
 import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
-import type { DirectoryQuery } from './sql/directory.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import { Checkpointer } from './sqlite/checkpointer.js';
 import { InlineWriter } from './sqlite/inline-writer.js';

@@ -40,7 +40,6 @@ import type {
   UserRef,
   UserSummary,
 } from '@parley/protocol';
-import type { DirectoryQuery } from './sql/directory.js';
 
 export interface StoredUser extends UserSummary {
   /** argon2id hash for accounts; null for guests and external (JWT) users. */
@@ -93,6 +92,15 @@ export interface StoredMember {
   user: UserSummary;
   role: 'owner' | 'member';
   readSeq: number;
+}
+
+/** A page of the directory of public rooms (`Store.directory`). */
+export interface DirectoryQuery {
+  /** Only rooms whose name contains this, ignoring case. */
+  query?: string | undefined;
+  /** The `next` of the page before. */
+  after?: string | undefined;
+  limit: number;
 }
 
 export interface PageQuery {

@@ -6,9 +6,9 @@
  */
 import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
 import type pg from 'pg';
-import type { StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
+import type { DirectoryQuery, StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
 import { dmPeer, toRoomSummary, toStoredUser, type SummaryRow } from '../sql/rows.js';
-import { directoryPage, directoryParams, type DirectoryQuery } from '../sql/directory.js';
+import { directoryPage, directoryParams } from '../sql/directory.js';
 import type { SessionsTable, UserRow } from '../sql/schema.js';
 
 // The same count as SQLite's (sqlite/connect-reads.ts): messages by others after the marker,

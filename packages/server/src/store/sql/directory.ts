@@ -3,15 +3,7 @@
  * their name key (the lowercased name, unique), filtered by a text the name
  * contains, a page at a time; the cursor is the last room's name key.
  */
-import type { StoredRoomSummary } from '../store.js';
-
-export interface DirectoryQuery {
-  /** Only rooms whose name contains this, ignoring case. */
-  query?: string | undefined;
-  /** The `next` of the page before. */
-  after?: string | undefined;
-  limit: number;
-}
+import type { DirectoryQuery, StoredRoomSummary } from '../store.js';
 
 /** The bound parameters of a directory page's query: one row more than the page, to know whether another follows. */
 export function directoryParams(page: DirectoryQuery): { after: string; pattern: string; limit: number } {

@@ -10,9 +10,9 @@
  */
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
-import type { StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
+import type { DirectoryQuery, StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
 import { dmPeer, toRoomSummary, toStoredUser, type SummaryRow } from '../sql/rows.js';
-import { directoryPage, directoryParams, type DirectoryQuery } from '../sql/directory.js';
+import { directoryPage, directoryParams } from '../sql/directory.js';
 import type { SessionsTable, UserRow } from '../sql/schema.js';
 
 type PeerRow = UserSummary & { room_id: string };
