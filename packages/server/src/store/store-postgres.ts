@@ -15,8 +15,21 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
-import type { NewRoom, NewUser, PageQuery, Store, StoredMember, StoredRoom, StoredRoomSummary, StoredSession, StoredUser } from './store.js';
+import type {
+  NewFile,
+  NewRoom,
+  NewUser,
+  PageQuery,
+  Store,
+  StoredFile,
+  StoredMember,
+  StoredRoom,
+  StoredRoomSummary,
+  StoredSession,
+  StoredUser,
+} from './store.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
+import * as fileReads from './sql/file-reads.js';
 import * as logReads from './sql/log-reads.js';
 import * as roomReads from './sql/room-reads.js';
 import type { Database } from './sql/schema.js';
@@ -166,5 +179,15 @@ class PostgresStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+
+  addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {
+    return this.#write('addFile', file, dailyLimitBytes);
+  }
+  findFile(id: string): Promise<StoredFile | null> {
+    return fileReads.findFile(this.#kysely, id);
+  }
+  sweepFiles(unattachedBefore: number): Promise<string[]> {
+    return this.#write('sweepFiles', unattachedBefore);
   }
 }

@@ -13,17 +13,20 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
 import type {
+  NewFile,
   NewRoom,
   NewUser,
   PageQuery,
   Store,
   StoredMember,
+  StoredFile,
   StoredRoom,
   StoredRoomSummary,
   StoredSession,
   StoredUser,
 } from './store.js';
 import { ConnectReads } from './sqlite/connect-reads.js';
+import * as fileReads from './sql/file-reads.js';
 import * as logReads from './sql/log-reads.js';
 import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
@@ -199,5 +202,15 @@ class SqliteStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+
+  addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {
+    return this.#write('addFile', file, dailyLimitBytes);
+  }
+  findFile(id: string): Promise<StoredFile | null> {
+    return fileReads.findFile(this.#kysely, id);
+  }
+  sweepFiles(unattachedBefore: number): Promise<string[]> {
+    return this.#write('sweepFiles', unattachedBefore);
   }
 }

@@ -31,6 +31,7 @@ function roomOf(write: WriteRequest): string | null {
   const [first] = write.args as [unknown];
   switch (write.op) {
     case 'renameUser':
+    case 'sweepFiles':
       return null;
     case 'createRoom':
       return (first as { id: string }).id;
@@ -47,6 +48,7 @@ function roomOf(write: WriteRequest): string | null {
     case 'createSession':
     case 'revokeSession':
     case 'ensureLobby':
+    case 'addFile':
       return '';
   }
 }

@@ -83,6 +83,32 @@ export interface ReactionsTable {
   seq: number;
 }
 
+/**
+ * What the store knows of an uploaded file (its bytes are in Files, ../../files/files.ts,
+ * under `blob_key`). Several rows may share a blob: the same content is stored once.
+ */
+export interface FilesTable {
+  /** 22 characters of base64url: 128 random bits. */
+  id: string;
+  room_id: string;
+  /** The uploader. */
+  user_id: string;
+  /** The message it was sent with; null until then. */
+  seq: number | null;
+  name: string;
+  size: number;
+  /** Found in the bytes (files/sniff.ts). */
+  content_type: string;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+  blob_key: string;
+  /** Images: the WebP thumbnail's blob; null otherwise. */
+  thumb_key: string | null;
+  width: number | null;
+  height: number | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -90,9 +116,11 @@ export interface Database {
   members: MembersTable;
   events: EventsTable;
   reactions: ReactionsTable;
+  files: FilesTable;
 }
 
 export type UserRow = UsersTable;
 export type RoomRow = RoomsTable;
 export type EventRow = EventsTable;
 export type ReactionRow = Pick<ReactionsTable, 'target' | 'user_id' | 'emoji'>;
+export type FileRow = FilesTable;
