@@ -49,3 +49,5 @@ export const FILE_NAME_MAX = 255;
 export const THUMBNAIL_MAX = 480;
 /** Where files are uploaded (`POST`) and fetched (`GET /api/files/<id>/<name>`). */
 export const FILES_PATH = '/api/files';
+/** Where thumbnails are fetched: `GET /api/thumbnails/<id>`. */
+export const THUMBNAILS_PATH = '/api/thumbnails';

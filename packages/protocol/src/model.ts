@@ -96,7 +96,7 @@ export interface Attachment {
   /** Images (PNG, JPEG, GIF, WebP) only: size in pixels as shown, after the EXIF orientation. */
   width?: number;
   height?: number;
-  /** Images only: a small WebP preview (at most THUMBNAIL_MAX px a side, no metadata), `/api/files/<id>/thumbnail`. */
+  /** Images only: a small WebP preview (at most THUMBNAIL_MAX px a side, no metadata), `/api/thumbnails/<id>`. */
   thumbnailUrl?: string;
 }
 

@@ -2,7 +2,7 @@
  * Rows to protocol objects. Output objects get only the fields that are set
  * (no `undefined` keys): events are JSON-serialized on the fan-out path.
  */
-import { FILES_PATH, type Attachment, type MessageEvent, type Reactions, type RoomEvent, type RoomKind, type UserRef, type UserSummary } from '@parley/protocol';
+import { FILES_PATH, THUMBNAILS_PATH, type Attachment, type MessageEvent, type Reactions, type RoomEvent, type RoomKind, type UserRef, type UserSummary } from '@parley/protocol';
 import type { StoredFile, StoredRoomSummary, StoredUser } from '../store.js';
 import type { EventRow, FileRow, ReactionRow, RoomsTable, UserRow } from './schema.js';
 
@@ -171,6 +171,6 @@ export function toAttachment(file: StoredFile): Attachment {
     attachment.width = file.width;
     attachment.height = file.height;
   }
-  if (file.thumbKey !== null) attachment.thumbnailUrl = `${FILES_PATH}/${file.id}/thumbnail`;
+  if (file.thumbKey !== null) attachment.thumbnailUrl = `${THUMBNAILS_PATH}/${file.id}`;
   return attachment;
 }
