@@ -27,7 +27,7 @@ export class DiskFiles implements Files {
     return join(this.#dir, 'blobs', key.slice(0, 2), key);
   }
 
-  async write(source: AsyncIterable<Uint8Array>): Promise<string> {
+  async write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<string> {
     const key = randomKey();
     const temp = join(this.#dir, 'tmp', `${key}.part`);
     try {

@@ -58,7 +58,7 @@ export class PostgresFiles implements Files {
     }
   }
 
-  async write(source: AsyncIterable<Uint8Array>): Promise<string> {
+  async write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<string> {
     const key = randomKey();
     const client = await this.#pool.connect();
     let broken = false;
@@ -122,7 +122,7 @@ export class PostgresFiles implements Files {
 }
 
 /** The bytes of `source` in pieces of exactly `size` (the last one shorter), holding at most one piece and one input chunk. */
-async function* rechunk(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Buffer> {
+async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, size: number): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let held = 0;
   for await (const input of source) {

@@ -39,7 +39,7 @@ export interface Files {
   /** Makes the storage ready (a directory, tables); call once before anything else. */
   open(): Promise<void>;
   /** Stores the bytes of `source` as a new blob; resolves with its key once they are durable. */
-  write(source: AsyncIterable<Uint8Array>): Promise<string>;
+  write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<string>;
   /** The blob's bytes; null when there is none under `key`. */
   read(key: string): Promise<Blob | null>;
   /** Deletes the blob; a key with no blob is not an error. */

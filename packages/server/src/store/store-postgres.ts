@@ -184,6 +184,9 @@ class PostgresStore implements Store {
   addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {
     return this.#write('addFile', file, dailyLimitBytes);
   }
+  uploadedBytesSince(userId: string, since: number): Promise<number> {
+    return fileReads.uploadedBytesSince(this.#kysely, userId, since);
+  }
   findFile(id: string): Promise<StoredFile | null> {
     return fileReads.findFile(this.#kysely, id);
   }

@@ -211,6 +211,8 @@ export interface Store {
    * A sweep running meanwhile never drops the blobs it shares. Resolves with the record as stored.
    */
   addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile>;
+  /** Bytes of the files `userId` uploaded at or after `since` (ms), to refuse an upload early. */
+  uploadedBytesSince(userId: string, since: number): Promise<number>;
   /** The file, while it may be served: null when unknown, swept, or its message is deleted. */
   findFile(id: string): Promise<StoredFile | null>;
   /**

@@ -15,3 +15,13 @@ export async function findFile(db: Kysely<Database>, id: string): Promise<Stored
     .executeTakeFirst();
   return row ? toStoredFile(row) : null;
 }
+
+export async function uploadedBytesSince(db: Kysely<Database>, userId: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('files')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'))
+    .where('user_id', '=', userId)
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+  return Number(row?.bytes ?? 0);
+}
