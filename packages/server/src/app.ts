@@ -106,7 +106,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     onError: backgroundError,
   });
   await fileService.start();
-  const fileSweeper = new FileSweeper(fileService, backgroundError);
+  const fileSweeper = new FileSweeper(fileService, backgroundError, config.files.sweepIntervalMs);
   const addressCap = new AddressCap(config.maxConnectionsPerAddress);
   const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap, work });
   let closing = false;

@@ -70,6 +70,7 @@ const envSchema = z.object({
   MAX_IMAGE_PIXELS: int(1, 1_000_000_000).default(100_000_000),
   FILE_UPLOAD_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(600_000),
   UNSENT_FILE_TTL_HOURS: int(1, 24 * 365).default(24),
+  FILES_SWEEP_INTERVAL_MS: int(100, 24 * 3_600_000).default(60_000),
 });
 
 export interface Config {
@@ -131,6 +132,8 @@ export interface FilesConfig {
   uploadTimeoutMs: number;
   /** Uploads never sent with a message are forgotten (and their bytes deleted) after this long. */
   unsentTtlMs: number;
+  /** How often each node sweeps (files/sweeper.ts). */
+  sweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -246,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxImagePixels: e.MAX_IMAGE_PIXELS,
       uploadTimeoutMs: e.FILE_UPLOAD_TIMEOUT_MS,
       unsentTtlMs: e.UNSENT_FILE_TTL_HOURS * 3_600_000,
+      sweepIntervalMs: e.FILES_SWEEP_INTERVAL_MS,
     },
   });
 }
