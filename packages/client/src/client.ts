@@ -10,6 +10,7 @@ import {
   CLIENT_ID_PATTERN,
   DEFAULT_LIMITS,
   ParleyError,
+  type Attachment,
   type HistoryPage,
   type Limits,
   type Member,
@@ -32,6 +33,7 @@ import { logout as restLogout } from './rest-api.js';
 import { RoomModel } from './room-model.js';
 import { RoomSync } from './room-sync.js';
 import { TypingTracker } from './typing.js';
+import { upload, type UploadOptions, type UploadSource } from './upload.js';
 import type {
   ClientSnapshot,
   ConnectionStatus,
@@ -260,10 +262,15 @@ export class ParleyClient {
    * Sends a message. It is queued in the outbox at once (visible as pending),
    * written now or after the next reconnect, and resolves on the server's ack.
    * `id`: the message's client id (default a new UUIDv7); a retry with the same id is never stored twice.
+   * `attachments`: files uploaded to this room with `upload` (up to `limits.maxAttachments`); the body may then be empty.
    */
-  send(room: string, body: string, options: { id?: string } = {}): Promise<SendResult> {
+  send(room: string, body: string, options: { id?: string; attachments?: readonly Attachment[] } = {}): Promise<SendResult> {
     if (this.#link.status === 'closed') return Promise.reject(new ClientClosedError());
-    if (body.length === 0) return Promise.reject(new ParleyError('invalid_frame', 'A message needs a body.'));
+    const attachments = options.attachments?.length ? options.attachments : undefined;
+    if (body.length === 0 && !attachments) return Promise.reject(new ParleyError('invalid_frame', 'A message needs a body or attachments.'));
+    if (attachments && attachments.length > this.#limits.maxAttachments) {
+      return Promise.reject(new ParleyError('invalid_frame', `A message carries at most ${this.#limits.maxAttachments} files.`));
+    }
     if (body.length > this.#limits.maxBodyChars) {
       return Promise.reject(new ParleyError('body_too_long', `Messages are at most ${this.#limits.maxBodyChars} characters.`));
     }
@@ -271,10 +278,25 @@ export class ParleyClient {
     if (options.id !== undefined && !CLIENT_ID_PATTERN.test(options.id)) {
       return Promise.reject(new ParleyError('invalid_frame', 'Message ids are 8–64 characters of A–Z a–z 0–9 _ -.'));
     }
-    const promise = this.#outbox.add(room, body, options.id ?? uuidv7());
+    const promise = this.#outbox.add(room, body, options.id ?? uuidv7(), attachments);
     this.#typing.sent(room);
     this.#flushOutbox();
     return promise;
+  }
+
+  /**
+   * Uploads a file to a room (`POST /api/files`) and resolves with its Attachment, to send with
+   * `send(room, caption, { attachments })`. In browsers pass a File or Blob (progress is reported
+   * through XMLHttpRequest); in Node also bytes or a stream (`fs.createReadStream`). Rejects with
+   * a ParleyError (`file_too_large`, `quota_exceeded`, `type_not_allowed`, `image_too_large`,
+   * `not_member` …; `unavailable` when the connection dropped) or, when `signal` aborts, its reason.
+   */
+  upload(room: string, source: UploadSource, options: UploadOptions = {}): Promise<Attachment> {
+    const size = typeof Blob !== 'undefined' && source instanceof Blob ? source.size : source instanceof Uint8Array ? source.byteLength : options.size;
+    if (size !== undefined && size > this.#limits.maxFileBytes) {
+      return Promise.reject(new ParleyError('file_too_large', `Files are at most ${Math.floor(this.#limits.maxFileBytes / 1_048_576)} MB here.`));
+    }
+    return upload({ baseUrl: this.#options.baseUrl, fetch: this.#options.fetch, token: this.#link.token }, room, source, options);
   }
 
   /** Sends a failed message again with its original id. */
@@ -558,7 +580,8 @@ export class ParleyClient {
   #flushOutbox(): void {
     if (!this.#link.up) return;
     for (const message of this.#outbox.takeQueued()) {
-      this.#link.send({ type: 'send', id: message.id, room: message.room, body: message.body });
+      const files = message.attachments ? { attachments: message.attachments.map((file) => file.id) } : {};
+      this.#link.send({ type: 'send', id: message.id, room: message.room, body: message.body, ...files });
     }
   }
 

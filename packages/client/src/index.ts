@@ -6,6 +6,7 @@ export * as rest from './rest-api.js';
 export { parseMarkdown, parseInline, type Block, type Inline } from './markdown/parse.js';
 export { safeHref } from './markdown/safe-href.js';
 export { timelineOf } from './timeline.js';
+export type { UploadOptions, UploadSource } from './upload.js';
 export type * from './types.js';
 export { ParleyError, CLOSE, TYPING, shouldReconnect } from '@parley/protocol';
-export type { ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, DirectoryPage, WelcomeFrame } from '@parley/protocol';
+export type { Attachment, ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, DirectoryPage, WelcomeFrame } from '@parley/protocol';

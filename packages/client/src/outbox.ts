@@ -12,7 +12,7 @@
  * (a token came back), or behind a request it delays. Rooms do not wait for
  * each other, and a message refused for good (failed) does not hold its room.
  */
-import { ParleyError } from '@parley/protocol';
+import { ParleyError, type Attachment } from '@parley/protocol';
 import type { PendingMessage, SendResult } from './types.js';
 import { OutboxFullError } from './errors.js';
 
@@ -52,12 +52,12 @@ export class Outbox {
     return this.#entries.has(id);
   }
 
-  add(room: string, body: string, id: string): Promise<SendResult> {
+  add(room: string, body: string, id: string, attachments?: readonly Attachment[]): Promise<SendResult> {
     if (this.#entries.has(id)) return Promise.reject(new ParleyError('invalid_frame', `A message with id ${id} is already pending.`));
     let waiting = 0;
     for (const entry of this.#entries.values()) if (entry.message.state !== 'sent') waiting++;
     if (waiting >= this.#limit) return Promise.reject(new OutboxFullError(this.#limit));
-    const message: PendingMessage = { id, room, body, state: 'queued', createdAt: Date.now() };
+    const message: PendingMessage = { id, room, body, state: 'queued', createdAt: Date.now(), ...(attachments ? { attachments } : {}) };
     return this.#track(message);
   }
 

@@ -56,7 +56,8 @@ async function fetchJson<T>(options: RestOptions, timeoutMs: number, method: str
   return parsed as T;
 }
 
-function errorFrom(status: number, parsed: unknown): ParleyError {
+/** The ParleyError of a failed call: the body's code when it has one, else one the status suggests. */
+export function errorFrom(status: number, parsed: unknown): ParleyError {
   const body = (parsed as { error?: Partial<ErrorBody> } | null)?.error;
   if (body && isErrorCode(body.code)) return ParleyError.fromBody(body as ErrorBody);
   if (status === 401) return new ParleyError('unauthenticated');

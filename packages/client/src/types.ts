@@ -4,6 +4,7 @@
  * a stable contract for the web app, the terminal client and third parties.
  */
 import type {
+  Attachment,
   CreatedEvent,
   JoinEvent,
   Limits,
@@ -132,6 +133,8 @@ export interface PendingMessage {
   id: string;
   room: string;
   body: string;
+  /** Files sent with it (uploaded already). */
+  attachments?: readonly Attachment[];
   state: 'queued' | 'sending' | 'sent' | 'failed';
   createdAt: number;
   seq?: number;

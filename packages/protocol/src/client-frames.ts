@@ -5,7 +5,7 @@
  * `send` uses the message's own `id` as its ref.
  */
 import { z } from 'zod';
-import { DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
+import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
 
 const ref = z.string().min(1).max(64);
 /** What a client-made message id must look like (UUIDv7 or ULID recommended). */
@@ -63,7 +63,27 @@ export const resumeFrame = z.strictObject({
     .max(1000)
     .refine((rooms) => new Set(rooms.map((r) => r.room)).size === rooms.length, 'each room at most once'),
 });
-export const sendFrame = z.strictObject({ type: z.literal('send'), id: clientId, room: roomId, body });
+/** What a file id looks like: 22 characters of base64url (128 random bits). */
+export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+const fileId = z.string().regex(FILE_ID_PATTERN, 'file ids are 22 characters of A–Z a–z 0–9 _ -');
+/**
+ * A message: `body`, and files uploaded before (`attachments`, ids from `POST /api/files`).
+ * With files the body may be empty (a caption is optional); without, it may not.
+ */
+export const sendFrame = z
+  .strictObject({
+    type: z.literal('send'),
+    id: clientId,
+    room: roomId,
+    body: storable,
+    attachments: z
+      .array(fileId)
+      .min(1)
+      .max(DEFAULT_LIMITS.maxAttachments)
+      .refine((ids) => new Set(ids).size === ids.length, 'each file at most once')
+      .optional(),
+  })
+  .refine((f) => f.body.length > 0 || f.attachments !== undefined, { message: 'a message needs a body or attachments', path: ['body'] });
 export const editFrame = z.strictObject({ type: z.literal('edit'), ref, room: roomId, target: seq, body });
 export const deleteFrame = z.strictObject({ type: z.literal('delete'), ref, room: roomId, target: seq });
 export const reactFrame = z.strictObject({

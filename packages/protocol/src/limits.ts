@@ -10,6 +10,10 @@ export const DEFAULT_LIMITS = {
   replayLimit: 1000,
   /** Deepest JSON nesting accepted in a frame. */
   maxJsonDepth: 8,
+  /** Largest file `POST /api/files` takes, in bytes (25 MiB). */
+  maxFileBytes: 25 * 1024 * 1024,
+  /** Most files one message carries. */
+  maxAttachments: 10,
 } as const;
 
 export type Limits = { [K in keyof typeof DEFAULT_LIMITS]: number };
@@ -47,3 +51,11 @@ export const EMOJI_MAX = 32;
 export const DIRECTORY_PREVIEW = 20;
 /** Most public rooms one `directory` page lists. */
 export const DIRECTORY_PAGE_MAX = 100;
+/** Longest file name kept (UTF-16 code units); a longer one is cut, its extension kept. */
+export const FILE_NAME_MAX = 255;
+/** A thumbnail fits in this many pixels a side. */
+export const THUMBNAIL_MAX = 480;
+/** Where files are uploaded (`POST`) and fetched (`GET /api/files/<id>/<name>`). */
+export const FILES_PATH = '/api/files';
+/** Where thumbnails are fetched: `GET /api/thumbnails/<id>`. */
+export const THUMBNAILS_PATH = '/api/thumbnails';

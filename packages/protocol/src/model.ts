@@ -70,6 +70,34 @@ export interface MessageEvent extends EventBase {
   editedTs?: number;
   deleted?: boolean;
   reactions?: Reactions;
+  /** Files sent with the message, in the order given; omitted when none (and once it is deleted). */
+  attachments?: Attachment[];
+}
+
+/**
+ * A file sent with a message (or just uploaded: the answer of `POST /api/files`). Its URLs
+ * are paths on the server; fetching them takes a session (cookie or Bearer token) of a member
+ * of the room, and stops working once the message is deleted.
+ */
+export interface Attachment {
+  /** Opaque and unguessable (128 random bits). */
+  id: string;
+  /** The file's name as uploaded, cleaned (no path, no control characters; at most FILE_NAME_MAX). */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /**
+   * The type the server found in the file's bytes (never the uploader's name or MIME type):
+   * `image/png`, `application/pdf` …, or `application/octet-stream` when it knows none.
+   */
+  contentType: string;
+  /** Where to download it: `/api/files/<id>/<name>`. */
+  url: string;
+  /** Images (PNG, JPEG, GIF, WebP) only: size in pixels as shown, after the EXIF orientation. */
+  width?: number;
+  height?: number;
+  /** Images only: a small WebP preview (at most THUMBNAIL_MAX px a side, no metadata), `/api/thumbnails/<id>`. */
+  thumbnailUrl?: string;
 }
 
 export interface EditEvent extends EventBase {

@@ -3,6 +3,8 @@
  * accounts, the WebSocket gateway and the HTTP API, all on one port.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FILES_PATH } from '@parley/protocol';
 import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Config } from './config.js';
@@ -28,6 +30,12 @@ import { opsRoutes } from './http/ops-routes.js';
 import { webApp } from './http/web-app.js';
 import { securityHeaders } from './http/security-headers.js';
 import { AddressCap, capConnectionsByAddress } from './http/address-cap.js';
+import { fileRoutes } from './http/file-routes.js';
+import { requestDeadline } from './http/request-deadline.js';
+import { openFiles } from './files/create-files.js';
+import { FileService } from './files/file-service.js';
+import { FileSweeper } from './files/sweeper.js';
+import type { Files } from './files/files.js';
 
 export interface ParleyServer {
   listen(): Promise<{ port: number; url: string }>;
@@ -42,6 +50,17 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     log.error({ err: error, where }, 'store background failure');
     metrics.backgroundErrors.inc({ where });
   });
+
+  let files: Files;
+  try {
+    files = await openFiles(config.files, (where, error) => {
+      log.error({ err: error, where }, 'files background failure');
+      metrics.backgroundErrors.inc({ where });
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   const rates = createRateLimits(config.rateLimits);
   const { node, bus, presence, feedCheckMs } = createNodeLinks(config);
@@ -68,7 +87,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
       error: backgroundError,
     });
   } catch (error) {
-    await Promise.allSettled([bus.close(), presence.close(), store.close()]);
+    await Promise.allSettled([bus.close(), presence.close(), store.close(), files.close()]);
     throw new StartError(`Could not reach Redis at REDIS_URL (${redactUrl(config.redis?.url ?? '')}): ${(error as Error).message}`, { cause: error });
   }
   if (config.redis) log.info({ node }, 'joined the cluster through Redis');
@@ -83,18 +102,36 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     verifyJwt: config.jwt ? createJwtVerifier(config.jwt) : null,
     onUserCreated: (user) => chat.onUserCreated(user),
   });
+  const fileService = new FileService({
+    store,
+    files,
+    config: config.files,
+    // This node's own: an upload is spooled where it arrives, whatever storage keeps it.
+    spoolDir: join(config.dataDir, 'uploads-in-flight'),
+    onError: backgroundError,
+  });
+  await fileService.start();
+  const fileSweeper = new FileSweeper(fileService, backgroundError, config.files.sweepIntervalMs);
   const addressCap = new AddressCap(config.maxConnectionsPerAddress);
   const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap, work });
   let closing = false;
 
   const app = Fastify(fastifyOptions(config, log));
   app.setErrorHandler(errorHandler(log));
+  requestDeadline(app, config.http.requestTimeoutMs, (request) => request.method === 'POST' && request.url.split('?')[0] === FILES_PATH);
   securityHeaders(app, config.allowedOrigins);
   await app.register(fastifyCookie);
   authRoutes(app, {
     accounts,
     trustProxy: config.trustProxy,
     endSession: (userId, sessionHash) => bus.publish(userTopic(userId), encodeUserMessage({ endSession: sessionHash })),
+  });
+  fileRoutes(app, {
+    service: fileService,
+    accounts,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    maxFileBytes: config.files.maxFileBytes,
   });
   opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
   await webApp(app, config.webDir, log);
@@ -134,7 +171,9 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
       // Presence first: this node's users go offline for the others now, not when its entries expire.
       await presence.close();
       await bus.close();
+      await fileSweeper.close();
       await store.close();
+      await files.close();
     },
   };
 }

@@ -53,3 +53,13 @@ test('MAX_CONNECTIONS_PER_ADDRESS: 256 by default, 0 for no cap; TRUST_PROXY off
   assert.equal(loadConfig({}).trustProxy, false);
   assert.equal(loadConfig({ TRUST_PROXY: 'on' }).trustProxy, true);
 });
+
+test('FILES_STORAGE: disk by default, postgres by default in a cluster (every node serves every file); disk in a cluster needs a shared FILES_DIR', () => {
+  const base = { DATA_DIR: '/tmp/parley-config-test' };
+  assert.equal(loadConfig(base).files.storage.kind, 'disk');
+  const cluster = { ...base, DATABASE_URL: 'postgres://db/parley', REDIS_URL: 'redis://redis:6379' };
+  assert.equal(loadConfig(cluster).files.storage.kind, 'postgres');
+  assert.throws(() => loadConfig({ ...cluster, FILES_STORAGE: 'disk' }), /FILES_DIR/);
+  assert.equal(loadConfig({ ...cluster, FILES_STORAGE: 'disk', FILES_DIR: '/mnt/shared/files' }).files.storage.kind, 'disk');
+  assert.throws(() => loadConfig({ ...base, FILES_STORAGE: 'postgres' }), /DATABASE_URL/);
+});

@@ -3,10 +3,10 @@
  * defaulted and frozen. Nothing else in the server reads `process.env`.
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_LIMITS } from '@parley/protocol';
+import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
 
 const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -59,6 +59,19 @@ const envSchema = z.object({
   PRESENCE_INTERVAL_MS: int(0, 60_000).default(250),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
+  // Default: the cluster's database with REDIS_URL (every node must serve every file), else disk.
+  FILES_STORAGE: z.enum(['disk', 'postgres']).optional(),
+  FILES_DIR: z.string().min(1).optional(),
+  MAX_FILE_BYTES: int(1, 1024 ** 4).default(DEFAULT_LIMITS.maxFileBytes),
+  MAX_UPLOAD_BYTES_PER_DAY: int(0, 1024 ** 5).default(1024 ** 3),
+  FILE_TYPES: z
+    .string()
+    .regex(/^\s*(\*|[a-z0-9.+-]+\/(\*|[a-z0-9.+-]+))(\s*,\s*(\*|[a-z0-9.+-]+\/(\*|[a-z0-9.+-]+)))*\s*$/, 'FILE_TYPES is a comma-separated list of MIME types (image/png), families (image/*) or *')
+    .default('*'),
+  MAX_IMAGE_PIXELS: int(1, 1_000_000_000).default(100_000_000),
+  FILE_UPLOAD_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(600_000),
+  UNSENT_FILE_TTL_HOURS: int(1, 24 * 365).default(24),
+  FILES_SWEEP_INTERVAL_MS: int(100, 24 * 3_600_000).default(60_000),
 });
 
 export interface Config {
@@ -89,7 +102,7 @@ export interface Config {
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
   /** Most connections open at once from one client address (http/address-cap.ts); 0: no cap. */
   maxConnectionsPerAddress: number;
-  limits: { maxBodyChars: number; maxFrameBytes: number; historyPageMax: number; replayLimit: number; maxJsonDepth: number };
+  limits: Limits;
   rateLimits: boolean;
   sqliteSync: 'full' | 'normal';
   /** Which thread commits SQLite writes (store/sqlite/writer.ts); `auto` resolved by the cores available. */
@@ -102,6 +115,26 @@ export interface Config {
   presenceIntervalMs: number;
   shutdownTimeoutMs: number;
   webDir: string;
+  files: FilesConfig;
+}
+
+/** Uploads: where their bytes go (files/create-files.ts) and what is accepted (files/upload.ts). */
+export interface FilesConfig {
+  /** `disk`: a directory (under DATA_DIR by default; shared by every node in a cluster); `postgres`: the database at DATABASE_URL. */
+  storage: { kind: 'disk'; dir: string } | { kind: 'postgres'; url: string };
+  maxFileBytes: number;
+  /** Most bytes one user may upload in 24 hours; 0: no limit. */
+  dailyBytes: number;
+  /** Sniffed types accepted (`image/png`, `image/*`); null: every type. */
+  types: readonly string[] | null;
+  /** Images with more pixels (as their header says) are refused before they are decoded. */
+  maxImagePixels: number;
+  /** Longest an upload may take, body included; other requests keep HTTP_REQUEST_TIMEOUT_MS. */
+  uploadTimeoutMs: number;
+  /** Uploads never sent with a message are forgotten (and their bytes deleted) after this long. */
+  unsentTtlMs: number;
+  /** How often each node sweeps (files/sweeper.ts). */
+  sweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +182,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${e.HTTP_HEADERS_TIMEOUT_MS}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}): the head is part of the request.`);
   }
+  const filesStorage = e.FILES_STORAGE ?? (e.REDIS_URL ? 'postgres' : 'disk');
+  if (filesStorage === 'postgres' && !e.DATABASE_URL) {
+    throw new ConfigError('FILES_STORAGE=postgres keeps the files in the PostgreSQL database at DATABASE_URL: set DATABASE_URL too.');
+  }
+  if (e.REDIS_URL && filesStorage === 'disk' && e.FILES_DIR === undefined) {
+    throw new ConfigError('REDIS_URL is set with FILES_STORAGE=disk and no FILES_DIR: files would be on each node\'s own disk, and a file uploaded through one node must be served by every other. Set FILES_DIR to a directory every node shares, or leave FILES_STORAGE unset (the cluster\'s database keeps them).');
+  }
+  const fileTypes = e.FILE_TYPES.split(',').map((t) => t.trim()).filter(Boolean);
   const hasJwt = e.JWT_SECRET !== undefined || e.JWT_PUBLIC_KEY !== undefined;
   const jwt = hasJwt
     ? {
@@ -186,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       historyPageMax: DEFAULT_LIMITS.historyPageMax,
       replayLimit: e.REPLAY_LIMIT,
       maxJsonDepth: DEFAULT_LIMITS.maxJsonDepth,
+      maxFileBytes: e.MAX_FILE_BYTES,
+      maxAttachments: DEFAULT_LIMITS.maxAttachments,
     },
     rateLimits: e.RATE_LIMITS,
     sqliteSync: e.SQLITE_SYNC,
@@ -197,5 +240,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     webDir: resolve(e.WEB_DIR),
+    files: {
+      storage:
+        filesStorage === 'postgres'
+          ? { kind: 'postgres', url: e.DATABASE_URL! }
+          : { kind: 'disk', dir: resolve(e.FILES_DIR ?? join(e.DATA_DIR, 'files')) },
+      maxFileBytes: e.MAX_FILE_BYTES,
+      dailyBytes: e.MAX_UPLOAD_BYTES_PER_DAY,
+      types: fileTypes.includes('*') ? null : fileTypes,
+      maxImagePixels: e.MAX_IMAGE_PIXELS,
+      uploadTimeoutMs: e.FILE_UPLOAD_TIMEOUT_MS,
+      unsentTtlMs: e.UNSENT_FILE_TTL_HOURS * 3_600_000,
+      sweepIntervalMs: e.FILES_SWEEP_INTERVAL_MS,
+    },
   });
 }

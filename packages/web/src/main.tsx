@@ -10,6 +10,7 @@ import './styles/room.css';
 import './styles/message-body.css';
 import './styles/messages.css';
 import './styles/composer.css';
+import './styles/files.css';
 import './styles/sheet.css';
 // Last: its media queries fold the layout for smaller screens over the rules above.
 import './styles/shell.css';

@@ -78,6 +78,11 @@ export class ChatSession {
     this.#done(code);
   }
 
+  /** The server's address (http://host:port). */
+  get server(): string {
+    return this.#server;
+  }
+
   print(line: string): void {
     this.screen.print(line);
   }
@@ -124,6 +129,7 @@ export class ChatSession {
       roomLabel: this.label(event.room),
       showRoom: event.room !== this.current,
       showSeq: when === 'listing',
+      serverUrl: this.#server,
       // Only now is the count the one right after the event.
       ...(when === 'live' && room ? { members: room.memberCount } : {}),
       ...(target?.kind === 'message' && !target.deleted ? { target: { author: target.user.name, body: target.body } } : {}),

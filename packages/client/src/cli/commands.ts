@@ -2,6 +2,7 @@
 import type { MessageItem, RoomState } from '../types.js';
 import type { ChatSession } from './chat.js';
 import { clean, cyan, dim } from './format.js';
+import { uploadFile } from './upload-command.js';
 
 interface Command {
   usage: string;
@@ -149,6 +150,11 @@ const COMMANDS: Record<string, Command> = {
       if (older.length === 0) return session.print(dim(`(nothing older in ${session.label(room)})`));
       for (const item of older) session.printEvent(item as Parameters<ChatSession['printEvent']>[0], 'listing');
     },
+  },
+  upload: {
+    usage: '/upload PATH [CAPTION]',
+    help: 'send a file to the room on screen, with an optional caption (quote a PATH with spaces)',
+    run: uploadFile,
   },
   quit: {
     usage: '/quit',

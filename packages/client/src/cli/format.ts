@@ -4,7 +4,7 @@
  * cursor, recolour the terminal or fake other lines; message bodies are
  * rendered from their markdown (markdown.ts).
  */
-import type { Reactions, RoomEvent } from '@parley/protocol';
+import type { Attachment, Reactions, RoomEvent } from '@parley/protocol';
 import { plainExcerpt, renderBody } from './markdown.js';
 import { clean, COLOR, styled } from './terminal-text.js';
 
@@ -42,6 +42,8 @@ export interface EventContext {
   target?: { author: string; body: string };
   /** Colour and styles; default: whether stdout is a terminal that wants them. */
   color?: boolean;
+  /** The server's address, to show files' download URLs whole; default: as the server gives them (paths). */
+  serverUrl?: string;
 }
 
 /** The lines of an event (joined by newlines, continuation lines indented). */
@@ -57,7 +59,9 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
     case 'message': {
       if (event.deleted) return `${head}${paint(`${who}: (deleted)`, 'dim')}`;
       const after = `${event.editedTs ? paint(' (edited)', 'dim') : ''}${reactionsText(event.reactions, color)}`;
-      return withBody(`${head}${paint(who, 'bold')}: `, event.body, after, color);
+      const files = (event.attachments ?? []).map((file) => INDENT + attachmentText(file, context.serverUrl ?? '', color));
+      if (event.body === '' && files.length > 0) return [`${head}${paint(who, 'bold')}:${after}`, ...files].join('\n');
+      return [withBody(`${head}${paint(who, 'bold')}: `, event.body, after, color), ...files].join('\n');
     }
     case 'edit':
       return withBody(`${notice(`${who} edited #${event.target}:`)} `, event.body, '', color);
@@ -91,4 +95,17 @@ function reactionsText(reactions: Reactions | undefined, color: boolean): string
   const entries = Object.entries(reactions ?? {}).filter(([, users]) => users.length > 0);
   if (entries.length === 0) return '';
   return ` ${styled(`[${entries.map(([emoji, users]) => `${clean(emoji)} ${users.length}`).join('  ')}]`, ['dim'], color)}`;
+}
+
+/** `1.2 MB`, `340 KB`, `12 B`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1_048_576).toFixed(1)} MB`;
+}
+
+/** `📎 plan.pdf (1.2 MB, application/pdf) http://host/api/files/…`: the name cleaned, the URL as the server gave it. */
+export function attachmentText(file: Attachment, serverUrl: string, color = COLOR): string {
+  const size = file.width !== undefined ? `${formatSize(file.size)}, ${file.width}×${file.height}` : formatSize(file.size);
+  return `📎 ${styled(clean(file.name), ['bold'], color)} ${styled(`(${size}, ${clean(file.contentType)})`, ['dim'], color)} ${clean(serverUrl + file.url)}`;
 }

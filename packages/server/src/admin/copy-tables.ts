@@ -49,4 +49,24 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     'room_id, seq',
   ),
   table('reactions', { room_id: 'text', target: 'bigint', user_id: 'text', emoji: 'text', seq: 'bigint' }, 'room_id, target, user_id, emoji'),
+  // The records only: the blobs they name stay in the Files storage (FILES_STORAGE), which the copy does not move.
+  table(
+    'files',
+    {
+      id: 'text',
+      room_id: 'text',
+      user_id: 'text',
+      seq: 'bigint',
+      name: 'text',
+      size: 'bigint',
+      content_type: 'text',
+      sha256: 'text',
+      blob_key: 'text',
+      thumb_key: 'text',
+      width: 'integer',
+      height: 'integer',
+      created_at: 'bigint',
+    },
+    'id',
+  ),
 ];

@@ -9,11 +9,12 @@ import { ack, publishEvent, publishToUser, replyError, requireMember, takeRate, 
 /** When each peer last had a typing frame forwarded, per room (the server-side throttle). */
 const lastTyping = new WeakMap<Peer, Map<string, number>>();
 
-function checkBody(ctx: ChatContext, body: string): void {
+/** `withFiles`: the message carries attachments, and may then have no text at all (an empty body). */
+function checkBody(ctx: ChatContext, body: string, withFiles = false): void {
   if (body.length > ctx.config.limits.maxBodyChars) {
     throw new ParleyError('body_too_long', `Messages are at most ${ctx.config.limits.maxBodyChars} characters.`);
   }
-  if (body.trim().length === 0) throw new ParleyError('invalid_frame', 'The message is empty.');
+  if (body.trim().length === 0 && !(withFiles && body === '')) throw new ParleyError('invalid_frame', 'The message is empty.');
 }
 
 /**
@@ -21,10 +22,11 @@ function checkBody(ctx: ChatContext, body: string): void {
  * are not checked here for membership: the store checks it in the write's own transaction.
  */
 export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'send'>, queued?: () => void): Promise<void> {
-  checkBody(ctx, frame.body);
+  checkBody(ctx, frame.body, frame.attachments !== undefined);
   takeRate(ctx.rates.messages, peer.user.id);
   const user = { id: peer.user.id, name: peer.user.name };
-  const stored = ctx.store.appendMessage({ room: frame.room, user, clientId: frame.id, body: frame.body });
+  const message = { room: frame.room, user, clientId: frame.id, body: frame.body };
+  const stored = ctx.store.appendMessage(frame.attachments ? { ...message, attachments: frame.attachments } : message);
   queued?.();
   let result: Awaited<typeof stored>;
   try {

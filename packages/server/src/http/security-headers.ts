@@ -32,7 +32,8 @@ export function contentSecurityPolicy(allowedOrigins: readonly string[]): string
 export function securityHeaders(app: FastifyInstance, allowedOrigins: readonly string[]): void {
   const csp = contentSecurityPolicy(allowedOrigins);
   app.addHook('onSend', async (_request, reply, payload) => {
-    void reply.header('content-security-policy', csp);
+    // A response that brings its own policy keeps it: files are served sandboxed (file-routes.ts).
+    if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', csp);
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');

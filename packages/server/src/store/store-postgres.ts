@@ -15,8 +15,23 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
-import type { DirectoryQuery, NewRoom, NewUser, PageQuery, Store, StoredMember, StoredRoom, StoredRoomSummary, StoredSession, StoredUser, TokenRevocation } from './store.js';
+import type {
+  DirectoryQuery,
+  NewFile,
+  NewRoom,
+  NewUser,
+  PageQuery,
+  Store,
+  StoredFile,
+  StoredMember,
+  StoredRoom,
+  StoredRoomSummary,
+  StoredSession,
+  StoredUser,
+  TokenRevocation,
+} from './store.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
+import * as fileReads from './sql/file-reads.js';
 import * as logReads from './sql/log-reads.js';
 import * as roomReads from './sql/room-reads.js';
 import * as tokenReads from './sql/token-reads.js';
@@ -179,5 +194,18 @@ class PostgresStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+
+  addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {
+    return this.#write('addFile', file, dailyLimitBytes);
+  }
+  uploadedBytesSince(userId: string, since: number): Promise<number> {
+    return fileReads.uploadedBytesSince(this.#kysely, userId, since);
+  }
+  findFile(id: string): Promise<StoredFile | null> {
+    return fileReads.findFile(this.#kysely, id);
+  }
+  sweepFiles(unattachedBefore: number): Promise<string[]> {
+    return this.#write('sweepFiles', unattachedBefore);
   }
 }

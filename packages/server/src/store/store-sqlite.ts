@@ -14,11 +14,13 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
 import type {
   DirectoryQuery,
+  NewFile,
   NewRoom,
   NewUser,
   PageQuery,
   Store,
   StoredMember,
+  StoredFile,
   StoredRoom,
   StoredRoomSummary,
   StoredSession,
@@ -26,6 +28,7 @@ import type {
   TokenRevocation,
 } from './store.js';
 import { ConnectReads } from './sqlite/connect-reads.js';
+import * as fileReads from './sql/file-reads.js';
 import * as logReads from './sql/log-reads.js';
 import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
@@ -214,5 +217,18 @@ class SqliteStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+
+  addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {
+    return this.#write('addFile', file, dailyLimitBytes);
+  }
+  uploadedBytesSince(userId: string, since: number): Promise<number> {
+    return fileReads.uploadedBytesSince(this.#kysely, userId, since);
+  }
+  findFile(id: string): Promise<StoredFile | null> {
+    return fileReads.findFile(this.#kysely, id);
+  }
+  sweepFiles(unattachedBefore: number): Promise<string[]> {
+    return this.#write('sweepFiles', unattachedBefore);
   }
 }

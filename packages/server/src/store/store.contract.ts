@@ -6,6 +6,7 @@
 import { describe } from 'node:test';
 import { accountTests } from './contract/accounts.js';
 import { concurrencyTests } from './contract/concurrency.js';
+import { fileTests } from './contract/files.js';
 import { guaranteeTests } from './contract/guarantees.js';
 import type { MakeStore } from './contract/harness.js';
 import { logTests } from './contract/log.js';
@@ -21,5 +22,6 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     accountTests(makeStore);
     roomTests(makeStore);
     logTests(makeStore);
+    fileTests(makeStore);
   });
 }

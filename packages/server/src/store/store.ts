@@ -21,7 +21,8 @@
  * - Events of a room with no creator (the lobby) are attributed to SERVER_USER
  *   (server-user.ts).
  * - Deleting a message blanks its body, the bodies of its earlier `edit`
- *   events, and removes its reactions: deleted text is gone from every read.
+ *   events, and removes its reactions and attachments: deleted text is gone
+ *   from every read, and its files are no longer found (`findFile`).
  * - A new member's read marker starts at their join event, so history from
  *   before they joined does not count as unread.
  *
@@ -103,6 +104,27 @@ export interface DirectoryQuery {
   limit: number;
 }
 
+/** An upload to record: its bytes are already in Files under `blobKey` (and `thumbKey`). */
+export interface NewFile {
+  id: string;
+  room: string;
+  userId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  sha256: string;
+  blobKey: string;
+  thumbKey: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface StoredFile extends NewFile {
+  /** The message it was sent with; null until then. */
+  seq: number | null;
+  createdAt: number;
+}
+
 export interface PageQuery {
   before?: number;
   after?: number;
@@ -169,11 +191,25 @@ export interface Store {
   roomSummaryFor(roomId: string, userId: string): Promise<StoredRoomSummary | null>;
 
   // the log: writes
-  /** Appends a message, or returns the already stored one for a repeated (room, author, clientId). */
-  appendMessage(input: { room: string; user: UserRef; clientId: string; body: string }): Promise<{ event: MessageEvent; duplicate: boolean }>;
-  /** Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is not its author. */
+  /**
+   * Appends a message, or returns the already stored one for a repeated (room, author, clientId).
+   * `attachments`: ids of files the author uploaded to this room and has not sent yet; the event
+   * carries them and they become the message's, in the same transaction. Throws `not_found` for
+   * any other id (unknown, someone else's, another room's, already sent) and stores nothing.
+   */
+  appendMessage(input: {
+    room: string;
+    user: UserRef;
+    clientId: string;
+    body: string;
+    attachments?: readonly string[];
+  }): Promise<{ event: MessageEvent; duplicate: boolean }>;
+  /**
+   * Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is
+   * not its author. (Its attachments stay: a file's name and size are not its text.)
+   */
   editMessage(input: { room: string; user: UserRef; target: number; body: string }): Promise<RoomEvent>;
-  /** Deletes (tombstones) a message; same errors as editMessage. */
+  /** Deletes (tombstones) a message, its attachments with it (findFile no longer finds them); same errors as editMessage. */
   deleteMessage(input: { room: string; user: UserRef; target: number }): Promise<RoomEvent>;
   /**
    * Adds or removes `user`'s reaction. Returns null (and writes nothing) when
@@ -196,4 +232,24 @@ export interface Store {
   /** A page of history; see the `history` frame. */
   page(roomId: string, query: PageQuery): Promise<HistoryPage>;
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null>;
+
+  // files: what is known of each upload (the bytes are in Files, files/files.ts)
+  /**
+   * Records an upload whose bytes are stored. In one transaction: refuses `quota_exceeded` when
+   * the uploader's files of the last 24 hours and this one come to more than `dailyLimitBytes`
+   * (0: no limit); when a file with the same SHA-256 is recorded, the new record shares its blob
+   * and thumbnail keys (the same content is kept once: the caller then deletes its own copies).
+   * A sweep running meanwhile never drops the blobs it shares. Resolves with the record as stored.
+   */
+  addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile>;
+  /** Bytes of the files `userId` uploaded at or after `since` (ms), to refuse an upload early. */
+  uploadedBytesSince(userId: string, since: number): Promise<number>;
+  /** The file, while it may be served: null when unknown, swept, or its message is deleted. */
+  findFile(id: string): Promise<StoredFile | null>;
+  /**
+   * Drops the records of files whose message is deleted and of uploads never sent that were made
+   * before `unattachedBefore`; resolves with the blob keys that no record names any more, for the
+   * caller to delete from Files. Safe to run on several nodes at once.
+   */
+  sweepFiles(unattachedBefore: number): Promise<string[]>;
 }

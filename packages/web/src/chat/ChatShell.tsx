@@ -269,6 +269,8 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
             room={active}
             self={user}
             maxChars={snapshot.limits.maxBodyChars}
+            maxFileBytes={snapshot.limits.maxFileBytes}
+            maxAttachments={snapshot.limits.maxAttachments}
             requestDelete={(seq) => setDialog({ kind: 'delete', room: active.id, seq })}
             toast={toast}
           />

@@ -3,7 +3,7 @@
  * (or, for a public room not joined yet, a read-only preview with a Join button).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { OutboxFullError, type RoomState, type UserSummary } from '@parley/client';
+import { OutboxFullError, type Attachment, type RoomState, type UserSummary } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { errorText } from './error-text.js';
 import { useClient } from './ClientContext.js';
@@ -20,16 +20,19 @@ export interface RoomViewProps {
   room: RoomState;
   self: UserSummary;
   maxChars: number;
+  maxFileBytes: number;
+  maxAttachments: number;
   requestDelete(seq: number): void;
   toast(text: string): void;
 }
 
-export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomViewProps) {
+export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, requestDelete, toast }: RoomViewProps) {
   const client = useClient();
   const { m } = useI18n();
   const [editing, setEditing] = useState<number | null>(null);
   const [sentTick, setSentTick] = useState(0);
   const [atBottom, setAtBottom] = useState(true);
+  const [dropping, setDropping] = useState(false);
   const visible = useDocumentVisible();
   const composer = useRef<ComposerHandle>(null);
   const latest = useRef({ room, m, toast, requestDelete });
@@ -65,10 +68,10 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
   );
 
   const send = useCallback(
-    (body: string) => {
+    (body: string, attachments: Attachment[]) => {
       setSentTick((tick) => tick + 1);
       // A refused message stays in the list as "failed — retry"; only a full outbox has nowhere to show.
-      client.send(roomId, body).catch((error: unknown) => {
+      client.send(roomId, body, attachments.length > 0 ? { attachments } : {}).catch((error: unknown) => {
         if (error instanceof OutboxFullError) latest.current.toast(errorText(error, latest.current.m));
       });
     },
@@ -92,7 +95,30 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
 
   const label = room.kind === 'dm' ? room.name : `#${room.name}`;
   return (
-    <section className="conversation" aria-label={label}>
+    <section
+      className={dropping ? 'conversation dropping' : 'conversation'}
+      aria-label={label}
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropping(false);
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        setDropping(false);
+        composer.current?.addFiles([...event.dataTransfer.files]);
+      }}
+    >
+      {dropping && (
+        <div className="drop-hint" aria-hidden="true">
+          {m.dropFiles}
+        </div>
+      )}
       <MessageList
         room={room}
         self={self}
@@ -111,7 +137,10 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
         room={roomId}
         roomLabel={label}
         maxChars={maxChars}
+        maxFileBytes={maxFileBytes}
+        maxAttachments={maxAttachments}
         onSend={send}
+        onProblem={toast}
         onTyping={() => client.typing(roomId)}
         onEditLast={editLast}
       />

@@ -25,6 +25,9 @@ const PATHS = {
   retry: 'M4 12a8 8 0 1 0 2.3-5.7M4 4v5h5',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5',
+  paperclip: 'M20 11.5 12.3 19.2a5 5 0 0 1-7.1-7.1l8.1-8.1a3.5 3.5 0 0 1 5 5L10.2 17.1a2 2 0 0 1-2.8-2.8L14.8 7',
+  file: 'M14 3H6v18h12V7zM14 3v4h4',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 } as const;
 
 export type IconName = keyof typeof PATHS;

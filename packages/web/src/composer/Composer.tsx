@@ -2,12 +2,18 @@
  * Writing a message: Enter sends, Shift+Enter starts a new line (and Enter
  * while an input method is composing, e.g. Korean, only finishes the
  * syllable). Arrow-up in an empty composer edits the person's last message.
- * Drafts are kept per room while the page lives.
+ * Drafts are kept per room while the page lives. Files come by the attach
+ * button, a paste or a drop (RoomView); they upload at once, and the message
+ * (its text a caption, which may be empty) goes once they are all uploaded.
  */
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import type { Attachment } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { Icon } from '../components/Icon.js';
 import { autosize } from './autosize.js';
+import { useClient } from '../chat/ClientContext.js';
+import { useUploads } from '../files/useUploads.js';
+import { UploadTray } from './UploadTray.js';
 
 const drafts = new Map<string, string>();
 /** Show the length counter this close to the limit. */
@@ -17,20 +23,38 @@ export interface ComposerProps {
   room: string;
   roomLabel: string;
   maxChars: number;
-  onSend(body: string): void;
+  maxFileBytes: number;
+  maxAttachments: number;
+  onSend(body: string, attachments: Attachment[]): void;
+  /** A message the composer cannot send as it is (too many files). */
+  onProblem(text: string): void;
   onTyping(): void;
   onEditLast(): void;
 }
 
 export interface ComposerHandle {
   focus(): void;
+  /** Files dropped on the room. */
+  addFiles(files: readonly File[]): void;
 }
 
-export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ room, roomLabel, maxChars, onSend, onTyping, onEditLast }, handle) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer(props, handle) {
+  const { room, roomLabel, maxChars, maxFileBytes, maxAttachments, onSend, onProblem, onTyping, onEditLast } = props;
   const { m } = useI18n();
+  const client = useClient();
   const [value, setValue] = useState(() => drafts.get(room) ?? '');
   const area = useRef<HTMLTextAreaElement>(null);
-  useImperativeHandle(handle, () => ({ focus: () => area.current?.focus() }), []);
+  const picker = useRef<HTMLInputElement>(null);
+  const files = useUploads(client, room);
+  const addFiles = (list: readonly File[]) => {
+    if (list.length === 0) return;
+    if (files.uploads.length + list.length > maxAttachments) return onProblem(m.tooManyFiles(maxAttachments));
+    files.add(list);
+    area.current?.focus();
+  };
+  const latestAdd = useRef(addFiles);
+  latestAdd.current = addFiles;
+  useImperativeHandle(handle, () => ({ focus: () => area.current?.focus(), addFiles: (list) => latestAdd.current(list) }), []);
 
   useLayoutEffect(() => autosize(area.current!), [value]);
 
@@ -47,12 +71,15 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
 
   const body = value.replace(/^\s*\n/, '').trimEnd();
   const over = value.length - maxChars;
-  const canSend = body.trim() !== '' && over <= 0;
+  const uploaded = files.uploads.filter((upload) => upload.state === 'done').map((upload) => upload.attachment!);
+  const allUploaded = files.uploads.length > 0 && uploaded.length === files.uploads.length;
+  const canSend = (body.trim() !== '' || allUploaded) && over <= 0 && (files.uploads.length === 0 || allUploaded);
 
   const send = () => {
     if (!canSend) return;
-    onSend(body);
+    onSend(body.trim() === '' ? '' : body, uploaded);
     update('');
+    files.clear();
   };
 
   return (
@@ -63,18 +90,40 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         send();
       }}
     >
+      <UploadTray uploads={files.uploads} maxFileBytes={maxFileBytes} onRemove={files.remove} onRetry={files.retry} />
       <div className="composer-box">
+        <button type="button" className="composer-attach" aria-label={m.attachFiles} title={m.attachFiles} onClick={() => picker.current?.click()}>
+          <Icon name="paperclip" size={18} />
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(event) => {
+            addFiles([...(event.target.files ?? [])]);
+            event.target.value = '';
+          }}
+        />
         <textarea
           ref={area}
           id="composer"
           className="composer-input"
           rows={1}
           value={value}
-          placeholder={m.messagePlaceholder(roomLabel)}
+          placeholder={files.uploads.length > 0 ? m.captionPlaceholder : m.messagePlaceholder(roomLabel)}
           aria-label={m.composerLabel(roomLabel)}
           aria-describedby="composer-hint"
           aria-invalid={over > 0}
           enterKeyHint="send"
+          onPaste={(event) => {
+            // A screenshot or a copied file: sent as a file, not pasted as text.
+            const pasted = [...event.clipboardData.files];
+            if (pasted.length === 0) return;
+            event.preventDefault();
+            addFiles(pasted);
+          }}
           onChange={(event) => {
             update(event.target.value);
             if (event.target.value.trim() !== '') onTyping();

@@ -159,6 +159,26 @@ export const en = {
   genericError: 'Something went wrong. Please try again.',
   rateLimited: 'You are doing that too often. Wait a moment and try again.',
 
+  // files
+  attachFiles: 'Attach files',
+  dropFiles: 'Drop files to send them here',
+  uploading: (name: string, percent: number) => `Uploading ${name}: ${percent}%`,
+  uploadFailed: 'Upload failed',
+  cancelUpload: (name: string) => `Cancel uploading ${name}`,
+  removeFile: (name: string) => `Remove ${name}`,
+  retryUpload: (name: string) => `Retry uploading ${name}`,
+  download: 'Download',
+  openImage: (name: string) => `Open ${name}`,
+  imageViewer: (name: string) => `Image: ${name}`,
+  captionPlaceholder: 'Add a caption (optional)',
+  fileTooLarge: (max: string) => `The file is larger than ${max}.`,
+  quotaExceeded: 'You have reached today’s upload limit.',
+  typeNotAllowed: 'This type of file is not accepted here.',
+  imageTooLarge: 'The image has too many pixels.',
+  uploadCutOff: 'The connection dropped during the upload.',
+  tooManyFiles: (max: number) => `A message carries at most ${max} files.`,
+  joinToOpenFiles: 'Join the room to open its files.',
+
   // notifications
   notifyDm: (name: string) => `${name}`,
   notifyMention: (name: string, room: string) => `${name} in ${room}`,

@@ -16,6 +16,7 @@ import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker.js';
 import { EditBox } from './EditBox.js';
 import { MessageSheet } from './MessageSheet.js';
 import { useLongPress } from './useLongPress.js';
+import { Attachments } from './Attachments.js';
 
 export interface MessageHandlers {
   react(seq: number, emoji: string, on: boolean): void;
@@ -119,7 +120,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
             />
           ) : deleted ? (
             <p className="msg-deleted">{m.deletedMessage}</p>
-          ) : (
+          ) : body === '' ? null : (
             <div className="msg-body">
               <Markdown
                 source={body}
@@ -133,6 +134,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
               />
             </div>
           )}
+          {!deleted && <Attachments files={(message ? message.attachments : pending!.attachments) ?? []} readOnly={readOnly} />}
           {message && !deleted && (
             <Reactions
               reactions={message.reactions}

@@ -127,6 +127,32 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX token_revocations_created ON token_revocations (created_at);
     `,
   },
+  {
+    name: 'files (SQLite version 5)',
+    sql: `
+      CREATE TABLE files (
+        id text COLLATE "C" PRIMARY KEY,
+        room_id text COLLATE "C" NOT NULL REFERENCES rooms (id),
+        user_id text COLLATE "C" NOT NULL REFERENCES users (id),
+        seq bigint,
+        name text NOT NULL,
+        size bigint NOT NULL,
+        content_type text NOT NULL,
+        sha256 text COLLATE "C" NOT NULL,
+        blob_key text COLLATE "C" NOT NULL,
+        thumb_key text COLLATE "C",
+        width integer,
+        height integer,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX files_sha256 ON files (sha256);
+      CREATE INDEX files_user_created ON files (user_id, created_at);
+      CREATE INDEX files_message ON files (room_id, seq);
+      CREATE INDEX files_blob ON files (blob_key);
+      CREATE INDEX files_thumb ON files (thumb_key) WHERE thumb_key IS NOT NULL;
+      CREATE INDEX files_unattached ON files (created_at) WHERE seq IS NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

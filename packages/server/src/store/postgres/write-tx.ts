@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { EventRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { EventRow, FileRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 
 const SQL = {
   userById: `SELECT * FROM users WHERE id = $1`,
@@ -41,7 +41,7 @@ const SQL = {
   eventBySeq: `SELECT * FROM events WHERE room_id = $1 AND seq = $2`,
   messageByClientId: `SELECT * FROM events WHERE room_id = $1 AND user_id = $2 AND client_id = $3`,
   setMessageBody: `UPDATE events SET body = $3, edited_ts = $4 WHERE room_id = $1 AND seq = $2`,
-  tombstoneMessage: `UPDATE events SET body = '', deleted = 1 WHERE room_id = $1 AND seq = $2`,
+  tombstoneMessage: `UPDATE events SET body = '', deleted = 1, data = NULL WHERE room_id = $1 AND seq = $2`,
   eraseEditBodies: `UPDATE events SET body = '' WHERE room_id = $1 AND target = $2 AND kind = 'edit'`,
 
   reactionsOf: `SELECT target, user_id, emoji FROM reactions WHERE room_id = $1 AND target = $2 ORDER BY seq`,
@@ -49,6 +49,19 @@ const SQL = {
   insertReaction: `INSERT INTO reactions (room_id, target, user_id, emoji, seq) VALUES ($1, $2, $3, $4, $5)`,
   deleteReaction: `DELETE FROM reactions WHERE room_id = $1 AND target = $2 AND user_id = $3 AND emoji = $4`,
   deleteReactionsOf: `DELETE FROM reactions WHERE room_id = $1 AND target = $2`,
+
+  uploadedBytesSince: `SELECT coalesce(sum(size), 0)::bigint AS bytes FROM files WHERE user_id = $1 AND created_at >= $2`,
+  // FOR SHARE: a sweep deleting this row waits for our commit, and then sees our row naming its blobs.
+  lockFileBySha: `SELECT * FROM files WHERE sha256 = $1 LIMIT 1 FOR SHARE`,
+  lockFile: `SELECT * FROM files WHERE id = $1 FOR UPDATE`,
+  insertFile: `INSERT INTO files (id, room_id, user_id, seq, name, size, content_type, sha256, blob_key, thumb_key, width, height, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+  attachFile: `UPDATE files SET seq = $2 WHERE id = $1`,
+  lockFileSweep: `SELECT pg_advisory_xact_lock(${0x7061726c6566}) AS locked`,
+  sweepableFiles: `SELECT f.* FROM files f JOIN events e ON e.room_id = f.room_id AND e.seq = f.seq WHERE e.deleted = 1
+    UNION ALL SELECT * FROM files WHERE seq IS NULL AND created_at < $1`,
+  deleteFile: `DELETE FROM files WHERE id = $1`,
+  blobKeyInUse: `SELECT EXISTS (SELECT 1 FROM files WHERE blob_key = $1) OR EXISTS (SELECT 1 FROM files WHERE thumb_key = $1) AS used`,
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -154,5 +167,34 @@ export class PgWriteTx implements WriteTx {
   }
   async deleteReactionsOf(roomId: string, target: number): Promise<void> {
     await this.#rows('deleteReactionsOf', [roomId, target]);
+  }
+
+  async uploadedBytesSince(userId: string, since: number): Promise<number> {
+    return Number((await this.#first<{ bytes: number }>('uploadedBytesSince', [userId, since]))?.bytes ?? 0);
+  }
+  async lockFileBySha(sha256: string): Promise<FileRow | null> {
+    return this.#first('lockFileBySha', [sha256]);
+  }
+  async lockFile(id: string): Promise<FileRow | null> {
+    return this.#first('lockFile', [id]);
+  }
+  async insertFile(row: FileRow): Promise<void> {
+    const { id, room_id, user_id, seq, name, size, content_type, sha256, blob_key, thumb_key, width, height, created_at } = row;
+    await this.#rows('insertFile', [id, room_id, user_id, seq, name, size, content_type, sha256, blob_key, thumb_key, width, height, created_at]);
+  }
+  async attachFile(id: string, seq: number): Promise<void> {
+    await this.#rows('attachFile', [id, seq]);
+  }
+  async lockFileSweep(): Promise<void> {
+    await this.#rows('lockFileSweep', []);
+  }
+  async sweepableFiles(unattachedBefore: number): Promise<FileRow[]> {
+    return this.#rows('sweepableFiles', [unattachedBefore]);
+  }
+  async deleteFile(id: string): Promise<void> {
+    await this.#rows('deleteFile', [id]);
+  }
+  async blobKeyInUse(key: string): Promise<boolean> {
+    return (await this.#first<{ used: boolean }>('blobKeyInUse', [key]))?.used ?? false;
   }
 }

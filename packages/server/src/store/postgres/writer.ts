@@ -31,6 +31,7 @@ function roomOf(write: WriteRequest): string | null {
   const [first] = write.args as [unknown];
   switch (write.op) {
     case 'renameUser':
+    case 'sweepFiles':
       return null;
     case 'createRoom':
       return (first as { id: string }).id;
@@ -48,6 +49,7 @@ function roomOf(write: WriteRequest): string | null {
     case 'revokeSession':
     case 'revokeTokens':
     case 'ensureLobby':
+    case 'addFile':
       return '';
   }
 }

@@ -13,14 +13,15 @@ import { ParleyError, type MessageEvent, type RoomEvent, type UserRef } from '@p
 import type { NewRoom, StoredRoom, StoredUser } from '../store.js';
 import { LOBBY_ID, LOBBY_NAME } from '../lobby.js';
 import { SERVER_USER } from '../server-user.js';
-import { groupReactions, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
+import { groupReactions, toAttachment, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
+import { filesToAttach } from './file-writes.js';
 import type { EventRow, MemberRole, RoomRow } from '../sql/schema.js';
 import type { NewEventRow, WriteTx } from './write-tx.js';
 
 const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
 
 type NewEvent =
-  | { kind: 'message'; clientId: string; body: string }
+  | { kind: 'message'; clientId: string; body: string; data: EventData['message'] | null }
   | { kind: 'edit'; target: number; body: string }
   | { kind: 'delete'; target: number }
   | { kind: 'reaction'; target: number; data: EventData['reaction'] }
@@ -86,15 +87,22 @@ async function readMessage(tx: WriteTx, row: EventRow): Promise<MessageEvent> {
   return toRoomEvent(row, reactions) as MessageEvent;
 }
 
-/** Appends a message by a member, or returns the message already stored under its (room, author, client id). */
+/**
+ * Appends a message by a member, or returns the message already stored under its (room, author,
+ * client id). Its files (`attachments`, ids of the author's uploads to this room not sent yet)
+ * are sent with it: the event carries them, and from then on they are the message's.
+ */
 export async function appendMessage(
   tx: WriteTx,
-  input: { room: string; user: UserRef; clientId: string; body: string },
+  input: { room: string; user: UserRef; clientId: string; body: string; attachments?: readonly string[] },
 ): Promise<{ event: MessageEvent; duplicate: boolean }> {
   await requireMember(tx, input.room, input.user.id);
   const stored = await tx.messageByClientId(input.room, input.user.id, input.clientId);
   if (stored) return { event: await readMessage(tx, stored), duplicate: true };
-  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'message', clientId: input.clientId, body: input.body });
+  const files = input.attachments?.length ? await filesToAttach(tx, input.room, input.user.id, input.attachments) : [];
+  const data = files.length > 0 ? { attachments: files.map(toAttachment) } : null;
+  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'message', clientId: input.clientId, body: input.body, data });
+  for (const file of files) await tx.attachFile(file.id, event.seq);
   return { event: event as MessageEvent, duplicate: false };
 }
 

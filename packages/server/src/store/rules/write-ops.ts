@@ -4,6 +4,7 @@
  * commit (group-commit.ts).
  */
 import * as accountWrites from './account-writes.js';
+import * as fileWrites from './file-writes.js';
 import * as logWrites from './log-writes.js';
 import type { WriteTx } from './write-tx.js';
 
@@ -22,6 +23,8 @@ export const WRITE_OPS = {
   join: logWrites.join,
   leave: logWrites.leave,
   setReadMarker: logWrites.setReadMarker,
+  addFile: fileWrites.addFile,
+  sweepFiles: fileWrites.sweepFiles,
 } as const;
 
 type Ops = typeof WRITE_OPS;

@@ -18,7 +18,7 @@
  *   (group-commit.ts) counts them to know whether a refused write left
  *   anything behind.
  */
-import type { EventRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { EventRow, FileRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 
 /** An event to append: its seq is taken by `appendEvent`. */
 export type NewEventRow = Omit<EventRow, 'seq' | 'edited_ts' | 'deleted'>;
@@ -75,6 +75,26 @@ export interface WriteTx {
   insertReaction(row: { room_id: string; target: number; user_id: string; emoji: string; seq: number }): Promise<void>;
   deleteReaction(roomId: string, target: number, userId: string, emoji: string): Promise<void>;
   deleteReactionsOf(roomId: string, target: number): Promise<void>;
+
+  // files
+  /** Bytes of the files the user uploaded at or after `since`. */
+  uploadedBytesSince(userId: string, since: number): Promise<number>;
+  /**
+   * A file with this content, its row locked until the transaction ends (a sweep that would
+   * drop it waits, or is seen to have dropped it); null when there is none.
+   */
+  lockFileBySha(sha256: string): Promise<FileRow | null>;
+  /** The file, its row locked until the transaction ends (a concurrent attach waits, then sees this one's). */
+  lockFile(id: string): Promise<FileRow | null>;
+  insertFile(row: FileRow): Promise<void>;
+  attachFile(id: string, seq: number): Promise<void>;
+  /** Serializes sweeps across nodes for the rest of the transaction. */
+  lockFileSweep(): Promise<void>;
+  /** Files whose message is deleted, and files never attached uploaded before `unattachedBefore`. */
+  sweepableFiles(unattachedBefore: number): Promise<FileRow[]>;
+  deleteFile(id: string): Promise<void>;
+  /** Whether any file row names `key` as its blob or its thumbnail. */
+  blobKeyInUse(key: string): Promise<boolean>;
 }
 
 /** The methods of WriteTx that change the database. */
@@ -95,4 +115,7 @@ export const WRITE_METHODS = [
   'insertReaction',
   'deleteReaction',
   'deleteReactionsOf',
+  'insertFile',
+  'attachFile',
+  'deleteFile',
 ] as const satisfies ReadonlyArray<keyof WriteTx>;

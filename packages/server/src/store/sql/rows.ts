@@ -2,12 +2,14 @@
  * Rows to protocol objects. Output objects get only the fields that are set
  * (no `undefined` keys): events are JSON-serialized on the fan-out path.
  */
-import type { MessageEvent, Reactions, RoomEvent, RoomKind, UserRef, UserSummary } from '@parley/protocol';
-import type { StoredRoomSummary, StoredUser } from '../store.js';
-import type { EventRow, ReactionRow, RoomsTable, UserRow } from './schema.js';
+import { FILES_PATH, THUMBNAILS_PATH, type Attachment, type MessageEvent, type Reactions, type RoomEvent, type RoomKind, type UserRef, type UserSummary } from '@parley/protocol';
+import type { StoredFile, StoredRoomSummary, StoredUser } from '../store.js';
+import type { EventRow, FileRow, ReactionRow, RoomsTable, UserRow } from './schema.js';
 
 /** What `events.data` holds, by event kind. */
 export interface EventData {
+  /** null when the message has no files (and once it is deleted). */
+  message: { attachments: Attachment[] };
   reaction: { emoji: string; on: boolean };
   join: { by: UserRef };
   rename: { from: string; to: string };
@@ -51,6 +53,7 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
       if (row.edited_ts !== null) event.editedTs = row.edited_ts;
       if (row.deleted) event.deleted = true;
       if (reactions) event.reactions = reactions;
+      if (row.data !== null && !row.deleted) event.attachments = parseData<'message'>(row).attachments;
       return event;
     }
     case 'edit':
@@ -135,4 +138,39 @@ export function dmPeer(members: readonly UserSummary[], userId: string): UserSum
     if (member.id !== userId) break;
   }
   return peer;
+}
+
+export function toStoredFile(row: FileRow): StoredFile {
+  return {
+    id: row.id,
+    room: row.room_id,
+    userId: row.user_id,
+    seq: row.seq,
+    name: row.name,
+    size: row.size,
+    contentType: row.content_type,
+    sha256: row.sha256,
+    blobKey: row.blob_key,
+    thumbKey: row.thumb_key,
+    width: row.width,
+    height: row.height,
+    createdAt: row.created_at,
+  };
+}
+
+/** A file as messages carry it; its URLs are paths under FILES_PATH. */
+export function toAttachment(file: StoredFile): Attachment {
+  const attachment: Attachment = {
+    id: file.id,
+    name: file.name,
+    size: file.size,
+    contentType: file.contentType,
+    url: `${FILES_PATH}/${file.id}/${encodeURIComponent(file.name)}`,
+  };
+  if (file.width !== null && file.height !== null) {
+    attachment.width = file.width;
+    attachment.height = file.height;
+  }
+  if (file.thumbKey !== null) attachment.thumbnailUrl = `${THUMBNAILS_PATH}/${file.id}`;
+  return attachment;
 }

@@ -84,7 +84,7 @@ export interface ReactionsTable {
 }
 
 /**
- * Revoked JWTs (migration 4): by `jti` (that token), or by subject (every token of that `sub`
+ * Revoked JWTs (SQLite migration 4): by `jti` (that token), or by subject (every token of that `sub`
  * issued before `not_before`; a token without `iat` counts as issued before).
  */
 export interface TokenRevocationsTable {
@@ -96,6 +96,32 @@ export interface TokenRevocationsTable {
   created_at: number;
 }
 
+/**
+ * What the store knows of an uploaded file (its bytes are in Files, ../../files/files.ts,
+ * under `blob_key`). Several rows may share a blob: the same content is stored once.
+ */
+export interface FilesTable {
+  /** 22 characters of base64url: 128 random bits. */
+  id: string;
+  room_id: string;
+  /** The uploader. */
+  user_id: string;
+  /** The message it was sent with; null until then. */
+  seq: number | null;
+  name: string;
+  size: number;
+  /** Found in the bytes (files/sniff.ts). */
+  content_type: string;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+  blob_key: string;
+  /** Images: the WebP thumbnail's blob; null otherwise. */
+  thumb_key: string | null;
+  width: number | null;
+  height: number | null;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -104,9 +130,11 @@ export interface Database {
   events: EventsTable;
   reactions: ReactionsTable;
   token_revocations: TokenRevocationsTable;
+  files: FilesTable;
 }
 
 export type UserRow = UsersTable;
 export type RoomRow = RoomsTable;
 export type EventRow = EventsTable;
 export type ReactionRow = Pick<ReactionsTable, 'target' | 'user_id' | 'emoji'>;
+export type FileRow = FilesTable;

@@ -130,6 +130,34 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX token_revocations_created ON token_revocations (created_at);
     `,
   },
+  {
+    // Uploaded files: who may fetch them (the room's members, while their message lives), the
+    // daily total per uploader, and which blobs are still needed (the same content is stored once).
+    name: 'files',
+    sql: `
+      CREATE TABLE files (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        user_id TEXT NOT NULL REFERENCES users (id),
+        seq INTEGER,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        blob_key TEXT NOT NULL,
+        thumb_key TEXT,
+        width INTEGER,
+        height INTEGER,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX files_sha256 ON files (sha256);
+      CREATE INDEX files_user_created ON files (user_id, created_at);
+      CREATE INDEX files_message ON files (room_id, seq);
+      CREATE INDEX files_blob ON files (blob_key);
+      CREATE INDEX files_thumb ON files (thumb_key) WHERE thumb_key IS NOT NULL;
+      CREATE INDEX files_unattached ON files (created_at) WHERE seq IS NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,7 +9,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { EventRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { EventRow, FileRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 
 type Params = unknown[] | [Record<string, unknown>];
 
@@ -41,6 +41,14 @@ export class SqliteWriteTx implements WriteTx {
   readonly #insertReaction: Statement<[{ room_id: string; target: number; user_id: string; emoji: string; seq: number }]>;
   readonly #deleteReaction: Statement<[string, number, string, string]>;
   readonly #deleteReactionsOf: Statement<[string, number]>;
+  readonly #uploadedBytesSince: Statement<[string, number], number>;
+  readonly #fileBySha: Statement<[string], FileRow>;
+  readonly #fileById: Statement<[string], FileRow>;
+  readonly #insertFile: Statement<[FileRow]>;
+  readonly #attachFile: Statement<[number, string]>;
+  readonly #sweepableFiles: Statement<[number], FileRow>;
+  readonly #deleteFile: Statement<[string]>;
+  readonly #blobKeyInUse: Statement<[string, string], 1>;
 
   /** `db` must have the schema: statements are checked against it when prepared. */
   constructor(db: Database) {
@@ -75,7 +83,8 @@ export class SqliteWriteTx implements WriteTx {
     this.#eventBySeq = prepare(`SELECT * FROM events WHERE room_id = ? AND seq = ?`);
     this.#messageByClientId = prepare(`SELECT * FROM events WHERE room_id = ? AND user_id = ? AND client_id = ?`);
     this.#setMessageBody = prepare(`UPDATE events SET body = ?, edited_ts = ? WHERE room_id = ? AND seq = ?`);
-    this.#tombstoneMessage = prepare(`UPDATE events SET body = '', deleted = 1 WHERE room_id = ? AND seq = ?`);
+    // `data` of a message holds its attachments, which go with it.
+    this.#tombstoneMessage = prepare(`UPDATE events SET body = '', deleted = 1, data = NULL WHERE room_id = ? AND seq = ?`);
     // Without the hint SQLite's planner scans the room's whole log through the primary key for this UPDATE.
     this.#eraseEditBodies = prepare(`UPDATE events INDEXED BY events_target SET body = ''
       WHERE room_id = ? AND target = ? AND kind = 'edit'`);
@@ -87,6 +96,20 @@ export class SqliteWriteTx implements WriteTx {
       VALUES (@room_id, @target, @user_id, @emoji, @seq)`);
     this.#deleteReaction = prepare(`DELETE FROM reactions WHERE room_id = ? AND target = ? AND user_id = ? AND emoji = ?`);
     this.#deleteReactionsOf = prepare(`DELETE FROM reactions WHERE room_id = ? AND target = ?`);
+
+    // The writer holds the write lock: the "locking" reads need no lock of their own.
+    this.#uploadedBytesSince = prepare<[string, number], number>(`SELECT coalesce(sum(size), 0) FROM files
+      WHERE user_id = ? AND created_at >= ?`).pluck();
+    this.#fileBySha = prepare(`SELECT * FROM files WHERE sha256 = ? LIMIT 1`);
+    this.#fileById = prepare(`SELECT * FROM files WHERE id = ?`);
+    this.#insertFile = prepare(`INSERT INTO files (id, room_id, user_id, seq, name, size, content_type, sha256, blob_key, thumb_key, width, height, created_at)
+      VALUES (@id, @room_id, @user_id, @seq, @name, @size, @content_type, @sha256, @blob_key, @thumb_key, @width, @height, @created_at)`);
+    this.#attachFile = prepare(`UPDATE files SET seq = ? WHERE id = ?`);
+    this.#sweepableFiles = prepare(`SELECT f.* FROM files f JOIN events e ON e.room_id = f.room_id AND e.seq = f.seq WHERE e.deleted = 1
+      UNION ALL SELECT * FROM files WHERE seq IS NULL AND created_at < ?`);
+    this.#deleteFile = prepare(`DELETE FROM files WHERE id = ?`);
+    this.#blobKeyInUse = prepare<[string, string], 1>(`SELECT 1 WHERE EXISTS (SELECT 1 FROM files WHERE blob_key = ?)
+      OR EXISTS (SELECT 1 FROM files WHERE thumb_key = ?)`).pluck();
   }
 
   async userById(id: string): Promise<UserRow | null> {
@@ -174,5 +197,33 @@ export class SqliteWriteTx implements WriteTx {
   }
   async deleteReactionsOf(roomId: string, target: number): Promise<void> {
     this.#deleteReactionsOf.run(roomId, target);
+  }
+
+  async uploadedBytesSince(userId: string, since: number): Promise<number> {
+    return this.#uploadedBytesSince.get(userId, since) ?? 0;
+  }
+  async lockFileBySha(sha256: string): Promise<FileRow | null> {
+    return this.#fileBySha.get(sha256) ?? null;
+  }
+  async lockFile(id: string): Promise<FileRow | null> {
+    return this.#fileById.get(id) ?? null;
+  }
+  async insertFile(row: FileRow): Promise<void> {
+    this.#insertFile.run(row);
+  }
+  async attachFile(id: string, seq: number): Promise<void> {
+    this.#attachFile.run(seq, id);
+  }
+  async lockFileSweep(): Promise<void> {
+    // One writer per database file: sweeps already take turns.
+  }
+  async sweepableFiles(unattachedBefore: number): Promise<FileRow[]> {
+    return this.#sweepableFiles.all(unattachedBefore);
+  }
+  async deleteFile(id: string): Promise<void> {
+    this.#deleteFile.run(id);
+  }
+  async blobKeyInUse(key: string): Promise<boolean> {
+    return this.#blobKeyInUse.get(key, key) !== undefined;
   }
 }

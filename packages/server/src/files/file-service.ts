@@ -1,0 +1,155 @@
+/**
+ * Uploads and downloads: the rules between the HTTP routes, the Files storage
+ * and the store. An upload is spooled to this node's disk (counted, hashed),
+ * its type sniffed from its bytes, an image measured from its header and
+ * thumbnailed, then the bytes go to Files and the record to the store, which
+ * lends the blob of the same content stored before (ours is then deleted).
+ * Who may fetch a file is read from the store on every request: the members of
+ * its room, while its message lives (the uploader alone until it is sent).
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ParleyError, type Attachment } from '@parley/protocol';
+import type { FilesConfig } from '../config.js';
+import type { Store, StoredFile } from '../store/store.js';
+import { toAttachment } from '../store/sql/rows.js';
+import type { Blob, Files } from './files.js';
+import { cleanFileName } from './file-name.js';
+import { describeImage, type ImageFacts } from './image.js';
+import { randomKey } from './keys.js';
+import { INLINE_TYPES, sniffType, typeAllowed } from './sniff.js';
+import { spool } from './spool.js';
+import { WorkGate } from './work-gate.js';
+
+const DAY_MS = 24 * 3_600_000;
+const mb = (bytes: number): string => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
+
+export interface UploadRequest {
+  userId: string;
+  room: string;
+  /** The name the client gave (cleaned here). */
+  name: string;
+  /** Content-Length, when the client sent one. */
+  declaredBytes: number | null;
+  body: Readable;
+}
+
+export interface FileServiceOptions {
+  store: Store;
+  files: Files;
+  config: FilesConfig;
+  /** This node's own directory for uploads in flight. */
+  spoolDir: string;
+  /** Failures outside any request (deleting blobs a sweep freed). */
+  onError: (where: string, error: Error) => void;
+}
+
+export class FileService {
+  readonly #store: Store;
+  readonly #files: Files;
+  readonly #config: FilesConfig;
+  readonly #spoolDir: string;
+  readonly #onError: (where: string, error: Error) => void;
+  readonly #images = new WorkGate(2, 64);
+
+  constructor(options: FileServiceOptions) {
+    this.#store = options.store;
+    this.#files = options.files;
+    this.#config = options.config;
+    this.#spoolDir = options.spoolDir;
+    this.#onError = options.onError;
+  }
+
+  /** Makes the spool directory, emptied of what a crash left in it. */
+  async start(): Promise<void> {
+    await mkdir(this.#spoolDir, { recursive: true });
+    for (const name of await readdir(this.#spoolDir)) await rm(join(this.#spoolDir, name), { force: true });
+  }
+
+  async upload(request: UploadRequest): Promise<Attachment> {
+    const { userId, room } = request;
+    await this.#requireMember(room, userId);
+    const { maxFileBytes, dailyBytes } = this.#config;
+    const tooLarge = () => new ParleyError('file_too_large', `Files are at most ${mb(maxFileBytes)}.`);
+    if (request.declaredBytes !== null && request.declaredBytes > maxFileBytes) throw tooLarge();
+    let limit = maxFileBytes;
+    let overLimit = tooLarge;
+    if (dailyBytes > 0) {
+      const left = dailyBytes - (await this.#store.uploadedBytesSince(userId, Date.now() - DAY_MS));
+      const overQuota = () => new ParleyError('quota_exceeded', `You may upload ${mb(dailyBytes)} a day; ${mb(Math.max(0, left))} are left for now.`);
+      if (left < (request.declaredBytes ?? 1)) throw overQuota();
+      if (left < limit) [limit, overLimit] = [left, overQuota];
+    }
+
+    const path = join(this.#spoolDir, `${randomKey()}.upload`);
+    const spooled = await spool(request.body, path, limit, overLimit);
+    const ours: string[] = [];
+    try {
+      const contentType = await sniffType(path);
+      if (!typeAllowed(contentType, this.#config.types)) {
+        throw new ParleyError('type_not_allowed', `This server does not accept files of type ${contentType}.`);
+      }
+      const image: ImageFacts | null = INLINE_TYPES.has(contentType) ? await this.#images.run(() => describeImage(path, this.#config.maxImagePixels)) : null;
+      const blobKey = await this.#files.write(createReadStream(path));
+      ours.push(blobKey);
+      const thumbKey = image ? await this.#files.write(Readable.from([image.thumbnail])) : null;
+      if (thumbKey) ours.push(thumbKey);
+      const stored = await this.#store.addFile(
+        {
+          id: randomKey(),
+          room,
+          userId,
+          name: cleanFileName(request.name),
+          size: spooled.size,
+          contentType,
+          sha256: spooled.sha256,
+          blobKey,
+          thumbKey,
+          width: image?.width ?? null,
+          height: image?.height ?? null,
+        },
+        dailyBytes,
+      );
+      // The same content was stored before: the record shares that blob, and ours is not needed.
+      const kept = new Set([stored.blobKey, stored.thumbKey]);
+      ours.splice(0, ours.length, ...ours.filter((key) => !kept.has(key)));
+      return toAttachment(stored);
+    } finally {
+      await rm(path, { force: true });
+      for (const key of ours) await this.#files.delete(key).catch((error: unknown) => this.#onError('files delete', error as Error));
+    }
+  }
+
+  /** The file's bytes, or its thumbnail's, for `userId`; `not_found` when it may not see it (or it is gone). */
+  async open(fileId: string, userId: string, part: 'file' | 'thumbnail'): Promise<{ file: StoredFile; blob: Blob }> {
+    const file = await this.#store.findFile(fileId);
+    const key = part === 'file' ? file?.blobKey : file?.thumbKey;
+    if (!file || !key || !(await this.#mayRead(file, userId))) throw new ParleyError('not_found', 'No such file.');
+    const blob = await this.#files.read(key);
+    // Its record was found, its blob was not: a sweep took both in between.
+    if (!blob) throw new ParleyError('not_found', 'No such file.');
+    return { file, blob };
+  }
+
+  /** Forgets deleted messages' files and uploads never sent, and deletes the blobs nobody needs now. */
+  async sweep(): Promise<number> {
+    const keys = await this.#store.sweepFiles(Date.now() - this.#config.unsentTtlMs);
+    for (const key of keys) await this.#files.delete(key);
+    return keys.length;
+  }
+
+  async #mayRead(file: StoredFile, userId: string): Promise<boolean> {
+    if (file.seq === null) return file.userId === userId;
+    return this.#store.isMember(file.room, userId);
+  }
+
+  /** Uploads go to rooms one is a member of: a room one may not see is `not_found`, as for messages. */
+  async #requireMember(room: string, userId: string): Promise<void> {
+    if (await this.#store.isMember(room, userId)) return;
+    const found = await this.#store.findRoom(room);
+    if (found?.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
+    throw new ParleyError('not_found', 'No such room.');
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Files end to end, over raw HTTP and raw WebSockets: uploading, sending with
+ * a message, who may fetch, the headers every file answer carries, deleting,
+ * the operator's limits, and a client that stalls mid-upload.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import sharp from 'sharp';
+import type { EventFrame, MessageEvent } from '@parley/protocol';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { enterAsGuest, type RawClient } from '../testing/ws-client.js';
+import { download, pdf, png, uploadRaw } from '../testing/files.js';
+
+function blobsOnDisk(server: ServerProcess): number {
+  const root = join(server.dataDir, 'files', 'blobs');
+  return readdirSync(root).reduce((n, dir) => n + readdirSync(join(root, dir)).length, 0);
+}
+
+const messageWith = (id: string) => (frame: { type: string }) =>
+  frame.type === 'event' && (frame as EventFrame).event.kind === 'message' && (frame as EventFrame).event.user && ((frame as EventFrame).event as MessageEvent).id === id;
+
+describe('files: upload, send, fetch, delete', () => {
+  let server: ServerProcess;
+  const open: RawClient[] = [];
+  before(async () => {
+    server = await startServerProcess({ env: { FILES_SWEEP_INTERVAL_MS: '200' } });
+  });
+  after(async () => {
+    for (const client of open) client.close();
+    await server.stop();
+  });
+
+  test('a PNG and a PDF sent in a private room: members fetch them byte for byte with safe headers; others get 404', async () => {
+    const ann = await enterAsGuest(server, 'Ann', open);
+    const bob = await enterAsGuest(server, 'Bob', open);
+    const eve = await enterAsGuest(server, 'Eve', open);
+    const { room } = await ann.client.request<{ room: { id: string } }>({ type: 'create', ref: 'c', name: 'secret', kind: 'private' });
+    await ann.client.request({ type: 'invite', ref: 'i', room: room.id, username: bob.user.username });
+
+    const image = await png(640, 480);
+    const up = await uploadRaw(server.url, ann.token, room.id, 'holiday/../photo.png', image, { 'content-type': 'text/html' });
+    assert.equal(up.status, 201);
+    const photo = up.attachment!;
+    assert.deepEqual({ ...photo, id: '' }, {
+      id: '',
+      name: 'photo.png',
+      size: image.length,
+      contentType: 'image/png',
+      url: `/api/files/${photo.id}/photo.png`,
+      width: 640,
+      height: 480,
+      thumbnailUrl: `/api/thumbnails/${photo.id}`,
+    });
+    assert.match(photo.id, /^[A-Za-z0-9_-]{22}$/);
+    const document = (await uploadRaw(server.url, ann.token, room.id, 'plan.pdf', pdf(), { 'content-type': 'image/png' })).attachment!;
+    assert.equal(document.contentType, 'application/pdf');
+    assert.equal(document.thumbnailUrl, undefined);
+
+    // Before it is sent, a file is its uploader's alone.
+    assert.equal((await download(server.url, photo.url, bob.token)).status, 404);
+    assert.equal((await download(server.url, photo.url, ann.token)).status, 200);
+
+    ann.client.send({ type: 'send', id: 'msg-with-files-1', room: room.id, body: '', attachments: [photo.id, document.id] });
+    const seen = await bob.client.waitFor<EventFrame>(messageWith('msg-with-files-1'));
+    const message = seen.event as MessageEvent;
+    assert.deepEqual(message.attachments, [photo, document]);
+    assert.equal(message.body, '');
+
+    const gotImage = await download(server.url, photo.url, bob.token);
+    assert.equal(gotImage.status, 200);
+    assert.ok(gotImage.body.equals(image));
+    assert.equal(gotImage.headers.get('content-type'), 'image/png');
+    assert.match(gotImage.headers.get('content-disposition')!, /^inline; filename="photo.png"/);
+    const gotPdf = await download(server.url, document.url, bob.token);
+    assert.ok(gotPdf.body.equals(pdf()));
+    assert.equal(gotPdf.headers.get('content-type'), 'application/octet-stream');
+    assert.match(gotPdf.headers.get('content-disposition')!, /^attachment; filename="plan.pdf"; filename\*=UTF-8''plan.pdf$/);
+    for (const got of [gotImage, gotPdf]) {
+      assert.equal(got.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(got.headers.get('content-security-policy'), "sandbox; default-src 'none'");
+    }
+    const thumbnail = await download(server.url, photo.thumbnailUrl!, bob.token);
+    assert.equal(thumbnail.headers.get('content-type'), 'image/webp');
+    const meta = await sharp(thumbnail.body).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 480, 360]);
+
+    // Eve is not in the room; nobody signed in is nobody: the same 404 as for an id that does not exist.
+    for (const [who, token] of [['Eve', eve.token], ['no one', null]] as const) {
+      for (const path of [photo.url, document.url, photo.thumbnailUrl!]) assert.equal((await download(server.url, path, token)).status, 404, `${who}: ${path}`);
+    }
+    assert.equal((await download(server.url, '/api/files/AAAAAAAAAAAAAAAAAAAAAA/x.png', ann.token)).status, 404);
+    // Nor can she upload into it, or send someone else's file.
+    assert.equal((await uploadRaw(server.url, eve.token, room.id, 'x.png', image)).error?.code, 'not_found');
+    const evesOwn = (await uploadRaw(server.url, eve.token, 'lobby', 'x.png', image)).attachment!;
+    const refused = await ann.client.request({ type: 'send', id: 'msg-stolen-file', room: room.id, body: 'x', attachments: [evesOwn.id] }).catch((e: { code: string }) => e);
+    assert.equal((refused as { code: string }).code, 'not_found');
+  });
+
+  test('the same file twice is stored once; deleting a message ends access at once and frees the bytes no other file uses', async () => {
+    const ann = await enterAsGuest(server, 'Ann two', open);
+    const image = await png(300, 200, '#aa2211');
+    const before = blobsOnDisk(server);
+    const first = (await uploadRaw(server.url, ann.token, 'lobby', 'a.png', image)).attachment!;
+    const second = (await uploadRaw(server.url, ann.token, 'lobby', 'b.png', image)).attachment!;
+    assert.notEqual(first.id, second.id);
+    assert.equal(blobsOnDisk(server), before + 2, 'one blob and one thumbnail for both uploads');
+
+    ann.client.send({ type: 'send', id: 'msg-to-delete-1', room: 'lobby', body: 'both', attachments: [first.id] });
+    const { event } = await ann.client.waitFor<EventFrame>(messageWith('msg-to-delete-1'));
+    await ann.client.request({ type: 'delete', ref: 'd', room: 'lobby', target: event.seq });
+    assert.equal((await download(server.url, first.url, ann.token)).status, 404);
+    assert.equal((await download(server.url, first.thumbnailUrl!, ann.token)).status, 404);
+    await delay(1000);
+    assert.equal(blobsOnDisk(server), before + 2, 'the other upload still needs the bytes');
+    const kept = await download(server.url, second.url, ann.token);
+    assert.ok(kept.body.equals(image));
+  });
+});
+
+describe('files: the operator’s limits, each a typed refusal', () => {
+  let server: ServerProcess;
+  const open: RawClient[] = [];
+  before(async () => {
+    server = await startServerProcess({
+      env: { MAX_FILE_BYTES: '100000', MAX_UPLOAD_BYTES_PER_DAY: '150000', FILE_TYPES: 'image/*,application/octet-stream', HTTP_IDLE_TIMEOUT_MS: '1000' },
+    });
+  });
+  after(async () => {
+    for (const client of open) client.close();
+    await server.stop();
+  });
+
+  test('too large (by its length, and streamed without one), the day’s total, a type not allowed', async () => {
+    const ann = await enterAsGuest(server, 'Ann', open);
+    const big = Buffer.alloc(100_001, 1);
+    const declared = await uploadRaw(server.url, ann.token, 'lobby', 'big.bin', big);
+    assert.deepEqual([declared.status, declared.error?.code], [413, 'file_too_large']);
+    async function* stream() {
+      for (let i = 0; i < 20; i++) yield Buffer.alloc(10_000, i);
+    }
+    const streamed = await uploadRaw(server.url, ann.token, 'lobby', 'big.bin', stream());
+    assert.deepEqual([streamed.status, streamed.error?.code], [413, 'file_too_large']);
+    const typed = await uploadRaw(server.url, ann.token, 'lobby', 'plan.pdf', pdf());
+    assert.deepEqual([typed.status, typed.error?.code], [415, 'type_not_allowed']);
+    assert.equal((await uploadRaw(server.url, ann.token, 'lobby', 'a.bin', Buffer.alloc(90_000, 2))).status, 201);
+    const quota = await uploadRaw(server.url, ann.token, 'lobby', 'b.bin', Buffer.alloc(90_000, 3));
+    assert.deepEqual([quota.status, quota.error?.code], [413, 'quota_exceeded']);
+    assert.match(quota.error!.message, /a day/);
+    const other = await enterAsGuest(server, 'Bob', open);
+    assert.equal((await uploadRaw(server.url, other.token, 'lobby', 'b.bin', Buffer.alloc(90_000, 3))).status, 201, 'the total is per user');
+    assert.equal((await uploadRaw(server.url, null, 'lobby', 'c.bin', Buffer.alloc(10, 3))).error?.code, 'unauthenticated');
+  });
+
+  test('a client that stalls mid-upload is cut off, and nothing of it is kept', async () => {
+    const ann = await enterAsGuest(server, 'Stalling', open);
+    const spool = join(server.dataDir, 'uploads-in-flight');
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/files?room=lobby&name=stall.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ann.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 50000\r\n\r\n`);
+    socket.write(Buffer.alloc(20_000, 7));
+    await delay(300);
+    assert.equal(readdirSync(spool).length, 1, 'the upload is being spooled');
+    const started = Date.now();
+    await new Promise((resolve) => socket.once('close', resolve));
+    const cutAfter = Date.now() - started;
+    assert.ok(cutAfter < 5000, `cut off after ${cutAfter} ms`);
+    await delay(200);
+    assert.deepEqual(readdirSync(spool), [], 'the partial upload is removed');
+  });
+});
