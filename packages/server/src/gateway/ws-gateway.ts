@@ -17,7 +17,7 @@ import { startExpirySweep } from './expiry-sweep.js';
 import { startRevocationSweep } from './revocation-sweep.js';
 import type { AddressCap } from '../http/address-cap.js';
 import { cameOverTls, clientAddress } from '../http/forwarded.js';
-import { credentialsOf, originAllowed } from './handshake.js';
+import { credentialsOf, originAllowed } from '../http/handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { SocketSession, type SessionHost } from './socket-session.js';
 import type { WorkScheduler } from './work-scheduler.js';

@@ -4,7 +4,7 @@ import { ParleyError, SESSION_COOKIE, guestBody, loginBody, registerBody, type S
 import '@fastify/cookie';
 import type { Accounts, IssuedSession } from '../auth/accounts.js';
 import { toSummary } from '../auth/accounts.js';
-import { credentialsOf } from '../gateway/handshake.js';
+import { credentialsOf } from './handshake.js';
 import { cameOverTls, clientAddress } from './forwarded.js';
 
 export interface AuthRoutesOptions {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { FILES_PATH, ParleyError, THUMBNAILS_PATH, isStorableText } from '@parley/protocol';
 import '@fastify/cookie';
 import type { Accounts } from '../auth/accounts.js';
-import { credentialsOf, originAllowed } from '../gateway/handshake.js';
+import { credentialsOf, originAllowed } from './handshake.js';
 import type { FileService } from '../files/file-service.js';
 import { contentDisposition } from '../files/file-name.js';
 import { INLINE_TYPES, UNKNOWN_TYPE } from '../files/sniff.js';
