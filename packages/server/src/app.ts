@@ -88,9 +88,10 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     });
   } catch (error) {
     await Promise.allSettled([bus.close(), presence.close(), store.close(), files.close()]);
-    throw new StartError(`Could not reach Redis at REDIS_URL (${redactUrl(config.redis?.url ?? '')}): ${(error as Error).message}`, { cause: error });
+    const where = config.cluster?.kind === 'redis' ? `Redis at REDIS_URL (${redactUrl(config.cluster.url)})` : 'the other nodes through the database at DATABASE_URL';
+    throw new StartError(`Could not reach ${where}: ${(error as Error).message}`, { cause: error });
   }
-  if (config.redis) log.info({ node }, 'joined the cluster through Redis');
+  if (config.cluster) log.info({ node, through: config.cluster.kind }, 'joined the cluster');
   const accounts = new Accounts({
     store,
     limits: rates,

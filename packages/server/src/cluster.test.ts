@@ -1,21 +1,24 @@
 /**
- * Several nodes on one PostgreSQL and one Redis, driven by raw WebSocket
- * clients that each reach a node of their own: everything a single node does
- * works across nodes, and nothing is lost when a node or Redis fails.
+ * Several nodes on one PostgreSQL, linked by Redis or by PostgreSQL itself,
+ * driven by raw WebSocket clients that each reach a node of their own:
+ * everything a single node does works across nodes, and nothing is lost when
+ * a node or the link fails.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AckFrame, EventFrame, MessageEvent, PresenceFrame, RoomSummary } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
-import { startCluster, type Cluster } from './testing/cluster.js';
+import { startCluster, type Cluster, type ClusterLink } from './testing/cluster.js';
+import pg from 'pg';
 import { skipWithoutPostgres } from './testing/postgres.js';
 import { skipWithoutRedis } from './testing/redis.js';
 import { startRedisServer, type RedisServer } from './testing/redis-server.js';
 import type { ServerProcess } from './testing/server-process.js';
 import { connectRaw, guest, type RawClient } from './testing/ws-client.js';
 
-const skip = (await skipWithoutPostgres()) || (await skipWithoutRedis());
+const skipPostgres = await skipWithoutPostgres();
+const skip = skipPostgres || (await skipWithoutRedis());
 const ENV = { RATE_LIMITS: 'off' };
 
 interface Person {
@@ -50,8 +53,13 @@ const seqs = (client: RawClient, room: string) =>
 /** The latest presence count a client was told for a room. */
 const online = (client: RawClient, room: string) => client.frames.filter((f): f is PresenceFrame => f.type === 'presence' && f.room === room).at(-1)?.online;
 
-async function withCluster(count: number, body: (cluster: Cluster, open: RawClient[]) => Promise<void>, redis?: RedisServer): Promise<void> {
-  const cluster = await startCluster({ count, env: ENV, ...(redis ? { redisUrl: redis.url } : {}) });
+interface Setup {
+  link?: ClusterLink;
+  redis?: RedisServer;
+}
+
+async function withCluster(count: number, body: (cluster: Cluster, open: RawClient[]) => Promise<void>, setup: Setup = {}): Promise<void> {
+  const cluster = await startCluster({ count, env: ENV, link: setup.link ?? 'redis', ...(setup.redis ? { redisUrl: setup.redis.url } : {}) });
   const open: RawClient[] = [];
   try {
     await body(cluster, open);
@@ -61,7 +69,8 @@ async function withCluster(count: number, body: (cluster: Cluster, open: RawClie
   }
 }
 
-describe('a cluster of nodes on PostgreSQL and Redis', { skip, timeout: 120_000 }, () => {
+/** What every cluster does, whichever link its nodes have. */
+function itWorksAcrossNodes(link: ClusterLink): void {
   it('messages, typing, presence, renames and rooms reach every node; a logout closes the sessions\'s sockets on every node', async () => {
     await withCluster(3, async ({ nodes }, open) => {
       const ann = await enter(nodes[0]!, 'Ann', open);
@@ -95,7 +104,7 @@ describe('a cluster of nodes on PostgreSQL and Redis', { skip, timeout: 120_000 
       assert.deepEqual([first.code, second.code], [CLOSE.sessionEnded, CLOSE.sessionEnded]);
       assert.ok(took < 1000, `both sockets closed ${Math.round(took)} ms after the logout`);
       console.log(`# logout closed the session's sockets on two other nodes in ${Math.round(took)} ms`);
-    });
+    }, { link });
   });
 
   it('the users of a node killed with SIGKILL go offline for the others within 15 s; their clients resume on another node', async () => {
@@ -119,8 +128,13 @@ describe('a cluster of nodes on PostgreSQL and Redis', { skip, timeout: 120_000 
       const resumed = await back.request<AckFrame<'resume'>>({ type: 'resume', rooms: [{ room: 'lobby', after: sent.seq - 1 }] });
       assert.equal(resumed.rooms[0]!.status, 'ok');
       assert.deepEqual(messages(back, 'lobby'), ['while you were away']);
-    });
+    }, { link });
   });
+
+}
+
+describe('a cluster of nodes on PostgreSQL and Redis', { skip, timeout: 120_000 }, () => {
+  itWorksAcrossNodes('redis');
 
   it('events published while the nodes\' pub/sub connections were cut, or while Redis was down, reach everyone once, in order', async () => {
     const redis = await startRedisServer();
@@ -158,10 +172,54 @@ describe('a cluster of nodes on PostgreSQL and Redis', { skip, timeout: 120_000 
             return rooms.rooms.find((room: RoomSummary) => room.id === 'lobby')?.online === 2;
           }, 10_000);
         },
-        redis,
+        { redis },
       );
     } finally {
       await redis.stop();
     }
+  });
+});
+
+describe('a cluster of nodes linked through PostgreSQL alone (CLUSTER=postgres)', { skip: skipPostgres, timeout: 120_000 }, () => {
+  itWorksAcrossNodes('postgres');
+
+  it('events published while every connection of the nodes to the database was cut reach everyone once, in order', async () => {
+    await withCluster(
+      2,
+      async ({ nodes, database }, open) => {
+        const ann = await enter(nodes[0]!, 'Ann', open);
+        const bob = await enter(nodes[1]!, 'Bob', open);
+        await until('both online', () => online(bob.client, 'lobby') === 2);
+        let n = 0;
+        const acked: number[] = [];
+        const send = async (count: number) => {
+          for (let i = 0; i < count; i++) {
+            const id = `cut-${String(++n).padStart(6, '0')}`;
+            acked.push((await ann.client.request<AckFrame<'send'>>({ type: 'send', id, room: 'lobby', body: id })).seq);
+          }
+        };
+        await send(5);
+        // As a restart of PostgreSQL or a network fault would: the store's, the bus's and presence's connections all end.
+        const admin = new pg.Client({ connectionString: database.url });
+        await admin.connect();
+        try {
+          const { rows } = await admin.query<{ ended: boolean }>('SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+          assert.ok(rows.length >= 4, `${rows.length} connections cut`);
+        } finally {
+          await admin.end();
+        }
+        await send(10);
+        const tookMs = await until('bob has every acked message', () => acked.every((seq) => seqs(bob.client, 'lobby').includes(seq)), 15_000);
+        console.log(`# after every database connection was cut, the other node had every message ${Math.round(tookMs)} ms after the last ack`);
+        const got = seqs(bob.client, 'lobby').filter((seq) => seq >= acked[0]!);
+        assert.deepEqual(got, [...new Set(got)].sort((a, b) => a - b), 'once each, in order');
+        assert.deepEqual(messages(bob.client, 'lobby').filter((body) => body.startsWith('cut-')), Array.from({ length: n }, (_, i) => `cut-${String(i + 1).padStart(6, '0')}`));
+        await until('presence still right after the cut', async () => {
+          const rooms = await bob.client.request<AckFrame<'rooms'>>({ type: 'rooms' });
+          return rooms.rooms.find((room: RoomSummary) => room.id === 'lobby')?.online === 2;
+        }, 10_000);
+      },
+      { link: 'postgres' },
+    );
   });
 });

@@ -63,3 +63,16 @@ test('FILES_STORAGE: disk by default, postgres by default in a cluster (every no
   assert.equal(loadConfig({ ...cluster, FILES_STORAGE: 'disk', FILES_DIR: '/mnt/shared/files' }).files.storage.kind, 'disk');
   assert.throws(() => loadConfig({ ...base, FILES_STORAGE: 'postgres' }), /DATABASE_URL/);
 });
+
+test('the cluster link: none by default, Redis with REDIS_URL, PostgreSQL with CLUSTER=postgres; each needs DATABASE_URL, and the two exclude each other', () => {
+  const db = { DATABASE_URL: 'postgres://db/parley' };
+  assert.equal(loadConfig({}).cluster, null);
+  assert.equal(loadConfig(db).cluster, null);
+  assert.deepEqual(loadConfig({ ...db, REDIS_URL: 'redis://redis:6379' }).cluster, { kind: 'redis', url: 'redis://redis:6379', prefix: 'parley:' });
+  assert.deepEqual(loadConfig({ ...db, CLUSTER: 'postgres' }).cluster, { kind: 'postgres', url: 'postgres://db/parley' });
+  assert.equal(loadConfig({ ...db, CLUSTER: 'postgres' }).files.storage.kind, 'postgres');
+  assert.throws(() => loadConfig({ CLUSTER: 'postgres' }), (error: unknown) => error instanceof ConfigError && /DATABASE_URL/.test(error.message));
+  assert.throws(() => loadConfig({ REDIS_URL: 'redis://redis:6379' }), (error: unknown) => error instanceof ConfigError && /DATABASE_URL/.test(error.message));
+  assert.throws(() => loadConfig({ ...db, CLUSTER: 'postgres', REDIS_URL: 'redis://redis:6379' }), (error: unknown) => error instanceof ConfigError && /REDIS_URL/.test(error.message));
+  assert.throws(() => loadConfig({ ...db, CLUSTER: 'redis' }), (error: unknown) => error instanceof ConfigError && /CLUSTER/.test(error.message));
+});

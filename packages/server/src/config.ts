@@ -25,6 +25,7 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/[^\s]+$/, 'REDIS_URL must be a Redis URL (redis://host:6379, rediss:// for TLS)')
     .optional(),
+  CLUSTER: z.enum(['postgres']).optional(),
   REDIS_PREFIX: z.string().min(1).max(64).regex(/^[^\s*?[\]]+$/, 'REDIS_PREFIX has no spaces or glob characters').default('parley:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOWED_ORIGINS: z.string().default(''),
@@ -80,8 +81,8 @@ export interface Config {
   dataDir: string;
   /** Where the store lives: the SQLite file under dataDir, or a PostgreSQL database. */
   database: { kind: 'sqlite' } | { kind: 'postgres'; url: string; poolSize: number };
-  /** How nodes reach each other: Redis (a cluster), or nothing (one node, in process). */
-  redis: { url: string; prefix: string } | null;
+  /** How nodes reach each other: through Redis, through PostgreSQL (LISTEN/NOTIFY), or not at all (one node, in process). */
+  cluster: { kind: 'redis'; url: string; prefix: string } | { kind: 'postgres'; url: string } | null;
   logLevel: string;
   /** Extra origins allowed besides the server's own (Origin equal to http(s)://<Host>). */
   allowedOrigins: readonly string[];
@@ -175,6 +176,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.REDIS_URL && !e.DATABASE_URL) {
     throw new ConfigError('REDIS_URL is set without DATABASE_URL: the nodes of a cluster share one PostgreSQL database (they cannot share a SQLite file). Set DATABASE_URL too, or unset REDIS_URL for one node.');
   }
+  if (e.CLUSTER === 'postgres' && !e.DATABASE_URL) {
+    throw new ConfigError('CLUSTER=postgres links the nodes through their PostgreSQL database: set DATABASE_URL too.');
+  }
+  if (e.CLUSTER === 'postgres' && e.REDIS_URL) {
+    throw new ConfigError('CLUSTER=postgres and REDIS_URL are both set: the nodes link through one of them. Unset CLUSTER to use Redis, or REDIS_URL to use PostgreSQL.');
+  }
+  const clustered = e.REDIS_URL !== undefined || e.CLUSTER === 'postgres';
   const allowedOrigins = e.ALLOWED_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean);
   // They go into the Content-Security-Policy as they are: nothing but an origin may pass.
   const notOrigin = allowedOrigins.find((origin) => !isOrigin(origin));
@@ -182,12 +190,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${e.HTTP_HEADERS_TIMEOUT_MS}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}): the head is part of the request.`);
   }
-  const filesStorage = e.FILES_STORAGE ?? (e.REDIS_URL ? 'postgres' : 'disk');
+  const filesStorage = e.FILES_STORAGE ?? (clustered ? 'postgres' : 'disk');
   if (filesStorage === 'postgres' && !e.DATABASE_URL) {
     throw new ConfigError('FILES_STORAGE=postgres keeps the files in the PostgreSQL database at DATABASE_URL: set DATABASE_URL too.');
   }
-  if (e.REDIS_URL && filesStorage === 'disk' && e.FILES_DIR === undefined) {
-    throw new ConfigError('REDIS_URL is set with FILES_STORAGE=disk and no FILES_DIR: files would be on each node\'s own disk, and a file uploaded through one node must be served by every other. Set FILES_DIR to a directory every node shares, or leave FILES_STORAGE unset (the cluster\'s database keeps them).');
+  if (clustered && filesStorage === 'disk' && e.FILES_DIR === undefined) {
+    throw new ConfigError('A cluster (REDIS_URL or CLUSTER) with FILES_STORAGE=disk and no FILES_DIR: files would be on each node\'s own disk, and a file uploaded through one node must be served by every other. Set FILES_DIR to a directory every node shares, or leave FILES_STORAGE unset (the cluster\'s database keeps them).');
   }
   const fileTypes = e.FILE_TYPES.split(',').map((t) => t.trim()).filter(Boolean);
   const hasJwt = e.JWT_SECRET !== undefined || e.JWT_PUBLIC_KEY !== undefined;
@@ -204,7 +212,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'sqlite' },
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    cluster: e.REDIS_URL
+      ? { kind: 'redis', url: e.REDIS_URL, prefix: e.REDIS_PREFIX }
+      : e.CLUSTER === 'postgres'
+        ? { kind: 'postgres', url: e.DATABASE_URL! }
+        : null,
     logLevel: e.LOG_LEVEL,
     allowedOrigins,
     trustProxy: e.TRUST_PROXY,

@@ -9,9 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import { MemoryBus } from './bus/bus-memory.js';
+import { PostgresBus } from './bus/bus-postgres.js';
 import { RedisBus } from './bus/bus-redis.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryPresence } from './presence/presence-memory.js';
+import { PostgresPresence } from './presence/presence-postgres.js';
 import { RedisPresence } from './presence/presence-redis.js';
 import type { Presence } from './presence/presence.js';
 
@@ -29,13 +31,21 @@ export interface NodeLinks {
 
 export function createNodeLinks(config: Config): NodeLinks {
   const node = randomUUID();
-  if (config.redis === null) return { node, bus: new MemoryBus(), presence: new MemoryPresence(), feedCheckMs: 0 };
-  const { url, prefix } = config.redis;
+  const cluster = config.cluster;
+  if (cluster === null) return { node, bus: new MemoryBus(), presence: new MemoryPresence(), feedCheckMs: 0 };
   const clientName = `parley-${node.slice(0, 8)}`;
+  if (cluster.kind === 'postgres') {
+    return {
+      node,
+      bus: new PostgresBus({ url: cluster.url, prefix: 'parley:', clientName }),
+      presence: new PostgresPresence({ url: cluster.url, node }),
+      feedCheckMs: FEED_CHECK_MS,
+    };
+  }
   return {
     node,
-    bus: new RedisBus({ url, prefix, clientName }),
-    presence: new RedisPresence({ url, prefix: `${prefix}presence:`, node, clientName }),
+    bus: new RedisBus({ url: cluster.url, prefix: cluster.prefix, clientName }),
+    presence: new RedisPresence({ url: cluster.url, prefix: `${cluster.prefix}presence:`, node, clientName }),
     feedCheckMs: FEED_CHECK_MS,
   };
 }

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Bus, BusEvents } from './bus.js';
+import { PAYLOAD_SAFE_BYTES, type Bus, type BusEvents } from './bus.js';
+import { encodeRoomMessage } from './messages.js';
 
 export interface BusFixture {
   node(): Bus;
@@ -103,14 +104,17 @@ export function runBusContract(name: string, makeBuses: MakeBuses, skip: string 
       });
     });
 
-    it('payloads from one publisher arrive in publish order, byte for byte', TIMEOUT, async () => {
+    it('payloads from one publisher arrive in publish order, byte for byte; a larger event whole or as its seq', TIMEOUT, async () => {
       await withNodes(2, async ([a, b]) => {
         await b!.bus.subscribe('room:order');
-        const big = `${'é'.repeat(30_000)}\n🎉\u2028"quoted"\\`;
-        const sent = Array.from({ length: 500 }, (_, i) => (i === 250 ? big : `m${i}`));
+        const fits = `${'é'.repeat((PAYLOAD_SAFE_BYTES - 20) / 2)}\n🎉\u2028"q"\\`;
+        const bigEvent = encodeRoomMessage({ kind: 'event', seq: 7, frame: JSON.stringify({ text: 'ü'.repeat(30_000) }) });
+        const sent = Array.from({ length: 500 }, (_, i) => (i === 250 ? fits : i === 300 ? bigEvent : `m${i}`));
         for (const payload of sent) a!.bus.publish('room:order', payload);
         await b!.received(sent.length);
-        assert.deepEqual(b!.got, sent.map((payload) => `room:order ${payload}`));
+        const hint = `room:order ${encodeRoomMessage({ kind: 'event', seq: 7, frame: null })}`;
+        const got = b!.got.map((line) => (line === hint ? `room:order ${bigEvent}` : line));
+        assert.deepEqual(got, sent.map((payload) => `room:order ${payload}`));
       });
     });
 

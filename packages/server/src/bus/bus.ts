@@ -9,8 +9,13 @@
  * hint, never the guarantee: a node whose connection to the other nodes broke
  * misses what was published meanwhile, and is told when its subscriptions are
  * live again (`resubscribed`), so that it reads what it missed from the store.
- * Payloads are opaque strings, so that every implementation carries the same bytes.
+ * Payloads are opaque strings, so that every implementation carries the same bytes
+ * — up to PAYLOAD_SAFE_BYTES at least; past that a bus may carry a room event
+ * as its seq alone (`e<seq>`, messages.ts), and the hub reads it from the store.
  */
+
+/** Payloads up to this size travel whole on every bus (PostgreSQL's NOTIFY takes 8,000 bytes). */
+export const PAYLOAD_SAFE_BYTES = 7900;
 export interface BusEvents {
   /** A payload arrived on a topic this node subscribed to. */
   message(topic: string, payload: string): void;

@@ -1,8 +1,9 @@
 /**
  * A cluster for tests: `count` Parley nodes on one PostgreSQL database (made
- * for it, dropped at the end) and one Redis (the machine's, under a prefix of
- * the cluster's own, or a private one), each on a fixed port so that a node
- * killed with SIGKILL comes back at the same address.
+ * for it, dropped at the end), linked by Redis (the machine's, under a prefix
+ * of the cluster's own, or a private one) or by the database itself
+ * (CLUSTER=postgres), each on a fixed port so that a node killed with SIGKILL
+ * comes back at the same address.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,7 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
 
 export interface Cluster {
   database: TestDatabase;
-  redisUrl: string;
-  prefix: string;
+  link: ClusterLink;
   /** The running node at each index (replaced when restarted). */
   nodes: ServerProcess[];
   /** Kills node `i` with SIGKILL. */
@@ -24,8 +24,13 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** How the nodes reach each other. */
+export type ClusterLink = 'redis' | 'postgres';
+
 export interface ClusterOptions {
   count: number;
+  /** Default: redis. */
+  link?: ClusterLink;
   /** A Redis of the test's own (testing/redis-server.ts); default: the machine's, under a fresh prefix. */
   redisUrl?: string;
   env?: Record<string, string>;
@@ -33,10 +38,11 @@ export interface ClusterOptions {
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const database = await createTestDatabase();
-  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const link = options.link ?? 'redis';
   const prefix = testPrefix();
   const dirs: string[] = [];
-  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, ...options.env };
+  const linkEnv: Record<string, string> = link === 'redis' ? { REDIS_URL: options.redisUrl ?? REDIS_URL, REDIS_PREFIX: prefix } : { CLUSTER: 'postgres' };
+  const env = { DATABASE_URL: database.url, ...linkEnv, ...options.env };
   const nodes: ServerProcess[] = [];
   const ports: number[] = [];
   try {
@@ -54,8 +60,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
   return {
     database,
-    redisUrl,
-    prefix,
+    link,
     nodes,
     async kill(i) {
       await nodes[i]!.stop('SIGKILL');
@@ -68,7 +73,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     async stop() {
       await Promise.all(nodes.map((node) => node.stop()));
       await database.drop();
-      if (options.redisUrl === undefined) await removePrefix(prefix);
+      if (link === 'redis' && options.redisUrl === undefined) await removePrefix(prefix);
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };

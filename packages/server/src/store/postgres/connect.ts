@@ -19,16 +19,17 @@ const types: pg.CustomTypesConfig = {
 /** How long opening a connection may take before it fails (an unreachable host must not hang the server's start). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-function connectionConfig(url: string): pg.ClientConfig {
-  return { connectionString: url, types, application_name: 'parley', connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
+function connectionConfig(url: string, name: string): pg.ClientConfig {
+  return { connectionString: url, types, application_name: name, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
 }
 
 export function newPool(url: string, max: number): pg.Pool {
-  return new pg.Pool({ ...connectionConfig(url), max, idleTimeoutMillis: 30_000 });
+  return new pg.Pool({ ...connectionConfig(url, 'parley'), max, idleTimeoutMillis: 30_000 });
 }
 
-export function newClient(url: string): pg.Client {
-  return new pg.Client(connectionConfig(url));
+/** `name`: the application name it shows in pg_stat_activity (what it is for). */
+export function newClient(url: string, name = 'parley'): pg.Client {
+  return new pg.Client(connectionConfig(url, name));
 }
 
 /**
