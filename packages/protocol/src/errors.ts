@@ -14,6 +14,9 @@ export const ERRORS = {
   user_not_found: { retryable: false, message: 'No user with that username.' },
   not_member: { retryable: false, message: 'Join the room first.' },
   forbidden: { retryable: false, message: 'You may not do that.' },
+  banned: { retryable: false, message: 'You are banned from this room.' },
+  timed_out: { retryable: false, message: 'You are timed out in this room: you cannot post or react until retryAfterMs has passed.' },
+  slow_mode: { retryable: true, message: 'Slow mode: wait retryAfterMs before your next message here.' },
   body_too_long: { retryable: false, message: 'The message body is too long.' },
   rate_limited: { retryable: true, message: 'Too many requests; retry after retryAfterMs.' },
   unavailable: { retryable: true, message: 'The server is shutting down or overloaded; retry soon.' },
@@ -31,7 +34,10 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   retryable: boolean;
-  /** Present with `rate_limited`: how long to wait before retrying. */
+  /**
+   * How long to wait: with `rate_limited` and `slow_mode`, before retrying; with
+   * `timed_out`, until the time-out ends; with `banned`, until a ban with an end ends.
+   */
   retryAfterMs?: number;
 }
 
@@ -75,6 +81,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   user_not_found: 404,
   not_member: 403,
   forbidden: 403,
+  banned: 403,
+  timed_out: 403,
+  slow_mode: 429,
   body_too_long: 413,
   rate_limited: 429,
   unavailable: 503,

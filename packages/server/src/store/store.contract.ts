@@ -9,6 +9,8 @@ import { concurrencyTests } from './contract/concurrency.js';
 import { guaranteeTests } from './contract/guarantees.js';
 import type { MakeStore } from './contract/harness.js';
 import { logTests } from './contract/log.js';
+import { moderationTests } from './contract/moderation.js';
+import { administrationTests } from './contract/administration.js';
 import { roomTests } from './contract/rooms.js';
 
 export type { MakeStore } from './contract/harness.js';
@@ -21,5 +23,7 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     accountTests(makeStore);
     roomTests(makeStore);
     logTests(makeStore);
+    moderationTests(makeStore);
+    administrationTests(makeStore);
   });
 }

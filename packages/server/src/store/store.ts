@@ -31,15 +31,30 @@
  * race on those re-read (`findRoom`, `findUserByExternalId`).
  */
 import type {
+  AuditEntry,
+  Ban,
   HistoryPage,
   MessageEvent,
+  Report,
+  Role,
   RoomEvent,
   RoomKind,
+  RoomSettings,
   RoomSummary,
   UserKind,
   UserRef,
   UserSummary,
 } from '@parley/protocol';
+import type {
+  Actor,
+  BanInput,
+  ModerationResult,
+  RoomSettingsChange,
+  TimeoutInput,
+} from './rules/moderation-writes.js';
+import type { DeletedUser, DeletedRoom } from './rules/admin-writes.js';
+
+export type { Actor, BanInput, ModerationResult, RoomSettingsChange, TimeoutInput, DeletedUser, DeletedRoom };
 
 export interface StoredUser extends UserSummary {
   /** argon2id hash for accounts; null for guests and external (JWT) users. */
@@ -47,6 +62,8 @@ export interface StoredUser extends UserSummary {
   /** The `sub` of an external identity (JWT); null otherwise. */
   externalId: string | null;
   createdAt: number;
+  /** A server admin disabled the account: it may not sign in or connect. (Always set by the stores.) */
+  disabled?: boolean;
 }
 
 export interface NewUser {
@@ -87,8 +104,21 @@ export type StoredRoomSummary = Omit<RoomSummary, 'online'>;
 
 export interface StoredMember {
   user: UserSummary;
-  role: 'owner' | 'member';
+  role: Role;
   readSeq: number;
+  /** Timed out until then (in the future); omitted when not. */
+  timedOutUntil?: number;
+}
+
+/** A public or private room as server admins list them. */
+export interface StoredRoomInfo {
+  id: string;
+  name: string;
+  kind: Exclude<RoomKind, 'dm'>;
+  members: number;
+  latestSeq: number;
+  createdAt: number;
+  settings: RoomSettings;
 }
 
 export interface PageQuery {
@@ -139,18 +169,28 @@ export interface Store {
 
   // the log: writes
   /** Appends a message, or returns the already stored one for a repeated (room, author, clientId). */
-  appendMessage(input: { room: string; user: UserRef; clientId: string; body: string }): Promise<{ event: MessageEvent; duplicate: boolean }>;
-  /** Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is not its author. */
-  editMessage(input: { room: string; user: UserRef; target: number; body: string }): Promise<RoomEvent>;
-  /** Deletes (tombstones) a message; same errors as editMessage. */
-  deleteMessage(input: { room: string; user: UserRef; target: number }): Promise<RoomEvent>;
+  /**
+   * Refused, in the write's transaction: `timed_out`, `slow_mode` (a member's second message within the
+   * room's interval), `forbidden` (archived, read-only, the room's `post` or `mention_all` permission, a
+   * DM whose other member blocks the author). `admin`: the author is a server admin (ADMIN_USERS).
+   */
+  appendMessage(input: { room: string; user: UserRef; clientId: string; body: string; admin?: boolean }): Promise<{ event: MessageEvent; duplicate: boolean }>;
+  /** Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is not its author; and as appendMessage, but for slow mode. */
+  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent>;
+  /**
+   * Deletes (tombstones) a message: its author's, or another's by a member with `delete_others`
+   * ranked above its author (`authorAdmin`: a server admin's) — then marked `moderated` and audited
+   * with `reason`. Otherwise the errors of editMessage.
+   */
+  deleteMessage(input: { room: string; user: UserRef; target: number; admin?: boolean; authorAdmin?: boolean; reason?: string }): Promise<RoomEvent>;
   /**
    * Adds or removes `user`'s reaction. Returns null (and writes nothing) when
    * it was already in that state. Throws `not_found` for a missing or deleted message.
    */
-  react(input: { room: string; user: UserRef; target: number; emoji: string; on: boolean }): Promise<RoomEvent | null>;
+  react(input: { room: string; user: UserRef; target: number; emoji: string; on: boolean; admin?: boolean }): Promise<RoomEvent | null>;
   /** Adds a member with a `join` event; null (nothing written) if already a member. */
-  join(input: { room: string; user: UserRef; by?: UserRef }): Promise<RoomEvent | null>;
+  /** Refused: `banned`, `forbidden` (archived; `by` may not invite). `byAdmin`: `by` is a server admin. */
+  join(input: { room: string; user: UserRef; by?: UserRef; byAdmin?: boolean }): Promise<RoomEvent | null>;
   /** Removes a member with a `leave` event; null if not a member. */
   leave(input: { room: string; user: UserRef }): Promise<RoomEvent | null>;
   /** Moves the user's read marker forward to min(seq, latestSeq); never backward. Returns the marker. */
@@ -165,4 +205,65 @@ export interface Store {
   /** A page of history; see the `history` frame. */
   page(roomId: string, query: PageQuery): Promise<HistoryPage>;
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null>;
+
+  // moderation: writes. Each checks, in its own transaction, that `actor` may do it
+  // (rules/moderation-rules.ts: the actor's rank and the room's permissions), writes the
+  // event (if any) and exactly one audit entry. Refusals: `forbidden`, `not_found` (no such
+  // room or member, or the actor may not see the room), `not_member` (actor not in a public room).
+  /** Gives a member a role; null (nothing written) when they have it already. */
+  setRole(input: { room: string; actor: Actor; target: string; targetAdmin?: boolean; role: Role; reason?: string }): Promise<RoomEvent | null>;
+  /** Removes a member (they may join again). `targetAdmin`: the target is a server admin (ADMIN_USERS). */
+  kick(input: { room: string; actor: Actor; target: string; targetAdmin?: boolean; reason?: string }): Promise<RoomEvent>;
+  /**
+   * Bans a user (a member or not) until `until` (none: until unbanned), removes them if a
+   * member, and tombstones their messages stored since `deleteSince` (at most
+   * MODERATION_LIMITS.purgeMaxMessages, the newest). A ban of someone banned already replaces it.
+   */
+  ban(input: BanInput): Promise<ModerationResult>;
+  /** Lifts a ban; `not_found` when there is none in force. */
+  unban(input: { room: string; actor: Actor; target: string; reason?: string }): Promise<RoomEvent>;
+  /** Times a member out until `until` (0 lifts it); they can neither post nor react before then. */
+  timeout(input: TimeoutInput): Promise<RoomEvent>;
+  /** Changes some of a room's settings; each part needs its own permission (permissions: the owner's). */
+  updateRoomSettings(input: RoomSettingsChange): Promise<RoomEvent>;
+  /** Reports a live message of the room to its moderators (the reporter must be a member). */
+  report(input: { room: string; user: UserRef; target: number; reason?: string }): Promise<Report>;
+  /** Marks a report resolved; needs `delete_others`. */
+  resolveReport(input: { room: string; actor: Actor; report: number; reason?: string }): Promise<Report>;
+  /** Blocks or unblocks a user (idempotent); `forbidden` for oneself or past MODERATION_LIMITS.blocksMax. */
+  setBlock(input: { user: string; blocked: string; on: boolean }): Promise<void>;
+
+  // moderation: reads
+  /** The user's role in the room; null when not a member. */
+  memberRole(roomId: string, userId: string): Promise<Role | null>;
+  /** Ids of the room's members above `member` (the moderators, admins and owner). */
+  staffIds(roomId: string): Promise<string[]>;
+  /** Newest first; `room`: only that room's entries (undefined: every entry, server-wide ones included). */
+  auditLog(query: { room?: string; before?: number; limit: number }): Promise<{ entries: AuditEntry[]; hasMore: boolean }>;
+  /** Bans in force, newest first. */
+  listBans(roomId: string): Promise<Ban[]>;
+  /** Reports not yet resolved, newest first, at most `limit`. */
+  openReports(roomId: string, limit: number): Promise<Report[]>;
+  /** Who the user blocks, in the order they were blocked. */
+  blockedBy(userId: string): Promise<UserSummary[]>;
+
+  // server administration (ADMIN_USERS)
+  /** Users whose username or display name contains `q` (any case), newest first. */
+  searchUsers(q: string, limit: number): Promise<StoredUser[]>;
+  /** Public and private rooms whose name contains `q` (any case), in creation order. */
+  listAllRooms(q: string, limit: number): Promise<StoredRoomInfo[]>;
+  /** Disables (or enables) an account; disabling revokes its sessions. Returns the sessions revoked. */
+  setUserDisabled(input: { actor: UserRef; target: string; disabled: boolean; reason?: string }): Promise<{ user: StoredUser; revoked: string[] }>;
+  /** Revokes every session of the user ("sign out everywhere"); returns their hashes. */
+  signOutUser(input: { actor: UserRef; target: string; reason?: string }): Promise<{ user: StoredUser; revoked: string[] }>;
+  /** Deletes a guest: their sessions, memberships (a `leave` event in each room), blocks and limits; their messages stay. */
+  deleteGuest(input: { actor: UserRef; target: string; reason?: string }): Promise<DeletedUser>;
+  /** Archives (or unarchives) a room: a `settings` event. */
+  archiveRoom(input: { actor: UserRef; room: string; archived: boolean; reason?: string }): Promise<RoomEvent>;
+  /** Deletes a room and everything in it but its audit entries; not the lobby. */
+  deleteRoom(input: { actor: UserRef; room: string; reason?: string }): Promise<DeletedRoom>;
+  /** Users and public/private rooms on the server. */
+  counts(): Promise<{ users: number; rooms: number }>;
+  /** Bytes the store takes: the SQLite files, or the PostgreSQL database. */
+  sizeBytes(): Promise<number>;
 }

@@ -31,6 +31,7 @@ function roomOf(write: WriteRequest): string | null {
   const [first] = write.args as [unknown];
   switch (write.op) {
     case 'renameUser':
+    case 'deleteGuest':
       return null;
     case 'createRoom':
       return (first as { id: string }).id;
@@ -42,11 +43,24 @@ function roomOf(write: WriteRequest): string | null {
     case 'react':
     case 'join':
     case 'leave':
+    case 'setRole':
+    case 'kick':
+    case 'ban':
+    case 'unban':
+    case 'timeout':
+    case 'updateRoomSettings':
+    case 'report':
+    case 'resolveReport':
+    case 'archiveRoom':
+    case 'deleteRoom':
       return (first as { room: string }).room;
     case 'createUser':
     case 'createSession':
     case 'revokeSession':
     case 'ensureLobby':
+    case 'setBlock':
+    case 'setUserDisabled':
+    case 'signOutUser':
       return '';
   }
 }
