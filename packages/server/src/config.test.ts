@@ -53,3 +53,11 @@ test('MAX_CONNECTIONS_PER_ADDRESS: 256 by default, 0 for no cap; TRUST_PROXY off
   assert.equal(loadConfig({}).trustProxy, false);
   assert.equal(loadConfig({ TRUST_PROXY: 'on' }).trustProxy, true);
 });
+
+test('ADMIN_USERS: none by default; usernames, trimmed and lowercased; anything else is refused by name', () => {
+  assert.deepEqual(loadConfig({}).admins, []);
+  assert.deepEqual(loadConfig({ ADMIN_USERS: ' Ann , bob.ops,' }).admins, ['ann', 'bob.ops']);
+  for (const bad of ['a', 'ann smith', '-ann', 'ann,b@d']) {
+    assert.throws(() => loadConfig({ ADMIN_USERS: bad }), (error: unknown) => error instanceof ConfigError && /ADMIN_USERS/.test(error.message), bad);
+  }
+});
