@@ -4,8 +4,10 @@
  * a stable contract for the web app, the terminal client and third parties.
  */
 import type {
+  BanEvent,
   CreatedEvent,
   JoinEvent,
+  KickEvent,
   Limits,
   LeaveEvent,
   Member,
@@ -14,9 +16,16 @@ import type {
   PresenceFrame,
   Reactions,
   RenameEvent,
+  Report,
   ResumeResult,
+  Role,
+  RoleEvent,
   RoomEvent,
   RoomKind,
+  RoomSettings,
+  SettingsEvent,
+  TimeoutEvent,
+  UnbanEvent,
   UserRef,
   UserSummary,
   WelcomeFrame,
@@ -116,8 +125,11 @@ export interface MessageItem extends Omit<MessageEvent, 'deleted' | 'reactions'>
   reactions: Reactions;
 }
 
-/** A notice in the timeline: someone joined, left or renamed, or the room was created. */
-export type NoticeItem = JoinEvent | LeaveEvent | RenameEvent | CreatedEvent;
+/**
+ * A notice in the timeline: someone joined, left or renamed, the room was created, or a
+ * moderator acted (a role, a kick, a ban or its lifting, a time-out, new settings).
+ */
+export type NoticeItem = JoinEvent | LeaveEvent | RenameEvent | CreatedEvent | RoleEvent | KickEvent | BanEvent | UnbanEvent | TimeoutEvent | SettingsEvent;
 
 /** One line of a room's timeline; edit, delete and reaction events are applied to their message rather than listed. */
 export type TimelineItem = MessageItem | NoticeItem;
@@ -164,6 +176,12 @@ export interface RoomState {
   readSeq: number;
   /** Messages the application sent to this room that are not in the timeline yet, in send order. */
   pending: readonly PendingMessage[];
+  /** The current user's role, in a public or private room they are a member of. */
+  role?: Role;
+  /** The room's settings that differ from the defaults (`{}` when none do). */
+  settings: RoomSettings;
+  /** The current user is timed out here until then (ms since the epoch). */
+  timedOutUntil?: number;
 }
 
 /** The whole client state, for `useSyncExternalStore` and the like. Immutable; replaced on change. */
@@ -175,6 +193,12 @@ export interface ClientSnapshot {
   /** Every pending message, in send order. */
   outbox: readonly PendingMessage[];
   limits: Limits;
+  /** The user is a server admin (ADMIN_USERS): the admin API is theirs. */
+  admin: boolean;
+  /** The people the user blocks (hide their messages and DMs). */
+  blocked: readonly UserSummary[];
+  /** Reports received since the client started (the user moderates their rooms), oldest first, at most 100. */
+  reports: readonly Report[];
 }
 
 /** What a successful `send` resolves with. */
@@ -206,6 +230,10 @@ export interface ParleyClientEvents {
   roomLeft: [room: string];
   /** The current user's profile (set at welcome, changed by rename). */
   user: [user: UserSummary];
+  /** A message of a room the user moderates was reported. */
+  report: [report: Report];
+  /** The people the user blocks changed (from any of their clients). */
+  blocks: [users: readonly UserSummary[]];
   outbox: [pending: readonly PendingMessage[]];
   /** A background failure (a history fill, a members load); the client carries on. */
   error: [error: Error];

@@ -144,14 +144,15 @@ export interface KickEvent extends EventBase {
 }
 
 /**
- * `user` banned `target`: removed from the room (if a member) and refused until
- * `until` (no `until`: until unbanned). `deleted`: the seqs of their messages the
- * ban deleted (each now a tombstone, `moderated`).
+ * `user` banned `target`: refused until `until` (no `until`: until unbanned), and
+ * removed from the room if a member (then `removed`). `deleted`: the seqs of their
+ * messages the ban deleted (each now a tombstone, `moderated`).
  */
 export interface BanEvent extends EventBase {
   kind: 'ban';
   target: UserRef;
   until?: number;
+  removed?: true;
   deleted?: number[];
 }
 

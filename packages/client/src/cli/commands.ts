@@ -2,6 +2,7 @@
 import type { MessageItem, RoomState } from '../types.js';
 import type { ChatSession } from './chat.js';
 import { clean, cyan, dim } from './format.js';
+import { MODERATION_COMMANDS } from './moderation-commands.js';
 
 interface Command {
   usage: string;
@@ -150,6 +151,7 @@ const COMMANDS: Record<string, Command> = {
       for (const item of older) session.printEvent(item as Parameters<ChatSession['printEvent']>[0], 'listing');
     },
   },
+  ...MODERATION_COMMANDS,
   quit: {
     usage: '/quit',
     help: 'leave the chat',
@@ -161,7 +163,7 @@ const COMMANDS: Record<string, Command> = {
     usage: '/help',
     help: 'this list',
     run(session) {
-      for (const command of Object.values(COMMANDS)) session.print(`${command.usage.padEnd(20)} ${dim(command.help)}`);
+      for (const command of Object.values(COMMANDS)) session.print(`${command.usage.padEnd(30)} ${dim(command.help)}`);
       session.print(dim('Anything else is sent to the room on screen.'));
     },
   },

@@ -87,7 +87,7 @@ export function moderationTests(makeStore: MakeStore): void {
       await moderatedRoom(fixture);
       const { event, deleted } = await oneAuditEntry(store, 'ban', alice, () => store.ban({ room: 'room-m', actor: ref(alice), target: bob.id }));
       assert.equal(deleted, 0);
-      assert.deepEqual(event, { kind: 'ban', room: 'room-m', seq: event.seq, ts: event.ts, user: ref(alice), target: ref(bob) });
+      assert.deepEqual(event, { kind: 'ban', room: 'room-m', seq: event.seq, ts: event.ts, user: ref(alice), target: ref(bob), removed: true });
       assert.equal(await store.isMember('room-m', bob.id), false);
       const refused = await refusedWith(store.join({ room: 'room-m', user: ref(bob) }), 'banned');
       assert.equal(refused.retryAfterMs, undefined);
@@ -102,6 +102,7 @@ export function moderationTests(makeStore: MakeStore): void {
       const until = Date.now() + 400;
       const timed = await store.ban({ room: 'room-m', actor: ref(alice), target: bob.id, until });
       assert.equal((timed.event as Extract<RoomEvent, { kind: 'ban' }>).until, until);
+      assert.equal((timed.event as Extract<RoomEvent, { kind: 'ban' }>).removed, undefined, 'not a member: nobody removed');
       const early = await refusedWith(store.join({ room: 'room-m', user: ref(bob) }), 'banned');
       assert.ok(early.retryAfterMs! > 0 && early.retryAfterMs! <= 400);
       await new Promise((resolve) => setTimeout(resolve, until - Date.now() + 20));

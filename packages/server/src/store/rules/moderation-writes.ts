@@ -139,7 +139,12 @@ export async function ban(tx: WriteTx, input: BanInput): Promise<ModerationResul
   if (member) await tx.deleteMember(input.room, input.target);
   if (deleted.length > 0) await tx.removeMessages(input.room, deleted);
   deleted.reverse();
-  const data = { target, ...(input.until !== undefined ? { until: input.until } : {}), ...(deleted.length > 0 ? { deleted } : {}) };
+  const data = {
+    target,
+    ...(input.until !== undefined ? { until: input.until } : {}),
+    ...(member ? { removed: true as const } : {}),
+    ...(deleted.length > 0 ? { deleted } : {}),
+  };
   const event = await appendEvent(tx, input.room, ref(input.actor), ts, { kind: 'ban', data });
   const details = { ...(input.until !== undefined ? { until: input.until } : {}), deleted: deleted.length };
   await writeAudit(tx, { room: input.room, ts, actor: ref(input.actor), action: 'ban', target, reason: input.reason, details });

@@ -14,7 +14,7 @@ export interface EventData {
   created: { name: string; roomKind: RoomKind };
   role: { target: UserRef; role: Role };
   kick: { target: UserRef };
-  ban: { target: UserRef; until?: number; deleted?: number[] };
+  ban: { target: UserRef; until?: number; removed?: true; deleted?: number[] };
   unban: { target: UserRef };
   timeout: { target: UserRef; until: number };
   settings: { settings: RoomSettings };
