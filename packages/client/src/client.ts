@@ -389,9 +389,12 @@ export class ParleyClient {
     return (await this.#request({ type: 'report', room, target, ...(reason ? { reason } : {}) })).report;
   }
 
-  /** The room's open reports (moderators). */
+  /** The room's open reports (moderators); the snapshot's `reports` of the room become these. */
   async reports(room: string): Promise<Report[]> {
-    return (await this.#request({ type: 'reports', room })).reports;
+    const { reports } = await this.#request({ type: 'reports', room });
+    this.#reports = [...this.#reports.filter((r) => r.room !== room), ...[...reports].reverse()].slice(-REPORTS_KEPT);
+    this.#changed();
+    return reports;
   }
 
   async resolveReport(room: string, report: number, reason?: string): Promise<Report> {
@@ -519,10 +522,12 @@ export class ParleyClient {
         if (room) this.#readElsewhere(room, frame.seq);
         return;
       }
-      case 'report':
-        this.#reports = [...this.#reports.filter((r) => r.id !== frame.report.id), frame.report].slice(-REPORTS_KEPT);
+      case 'report': {
+        const others = this.#reports.filter((r) => r.id !== frame.report.id);
+        this.#reports = frame.report.resolved ? others : [...others, frame.report].slice(-REPORTS_KEPT);
         this.#emitter.emit('report', frame.report);
         return this.#changed();
+      }
       case 'blocks':
         return this.#setBlocked(frame.users);
       case 'pong':

@@ -81,7 +81,8 @@ export class Outbox {
       const { room, state } = entry.message;
       if (state !== 'queued' || busy.has(room)) continue;
       busy.add(room);
-      entry.message = { ...entry.message, state: 'sending' };
+      const { waiting: _waiting, ...message } = entry.message;
+      entry.message = { ...message, state: 'sending' };
       entry.written = true;
       out.push(entry.message);
       rooms.add(room);
@@ -106,8 +107,9 @@ export class Outbox {
     // A refusal is an answer: the server did not store it.
     entry.written = false;
     if (ROOM_LATER.has(error.code)) {
-      entry.message = { ...entry.message, state: 'queued' };
-      this.#pauseRoom(entry.message.room, error.retryAfterMs ?? 1000);
+      const wait = error.retryAfterMs ?? 1000;
+      entry.message = { ...entry.message, state: 'queued', waiting: { code: error.code, until: Date.now() + wait } };
+      this.#pauseRoom(entry.message.room, wait);
       this.#onChange(new Set([entry.message.room]));
       return;
     }

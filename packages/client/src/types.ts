@@ -4,6 +4,7 @@
  * a stable contract for the web app, the terminal client and third parties.
  */
 import type {
+  ErrorCode,
   BanEvent,
   CreatedEvent,
   JoinEvent,
@@ -148,6 +149,8 @@ export interface PendingMessage {
   createdAt: number;
   seq?: number;
   error?: ParleyError;
+  /** queued after a refusal for a while (`slow_mode`, `rate_limited`): why, and when it goes again (about). */
+  waiting?: { code: ErrorCode; until: number };
 }
 
 /** Everything a UI needs about one room. Immutable: a change produces a new object. */
@@ -197,7 +200,10 @@ export interface ClientSnapshot {
   admin: boolean;
   /** The people the user blocks (hide their messages and DMs). */
   blocked: readonly UserSummary[];
-  /** Reports received since the client started (the user moderates their rooms), oldest first, at most 100. */
+  /**
+   * Open reports of the rooms the user moderates: those received live since the client started,
+   * and those a `reports(room)` call read; resolved ones (by anyone) leave. Oldest first, at most 100.
+   */
   reports: readonly Report[];
 }
 
@@ -230,7 +236,7 @@ export interface ParleyClientEvents {
   roomLeft: [room: string];
   /** The current user's profile (set at welcome, changed by rename). */
   user: [user: UserSummary];
-  /** A message of a room the user moderates was reported. */
+  /** A message of a room the user moderates was reported, or a report was resolved (`report.resolved`). */
   report: [report: Report];
   /** The people the user blocks changed (from any of their clients). */
   blocks: [users: readonly UserSummary[]];

@@ -157,7 +157,10 @@ export interface ReadFrame {
   seq: number;
 }
 
-/** A message of a room you moderate was reported (to each of the room's moderators, admins and owner). */
+/**
+ * A message of a room you moderate was reported, or a report was resolved (then
+ * `report.resolved` is set): to each of the room's moderators, admins and owner.
+ */
 export interface ReportFrame {
   type: 'report';
   report: Report;

@@ -39,6 +39,8 @@ export async function resolveReport(ctx: ChatContext, peer: Peer, frame: ClientF
     ...(frame.reason !== undefined ? { reason: frame.reason } : {}),
   });
   ack<'resolve_report'>(peer, frame.ref, { report: resolved });
+  // The other moderators' lists of open reports drop it.
+  for (const userId of await ctx.store.staffIds(frame.room)) publishToUser(ctx, userId, { frame: { type: 'report', report: resolved } });
 }
 
 export async function reports(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'reports'>): Promise<void> {

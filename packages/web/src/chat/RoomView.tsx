@@ -3,7 +3,7 @@
  * (or, for a public room not joined yet, a read-only preview with a Join button).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { OutboxFullError, type RoomState, type UserSummary } from '@parley/client';
+import { OutboxFullError, rightsIn, type RoomState, type UserSummary } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { errorText } from './error-text.js';
 import { useClient } from './ClientContext.js';
@@ -12,6 +12,7 @@ import { TypingIndicator } from '../messages/TypingIndicator.js';
 import type { MessageHandlers } from '../messages/MessageRow.js';
 import { Composer, type ComposerHandle } from '../composer/Composer.js';
 import { RoomPreview } from './RoomPreview.js';
+import { ComposerClosed, useNow } from './ComposerClosed.js';
 
 /** Read markers move at most this often while messages stream in. */
 const READ_DEBOUNCE_MS = 400;
@@ -20,11 +21,18 @@ export interface RoomViewProps {
   room: RoomState;
   self: UserSummary;
   maxChars: number;
+  /** The reader is a server admin (their rank in every room). */
+  admin: boolean;
+  /** Ids of the people the reader blocked. */
+  blocked: ReadonlySet<string>;
   requestDelete(seq: number): void;
+  /** A moderator asks to remove someone else's message. */
+  requestRemove(seq: number): void;
+  requestReport(seq: number): void;
   toast(text: string): void;
 }
 
-export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomViewProps) {
+export function RoomView({ room, self, maxChars, admin, blocked, requestDelete, requestRemove, requestReport, toast }: RoomViewProps) {
   const client = useClient();
   const { m } = useI18n();
   const [editing, setEditing] = useState<number | null>(null);
@@ -32,8 +40,11 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
   const [atBottom, setAtBottom] = useState(true);
   const visible = useDocumentVisible();
   const composer = useRef<ComposerHandle>(null);
-  const latest = useRef({ room, m, toast, requestDelete });
-  latest.current = { room, m, toast, requestDelete };
+  const latest = useRef({ room, m, toast, requestDelete, requestRemove, requestReport });
+  latest.current = { room, m, toast, requestDelete, requestRemove, requestReport };
+  const rights = useMemo(() => rightsIn(room, admin), [room, admin]);
+  // Re-rendered when a time-out ends, so that the composer comes back on its own.
+  const now = useNow(room.timedOutUntil);
   const roomId = room.id;
 
   useEffect(() => {
@@ -53,6 +64,8 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
         await client.edit(roomId, seq, body);
       },
       remove: (seq) => latest.current.requestDelete(seq),
+      removeOthers: (seq) => latest.current.requestRemove(seq),
+      report: (seq) => latest.current.requestReport(seq),
       retry: (id) => {
         client.retry(id).catch(() => undefined);
       },
@@ -103,18 +116,25 @@ export function RoomView({ room, self, maxChars, requestDelete, toast }: RoomVie
         sentTick={sentTick}
         onAtBottomChange={setAtBottom}
         onEscape={() => composer.current?.focus()}
+        rights={rights}
+        blocked={blocked}
       />
       <TypingIndicator users={room.typing} />
-      <Composer
-        ref={composer}
-        key={roomId}
-        room={roomId}
-        roomLabel={label}
-        maxChars={maxChars}
-        onSend={send}
-        onTyping={() => client.typing(roomId)}
-        onEditLast={editLast}
-      />
+      {rights.mayPost(now) ? (
+        <Composer
+          ref={composer}
+          key={roomId}
+          room={roomId}
+          roomLabel={label}
+          maxChars={maxChars}
+          slowModeSeconds={rights.moderator ? undefined : room.settings.slowModeSeconds}
+          onSend={send}
+          onTyping={() => client.typing(roomId)}
+          onEditLast={editLast}
+        />
+      ) : (
+        <ComposerClosed room={room} />
+      )}
     </section>
   );
 }

@@ -17,6 +17,8 @@ export interface ComposerProps {
   room: string;
   roomLabel: string;
   maxChars: number;
+  /** The room's slow mode, when it holds the writer back: said beside the hint. */
+  slowModeSeconds?: number | undefined;
   onSend(body: string): void;
   onTyping(): void;
   onEditLast(): void;
@@ -26,7 +28,7 @@ export interface ComposerHandle {
   focus(): void;
 }
 
-export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ room, roomLabel, maxChars, onSend, onTyping, onEditLast }, handle) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ room, roomLabel, maxChars, slowModeSeconds, onSend, onTyping, onEditLast }, handle) {
   const { m } = useI18n();
   const [value, setValue] = useState(() => drafts.get(room) ?? '');
   const area = useRef<HTMLTextAreaElement>(null);
@@ -95,8 +97,16 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         </button>
       </div>
       <div className="composer-foot">
-        <span id="composer-hint" className="composer-hint">
-          {m.composerHint}
+        <span className="composer-notes">
+          {slowModeSeconds ? (
+            <span className="composer-slow" data-testid="slow-mode-hint">
+              <Icon name="clock" size={13} />
+              {m.slowModeHint(slowModeSeconds)}
+            </span>
+          ) : null}
+          <span id="composer-hint" className="composer-hint">
+            {m.composerHint}
+          </span>
         </span>
         {value.length > maxChars - COUNTER_MARGIN && (
           <span className={over > 0 ? 'composer-count over' : 'composer-count'} aria-live="polite">
