@@ -24,6 +24,12 @@
  *   events, and removes its reactions: deleted text is gone from every read.
  * - A new member's read marker starts at their join event, so history from
  *   before they joined does not count as unread.
+ * - Who may do what to whom (roles, permissions, bans, time-outs, slow mode,
+ *   read-only and archived rooms; rules/moderation-rules.ts) is checked in the
+ *   transaction of the write it allows, after the room's row is locked, so such
+ *   checks and writes in one room are serialized across stores (nodes).
+ * - Every moderation and administration write records exactly one entry of the
+ *   audit log, in its own transaction; the log is append-only.
  *
  * Failures a caller can act on are thrown as ParleyError (`not_found`,
  * `forbidden`, `name_taken`); anything else is an internal error. A room id
