@@ -109,3 +109,12 @@ export function checkReact(check: WriteCheck): void {
   requireOpen(check);
   requirePermission(check.settings, 'react', check.level);
 }
+
+/**
+ * A file attached to the room (for file uploads, which come with their own feature): not
+ * archived, not timed out, and the room's `upload` permission.
+ */
+export function checkUpload(check: WriteCheck): void {
+  requireOpen(check);
+  requirePermission(check.settings, 'upload', check.level);
+}
