@@ -11,12 +11,18 @@ import {
   DEFAULT_LIMITS,
   ParleyError,
   type Attachment,
+  type AuditEntry,
+  type Ban,
   type HistoryPage,
   type Limits,
   type Member,
+  type Permission,
+  type Report,
   type RequestType,
   type Results,
+  type Role,
   type RoomKind,
+  type RoomSettings,
   type RoomSummary,
   type ServerFrame,
   type UserSummary,
@@ -53,6 +59,12 @@ import type {
  */
 const MEMBERS_RELOAD_DELAY_MS = { min: 250, spread: 1750 };
 
+/** Reports kept in the snapshot, the newest. */
+const REPORTS_KEPT = 100;
+
+/** Log events after which a room's member list is read again. */
+const MEMBERSHIP_EVENTS: ReadonlySet<string> = new Set(['join', 'leave', 'kick', 'ban']);
+
 export class ParleyClient {
   readonly #options: Readonly<ResolvedOptions>;
   readonly #emitter = new Emitter<ParleyClientEvents>((error) => console.error('parley: a listener threw', error));
@@ -64,6 +76,9 @@ export class ParleyClient {
   readonly #sync: RoomSync;
   readonly #membersReloads = new Map<string, ReturnType<typeof setTimeout>>();
   #user: UserSummary | null = null;
+  #admin = false;
+  #blocked: readonly UserSummary[] = [];
+  #reports: readonly Report[] = [];
   #limits: Limits = { ...DEFAULT_LIMITS };
   #everWelcomed = false;
   #connected: { promise: Promise<WelcomeFrame>; resolve: (w: WelcomeFrame) => void; reject: (e: ParleyError) => void } | null = null;
@@ -107,7 +122,7 @@ export class ParleyClient {
         for (const event of events) {
           this.#emitter.emit('event', event);
           if (event.kind === 'message') this.#typing.stopped(room.id, event.user.id);
-          if (event.kind === 'join' || event.kind === 'leave') this.#scheduleMembersReload(room);
+          if (MEMBERSHIP_EVENTS.has(event.kind)) this.#scheduleMembersReload(room);
         }
         this.#outbox.settle(room.id, room.syncedSeq);
         this.#changed();
@@ -135,6 +150,11 @@ export class ParleyClient {
   /** The session token in use (null with cookie sessions). */
   get token(): string | null {
     return this.#link.token;
+  }
+
+  /** Whether the user is a server admin (from the welcome). */
+  get admin(): boolean {
+    return this.#admin;
   }
 
   /**
@@ -198,6 +218,9 @@ export class ParleyClient {
       rooms: [...this.#rooms.values()].map((room) => room.snapshot(me)),
       outbox: this.#outbox.list(),
       limits: this.#limits,
+      admin: this.#admin,
+      blocked: this.#blocked,
+      reports: this.#reports,
     };
     return this.#snapshot;
   }
@@ -316,9 +339,12 @@ export class ParleyClient {
     return (await this.#request({ type: 'edit', room, target, body })).seq;
   }
 
-  /** Deletes one of your messages; resolves with the delete event's seq. */
-  async delete(room: string, target: number): Promise<number> {
-    return (await this.#request({ type: 'delete', room, target })).seq;
+  /**
+   * Deletes one of your messages, or as a moderator someone else's (`reason` goes to the audit
+   * log); resolves with the delete event's seq.
+   */
+  async delete(room: string, target: number, reason?: string): Promise<number> {
+    return (await this.#request({ type: 'delete', room, target, ...(reason ? { reason } : {}) })).seq;
   }
 
   /** Adds (`on`) or removes a reaction; resolves with the server's seq for it. */
@@ -359,6 +385,94 @@ export class ParleyClient {
     }
     this.#changed();
     return result.members;
+  }
+
+  // ---- moderation (docs/protocol.md §23): the server decides; these resolve on its ack ----
+
+  /** Gives a member a role below your own. */
+  async setRole(room: string, user: string, role: Role): Promise<number> {
+    return (await this.#request({ type: 'role', room, user, role })).seq;
+  }
+
+  /** Removes a member (they may join again). */
+  async kick(room: string, user: string, reason?: string): Promise<number> {
+    return (await this.#request({ type: 'kick', room, user, ...(reason ? { reason } : {}) })).seq;
+  }
+
+  /** Bans a user: `durationMs` (none: until unbanned), `deleteMessagesMs` (also delete their messages of that long before). */
+  async ban(room: string, user: string, options: { durationMs?: number; deleteMessagesMs?: number; reason?: string } = {}): Promise<Results['ban']> {
+    return this.#request({ type: 'ban', room, user, ...withoutEmpty(options) });
+  }
+
+  async unban(room: string, user: string, reason?: string): Promise<number> {
+    return (await this.#request({ type: 'unban', room, user, ...(reason ? { reason } : {}) })).seq;
+  }
+
+  /** Times a member out for `durationMs` (0 lifts it); resolves with when it ends (0: lifted). */
+  async timeout(room: string, user: string, durationMs: number, reason?: string): Promise<number> {
+    return (await this.#request({ type: 'timeout', room, user, durationMs, ...(reason ? { reason } : {}) })).until;
+  }
+
+  /** Changes some of a room's settings; resolves with the room's settings after the change. */
+  async updateRoomSettings(
+    room: string,
+    change: { readOnly?: boolean; slowModeSeconds?: number; permissions?: Partial<Record<Permission, Role>>; reason?: string },
+  ): Promise<RoomSettings> {
+    return (await this.#request({ type: 'room_settings', room, ...withoutEmpty(change) })).settings;
+  }
+
+  /** Reports a message to the room's moderators. */
+  async report(room: string, target: number, reason?: string): Promise<Report> {
+    return (await this.#request({ type: 'report', room, target, ...(reason ? { reason } : {}) })).report;
+  }
+
+  /** The room's open reports (moderators); the snapshot's `reports` of the room become these. */
+  async reports(room: string): Promise<Report[]> {
+    const { reports } = await this.#request({ type: 'reports', room });
+    this.#reports = [...this.#reports.filter((r) => r.room !== room), ...[...reports].reverse()].slice(-REPORTS_KEPT);
+    this.#changed();
+    return reports;
+  }
+
+  async resolveReport(room: string, report: number, reason?: string): Promise<Report> {
+    const resolved = (await this.#request({ type: 'resolve_report', room, report, ...(reason ? { reason } : {}) })).report;
+    this.#reports = this.#reports.filter((r) => r.id !== report);
+    this.#changed();
+    return resolved;
+  }
+
+  /** A page of the room's audit log, newest first (moderators). */
+  auditLog(room: string, query: { before?: number; limit?: number } = {}): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+    return this.#request({ type: 'audit', room, ...query });
+  }
+
+  /** The room's bans in force (moderators). */
+  async bans(room: string): Promise<Ban[]> {
+    return (await this.#request({ type: 'bans', room })).bans;
+  }
+
+  /** Blocks a user: their messages and DMs are for the UI to hide; they cannot write to you in a DM. */
+  block(user: string): Promise<readonly UserSummary[]> {
+    return this.#setBlock(user, true);
+  }
+
+  unblock(user: string): Promise<readonly UserSummary[]> {
+    return this.#setBlock(user, false);
+  }
+
+  isBlocked(userId: string): boolean {
+    return this.#blocked.some((user) => user.id === userId);
+  }
+
+  async #setBlock(user: string, on: boolean): Promise<readonly UserSummary[]> {
+    this.#setBlocked((await this.#request({ type: 'block', user, on })).users);
+    return this.#blocked;
+  }
+
+  #setBlocked(users: readonly UserSummary[]): void {
+    this.#blocked = users;
+    this.#emitter.emit('blocks', users);
+    this.#changed();
   }
 
   /** One page of a room's log as the server holds it; does not touch the room's state. */
@@ -445,6 +559,14 @@ export class ParleyClient {
         if (room) this.#readElsewhere(room, frame.seq);
         return;
       }
+      case 'report': {
+        const others = this.#reports.filter((r) => r.id !== frame.report.id);
+        this.#reports = frame.report.resolved ? others : [...others, frame.report].slice(-REPORTS_KEPT);
+        this.#emitter.emit('report', frame.report);
+        return this.#changed();
+      }
+      case 'blocks':
+        return this.#setBlocked(frame.users);
       case 'pong':
         return;
     }
@@ -454,6 +576,8 @@ export class ParleyClient {
     const reconnected = this.#everWelcomed;
     this.#everWelcomed = true;
     this.#limits = welcome.limits;
+    this.#admin = welcome.admin === true;
+    this.#blocked = welcome.blocked ?? [];
     this.#setUser(welcome.user);
 
     const listed = new Map(welcome.rooms.map((summary) => [summary.id, summary]));
@@ -605,4 +729,9 @@ export class ParleyClient {
       this.#emitter.emit('change');
     });
   }
+}
+
+/** The options without their undefined and empty-string fields: the protocol refuses an empty reason. */
+function withoutEmpty<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined && value !== '')) as Partial<T>;
 }

@@ -3,10 +3,35 @@ export { ParleyClient } from './client.js';
 export { OutboxFullError, ClientClosedError, ConnectionLostError } from './errors.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export * as rest from './rest-api.js';
+export * as admin from './admin-api.js';
+export { rightsIn, type RoomRights } from './rights.js';
 export { parseMarkdown, parseInline, type Block, type Inline } from './markdown/parse.js';
 export { safeHref } from './markdown/safe-href.js';
 export { timelineOf } from './timeline.js';
 export type { UploadOptions, UploadSource } from './upload.js';
 export type * from './types.js';
-export { ParleyError, CLOSE, TYPING, shouldReconnect } from '@parley/protocol';
-export type { Attachment, ErrorCode, Member, Reactions, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary, HistoryPage, DirectoryPage, WelcomeFrame } from '@parley/protocol';
+export { ParleyError, CLOSE, TYPING, shouldReconnect, ROLES, PERMISSIONS, DEFAULT_PERMISSIONS, MODERATION_LIMITS, mentionsEveryone } from '@parley/protocol';
+export type {
+  AdminRoom,
+  AdminStats,
+  AdminUser,
+  Attachment,
+  AuditAction,
+  AuditEntry,
+  Ban,
+  DirectoryPage,
+  ErrorCode,
+  HistoryPage,
+  Member,
+  Permission,
+  Reactions,
+  Report,
+  Role,
+  RoomEvent,
+  RoomKind,
+  RoomSettings,
+  RoomSummary,
+  UserRef,
+  UserSummary,
+  WelcomeFrame,
+} from '@parley/protocol';

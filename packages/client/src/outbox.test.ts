@@ -83,3 +83,25 @@ it('rate_limited and unavailable refusals never count toward giving a message up
   }
   await lost;
 });
+
+it('a message refused by slow mode waits in its place, holding back only its room, and fails only for good reasons', async () => {
+  let woken = 0;
+  const box = new Outbox(10, () => undefined, () => woken++);
+  for (const [room, id] of [['slow', 'id-slow-0001'], ['slow', 'id-slow-0002'], ['fast', 'id-fast-0001']] as const) {
+    void box.add(room, `${id} body`, id).catch(() => undefined);
+  }
+  assert.deepEqual(box.takeQueued().map((m) => m.id), ['id-slow-0001', 'id-fast-0001']);
+  box.refused('id-slow-0001', new ParleyError('slow_mode', 'wait', 50));
+  box.acked('id-fast-0001', { room: 'fast', seq: 3, ts: 1, duplicate: false });
+  void box.add('fast', 'next', 'id-fast-0002').catch(() => undefined);
+  assert.deepEqual(box.takeQueued().map((m) => m.id), ['id-fast-0002'], 'the other room goes on');
+  const waiting = box.list().find((m) => m.id === 'id-slow-0001')!;
+  assert.deepEqual([waiting.state, waiting.waiting?.code], ['queued', 'slow_mode']);
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.equal(woken, 1);
+  const [again] = box.takeQueued();
+  assert.deepEqual([again?.id, again?.waiting], ['id-slow-0001', undefined], 'the refused one first, before its room’s later one');
+  box.refused('id-slow-0001', new ParleyError('timed_out', 'muted', 60_000));
+  assert.equal(box.list().find((m) => m.id === 'id-slow-0001')!.state, 'failed', 'a time-out fails it');
+  box.clear(DROPPED);
+});

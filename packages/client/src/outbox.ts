@@ -11,6 +11,8 @@
  * does whenever the later one reaches it after the refused one's retry time
  * (a token came back), or behind a request it delays. Rooms do not wait for
  * each other, and a message refused for good (failed) does not hold its room.
+ * A message refused by a room's slow mode waits, in its place, for the time
+ * the server named; only its room waits.
  */
 import { ParleyError, type Attachment } from '@parley/protocol';
 import type { PendingMessage, SendResult } from './types.js';
@@ -31,6 +33,8 @@ interface Entry {
 const MAX_FAILURES = 5;
 /** Refusals that say to try later and when: they never make a message fail. */
 const TRY_LATER: ReadonlySet<string> = new Set(['rate_limited', 'unavailable']);
+/** Refusals that hold back only the message's room: slow mode is per room (and the other rooms need not wait). */
+const ROOM_LATER: ReadonlySet<string> = new Set(['slow_mode']);
 const MAX_RETRY_DELAY_MS = 30_000;
 
 export class Outbox {
@@ -40,6 +44,8 @@ export class Outbox {
   readonly #wake: () => void;
   /** While set, nothing is handed out: the server asked us to slow down (or failed) and we wait before sending more. */
   #pause: ReturnType<typeof setTimeout> | null = null;
+  /** Rooms whose next message waits (slow mode), until their timer wakes the client. */
+  readonly #roomPauses = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** `onChange` gets the rooms whose pending list changed; `wake` asks the client to flush (a retry delay ran out). */
   constructor(limit: number, onChange: (rooms: ReadonlySet<string>) => void, wake: () => void) {
@@ -68,14 +74,15 @@ export class Outbox {
   takeQueued(): PendingMessage[] {
     const out: PendingMessage[] = [];
     if (this.#pause) return out;
-    const busy = new Set<string>();
+    const busy = new Set<string>(this.#roomPauses.keys());
     for (const entry of this.#entries.values()) if (entry.message.state === 'sending') busy.add(entry.message.room);
     const rooms = new Set<string>();
     for (const entry of this.#entries.values()) {
       const { room, state } = entry.message;
       if (state !== 'queued' || busy.has(room)) continue;
       busy.add(room);
-      entry.message = { ...entry.message, state: 'sending' };
+      const { waiting: _waiting, ...message } = entry.message;
+      entry.message = { ...message, state: 'sending' };
       entry.written = true;
       out.push(entry.message);
       rooms.add(room);
@@ -99,6 +106,13 @@ export class Outbox {
     const tryLater = TRY_LATER.has(error.code);
     // A refusal is an answer: the server did not store it.
     entry.written = false;
+    if (ROOM_LATER.has(error.code)) {
+      const wait = error.retryAfterMs ?? 1000;
+      entry.message = { ...entry.message, state: 'queued', waiting: { code: error.code, until: Date.now() + wait } };
+      this.#pauseRoom(entry.message.room, wait);
+      this.#onChange(new Set([entry.message.room]));
+      return;
+    }
     if (error.retryable && !tryLater) entry.failures++;
     if (tryLater || (error.retryable && entry.failures < MAX_FAILURES)) {
       // It keeps its place: its room's later messages wait until it is stored.
@@ -175,6 +189,8 @@ export class Outbox {
   clear(reason: ParleyError): void {
     if (this.#pause) clearTimeout(this.#pause);
     this.#pause = null;
+    for (const timer of this.#roomPauses.values()) clearTimeout(timer);
+    this.#roomPauses.clear();
     const rooms = new Set<string>();
     for (const entry of this.#entries.values()) {
       rooms.add(entry.message.room);
@@ -204,6 +220,17 @@ export class Outbox {
       this.#pause = null;
       this.#wake();
     }, ms);
+  }
+
+  #pauseRoom(room: string, ms: number): void {
+    if (this.#roomPauses.has(room)) return;
+    this.#roomPauses.set(
+      room,
+      setTimeout(() => {
+        this.#roomPauses.delete(room);
+        this.#wake();
+      }, ms),
+    );
   }
 
   #drop(entry: Entry, reason: ParleyError): void {

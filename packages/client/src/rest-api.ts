@@ -18,7 +18,8 @@ export interface RestOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-async function call<T>(options: RestOptions, method: string, path: string, body?: unknown): Promise<T> {
+/** One REST call: JSON in and out, the server's error body as a ParleyError; also for admin-api.ts. */
+export async function call<T>(options: RestOptions, method: string, path: string, body?: unknown): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
     return await fetchJson<T>(options, timeoutMs, method, path, body);

@@ -119,3 +119,39 @@ it('reads a page of a room not followed as a timeline, its edits, deletions and 
   assert.deepEqual(first!.reactions, { '👍': [ada.id] });
   assert.equal(second!.deleted, true);
 });
+
+it('applies moderation: roles and time-outs of members and of the user, settings, kicks and bans (with the messages a ban deleted)', () => {
+  const carol = { id: 'u-carol', name: 'carol' };
+  const room = followed(0, { role: 'member', members: 3 });
+  room.setMembers(
+    [ada, bob, carol].map((user) => ({ user: { ...user, username: user.name, kind: 'guest' as const }, role: 'member' as const, online: true })),
+    false,
+  );
+  const events: RoomEvent[] = [
+    message(1),
+    message(2, carol),
+    { kind: 'role', room: 'r', seq: 3, ts: 3, user: bob, target: ada, role: 'moderator' },
+    { kind: 'timeout', room: 'r', seq: 4, ts: 4, user: bob, target: ada, until: 9_000 },
+    { kind: 'settings', room: 'r', seq: 5, ts: 5, user: bob, settings: { readOnly: true } },
+    { kind: 'delete', room: 'r', seq: 6, ts: 6, user: ada, target: 1, moderated: true },
+    { kind: 'ban', room: 'r', seq: 7, ts: 7, user: bob, target: carol, removed: true, deleted: [2] },
+  ];
+  for (const event of events) room.receive(event, ada.id);
+  let state = room.snapshot(ada.id);
+  assert.deepEqual([state.role, state.timedOutUntil, state.settings], ['moderator', 9_000, { readOnly: true }]);
+  assert.deepEqual(state.members.map((m) => [m.user.id, m.role, m.timedOutUntil]), [[ada.id, 'moderator', 9_000], [bob.id, 'member', undefined]]);
+  assert.equal(state.memberCount, 2, 'the banned member is gone');
+  const messages = state.timeline.filter((item): item is MessageItem => item.kind === 'message');
+  assert.deepEqual(messages.map((m) => [m.seq, m.deleted, m.moderated, m.body]), [[1, true, true, ''], [2, true, true, '']]);
+  assert.deepEqual(state.timeline.filter((item) => item.kind !== 'message').map((item) => item.kind), ['role', 'timeout', 'settings', 'ban']);
+  room.receive({ kind: 'timeout', room: 'r', seq: 8, ts: 8, user: bob, target: ada, until: 0 }, ada.id);
+  room.receive({ kind: 'kick', room: 'r', seq: 9, ts: 9, user: ada, target: bob }, ada.id);
+  state = room.snapshot(ada.id);
+  assert.equal(state.timedOutUntil, undefined);
+  assert.deepEqual([state.memberCount, state.members.map((m) => m.user.id)], [1, [ada.id]]);
+  // The same page read on its own lands on the same messages.
+  assert.deepEqual(
+    timelineOf(events).filter((item): item is MessageItem => item.kind === 'message').map((m) => [m.seq, m.deleted, m.moderated]),
+    [[1, true, true], [2, true, true]],
+  );
+});

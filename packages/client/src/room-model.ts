@@ -4,9 +4,9 @@
  * early (after a gap) waiting for the gap to be filled. Mutable inside the SDK;
  * `snapshot()` hands the application an immutable RoomState.
  */
-import type { Member, PresenceChange, RoomEvent, RoomKind, RoomSummary, UserRef, UserSummary } from '@parley/protocol';
+import type { Member, PresenceChange, Role, RoomEvent, RoomKind, RoomSettings, RoomSummary, UserRef, UserSummary } from '@parley/protocol';
 import type { MessageItem, PendingMessage, RoomState, TimelineItem } from './types.js';
-import { applyToMessage, findIndex, targetOf, toTimelineItem } from './timeline.js';
+import { applyToMessage, findIndex, targetsOf, toTimelineItem } from './timeline.js';
 
 export class RoomModel {
   readonly id: string;
@@ -42,6 +42,11 @@ export class RoomModel {
   membershipVersion = 0;
   typing: readonly UserRef[] = [];
   pending: readonly PendingMessage[] = [];
+  /** The current user's role here (summaries, then role events). */
+  role: Role | undefined;
+  settings: RoomSettings = {};
+  /** The current user's time-out here (summaries, then timeout events). */
+  timedOutUntil: number | undefined;
   #items: TimelineItem[] = [];
   #snapshot: RoomState | null = null;
 
@@ -60,6 +65,9 @@ export class RoomModel {
     this.baseUnread = summary.unread;
     this.baseSeq = summary.latestSeq;
     this.joined = summary.joined;
+    this.role = summary.role;
+    this.settings = summary.settings ?? {};
+    this.timedOutUntil = summary.timedOutUntil;
     if (summary.joined && !this.tracking) this.startTracking(summary.latestSeq);
     if (!summary.joined && this.tracking) this.stopTracking();
     this.touch();
@@ -87,6 +95,8 @@ export class RoomModel {
     this.members = [];
     this.membersLoaded = false;
     this.typing = [];
+    this.role = undefined;
+    this.timedOutUntil = undefined;
     this.touch();
   }
 
@@ -181,6 +191,9 @@ export class RoomModel {
       unread: this.#unread(me),
       readSeq: this.readSeq,
       pending: this.pending,
+      settings: this.settings,
+      ...(this.role !== undefined ? { role: this.role } : {}),
+      ...(this.timedOutUntil !== undefined ? { timedOutUntil: this.timedOutUntil } : {}),
     };
     return this.#snapshot;
   }
@@ -201,12 +214,43 @@ export class RoomModel {
     this.syncedSeq = event.seq;
     const item = toTimelineItem(event);
     if (item) this.#items.push(item);
-    const target = targetOf(event);
-    if (target !== null) this.#applyToTarget(target, event, me);
-    if (event.kind === 'join') this.#memberJoined(event.user);
-    if (event.kind === 'leave') this.#memberLeft(event.user.id);
-    if (event.kind === 'rename') this.#renamed(event.user.id, event.to);
+    for (const target of targetsOf(event)) this.#applyToTarget(target, event, me);
+    switch (event.kind) {
+      case 'join':
+        this.#memberJoined(event.user);
+        break;
+      case 'leave':
+        this.#memberLeft(event.user.id, true);
+        break;
+      case 'kick':
+        this.#memberLeft(event.target.id, true);
+        break;
+      case 'ban':
+        // A ban may name someone who was not a member: the count drops only for one it removed.
+        this.#memberLeft(event.target.id, event.removed === true);
+        break;
+      case 'rename':
+        this.#renamed(event.user.id, event.to);
+        break;
+      case 'role':
+        this.#changeMember(event.target.id, (m) => ({ ...m, role: event.role }));
+        if (event.target.id === me) this.role = event.role;
+        break;
+      case 'timeout': {
+        const until = event.until > 0 ? event.until : undefined;
+        this.#changeMember(event.target.id, ({ timedOutUntil: _was, ...m }) => (until === undefined ? m : { ...m, timedOutUntil: until }));
+        if (event.target.id === me) this.timedOutUntil = until;
+        break;
+      }
+      case 'settings':
+        this.settings = event.settings;
+        break;
+    }
     this.touch();
+  }
+
+  #changeMember(userId: string, change: (member: Member) => Member): void {
+    this.members = this.members.map((m) => (m.user.id === userId ? change(m) : m));
   }
 
   #applyToTarget(target: number, event: RoomEvent, me: string | undefined): void {
@@ -217,9 +261,17 @@ export class RoomModel {
       const changed = applyToMessage(message as MessageItem, event);
       if (changed) this.#items[index] = changed;
     }
-    // A deletion after the server's count of a message it counted as unread lowers that count.
+    // A deletion after the server's count of a message it counted as unread lowers that count;
+    // the count never held the user's own messages. A message not loaded is the deleter's own,
+    // unless a moderator deleted it (then whose is not known) or a ban did (the banned person's).
     const countedByServer = target > this.readSeq && target <= this.baseSeq && event.seq > this.baseSeq;
-    if (event.kind === 'delete' && countedByServer && event.user.id !== me && (message === undefined || wasStanding)) {
+    const author =
+      message?.kind === 'message' ? message.user.id
+      : event.kind === 'ban' ? event.target.id
+      : event.kind === 'delete' && !event.moderated ? event.user.id
+      : undefined;
+    const deletion = event.kind === 'delete' || event.kind === 'ban';
+    if (deletion && countedByServer && author !== me && (message === undefined || wasStanding)) {
       this.baseUnread = Math.max(0, this.baseUnread - 1);
     }
   }
@@ -239,9 +291,10 @@ export class RoomModel {
     if (!this.members.some((m) => m.user.id === user.id)) this.memberCount += 1;
   }
 
-  #memberLeft(userId: string): void {
+  /** `counted`: they were a member, so the count drops. */
+  #memberLeft(userId: string, counted: boolean): void {
     this.membershipVersion++;
-    this.memberCount = Math.max(0, this.memberCount - 1);
+    if (counted) this.memberCount = Math.max(0, this.memberCount - 1);
     this.members = this.members.filter((m) => m.user.id !== userId);
   }
 }

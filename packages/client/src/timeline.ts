@@ -60,7 +60,11 @@ export function applyToMessage(message: MessageItem, event: RoomEvent): MessageI
       return { ...message, body: event.body, editedTs: event.ts };
     case 'delete':
       if (message.deleted) return null;
-      return { ...message, body: '', deleted: true, reactions: {} };
+      return { ...message, body: '', deleted: true, reactions: {}, ...(event.moderated ? { moderated: true as const } : {}) };
+    case 'ban':
+      // A ban that deleted the banned person's recent messages names them.
+      if (message.deleted || !event.deleted?.includes(message.seq)) return null;
+      return { ...message, body: '', deleted: true, reactions: {}, moderated: true };
     case 'reaction': {
       if (message.deleted) return null;
       const reactions = withReaction(message.reactions, event.emoji, event.user.id, event.on);
@@ -76,6 +80,13 @@ export function targetOf(event: RoomEvent): number | null {
   return event.kind === 'edit' || event.kind === 'delete' || event.kind === 'reaction' ? event.target : null;
 }
 
+/** The seqs of the messages an event changes: its target, or the messages a ban deleted. */
+export function targetsOf(event: RoomEvent): readonly number[] {
+  const target = targetOf(event);
+  if (target !== null) return [target];
+  return event.kind === 'ban' ? (event.deleted ?? []) : [];
+}
+
 /**
  * A page of a room's log read on its own — a room not followed, such as a public room
  * previewed before joining — as timeline items, with the page's edits, deletions and
@@ -85,15 +96,13 @@ export function timelineOf(events: readonly RoomEvent[]): TimelineItem[] {
   const items: TimelineItem[] = [];
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     const item = toTimelineItem(event);
-    if (item) {
-      items.push(item);
-      continue;
+    if (item) items.push(item);
+    for (const target of targetsOf(event)) {
+      const index = findIndex(items, target);
+      const message = index >= 0 ? items[index] : undefined;
+      const changed = message?.kind === 'message' ? applyToMessage(message as MessageItem, event) : null;
+      if (changed) items[index] = changed;
     }
-    const target = targetOf(event);
-    const index = target === null ? -1 : findIndex(items, target);
-    const message = index >= 0 ? items[index] : undefined;
-    const changed = message?.kind === 'message' ? applyToMessage(message as MessageItem, event) : null;
-    if (changed) items[index] = changed;
   }
   return items;
 }

@@ -5,8 +5,11 @@
  */
 import type {
   Attachment,
+  ErrorCode,
+  BanEvent,
   CreatedEvent,
   JoinEvent,
+  KickEvent,
   Limits,
   LeaveEvent,
   Member,
@@ -15,9 +18,16 @@ import type {
   PresenceFrame,
   Reactions,
   RenameEvent,
+  Report,
   ResumeResult,
+  Role,
+  RoleEvent,
   RoomEvent,
   RoomKind,
+  RoomSettings,
+  SettingsEvent,
+  TimeoutEvent,
+  UnbanEvent,
   UserRef,
   UserSummary,
   WelcomeFrame,
@@ -117,8 +127,11 @@ export interface MessageItem extends Omit<MessageEvent, 'deleted' | 'reactions'>
   reactions: Reactions;
 }
 
-/** A notice in the timeline: someone joined, left or renamed, or the room was created. */
-export type NoticeItem = JoinEvent | LeaveEvent | RenameEvent | CreatedEvent;
+/**
+ * A notice in the timeline: someone joined, left or renamed, the room was created, or a
+ * moderator acted (a role, a kick, a ban or its lifting, a time-out, new settings).
+ */
+export type NoticeItem = JoinEvent | LeaveEvent | RenameEvent | CreatedEvent | RoleEvent | KickEvent | BanEvent | UnbanEvent | TimeoutEvent | SettingsEvent;
 
 /** One line of a room's timeline; edit, delete and reaction events are applied to their message rather than listed. */
 export type TimelineItem = MessageItem | NoticeItem;
@@ -139,6 +152,8 @@ export interface PendingMessage {
   createdAt: number;
   seq?: number;
   error?: ParleyError;
+  /** queued after a refusal for a while (`slow_mode`, `rate_limited`): why, and when it goes again (about). */
+  waiting?: { code: ErrorCode; until: number };
 }
 
 /** Everything a UI needs about one room. Immutable: a change produces a new object. */
@@ -167,6 +182,12 @@ export interface RoomState {
   readSeq: number;
   /** Messages the application sent to this room that are not in the timeline yet, in send order. */
   pending: readonly PendingMessage[];
+  /** The current user's role, in a public or private room they are a member of. */
+  role?: Role;
+  /** The room's settings that differ from the defaults (`{}` when none do). */
+  settings: RoomSettings;
+  /** The current user is timed out here until then (ms since the epoch). */
+  timedOutUntil?: number;
 }
 
 /** The whole client state, for `useSyncExternalStore` and the like. Immutable; replaced on change. */
@@ -178,6 +199,15 @@ export interface ClientSnapshot {
   /** Every pending message, in send order. */
   outbox: readonly PendingMessage[];
   limits: Limits;
+  /** The user is a server admin (ADMIN_USERS): the admin API is theirs. */
+  admin: boolean;
+  /** The people the user blocks (hide their messages and DMs). */
+  blocked: readonly UserSummary[];
+  /**
+   * Open reports of the rooms the user moderates: those received live since the client started,
+   * and those a `reports(room)` call read; resolved ones (by anyone) leave. Oldest first, at most 100.
+   */
+  reports: readonly Report[];
 }
 
 /** What a successful `send` resolves with. */
@@ -209,6 +239,10 @@ export interface ParleyClientEvents {
   roomLeft: [room: string];
   /** The current user's profile (set at welcome, changed by rename). */
   user: [user: UserSummary];
+  /** A message of a room the user moderates was reported, or a report was resolved (`report.resolved`). */
+  report: [report: Report];
+  /** The people the user blocks changed (from any of their clients). */
+  blocks: [users: readonly UserSummary[]];
   outbox: [pending: readonly PendingMessage[]];
   /** A background failure (a history fill, a members load); the client carries on. */
   error: [error: Error];

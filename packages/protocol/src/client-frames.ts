@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
+import { MODERATION_LIMITS, PERMISSIONS, ROLES } from './roles.js';
 
 const ref = z.string().min(1).max(64);
 /** What a client-made message id must look like (UUIDv7 or ULID recommended). */
@@ -54,6 +55,14 @@ export const emoji = z
   .max(EMOJI_MAX)
   .regex(/^[^\s\p{Cc}\p{Cs}<>&"']+$/u, 'one emoji or short code, no spaces');
 
+/** In moderation frames, `user` is a user id (UserSummary.id). */
+const userId = storable.min(1).max(128);
+/** Why, for the audit log: trimmed, 1–512 characters. */
+const reason = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(storable.min(1).max(MODERATION_LIMITS.reasonMax));
+
 export const authFrame = z.strictObject({ type: z.literal('auth'), ref, token: z.string().min(1).max(4096) });
 export const resumeFrame = z.strictObject({
   type: z.literal('resume'),
@@ -85,7 +94,8 @@ export const sendFrame = z
   })
   .refine((f) => f.body.length > 0 || f.attachments !== undefined, { message: 'a message needs a body or attachments', path: ['body'] });
 export const editFrame = z.strictObject({ type: z.literal('edit'), ref, room: roomId, target: seq, body });
-export const deleteFrame = z.strictObject({ type: z.literal('delete'), ref, room: roomId, target: seq });
+/** `reason`: for the audit log, when a moderator deletes someone else's message. */
+export const deleteFrame = z.strictObject({ type: z.literal('delete'), ref, room: roomId, target: seq, reason: reason.optional() });
 export const reactFrame = z.strictObject({
   type: z.literal('react'),
   ref,
@@ -137,6 +147,58 @@ export const historyFrame = z
   .refine((f) => f.before === undefined || f.after === undefined, 'give before or after, not both');
 export const pingFrame = z.strictObject({ type: z.literal('ping'), ref: ref.optional() });
 
+const role = z.enum(ROLES);
+const duration = (max: number) => z.number().int().min(0).max(max);
+
+export const roleFrame = z.strictObject({ type: z.literal('role'), ref, room: roomId, user: userId, role });
+export const kickFrame = z.strictObject({ type: z.literal('kick'), ref, room: roomId, user: userId, reason: reason.optional() });
+/** `durationMs`: the ban ends after it (none: until unbanned); `deleteMessagesMs`: also delete their messages of this long before. */
+export const banFrame = z.strictObject({
+  type: z.literal('ban'),
+  ref,
+  room: roomId,
+  user: userId,
+  durationMs: duration(MODERATION_LIMITS.banMaxMs).min(1).optional(),
+  deleteMessagesMs: duration(MODERATION_LIMITS.purgeMaxMs).optional(),
+  reason: reason.optional(),
+});
+export const unbanFrame = z.strictObject({ type: z.literal('unban'), ref, room: roomId, user: userId, reason: reason.optional() });
+/** `durationMs` 0 lifts a time-out. */
+export const timeoutFrame = z.strictObject({
+  type: z.literal('timeout'),
+  ref,
+  room: roomId,
+  user: userId,
+  durationMs: duration(MODERATION_LIMITS.timeoutMaxMs),
+  reason: reason.optional(),
+});
+/** Changes some of a room's settings; `permissions` gives the least role for each permission named. */
+export const roomSettingsFrame = z
+  .strictObject({
+    type: z.literal('room_settings'),
+    ref,
+    room: roomId,
+    readOnly: z.boolean().optional(),
+    slowModeSeconds: z.number().int().min(0).max(MODERATION_LIMITS.slowModeMaxSeconds).optional(),
+    permissions: z.partialRecord(z.enum(PERMISSIONS), role).optional(),
+    reason: reason.optional(),
+  })
+  .refine((f) => f.readOnly !== undefined || f.slowModeSeconds !== undefined || f.permissions !== undefined, 'change at least one setting');
+export const reportFrame = z.strictObject({ type: z.literal('report'), ref, room: roomId, target: seq, reason: reason.optional() });
+export const reportsFrame = z.strictObject({ type: z.literal('reports'), ref, room: roomId });
+export const resolveReportFrame = z.strictObject({ type: z.literal('resolve_report'), ref, room: roomId, report: seq, reason: reason.optional() });
+/** A page of the room's audit log, newest first: entries with id < before. */
+export const auditFrame = z.strictObject({
+  type: z.literal('audit'),
+  ref,
+  room: roomId,
+  before: seq.optional(),
+  limit: z.number().int().min(1).max(MODERATION_LIMITS.auditPageMax).optional(),
+});
+export const bansFrame = z.strictObject({ type: z.literal('bans'), ref, room: roomId });
+/** Blocks (`on`) or unblocks a user: their messages and DMs are hidden from you, and they cannot write to you in a DM. */
+export const blockFrame = z.strictObject({ type: z.literal('block'), ref, user: userId, on: z.boolean() });
+
 export const clientFrame = z.discriminatedUnion('type', [
   authFrame,
   resumeFrame,
@@ -157,6 +219,18 @@ export const clientFrame = z.discriminatedUnion('type', [
   directoryFrame,
   historyFrame,
   pingFrame,
+  roleFrame,
+  kickFrame,
+  banFrame,
+  unbanFrame,
+  timeoutFrame,
+  roomSettingsFrame,
+  reportFrame,
+  reportsFrame,
+  resolveReportFrame,
+  auditFrame,
+  bansFrame,
+  blockFrame,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

@@ -14,6 +14,9 @@ export const ERRORS = {
   user_not_found: { retryable: false, message: 'No user with that username.' },
   not_member: { retryable: false, message: 'Join the room first.' },
   forbidden: { retryable: false, message: 'You may not do that.' },
+  banned: { retryable: false, message: 'You are banned from this room.' },
+  timed_out: { retryable: false, message: 'You are timed out in this room: you cannot post or react until retryAfterMs has passed.' },
+  slow_mode: { retryable: true, message: 'Slow mode: wait retryAfterMs before your next message here.' },
   body_too_long: { retryable: false, message: 'The message body is too long.' },
   file_too_large: { retryable: false, message: 'The file is larger than this server accepts.' },
   quota_exceeded: { retryable: false, message: 'You have uploaded as much as this server allows for now.' },
@@ -35,7 +38,10 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   retryable: boolean;
-  /** Present with `rate_limited`: how long to wait before retrying. */
+  /**
+   * How long to wait: with `rate_limited` and `slow_mode`, before retrying; with
+   * `timed_out`, until the time-out ends; with `banned`, until a ban with an end ends.
+   */
   retryAfterMs?: number;
 }
 
@@ -79,6 +85,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   user_not_found: 404,
   not_member: 403,
   forbidden: 403,
+  banned: 403,
+  timed_out: 403,
+  slow_mode: 429,
   body_too_long: 413,
   file_too_large: 413,
   quota_exceeded: 413,

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './close-codes.js';
 export * from './limits.js';
 export * from './model.js';
+export * from './roles.js';
 export * from './client-frames.js';
 export * from './server-frames.js';
 export * from './rest.js';

@@ -1,4 +1,5 @@
 /** The things frames talk about. Server-made ids are opaque strings. */
+import type { Role, RoomSettings } from './roles.js';
 
 export interface UserRef {
   id: string;
@@ -34,12 +35,20 @@ export interface RoomSummary {
   unread: number;
   /** For a DM, the other person. */
   peer?: UserSummary;
+  /** The current user's role, in the public and private rooms they are a member of. */
+  role?: Role;
+  /** The room's settings that differ from the defaults; omitted when none do. */
+  settings?: RoomSettings;
+  /** The current user is timed out in this room until then (ms since the epoch); omitted when not. */
+  timedOutUntil?: number;
 }
 
 export interface Member {
   user: UserSummary;
-  role: 'owner' | 'member';
+  role: Role;
   online: boolean;
+  /** Timed out in the room until then; omitted when not. */
+  timedOutUntil?: number;
 }
 
 /** Reactions on a message: emoji to the ids of the users who reacted, in reaction order. */
@@ -69,6 +78,8 @@ export interface MessageEvent extends EventBase {
   /** Time of the last edit, if any. */
   editedTs?: number;
   deleted?: boolean;
+  /** With `deleted`: a moderator removed it, not its author. */
+  moderated?: true;
   reactions?: Reactions;
   /** Files sent with the message, in the order given; omitted when none (and once it is deleted). */
   attachments?: Attachment[];
@@ -111,6 +122,8 @@ export interface EditEvent extends EventBase {
 export interface DeleteEvent extends EventBase {
   kind: 'delete';
   target: number;
+  /** Set when `user` deleted someone else's message (a moderator). */
+  moderated?: true;
 }
 
 export interface ReactionEvent extends EventBase {
@@ -145,6 +158,51 @@ export interface CreatedEvent extends EventBase {
   roomKind: RoomKind;
 }
 
+/** `user` gave `target` the role `role`. */
+export interface RoleEvent extends EventBase {
+  kind: 'role';
+  target: UserRef;
+  role: Role;
+}
+
+/** `user` removed `target` from the room; they may join again (or be invited again). */
+export interface KickEvent extends EventBase {
+  kind: 'kick';
+  target: UserRef;
+}
+
+/**
+ * `user` banned `target`: refused until `until` (no `until`: until unbanned), and
+ * removed from the room if a member (then `removed`). `deleted`: the seqs of their
+ * messages the ban deleted (each now a tombstone, `moderated`).
+ */
+export interface BanEvent extends EventBase {
+  kind: 'ban';
+  target: UserRef;
+  until?: number;
+  removed?: true;
+  deleted?: number[];
+}
+
+/** `user` lifted `target`'s ban: they may join again. */
+export interface UnbanEvent extends EventBase {
+  kind: 'unban';
+  target: UserRef;
+}
+
+/** `user` timed `target` out until `until` (they cannot post or react before then); `until` 0: lifted. */
+export interface TimeoutEvent extends EventBase {
+  kind: 'timeout';
+  target: UserRef;
+  until: number;
+}
+
+/** `user` changed the room's settings; `settings` are the room's settings now, whole. */
+export interface SettingsEvent extends EventBase {
+  kind: 'settings';
+  settings: RoomSettings;
+}
+
 export type RoomEvent =
   | MessageEvent
   | EditEvent
@@ -153,6 +211,74 @@ export type RoomEvent =
   | JoinEvent
   | LeaveEvent
   | RenameEvent
-  | CreatedEvent;
+  | CreatedEvent
+  | RoleEvent
+  | KickEvent
+  | BanEvent
+  | UnbanEvent
+  | TimeoutEvent
+  | SettingsEvent;
 
 export type EventKind = RoomEvent['kind'];
+
+/** Event kinds that moderate a room: each is written with one entry of the audit log. */
+export type ModerationEventKind = 'role' | 'kick' | 'ban' | 'unban' | 'timeout' | 'settings';
+
+/**
+ * What the audit log records. Room actions are also events of the room's log;
+ * the others are server admins' (ADMIN_USERS) actions over REST.
+ */
+export type AuditAction =
+  | 'role'
+  | 'kick'
+  | 'ban'
+  | 'unban'
+  | 'timeout'
+  | 'settings'
+  | 'delete_message'
+  | 'resolve_report'
+  | 'archive_room'
+  | 'delete_room'
+  | 'disable_user'
+  | 'enable_user'
+  | 'sign_out_user'
+  | 'delete_user';
+
+/** One entry of the append-only audit log: who did what to whom, when, and why. */
+export interface AuditEntry {
+  /** Increasing in the order entries were written (server-wide). */
+  id: number;
+  /** The room acted in; null for server-wide actions on users. */
+  room: string | null;
+  ts: number;
+  actor: UserRef;
+  action: AuditAction;
+  /** The person acted on, if any. */
+  target?: UserRef;
+  reason?: string;
+  /** What changed, by action: role {role}; ban {until?, deleted}; timeout {until}; settings {changes}; delete_message {seq}; resolve_report {report}; archive_room {archived}; delete_room {name}. */
+  details?: Record<string, unknown>;
+}
+
+/** A message reported to the room's moderators. */
+export interface Report {
+  id: number;
+  room: string;
+  /** The seq of the reported message. */
+  target: number;
+  /** Who wrote the message. */
+  author: UserRef;
+  reporter: UserRef;
+  reason?: string;
+  ts: number;
+  /** Set once a moderator resolved it. */
+  resolved?: { by: UserRef; ts: number };
+}
+
+/** An active ban, as moderators list them. */
+export interface Ban {
+  user: UserSummary;
+  /** When it ends; omitted: until unbanned. */
+  until?: number;
+  ts: number;
+}

@@ -1,7 +1,8 @@
 /** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
 import type { ErrorBody } from './errors.js';
 import type { Limits } from './limits.js';
-import type { Member, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
+import type { AuditEntry, Ban, Member, Report, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
+import type { RoomSettings } from './roles.js';
 
 /** First frame after a successful authentication. */
 export interface WelcomeFrame {
@@ -18,6 +19,10 @@ export interface WelcomeFrame {
    */
   heartbeat: { intervalMs: number; timeoutMs: number };
   serverTime: number;
+  /** Present (true) when the user is a server admin (ADMIN_USERS): the admin REST API is theirs. */
+  admin?: true;
+  /** The people the user blocked; omitted when none. */
+  blocked?: UserSummary[];
 }
 
 /** An ack that carries nothing but its ref. */
@@ -43,6 +48,19 @@ export interface Results {
   directory: DirectoryPage;
   history: HistoryPage;
   ping: NoResult;
+  role: { room: string; seq: number };
+  kick: { room: string; seq: number };
+  /** `deleted`: how many of their messages the ban deleted. */
+  ban: { room: string; seq: number; deleted: number };
+  unban: { room: string; seq: number };
+  timeout: { room: string; seq: number; until: number };
+  room_settings: { room: string; seq: number; settings: RoomSettings };
+  report: { report: Report };
+  reports: { room: string; reports: Report[] };
+  resolve_report: { report: Report };
+  audit: { room: string; entries: AuditEntry[]; hasMore: boolean };
+  bans: { room: string; bans: Ban[] };
+  block: { users: UserSummary[] };
 }
 
 export type RequestType = keyof Results;
@@ -147,6 +165,21 @@ export interface ReadFrame {
   seq: number;
 }
 
+/**
+ * A message of a room you moderate was reported, or a report was resolved (then
+ * `report.resolved` is set): to each of the room's moderators, admins and owner.
+ */
+export interface ReportFrame {
+  type: 'report';
+  report: Report;
+}
+
+/** The people you block changed (from any of your connections): `users` is the whole list now. */
+export interface BlocksFrame {
+  type: 'blocks';
+  users: UserSummary[];
+}
+
 export interface PongFrame {
   type: 'pong';
   ref?: string;
@@ -163,6 +196,8 @@ export type ServerFrame =
   | RoomLeftFrame
   | UserFrame
   | ReadFrame
+  | ReportFrame
+  | BlocksFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

@@ -27,6 +27,10 @@ import { errorHandler } from './http/errors.js';
 import { fastifyOptions } from './http/fastify-options.js';
 import { authRoutes } from './http/auth-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { UserCloser } from './server-admin/user-closer.js';
+import { LiveFigures } from './server-admin/live-figures.js';
+import { tapBus } from './server-admin/bus-taps.js';
 import { webApp } from './http/web-app.js';
 import { securityHeaders } from './http/security-headers.js';
 import { AddressCap, capConnectionsByAddress } from './http/address-cap.js';
@@ -78,9 +82,12 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     backlogLimitBytes: Math.floor(config.outboundQueueLimitBytes / 2),
   });
   const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
+  const closer = new UserCloser(bus, hub);
+  const figures = new LiveFigures(metrics);
   try {
-    await bus.start(hub.busEvents);
+    await bus.start(tapBus(hub.busEvents, closer, figures));
     await hub.start();
+    await closer.start();
     await presence.start({
       expired: (changes) => void chat.presenceChanged(changes, 'offline'),
       restored: (changes) => void chat.presenceChanged(changes, 'online'),
@@ -132,9 +139,11 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     accounts,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
+    admins: config.admins,
     maxFileBytes: config.files.maxFileBytes,
   });
   opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
+  adminRoutes(app, { config, accounts, chat, closer, figures });
   await webApp(app, config.webDir, log);
   gateway.attach(app.server);
   // Behind a trusted proxy every socket is the proxy's: the gateway counts WebSockets by client instead.
@@ -163,6 +172,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     async close() {
       closing = true;
       clearInterval(sweeper);
+      figures.close();
       presenceNotifier.close();
       const closed = app.close();
       // Frames already accepted finish storing (their acks are queued) before the sockets close.

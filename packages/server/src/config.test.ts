@@ -76,3 +76,11 @@ test('the cluster link: none by default, Redis with REDIS_URL, PostgreSQL with C
   assert.throws(() => loadConfig({ ...db, CLUSTER: 'postgres', REDIS_URL: 'redis://redis:6379' }), (error: unknown) => error instanceof ConfigError && /REDIS_URL/.test(error.message));
   assert.throws(() => loadConfig({ ...db, CLUSTER: 'redis' }), (error: unknown) => error instanceof ConfigError && /CLUSTER/.test(error.message));
 });
+
+test('ADMIN_USERS: none by default; usernames, trimmed and lowercased; anything else is refused by name', () => {
+  assert.deepEqual(loadConfig({}).admins, []);
+  assert.deepEqual(loadConfig({ ADMIN_USERS: ' Ann , bob.ops,' }).admins, ['ann', 'bob.ops']);
+  for (const bad of ['a', 'ann smith', '-ann', 'ann,b@d']) {
+    assert.throws(() => loadConfig({ ADMIN_USERS: bad }), (error: unknown) => error instanceof ConfigError && /ADMIN_USERS/.test(error.message), bad);
+  }
+});

@@ -10,6 +10,8 @@ import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
 
 const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** The protocol's username format (client-frames.ts), which ADMIN_USERS entries must have. */
+const USERNAME = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const envSchema = z.object({
@@ -31,6 +33,7 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: onOff.default(false),
   GUESTS: onOff.default(true),
+  ADMIN_USERS: z.string().default(''),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -89,6 +92,11 @@ export interface Config {
   /** Believe the X-Forwarded-For and X-Forwarded-Proto of the one proxy in front (http/forwarded.ts); off: ignore them. */
   trustProxy: boolean;
   guests: boolean;
+  /**
+   * Usernames of the server admins (lowercase): they rank above every role in every room and
+   * may use the admin API. Accounts and JWT users only: a guest named so is not an admin.
+   */
+  admins: readonly string[];
   jwt: { secret?: string; publicKey?: string; issuer?: string; audience?: string } | null;
   sessionTtlMs: number;
   /** Bearer token that /api/metrics requires; null: metrics are served to unforwarded loopback requests only. */
@@ -198,6 +206,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('A cluster (REDIS_URL or CLUSTER) with FILES_STORAGE=disk and no FILES_DIR: files would be on each node\'s own disk, and a file uploaded through one node must be served by every other. Set FILES_DIR to a directory every node shares, or leave FILES_STORAGE unset (the cluster\'s database keeps them).');
   }
   const fileTypes = e.FILE_TYPES.split(',').map((t) => t.trim()).filter(Boolean);
+  const admins = e.ADMIN_USERS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const notUsername = admins.find((name) => !USERNAME.test(name));
+  if (notUsername !== undefined) throw new ConfigError(`ADMIN_USERS: "${notUsername}" is not a username (2–32 of a–z 0–9 _ . - starting with a letter or digit).`);
   const hasJwt = e.JWT_SECRET !== undefined || e.JWT_PUBLIC_KEY !== undefined;
   const jwt = hasJwt
     ? {
@@ -221,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins,
     trustProxy: e.TRUST_PROXY,
     guests: e.GUESTS,
+    admins,
     jwt,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     metricsToken: e.METRICS_TOKEN ?? null,

@@ -1,5 +1,5 @@
 /** Prometheus metrics, served at /api/metrics. One registry per server instance. */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -13,6 +13,12 @@ export function createMetrics() {
     heartbeatTimeouts: new Counter({ name: 'parley_heartbeat_timeouts_total', help: 'Connections terminated for missing heartbeats', registers: [registry] }),
     connectionsRefused: new Counter({ name: 'parley_connections_refused_total', help: 'Connections closed at once because their client address had too many open', registers: [registry] }),
     backgroundErrors: new Counter({ name: 'parley_background_errors_total', help: 'Failures outside any request', labelNames: ['where'], registers: [registry] }),
+    deliveryLatency: new Histogram({
+      name: 'parley_delivery_latency_seconds',
+      help: "From an event's time (taken in its write) to its arrival at this node for fan-out: the commit and the bus",
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
   };
 }
 

@@ -12,6 +12,8 @@ import './styles/messages.css';
 import './styles/composer.css';
 import './styles/files.css';
 import './styles/sheet.css';
+import './styles/moderation.css';
+import './styles/admin.css';
 // Last: its media queries fold the layout for smaller screens over the rules above.
 import './styles/shell.css';
 

@@ -22,6 +22,15 @@ test('mentions match @name or @username as a whole word, in any case', () => {
   assert.equal(mentions('mail bob@rita.example', rita), false);
 });
 
+test('a mention of everyone (@room, @everyone, @here) mentions each reader', () => {
+  const rita = { name: 'Rita Moreno', username: 'rita' };
+  assert.equal(mentions('@room standup in 5', rita), true);
+  assert.equal(mentions('heads up @Everyone!', rita), true);
+  assert.equal(mentions('who is @here?', rita), true);
+  assert.equal(mentions('the @roomba is loose', rita), false);
+  assert.equal(mentions('mail ops@here.example', rita), false);
+});
+
 test('rooms are grouped for the sidebar: lobby first, DMs apart, joinable last', () => {
   const rooms = [
     { id: 'b', name: 'beta', kind: 'public' as const, joined: true },

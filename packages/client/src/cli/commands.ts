@@ -3,6 +3,7 @@ import type { MessageItem, RoomState } from '../types.js';
 import type { ChatSession } from './chat.js';
 import { clean, cyan, dim } from './format.js';
 import { uploadFile } from './upload-command.js';
+import { MODERATION_COMMANDS } from './moderation-commands.js';
 
 interface Command {
   usage: string;
@@ -156,6 +157,7 @@ const COMMANDS: Record<string, Command> = {
     help: 'send a file to the room on screen, with an optional caption (quote a PATH with spaces)',
     run: uploadFile,
   },
+  ...MODERATION_COMMANDS,
   quit: {
     usage: '/quit',
     help: 'leave the chat',
@@ -167,7 +169,7 @@ const COMMANDS: Record<string, Command> = {
     usage: '/help',
     help: 'this list',
     run(session) {
-      for (const command of Object.values(COMMANDS)) session.print(`${command.usage.padEnd(20)} ${dim(command.help)}`);
+      for (const command of Object.values(COMMANDS)) session.print(`${command.usage.padEnd(30)} ${dim(command.help)}`);
       session.print(dim('Anything else is sent to the room on screen.'));
     },
   },

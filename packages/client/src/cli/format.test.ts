@@ -64,3 +64,24 @@ it('gives a join or leave a member count only when it is the count of that momen
   assert.equal(formatEvent(join, { ...plain, showSeq: true }), '[09:05] #3 * Bob joined');
   assert.equal(formatEvent({ ...join, kind: 'leave' }, { ...plain, members: 1 }), '[09:05] * Bob left (1 member)');
 });
+
+it('moderation events as lines', () => {
+  const base = { room: 'r', ts: Date.UTC(2026, 0, 1, 9, 30), user: { id: 'u-a', name: 'Ann' } };
+  const target = { id: 'u-b', name: 'Bo\u001b[31mb' };
+  const lines = [
+    formatEvent({ ...base, seq: 1, kind: 'role', target, role: 'admin' }, { roomLabel: '#r', showRoom: false, color: false }),
+    formatEvent({ ...base, seq: 2, kind: 'kick', target }, { roomLabel: '#r', showRoom: false, color: false }),
+    formatEvent({ ...base, seq: 3, kind: 'ban', target, removed: true, deleted: [7, 8] }, { roomLabel: '#r', showRoom: false, color: false }),
+    formatEvent({ ...base, seq: 4, kind: 'timeout', target, until: 0 }, { roomLabel: '#r', showRoom: false, color: false }),
+    formatEvent({ ...base, seq: 5, kind: 'settings', settings: { readOnly: true, slowModeSeconds: 30 } }, { roomLabel: '#r', showRoom: false, color: false }),
+    formatEvent({ ...base, seq: 6, kind: 'message', id: 'm-000001', body: '', deleted: true, moderated: true }, { roomLabel: '#r', showRoom: false, color: false }),
+  ].map((line) => line.replace(/^\[\d\d:\d\d\] /, ''));
+  assert.deepEqual(lines, [
+    '* Ann made Bo[31mb an admin',
+    '* Ann removed Bo[31mb',
+    '* Ann banned Bo[31mb and deleted 2 of their messages',
+    "* Ann lifted Bo[31mb's time-out",
+    "* Ann changed the room's settings: read-only, slow mode 30 s",
+    'Ann: (removed by a moderator)',
+  ]);
+});

@@ -4,7 +4,7 @@
  * cursor, recolour the terminal or fake other lines; message bodies are
  * rendered from their markdown (markdown.ts).
  */
-import type { Attachment, Reactions, RoomEvent } from '@parley/protocol';
+import type { Attachment, Reactions, RoomEvent, RoomSettings } from '@parley/protocol';
 import { plainExcerpt, renderBody } from './markdown.js';
 import { clean, COLOR, styled } from './terminal-text.js';
 
@@ -57,7 +57,7 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
   const counts = context.members === undefined ? '' : ` ${paint(`(${context.members} member${context.members === 1 ? '' : 's'})`, 'dim')}`;
   switch (event.kind) {
     case 'message': {
-      if (event.deleted) return `${head}${paint(`${who}: (deleted)`, 'dim')}`;
+      if (event.deleted) return `${head}${paint(`${who}: (${event.moderated ? 'removed by a moderator' : 'deleted'})`, 'dim')}`;
       const after = `${event.editedTs ? paint(' (edited)', 'dim') : ''}${reactionsText(event.reactions, color)}`;
       const files = (event.attachments ?? []).map((file) => INDENT + attachmentText(file, context.serverUrl ?? '', color));
       if (event.body === '' && files.length > 0) return [`${head}${paint(who, 'bold')}:${after}`, ...files].join('\n');
@@ -66,7 +66,7 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
     case 'edit':
       return withBody(`${notice(`${who} edited #${event.target}:`)} `, event.body, '', color);
     case 'delete':
-      return notice(`${who} deleted message #${event.target}`);
+      return notice(`${who} ${event.moderated ? 'removed' : 'deleted'} message #${event.target}`);
     case 'reaction': {
       const verb = event.on ? `reacted ${clean(event.emoji)} to` : `took back ${clean(event.emoji)} from`;
       const about = context.target ? `${clean(context.target.author)}: “${plainExcerpt(context.target.body, EXCERPT_CHARS)}”` : `message #${event.target}`;
@@ -80,7 +80,32 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
       return notice(`${clean(event.from)} is now known as ${clean(event.to)}`);
     case 'created':
       return notice(`${who} created #${clean(event.name)}`);
+    case 'role':
+      return notice(`${who} made ${clean(event.target.name)} ${event.role === 'admin' ? 'an' : 'a'} ${event.role}`);
+    case 'kick':
+      return `${notice(`${who} removed ${clean(event.target.name)}`)}${counts}`;
+    case 'ban': {
+      const until = event.until === undefined ? '' : ` until ${clock(event.until)}`;
+      const purged = event.deleted ? ` and deleted ${event.deleted.length} of their messages` : '';
+      return `${notice(`${who} banned ${clean(event.target.name)}${until}${purged}`)}${counts}`;
+    }
+    case 'unban':
+      return notice(`${who} lifted ${clean(event.target.name)}'s ban`);
+    case 'timeout':
+      return notice(event.until === 0 ? `${who} lifted ${clean(event.target.name)}'s time-out` : `${who} timed ${clean(event.target.name)} out until ${clock(event.until)}`);
+    case 'settings':
+      return notice(`${who} changed the room's settings: ${settingsText(event.settings)}`);
   }
+}
+
+/** `read-only, slow mode 30 s`, or `defaults`. */
+export function settingsText(settings: RoomSettings): string {
+  const parts: string[] = [];
+  if (settings.archived) parts.push('archived');
+  if (settings.readOnly) parts.push('read-only');
+  if (settings.slowModeSeconds) parts.push(`slow mode ${settings.slowModeSeconds} s`);
+  for (const [permission, role] of Object.entries(settings.permissions ?? {})) parts.push(`${permission.replace('_', ' ')}: ${role}+`);
+  return parts.length === 0 ? 'defaults' : parts.join(', ');
 }
 
 /** `start` and the body's first line, `after` at the end of its last, the lines between indented. */

@@ -20,13 +20,27 @@ function table<N extends keyof Database>(name: N, columns: Columns<Database[N]>,
 }
 
 export const COPIED_TABLES: readonly CopiedTable[] = [
-  table('users', { id: 'text', username: 'text', name: 'text', kind: 'text', password_hash: 'text', external_id: 'text', created_at: 'bigint' }, 'id'),
+  table(
+    'users',
+    { id: 'text', username: 'text', name: 'text', kind: 'text', password_hash: 'text', external_id: 'text', created_at: 'bigint', disabled: 'smallint' },
+    'id',
+  ),
   table('sessions', { token_hash: 'text', user_id: 'text', expires_at: 'bigint', revoked: 'smallint' }, 'token_hash'),
   table('token_revocations', { key: 'text', jti: 'text', subject: 'text', not_before: 'bigint', created_at: 'bigint' }, 'key'),
   // member_count is not copied: the members trigger counts the members as they are inserted.
   table(
     'rooms',
-    { id: 'text', name: 'text', name_key: 'text', kind: 'text', created_by: 'text', created_at: 'bigint', last_seq: 'bigint', member_count: 'integer' },
+    {
+      id: 'text',
+      name: 'text',
+      name_key: 'text',
+      kind: 'text',
+      created_by: 'text',
+      created_at: 'bigint',
+      last_seq: 'bigint',
+      member_count: 'integer',
+      settings: 'text',
+    },
     'id',
   ),
   table('members', { room_id: 'text', user_id: 'text', role: 'text', read_seq: 'bigint', joined_at: 'bigint' }, 'room_id, user_id'),
@@ -69,4 +83,44 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     },
     'id',
   ),
+  table('bans', { room_id: 'text', user_id: 'text', until: 'bigint', created_at: 'bigint' }, 'room_id, user_id'),
+  table('member_limits', { room_id: 'text', user_id: 'text', muted_until: 'bigint', last_post_at: 'bigint' }, 'room_id, user_id'),
+  table(
+    'audit',
+    {
+      id: 'bigint',
+      room_id: 'text',
+      ts: 'bigint',
+      actor_id: 'text',
+      actor_name: 'text',
+      action: 'text',
+      target_id: 'text',
+      target_name: 'text',
+      reason: 'text',
+      details: 'text',
+    },
+    'id',
+  ),
+  table(
+    'reports',
+    {
+      id: 'bigint',
+      room_id: 'text',
+      target: 'bigint',
+      author_id: 'text',
+      author_name: 'text',
+      reporter_id: 'text',
+      reporter_name: 'text',
+      reason: 'text',
+      created_at: 'bigint',
+      resolved_by_id: 'text',
+      resolved_by_name: 'text',
+      resolved_at: 'bigint',
+    },
+    'id',
+  ),
+  table('blocks', { user_id: 'text', blocked_id: 'text', created_at: 'bigint' }, 'user_id, blocked_id'),
 ];
+
+/** Tables whose ids PostgreSQL makes (identity columns): after a copy their sequences continue past the copied ids. */
+export const IDENTITY_TABLES = ['audit', 'reports'] as const;

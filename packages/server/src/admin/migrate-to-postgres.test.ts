@@ -68,6 +68,17 @@ async function fill(store: Store, messages: number): Promise<Installation> {
   for (const [u, user] of users.entries()) await store.setReadMarker('lobby', user.id, u * 100);
   await store.renameUser(users[5]!.id, 'Renamed five');
   await store.leave({ room: 'room-1', user: membersOf.get('room-1')!.at(-1)! });
+  // Moderation: roles, a time-out, a ban, settings, a report, a block, a disabled account.
+  const owner = users[2]!;
+  const [moderator, muted] = membersOf.get('room-2')!.filter((user) => user.id !== owner.id);
+  await store.setRole({ room: 'room-2', actor: owner, target: moderator!.id, role: 'moderator' });
+  await store.timeout({ room: 'room-2', actor: owner, target: muted!.id, until: Date.now() + 3_600_000 });
+  await store.ban({ room: 'room-2', actor: owner, target: users[19]!.id, reason: 'copied too' });
+  await store.updateRoomSettings({ room: 'room-2', actor: owner, slowModeSeconds: 10, permissions: { react: 'moderator' } });
+  const { event } = await store.appendMessage({ room: 'room-2', user: owner, clientId: 'm-reported', body: 'report me' });
+  await store.report({ room: 'room-2', user: moderator!, target: event.seq, reason: 'testing' });
+  await store.setBlock({ user: users[3]!.id, blocked: users[4]!.id, on: true });
+  await store.setUserDisabled({ actor: owner, target: users[6]!.id, disabled: true });
   return { users, rooms };
 }
 
@@ -87,6 +98,12 @@ async function assertSameContent(sqlite: Store, postgres: Store, { users, rooms 
     assert.deepStrictEqual(await postgres.findUserById(user.id), await sqlite.findUserById(user.id));
     assert.deepStrictEqual(await postgres.findSession(`token-${u}`), await sqlite.findSession(`token-${u}`));
     assert.deepStrictEqual(await postgres.listRoomsFor(user.id), await sqlite.listRoomsFor(user.id), `rooms of ${user.id}`);
+    assert.deepStrictEqual(await postgres.blockedBy(user.id), await sqlite.blockedBy(user.id), `blocks of ${user.id}`);
+  }
+  assert.deepStrictEqual(await postgres.auditLog({ limit: 200 }), await sqlite.auditLog({ limit: 200 }));
+  for (const room of rooms) {
+    assert.deepStrictEqual(await postgres.listBans(room), await sqlite.listBans(room), `${room}: bans`);
+    assert.deepStrictEqual(await postgres.openReports(room, 100), await sqlite.openReports(room, 100), `${room}: reports`);
   }
   return events;
 }
@@ -124,6 +141,11 @@ describe('migrate-to-postgres', { skip, timeout: 300_000 }, () => {
         await target.migrate();
         const events = await assertSameContent(source, target, installation);
         assert.equal(events, report.rows.events);
+        // PostgreSQL's ids continue after the copied ones.
+        const [copied] = (await target.auditLog({ limit: 1 })).entries;
+        await target.signOutUser({ actor: installation.users[2]!, target: installation.users[7]!.id });
+        const [next] = (await target.auditLog({ limit: 1 })).entries;
+        assert.ok(next!.id > copied!.id, `audit id ${next!.id} after ${copied!.id}`);
       } finally {
         await source.close();
         await target.close();

@@ -18,7 +18,7 @@ import type pg from 'pg';
 import { newClient } from '../store/postgres/connect.js';
 import { runMigrations as runPostgresMigrations } from '../store/postgres/migrations.js';
 import { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '../store/sqlite/migrations.js';
-import { COPIED_TABLES, type CopiedTable } from './copy-tables.js';
+import { COPIED_TABLES, IDENTITY_TABLES, type CopiedTable } from './copy-tables.js';
 
 /** Rows per INSERT (one array per column). */
 const CHUNK_ROWS = 5000;
@@ -78,6 +78,9 @@ export async function migrateToPostgres(options: { sqliteFile: string; postgresU
         rows[table.name] = copied.rows;
         replacedNul += copied.replacedNul;
         progress(`${table.name}: ${copied.rows} rows`);
+      }
+      for (const table of IDENTITY_TABLES) {
+        await target.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
       }
       const roomFacts = readRoomFacts(source);
       await verify(source, target, rows, roomFacts);

@@ -95,6 +95,8 @@ export class Accounts {
     // An unknown name is verified against a dummy hash, through the gate alike: the same time either way.
     const ok = await this.#o.hashing.run(async () => verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password));
     if (!user || !user.passwordHash || !ok) throw new ParleyError('invalid_credentials');
+    // Told only to someone who knows the password.
+    if (user.disabled) throw new ParleyError('forbidden', 'This account is disabled.');
     return this.#issue(user);
   }
 
@@ -113,9 +115,13 @@ export class Accounts {
     }
   }
 
-  /** Resolves a session token or a JWT; null when it is unknown, expired, revoked or invalid. */
+  /** Resolves a session token or a JWT; null when it is unknown, expired, revoked or invalid, or its user is disabled. */
   async resolve(token: string): Promise<Identity | null> {
-    if (looksLikeJwt(token)) return this.#resolveJwt(token);
+    const identity = looksLikeJwt(token) ? await this.#resolveJwt(token) : await this.#resolveSession(token);
+    return identity?.user.disabled ? null : identity;
+  }
+
+  async #resolveSession(token: string): Promise<Identity | null> {
     const sessionHash = hashToken(token);
     const session = await this.#o.store.findSession(sessionHash);
     if (!session || session.revoked || session.expiresAt <= Date.now()) return null;

@@ -14,6 +14,8 @@ import * as messages from './messages.js';
 import * as rooms from './rooms.js';
 import * as historyHandlers from './history.js';
 import * as profile from './profile.js';
+import * as moderation from './moderation.js';
+import * as community from './community.js';
 
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
@@ -47,6 +49,18 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   members: rooms.members,
   directory: rooms.directory,
   rename: profile.rename,
+  role: moderation.role,
+  kick: moderation.kick,
+  ban: moderation.ban,
+  unban: moderation.unban,
+  timeout: moderation.timeout,
+  room_settings: moderation.roomSettings,
+  report: community.report,
+  resolve_report: community.resolveReport,
+  reports: community.reports,
+  audit: community.audit,
+  bans: community.bans,
+  block: community.block,
 };
 
 export class Chat {

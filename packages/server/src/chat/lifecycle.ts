@@ -8,6 +8,7 @@
 import { CLOSE, type UserRef, type WelcomeFrame } from '@parley/protocol';
 import type { Peer } from '../hub/peer.js';
 import { roomsFor, summaryFor, type ChatContext } from './context.js';
+import { isServerAdmin } from './admins.js';
 
 export class PeerLifecycle {
   readonly #ctx: ChatContext;
@@ -44,6 +45,9 @@ export class PeerLifecycle {
       heartbeat: { ...ctx.config.heartbeat },
       serverTime: Date.now(),
     };
+    if (isServerAdmin(ctx.config, peer.user)) welcome.admin = true;
+    const blocked = await ctx.store.blockedBy(peer.user.id);
+    if (blocked.length > 0) welcome.blocked = blocked;
     peer.welcome(welcome);
   }
 

@@ -5,6 +5,8 @@ import { roomTopic } from '../bus/bus.js';
 import { encodeRoomMessage } from '../bus/messages.js';
 import type { Peer } from '../hub/peer.js';
 import { ack, publishEvent, publishToUser, replyError, requireMember, takeRate, type ChatContext } from './context.js';
+import { isServerAdmin } from './admins.js';
+import { isAdminId } from './moderation.js';
 
 /** When each peer last had a typing frame forwarded, per room (the server-side throttle). */
 const lastTyping = new WeakMap<Peer, Map<string, number>>();
@@ -25,7 +27,8 @@ export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'s
   checkBody(ctx, frame.body, frame.attachments !== undefined);
   takeRate(ctx.rates.messages, peer.user.id);
   const user = { id: peer.user.id, name: peer.user.name };
-  const message = { room: frame.room, user, clientId: frame.id, body: frame.body };
+  const admin = isServerAdmin(ctx.config, peer.user);
+  const message = { room: frame.room, user, clientId: frame.id, body: frame.body, ...(admin ? { admin } : {}) };
   const stored = ctx.store.appendMessage(frame.attachments ? { ...message, attachments: frame.attachments } : message);
   queued?.();
   let result: Awaited<typeof stored>;
@@ -51,15 +54,27 @@ export async function edit(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'e
   checkBody(ctx, frame.body);
   takeRate(ctx.rates.messages, peer.user.id);
   const user = { id: peer.user.id, name: peer.user.name };
-  const event = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body });
+  const admin = isServerAdmin(ctx.config, peer.user);
+  const event = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body, ...(admin ? { admin } : {}) });
   ack<'edit'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
 }
 
+/** Deletes one's own message, or (a moderator) someone else's: the store decides which it may be. */
 export async function remove(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'delete'>): Promise<void> {
   takeRate(ctx.rates.messages, peer.user.id);
   const user = { id: peer.user.id, name: peer.user.name };
-  const event = await ctx.store.deleteMessage({ room: frame.room, user, target: frame.target });
+  // A server admin's message ranks above every role: whose it is matters only when it is not one's own.
+  const message = ctx.config.admins.length > 0 ? await ctx.store.findMessage(frame.room, frame.target) : null;
+  const authorAdmin = message !== null && message.user.id !== user.id && (await isAdminId(ctx, message.user.id));
+  const event = await ctx.store.deleteMessage({
+    room: frame.room,
+    user,
+    target: frame.target,
+    ...(isServerAdmin(ctx.config, peer.user) ? { admin: true } : {}),
+    ...(authorAdmin ? { authorAdmin } : {}),
+    ...(frame.reason !== undefined ? { reason: frame.reason } : {}),
+  });
   ack<'delete'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
 }
@@ -67,7 +82,8 @@ export async function remove(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<
 export async function react(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'react'>): Promise<void> {
   takeRate(ctx.rates.messages, peer.user.id);
   const user = { id: peer.user.id, name: peer.user.name };
-  const event = await ctx.store.react({ room: frame.room, user, target: frame.target, emoji: frame.emoji, on: frame.on });
+  const admin = isServerAdmin(ctx.config, peer.user);
+  const event = await ctx.store.react({ room: frame.room, user, target: frame.target, emoji: frame.emoji, on: frame.on, ...(admin ? { admin } : {}) });
   // Already in that state: nothing new was stored; the ack names the current end of the log.
   const seq = event?.seq ?? (await ctx.store.latestSeq(frame.room));
   ack<'react'>(peer, frame.ref, { room: frame.room, seq });

@@ -4,6 +4,7 @@ import type { Peer } from '../hub/peer.js';
 import { dmRoomId, newId } from '../ids.js';
 import { LOBBY_ID } from '../store/lobby.js';
 import { ack, publishEvent, publishToEveryone, publishToUser, requireMember, requireReadable, roomsFor, summaryFor, takeRate, type ChatContext } from './context.js';
+import { isServerAdmin } from './admins.js';
 
 function userRef(peer: Peer) {
   return { id: peer.user.id, name: peer.user.name };
@@ -60,7 +61,8 @@ export async function invite(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<
   const target = await ctx.store.findUserByUsername(frame.username);
   if (!target) throw new ParleyError('user_not_found', `No user named "${frame.username}".`);
   takeRate(ctx.rates.rooms, peer.user.id);
-  const event = await ctx.store.join({ room: room.id, user: { id: target.id, name: target.name }, by: userRef(peer) });
+  const byAdmin = isServerAdmin(ctx.config, peer.user);
+  const event = await ctx.store.join({ room: room.id, user: { id: target.id, name: target.name }, by: userRef(peer), ...(byAdmin ? { byAdmin } : {}) });
   if (event) {
     publishToUser(ctx, target.id, { joinRoom: room.id, fromSeq: event.seq });
     publishEvent(ctx, event);
@@ -106,6 +108,10 @@ export async function members(ctx: ChatContext, peer: Peer, frame: ClientFrameOf
   await requireReadable(ctx, peer, frame.room);
   const stored = await ctx.store.listMembers(frame.room);
   const online = await ctx.presence.isOnline(stored.map((m) => m.user.id));
-  const list: Member[] = stored.map((m, i) => ({ user: m.user, role: m.role, online: online[i]! }));
+  const list: Member[] = stored.map((m, i) => {
+    const member: Member = { user: m.user, role: m.role, online: online[i]! };
+    if (m.timedOutUntil !== undefined) member.timedOutUntil = m.timedOutUntil;
+    return member;
+  });
   ack<'members'>(peer, frame.ref, { room: frame.room, members: list });
 }

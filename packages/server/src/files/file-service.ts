@@ -15,6 +15,7 @@ import { ParleyError, type Attachment } from '@parley/protocol';
 import type { FilesConfig } from '../config.js';
 import type { Store, StoredFile } from '../store/store.js';
 import { toAttachment } from '../store/sql/rows.js';
+import { checkUpload, levelOf } from '../store/rules/moderation-rules.js';
 import type { Blob, Files } from './files.js';
 import { cleanFileName } from './file-name.js';
 import { describeImage, type ImageFacts } from './image.js';
@@ -28,6 +29,8 @@ const mb = (bytes: number): string => `${Math.round((bytes / 1_048_576) * 10) / 
 
 export interface UploadRequest {
   userId: string;
+  /** The uploader is a server admin (ADMIN_USERS): their rank in every room. */
+  admin: boolean;
   room: string;
   /** The name the client gave (cleaned here). */
   name: string;
@@ -70,7 +73,7 @@ export class FileService {
 
   async upload(request: UploadRequest): Promise<Attachment> {
     const { userId, room } = request;
-    await this.#requireMember(room, userId);
+    await this.#requireMayUpload(room, userId, request.admin);
     const { maxFileBytes, dailyBytes } = this.#config;
     const tooLarge = () => new ParleyError('file_too_large', `Files are at most ${mb(maxFileBytes)}.`);
     if (request.declaredBytes !== null && request.declaredBytes > maxFileBytes) throw tooLarge();
@@ -145,11 +148,20 @@ export class FileService {
     return this.#store.isMember(file.room, userId);
   }
 
-  /** Uploads go to rooms one is a member of: a room one may not see is `not_found`, as for messages. */
-  async #requireMember(room: string, userId: string): Promise<void> {
-    if (await this.#store.isMember(room, userId)) return;
-    const found = await this.#store.findRoom(room);
-    if (found?.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
+  /**
+   * Uploads go to rooms one is a member of (a room one may not see is `not_found`, as for
+   * messages) and may send files in (the room's `upload` permission, not archived, not timed
+   * out): asked before the bytes are read, so that they are not sent in vain. Sending the
+   * message asks again, in its transaction (rules/log-writes.ts).
+   */
+  async #requireMayUpload(room: string, userId: string, admin: boolean): Promise<void> {
+    const summary = await this.#store.roomSummaryFor(room, userId);
+    if (summary?.joined) {
+      const limits = { muted_until: summary.timedOutUntil ?? null, last_post_at: null };
+      checkUpload({ settings: summary.settings ?? {}, level: levelOf({ role: summary.role ?? 'member' }, admin), limits, now: Date.now() });
+      return;
+    }
+    if (summary?.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
     throw new ParleyError('not_found', 'No such room.');
   }
 }

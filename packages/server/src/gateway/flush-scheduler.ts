@@ -29,6 +29,7 @@ const CLOCK_EVERY = 8;
 export class FlushScheduler {
   readonly #maxPauseMs: number;
   readonly #sliceMs: number;
+  readonly #now: () => number;
   /**
    * The connections listed for the next round, and the round in progress.
    * Both are reused with a count and never shrunk: `length = 0` would drop a
@@ -59,9 +60,11 @@ export class FlushScheduler {
    * that messages read and committed meanwhile join the queues of the
    * connections it has not reached yet instead of waiting for the next round.
    */
-  constructor(options: { maxPauseMs: number; sliceMs?: number }) {
+  /** `now`: the clock rounds are timed by (performance.now; a test's own, for rounds of a known length). */
+  constructor(options: { maxPauseMs: number; sliceMs?: number; now?: () => number }) {
     this.#maxPauseMs = options.maxPauseMs;
     this.#sliceMs = options.sliceMs ?? 1;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   schedule(connection: Flushable): void {
@@ -95,7 +98,7 @@ export class FlushScheduler {
 
   #arm(): void {
     this.#armed = true;
-    const pause = this.#pauseUntil - performance.now();
+    const pause = this.#pauseUntil - this.#now();
     if (pause >= MIN_PAUSE_MS) setTimeout(this.#startRound, pause);
     else setImmediate(this.#startRound);
   }
@@ -109,7 +112,7 @@ export class FlushScheduler {
     this.#roundCount = this.#nextCount;
     this.#nextCount = 0;
     this.#roundIndex = 0;
-    this.#roundStarted = performance.now();
+    this.#roundStarted = this.#now();
     this.#inRound = true;
     this.#continueRound();
   };
@@ -117,14 +120,14 @@ export class FlushScheduler {
   readonly #continueRound = (): void => {
     const list = this.#round;
     const count = this.#roundCount;
-    const sliceEnds = performance.now() + this.#sliceMs;
+    const sliceEnds = this.#now() + this.#sliceMs;
     let i = this.#roundIndex;
     try {
       while (i < count) {
         const connection = list[i]!;
         list[i++] = null;
         connection.flush();
-        if (i % CLOCK_EVERY === 0 && performance.now() >= sliceEnds) break;
+        if (i % CLOCK_EVERY === 0 && this.#now() >= sliceEnds) break;
       }
     } finally {
       // Also after a throwing flush: the rest of the round still gets written.
@@ -138,7 +141,7 @@ export class FlushScheduler {
     for (let i = 0; i < this.#lastCount; i++) this.#lastParts[i] = null;
     this.#lastCount = 0;
     this.#lastJoined = null;
-    const ended = performance.now();
+    const ended = this.#now();
     this.#pauseUntil = ended + Math.min(ended - this.#roundStarted, this.#maxPauseMs);
     this.#inRound = false;
     if (this.#nextCount > 0) this.#arm();

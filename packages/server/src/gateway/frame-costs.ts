@@ -27,6 +27,18 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   invite: 'cheap',
   dm: 'cheap',
   rename: 'cheap',
+  role: 'cheap',
+  kick: 'cheap',
+  ban: 'cheap',
+  unban: 'cheap',
+  timeout: 'cheap',
+  room_settings: 'cheap',
+  report: 'cheap',
+  resolve_report: 'cheap',
+  block: 'cheap',
+  reports: 'expensive',
+  audit: 'expensive',
+  bans: 'expensive',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

@@ -19,12 +19,15 @@ import { INLINE_TYPES, UNKNOWN_TYPE } from '../files/sniff.js';
 import type { Blob } from '../files/files.js';
 import type { StoredFile } from '../store/store.js';
 import { cameOverTls } from './forwarded.js';
+import { isServerAdmin } from '../chat/admins.js';
 
 export interface FileRoutesOptions {
   service: FileService;
   accounts: Accounts;
   allowedOrigins: readonly string[];
   trustProxy: boolean;
+  /** ADMIN_USERS: server admins upload wherever they are members, whatever the room's permissions. */
+  admins: readonly string[];
   /** MAX_FILE_BYTES: a refused upload no larger than this is read to its end before the answer, so that the client sees it. */
   maxFileBytes: number;
 }
@@ -41,11 +44,11 @@ const fileParams = z.object({ id: z.string().max(64), name: z.string().optional(
 export function fileRoutes(app: FastifyInstance, options: FileRoutesOptions): void {
   const { service, accounts } = options;
 
-  const userOf = async (request: FastifyRequest): Promise<string | null> => {
+  const identityOf = async (request: FastifyRequest) => {
     const token = credentialsOf(request.headers);
-    const identity = token ? await accounts.resolve(token) : null;
-    return identity?.user.id ?? null;
+    return token ? await accounts.resolve(token) : null;
   };
+  const userOf = async (request: FastifyRequest): Promise<string | null> => (await identityOf(request))?.user.id ?? null;
 
   void app.register(async (scope) => {
     // The body is the file, read as a stream by the route (any type, no size limit here: the upload sets its own).
@@ -58,11 +61,12 @@ export function fileRoutes(app: FastifyInstance, options: FileRoutesOptions): vo
           throw new ParleyError('forbidden', 'Uploads from this origin are not allowed (ALLOWED_ORIGINS).');
         }
         const query = uploadQuery.parse(request.query);
-        const userId = await userOf(request);
-        if (userId === null) throw new ParleyError('unauthenticated', 'Sign in to upload.');
+        const identity = await identityOf(request);
+        if (identity === null) throw new ParleyError('unauthenticated', 'Sign in to upload.');
         const length = request.headers['content-length'];
         const attachment = await service.upload({
-          userId,
+          userId: identity.user.id,
+          admin: isServerAdmin(options, identity.user),
           room: query.room,
           name: query.name,
           declaredBytes: length === undefined ? null : Number(length),

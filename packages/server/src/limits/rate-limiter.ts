@@ -70,6 +70,10 @@ export function createRateLimits(enabled: boolean) {
     publicRooms: new RateLimiter({ capacity: 30, refillMs: 2000 }, enabled),
     /** join and leave: 20, then one every 3 s (each writes an event to the room's log). */
     membership: new RateLimiter({ capacity: 20, refillMs: 3000 }, enabled),
+    /** Moderation requests (role, kick, ban, unban, time-out, room settings, resolving reports) and blocks: 30, then one a second. */
+    moderation: new RateLimiter({ capacity: 30, refillMs: 1000 }, enabled),
+    /** Reports: 5, then one every 12 s (each reaches every moderator of the room). */
+    reports: new RateLimiter({ capacity: 5, refillMs: 12_000 }, enabled),
     /** rename: 5, then one every 30 s (each writes an event to every room the user is in). */
     rename: new RateLimiter({ capacity: 5, refillMs: 30_000 }, enabled),
     /**

@@ -1,6 +1,8 @@
 /** The store contract against PostgreSQL (a fresh database per test), plus what only the PostgreSQL store promises. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
+import pg from 'pg';
 import { checkAckedAppendsSurviveKill } from './crash-check.js';
 import { runStoreContract } from './store.contract.js';
 import { createPostgresStore } from './store-postgres.js';
@@ -43,6 +45,44 @@ describe('PostgreSQL store, crashes', { skip }, () => {
     try {
       await checkAckedAppendsSurviveKill(['postgres', database.url], () => createPostgresStore({ url: database.url, poolSize: 2 }));
     } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('PostgreSQL store, lost connections', { skip }, () => {
+  it('a write or read whose connection the server ended (a restart, a failover) runs again on a new one: nothing fails, nothing is stored twice', { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    const store = createPostgresStore({ url: database.url, poolSize: 2 });
+    const admin = new pg.Client({ connectionString: database.url });
+    try {
+      await store.migrate();
+      const user = await store.createUser({ id: 'user-lost', username: 'lost', name: 'Lost', kind: 'guest' });
+      await store.join({ room: 'lobby', user: { id: user.id, name: user.name } });
+      await admin.connect();
+      const endEveryConnection = async () => {
+        const { rows } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        assert.ok(rows.length >= 1, 'the store had connections to end');
+      };
+      const seqs: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        await store.appendMessage({ room: 'lobby', user: { id: user.id, name: user.name }, clientId: `warm-${round}-0001`, body: 'before' });
+        await endEveryConnection();
+        // At once (the connection is still thought open), and after the client heard of its end.
+        const [now, later] = await Promise.all([
+          store.appendMessage({ room: 'lobby', user: { id: user.id, name: user.name }, clientId: `lost-${round}-0001`, body: 'right after' }),
+          setTimeout(50).then(() => store.appendMessage({ room: 'lobby', user: { id: user.id, name: user.name }, clientId: `lost-${round}-0002`, body: 'a little later' })),
+        ]);
+        seqs.push(now.event.seq, later.event.seq);
+        await endEveryConnection();
+        assert.ok((await store.latestSeq('lobby')) >= later.event.seq);
+      }
+      const bodies = (await store.eventsAfter('lobby', 0, 1000)).flatMap((event) => (event.kind === 'message' ? [event.body] : []));
+      assert.equal(bodies.length, 15, 'each message once');
+      assert.equal(new Set(seqs).size, seqs.length);
+    } finally {
+      await admin.end().catch(() => undefined);
+      await store.close();
       await database.drop();
     }
   });

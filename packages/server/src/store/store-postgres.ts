@@ -32,6 +32,9 @@ import type {
 } from './store.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import * as fileReads from './sql/file-reads.js';
+import type { AuditEntry, Ban, Report, Role, UserSummary } from '@parley/protocol';
+import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, StoredRoomInfo, TimeoutInput } from './store.js';
+import * as moderationReads from './sql/moderation-reads.js';
 import * as logReads from './sql/log-reads.js';
 import * as roomReads from './sql/room-reads.js';
 import * as tokenReads from './sql/token-reads.js';
@@ -207,5 +210,79 @@ class PostgresStore implements Store {
   }
   sweepFiles(unattachedBefore: number): Promise<string[]> {
     return this.#write('sweepFiles', unattachedBefore);
+  }
+  setRole(input: Parameters<Store['setRole']>[0]): Promise<RoomEvent | null> {
+    return this.#write('setRole', input);
+  }
+  kick(input: Parameters<Store['kick']>[0]): Promise<RoomEvent> {
+    return this.#write('kick', input);
+  }
+  ban(input: BanInput): Promise<ModerationResult> {
+    return this.#write('ban', input);
+  }
+  unban(input: Parameters<Store['unban']>[0]): Promise<RoomEvent> {
+    return this.#write('unban', input);
+  }
+  timeout(input: TimeoutInput): Promise<RoomEvent> {
+    return this.#write('timeout', input);
+  }
+  updateRoomSettings(input: RoomSettingsChange): Promise<RoomEvent> {
+    return this.#write('updateRoomSettings', input);
+  }
+  report(input: Parameters<Store['report']>[0]): Promise<Report> {
+    return this.#write('report', input);
+  }
+  resolveReport(input: Parameters<Store['resolveReport']>[0]): Promise<Report> {
+    return this.#write('resolveReport', input);
+  }
+  setBlock(input: Parameters<Store['setBlock']>[0]): Promise<void> {
+    return this.#write('setBlock', input);
+  }
+  setUserDisabled(input: Parameters<Store['setUserDisabled']>[0]): Promise<{ user: StoredUser; revoked: string[] }> {
+    return this.#write('setUserDisabled', input);
+  }
+  signOutUser(input: Parameters<Store['signOutUser']>[0]): Promise<{ user: StoredUser; revoked: string[] }> {
+    return this.#write('signOutUser', input);
+  }
+  deleteGuest(input: Parameters<Store['deleteGuest']>[0]): Promise<DeletedUser> {
+    return this.#write('deleteGuest', input);
+  }
+  archiveRoom(input: Parameters<Store['archiveRoom']>[0]): Promise<RoomEvent> {
+    return this.#write('archiveRoom', input);
+  }
+  deleteRoom(input: Parameters<Store['deleteRoom']>[0]): Promise<DeletedRoom> {
+    return this.#write('deleteRoom', input);
+  }
+
+  memberRole(roomId: string, userId: string): Promise<Role | null> {
+    return moderationReads.memberRole(this.#kysely, roomId, userId);
+  }
+  staffIds(roomId: string): Promise<string[]> {
+    return moderationReads.staffIds(this.#kysely, roomId);
+  }
+  auditLog(query: Parameters<Store['auditLog']>[0]): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+    return moderationReads.auditLog(this.#kysely, query);
+  }
+  listBans(roomId: string): Promise<Ban[]> {
+    return moderationReads.listBans(this.#kysely, roomId);
+  }
+  openReports(roomId: string, limit: number): Promise<Report[]> {
+    return moderationReads.openReports(this.#kysely, roomId, limit);
+  }
+  blockedBy(userId: string): Promise<UserSummary[]> {
+    return moderationReads.blockedBy(this.#kysely, userId);
+  }
+  searchUsers(q: string, limit: number): Promise<StoredUser[]> {
+    return moderationReads.searchUsers(this.#kysely, q, limit);
+  }
+  listAllRooms(q: string, limit: number): Promise<StoredRoomInfo[]> {
+    return moderationReads.listAllRooms(this.#kysely, q, limit);
+  }
+  counts(): Promise<{ users: number; rooms: number }> {
+    return moderationReads.counts(this.#kysely);
+  }
+  async sizeBytes(): Promise<number> {
+    const { rows } = await this.#pool.query<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes');
+    return rows[0]!.bytes;
   }
 }

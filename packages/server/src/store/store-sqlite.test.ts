@@ -158,6 +158,46 @@ describe('SQLite store, inline writer with a commit interval', () => {
 });
 
 describe('SQLite schema migrations', () => {
+  it('keeps every member, role and count of a version 5 file while it allows the new roles (version 6)', { timeout: TIMEOUT_MS }, async () => {
+    const dir = tempDir();
+    const file = join(dir, 'parley.db');
+    try {
+      const v5 = new BetterSqlite3(file);
+      runMigrations(v5, 5);
+      v5.exec(`
+        INSERT INTO users (id, username, name, kind, created_at) VALUES ('u-a', 'a', 'A', 'account', 0), ('u-b', 'b', 'B', 'guest', 0);
+        INSERT INTO rooms (id, name, name_key, kind, created_by, created_at, last_seq) VALUES ('lobby', 'lobby', 'lobby', 'public', NULL, 0, 1), ('r-1', 'one', 'one', 'public', 'u-a', 0, 3);
+        INSERT INTO members (room_id, user_id, role, read_seq, joined_at) VALUES ('r-1', 'u-a', 'owner', 2, 0), ('r-1', 'u-b', 'member', 3, 1), ('lobby', 'u-b', 'member', 1, 0);
+      `);
+      assert.throws(() => v5.exec(`UPDATE members SET role = 'moderator' WHERE user_id = 'u-b'`), /CHECK/);
+      v5.close();
+      const store = createSqliteStore({ file, synchronous: 'full', writer: 'inline' });
+      try {
+        await store.migrate();
+        assert.deepEqual((await store.listMembers('r-1')).map((m) => [m.user.id, m.role, m.readSeq]), [['u-a', 'owner', 2], ['u-b', 'member', 3]]);
+        assert.deepEqual([(await store.roomSummaryFor('r-1', 'u-a'))?.members, (await store.roomSummaryFor('lobby', 'u-b'))?.members], [2, 1]);
+        await store.setRole({ room: 'r-1', actor: { id: 'u-a', name: 'A' }, target: 'u-b', role: 'moderator' });
+        assert.equal(await store.memberRole('r-1', 'u-b'), 'moderator');
+        await store.kick({ room: 'r-1', actor: { id: 'u-a', name: 'A' }, target: 'u-b' });
+        assert.equal((await store.roomSummaryFor('r-1', 'u-a'))?.members, 1, 'the rebuilt table is counted by its triggers');
+        assert.equal((await store.findUserById('u-b'))?.disabled, false);
+      } finally {
+        await store.close();
+      }
+      assert.equal(inspect(file, (db) => db.pragma('user_version', { simple: true })), SCHEMA_VERSION);
+      const db = new BetterSqlite3(file);
+      try {
+        assert.equal(db.prepare(`SELECT count(*) FROM audit`).pluck().get(), 2);
+        assert.throws(() => db.exec(`DELETE FROM audit`), /append-only/);
+        assert.throws(() => db.exec(`UPDATE audit SET reason = 'x'`), /append-only/);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('counts the members and indexes the live messages of a file made before version 2', { timeout: TIMEOUT_MS }, async () => {
     const dir = tempDir();
     const file = join(dir, 'parley.db');

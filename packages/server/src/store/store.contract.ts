@@ -10,6 +10,8 @@ import { fileTests } from './contract/files.js';
 import { guaranteeTests } from './contract/guarantees.js';
 import type { MakeStore } from './contract/harness.js';
 import { logTests } from './contract/log.js';
+import { moderationTests } from './contract/moderation.js';
+import { administrationTests } from './contract/administration.js';
 import { roomTests } from './contract/rooms.js';
 
 export type { MakeStore } from './contract/harness.js';
@@ -23,5 +25,7 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     roomTests(makeStore);
     logTests(makeStore);
     fileTests(makeStore);
+    moderationTests(makeStore);
+    administrationTests(makeStore);
   });
 }

@@ -25,6 +25,12 @@
  *   from every read, and its files are no longer found (`findFile`).
  * - A new member's read marker starts at their join event, so history from
  *   before they joined does not count as unread.
+ * - Who may do what to whom (roles, permissions, bans, time-outs, slow mode,
+ *   read-only and archived rooms; rules/moderation-rules.ts) is checked in the
+ *   transaction of the write it allows, after the room's row is locked, so such
+ *   checks and writes in one room are serialized across stores (nodes).
+ * - Every moderation and administration write records exactly one entry of the
+ *   audit log, in its own transaction; the log is append-only.
  *
  * Failures a caller can act on are thrown as ParleyError (`not_found`,
  * `forbidden`, `name_taken`); anything else is an internal error. A room id
@@ -32,15 +38,30 @@
  * race on those re-read (`findRoom`, `findUserByExternalId`).
  */
 import type {
+  AuditEntry,
+  Ban,
   HistoryPage,
   MessageEvent,
+  Report,
+  Role,
   RoomEvent,
   RoomKind,
+  RoomSettings,
   RoomSummary,
   UserKind,
   UserRef,
   UserSummary,
 } from '@parley/protocol';
+import type {
+  Actor,
+  BanInput,
+  ModerationResult,
+  RoomSettingsChange,
+  TimeoutInput,
+} from './rules/moderation-writes.js';
+import type { DeletedUser, DeletedRoom } from './rules/admin-writes.js';
+
+export type { Actor, BanInput, ModerationResult, RoomSettingsChange, TimeoutInput, DeletedUser, DeletedRoom };
 
 export interface StoredUser extends UserSummary {
   /** argon2id hash for accounts; null for guests and external (JWT) users. */
@@ -48,6 +69,8 @@ export interface StoredUser extends UserSummary {
   /** The `sub` of an external identity (JWT); null otherwise. */
   externalId: string | null;
   createdAt: number;
+  /** A server admin disabled the account: it may not sign in or connect. (Always set by the stores.) */
+  disabled?: boolean;
 }
 
 export interface NewUser {
@@ -91,8 +114,21 @@ export type StoredRoomSummary = Omit<RoomSummary, 'online'>;
 
 export interface StoredMember {
   user: UserSummary;
-  role: 'owner' | 'member';
+  role: Role;
   readSeq: number;
+  /** Timed out until then (in the future); omitted when not. */
+  timedOutUntil?: number;
+}
+
+/** A public or private room as server admins list them. */
+export interface StoredRoomInfo {
+  id: string;
+  name: string;
+  kind: Exclude<RoomKind, 'dm'>;
+  members: number;
+  latestSeq: number;
+  createdAt: number;
+  settings: RoomSettings;
 }
 
 /** A page of the directory of public rooms (`Store.directory`). */
@@ -196,6 +232,10 @@ export interface Store {
    * `attachments`: ids of files the author uploaded to this room and has not sent yet; the event
    * carries them and they become the message's, in the same transaction. Throws `not_found` for
    * any other id (unknown, someone else's, another room's, already sent) and stores nothing.
+   * Refused, in the write's transaction: `timed_out`, `slow_mode` (a member's second message within the
+   * room's interval), `forbidden` (archived, read-only, the room's `post`, `mention_all` or, with
+   * attachments, `upload` permission, a DM whose other member blocks the author). `admin`: the author
+   * is a server admin (ADMIN_USERS).
    */
   appendMessage(input: {
     room: string;
@@ -203,21 +243,31 @@ export interface Store {
     clientId: string;
     body: string;
     attachments?: readonly string[];
+    admin?: boolean;
   }): Promise<{ event: MessageEvent; duplicate: boolean }>;
   /**
    * Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is
-   * not its author. (Its attachments stay: a file's name and size are not its text.)
+   * not its author; and as appendMessage, but for slow mode. (Its attachments stay: a file's name
+   * and size are not its text.)
    */
-  editMessage(input: { room: string; user: UserRef; target: number; body: string }): Promise<RoomEvent>;
-  /** Deletes (tombstones) a message, its attachments with it (findFile no longer finds them); same errors as editMessage. */
-  deleteMessage(input: { room: string; user: UserRef; target: number }): Promise<RoomEvent>;
+  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent>;
+  /**
+   * Deletes (tombstones) a message, its attachments with it (findFile no longer finds them): its
+   * author's, or another's by a member with `delete_others` ranked above its author (`authorAdmin`:
+   * a server admin's) — then marked `moderated` and audited with `reason`. Otherwise the errors of
+   * editMessage.
+   */
+  deleteMessage(input: { room: string; user: UserRef; target: number; admin?: boolean; authorAdmin?: boolean; reason?: string }): Promise<RoomEvent>;
   /**
    * Adds or removes `user`'s reaction. Returns null (and writes nothing) when
    * it was already in that state. Throws `not_found` for a missing or deleted message.
    */
-  react(input: { room: string; user: UserRef; target: number; emoji: string; on: boolean }): Promise<RoomEvent | null>;
-  /** Adds a member with a `join` event; null (nothing written) if already a member. */
-  join(input: { room: string; user: UserRef; by?: UserRef }): Promise<RoomEvent | null>;
+  react(input: { room: string; user: UserRef; target: number; emoji: string; on: boolean; admin?: boolean }): Promise<RoomEvent | null>;
+  /**
+   * Adds a member with a `join` event; null (nothing written) if already a member. Refused:
+   * `banned`, `forbidden` (archived; `by` may not invite). `byAdmin`: `by` is a server admin.
+   */
+  join(input: { room: string; user: UserRef; by?: UserRef; byAdmin?: boolean }): Promise<RoomEvent | null>;
   /** Removes a member with a `leave` event; null if not a member. */
   leave(input: { room: string; user: UserRef }): Promise<RoomEvent | null>;
   /** Moves the user's read marker forward to min(seq, latestSeq); never backward. Returns the marker. */
@@ -252,4 +302,65 @@ export interface Store {
    * caller to delete from Files. Safe to run on several nodes at once.
    */
   sweepFiles(unattachedBefore: number): Promise<string[]>;
+
+  // moderation: writes. Each checks, in its own transaction, that `actor` may do it
+  // (rules/moderation-rules.ts: the actor's rank and the room's permissions), writes the
+  // event (if any) and exactly one audit entry. Refusals: `forbidden`, `not_found` (no such
+  // room or member, or the actor may not see the room), `not_member` (actor not in a public room).
+  /** Gives a member a role; null (nothing written) when they have it already. */
+  setRole(input: { room: string; actor: Actor; target: string; targetAdmin?: boolean; role: Role; reason?: string }): Promise<RoomEvent | null>;
+  /** Removes a member (they may join again). `targetAdmin`: the target is a server admin (ADMIN_USERS). */
+  kick(input: { room: string; actor: Actor; target: string; targetAdmin?: boolean; reason?: string }): Promise<RoomEvent>;
+  /**
+   * Bans a user (a member or not) until `until` (none: until unbanned), removes them if a
+   * member, and tombstones their messages stored since `deleteSince` (at most
+   * MODERATION_LIMITS.purgeMaxMessages, the newest). A ban of someone banned already replaces it.
+   */
+  ban(input: BanInput): Promise<ModerationResult>;
+  /** Lifts a ban; `not_found` when there is none in force. */
+  unban(input: { room: string; actor: Actor; target: string; reason?: string }): Promise<RoomEvent>;
+  /** Times a member out until `until` (0 lifts it); they can neither post nor react before then. */
+  timeout(input: TimeoutInput): Promise<RoomEvent>;
+  /** Changes some of a room's settings; each part needs its own permission (permissions: the owner's). */
+  updateRoomSettings(input: RoomSettingsChange): Promise<RoomEvent>;
+  /** Reports a live message of the room to its moderators (the reporter must be a member). */
+  report(input: { room: string; user: UserRef; target: number; reason?: string }): Promise<Report>;
+  /** Marks a report resolved; needs `delete_others`. */
+  resolveReport(input: { room: string; actor: Actor; report: number; reason?: string }): Promise<Report>;
+  /** Blocks or unblocks a user (idempotent); `forbidden` for oneself or past MODERATION_LIMITS.blocksMax. */
+  setBlock(input: { user: string; blocked: string; on: boolean }): Promise<void>;
+
+  // moderation: reads
+  /** The user's role in the room; null when not a member. */
+  memberRole(roomId: string, userId: string): Promise<Role | null>;
+  /** Ids of the room's members above `member` (the moderators, admins and owner). */
+  staffIds(roomId: string): Promise<string[]>;
+  /** Newest first; `room`: only that room's entries (undefined: every entry, server-wide ones included). */
+  auditLog(query: { room?: string; before?: number; limit: number }): Promise<{ entries: AuditEntry[]; hasMore: boolean }>;
+  /** Bans in force, newest first. */
+  listBans(roomId: string): Promise<Ban[]>;
+  /** Reports not yet resolved, newest first, at most `limit`. */
+  openReports(roomId: string, limit: number): Promise<Report[]>;
+  /** Who the user blocks, in the order they were blocked. */
+  blockedBy(userId: string): Promise<UserSummary[]>;
+
+  // server administration (ADMIN_USERS)
+  /** Users whose username or display name contains `q` (any case), newest first. */
+  searchUsers(q: string, limit: number): Promise<StoredUser[]>;
+  /** Public and private rooms whose name contains `q` (any case), in creation order. */
+  listAllRooms(q: string, limit: number): Promise<StoredRoomInfo[]>;
+  /** Disables (or enables) an account; disabling revokes its sessions. Returns the sessions revoked. */
+  setUserDisabled(input: { actor: UserRef; target: string; disabled: boolean; reason?: string }): Promise<{ user: StoredUser; revoked: string[] }>;
+  /** Revokes every session of the user ("sign out everywhere"); returns their hashes. */
+  signOutUser(input: { actor: UserRef; target: string; reason?: string }): Promise<{ user: StoredUser; revoked: string[] }>;
+  /** Deletes a guest: their sessions, memberships (a `leave` event in each room), blocks and limits; their messages stay. */
+  deleteGuest(input: { actor: UserRef; target: string; reason?: string }): Promise<DeletedUser>;
+  /** Archives (or unarchives) a room: a `settings` event. */
+  archiveRoom(input: { actor: UserRef; room: string; archived: boolean; reason?: string }): Promise<RoomEvent>;
+  /** Deletes a room and everything in it but its audit entries; not the lobby. */
+  deleteRoom(input: { actor: UserRef; room: string; reason?: string }): Promise<DeletedRoom>;
+  /** Users and public/private rooms on the server. */
+  counts(): Promise<{ users: number; rooms: number }>;
+  /** Bytes the store takes: the SQLite files, or the PostgreSQL database. */
+  sizeBytes(): Promise<number>;
 }

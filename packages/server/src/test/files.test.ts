@@ -119,6 +119,25 @@ describe('files: upload, send, fetch, delete', () => {
     const kept = await download(server.url, second.url, ann.token);
     assert.ok(kept.body.equals(image));
   });
+
+  test('the room decides who sends files: a role without `upload` is refused before any byte is kept, and a file uploaded before is refused at sending; so is a timed-out member', async () => {
+    const owner = await enterAsGuest(server, 'Owner of files', open);
+    const member = await enterAsGuest(server, 'Member of files', open);
+    const { room } = await owner.client.request<{ room: { id: string } }>({ type: 'create', ref: 'c', name: 'no uploads', kind: 'public' });
+    await member.client.request({ type: 'join', ref: 'j', room: room.id });
+    const early = (await uploadRaw(server.url, member.token, room.id, 'early.pdf', pdf('early'))).attachment!;
+    await owner.client.request({ type: 'room_settings', ref: 's', room: room.id, permissions: { upload: 'moderator' } });
+    const refused = await uploadRaw(server.url, member.token, room.id, 'late.pdf', pdf('late'));
+    assert.deepEqual([refused.status, refused.error?.code], [403, 'forbidden']);
+    const sent = await member.client.request({ type: 'send', id: 'early-file-1', room: room.id, body: '', attachments: [early.id] }).catch((error: unknown) => error);
+    assert.equal((sent as { code: string }).code, 'forbidden');
+    assert.equal((await uploadRaw(server.url, owner.token, room.id, 'owner.pdf', pdf('owner'))).status, 201, 'the owner may');
+
+    await owner.client.request({ type: 'room_settings', ref: 's2', room: room.id, permissions: { upload: 'member' } });
+    await owner.client.request({ type: 'timeout', ref: 't', room: room.id, user: member.user.id, durationMs: 60_000 });
+    const muted = await uploadRaw(server.url, member.token, room.id, 'muted.pdf', pdf('muted'));
+    assert.deepEqual([muted.status, muted.error?.code], [403, 'timed_out']);
+  });
 });
 
 describe('files: the operator’s limits, each a typed refusal', () => {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { CLOSE } from '@parley/protocol';
+import { CLOSE, DEFAULT_PERMISSIONS, ERRORS, HTTP_STATUS, PERMISSIONS, clientFrame, type EventKind, type ServerFrameType } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { guest } from '../testing/ws-client.js';
 
@@ -33,6 +33,28 @@ function tableRows(text: string): string[][] {
   for (let i = first + 2; first >= 0 && i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(lines[i]!);
   return rows.map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
 }
+
+/** Every event kind and server frame type, by name: the compiler asks for each, so that a new one must be listed here (and so in the document). */
+const EVENT_KINDS: { [K in EventKind]: true } = {
+  message: true, edit: true, delete: true, reaction: true, join: true, leave: true, rename: true, created: true,
+  role: true, kick: true, ban: true, unban: true, timeout: true, settings: true,
+};
+const SERVER_FRAMES: { [T in ServerFrameType]: true } = {
+  welcome: true, ack: true, error: true, pong: true, event: true, typing: true, presence: true, room: true,
+  room_left: true, user: true, read: true, report: true, blocks: true,
+};
+/** The admin API's routes (http/admin-routes.ts), as §20 lists them. */
+const ADMIN_ROUTES = [
+  'GET /api/admin/users',
+  'POST /api/admin/users/:id/disable',
+  'POST /api/admin/users/:id/sign-out',
+  'DELETE /api/admin/users/:id',
+  'GET /api/admin/rooms',
+  'POST /api/admin/rooms/:id/archive',
+  'DELETE /api/admin/rooms/:id',
+  'GET /api/admin/stats',
+  'GET /api/admin/audit',
+];
 
 describe('docs/protocol.md and the server agree', () => {
   let server: ServerProcess;
@@ -62,6 +84,53 @@ describe('docs/protocol.md and the server agree', () => {
     assert.equal(code, 1002);
     assert.ok(documented.has(code), `${code} is sent but not in §18`);
     assert.equal(CLOSE.protocolError, 1002);
+  });
+
+  test('§7’s summary lists every client frame, and each has a section of its own', () => {
+    const documented = new Set(tableRows(section('## 7. Client frames')).map((row) => row[0]!.replace(/`/g, '')));
+    for (const option of clientFrame.options) {
+      const type = option.shape.type.value;
+      assert.ok(documented.has(type), `client frame ${type} is not in §7's summary`);
+      section(`### ${type}\n`);
+    }
+  });
+
+  test('§17 lists every error code with its HTTP status and whether it is retryable', () => {
+    const rows = new Map(tableRows(section('## 17. Error codes')).map((row) => [row[0]!.replace(/`/g, ''), row]));
+    for (const [code, { retryable }] of Object.entries(ERRORS)) {
+      const row = rows.get(code);
+      assert.ok(row, `error code ${code} is not in §17`);
+      assert.equal(row[1]!.replace(/\*/g, ''), retryable ? 'yes' : 'no', `${code}: retryable`);
+      assert.equal(Number(row[2]), HTTP_STATUS[code as keyof typeof HTTP_STATUS], `${code}: HTTP status`);
+    }
+  });
+
+  test('§9.1 describes every event kind, §9.2 says how to apply each, §8 lists every server frame', () => {
+    const kinds = section('### 9.1 Event kinds');
+    const applying = new Set(tableRows(section('### 9.2 Applying events').slice(section('### 9.2 Applying events').indexOf('Apply by kind'))).map((row) => row[0]!.replace(/`/g, '')));
+    for (const kind of Object.keys(EVENT_KINDS)) {
+      assert.match(kinds, new RegExp(`\\*\\*${kind}\\*\\* —`), `event kind ${kind} is not described in §9.1`);
+      assert.ok(applying.has(kind), `§9.2 does not say how to apply ${kind}`);
+    }
+    const frames = new Set(tableRows(section('## 8. Server frames')).map((row) => row[0]!.replace(/`/g, '')));
+    for (const type of Object.keys(SERVER_FRAMES)) assert.ok(frames.has(type), `server frame ${type} is not in §8`);
+  });
+
+  test('§24 gives every permission with its default role', () => {
+    const rows = new Map(tableRows(section('### 24.2 Permissions')).map((row) => [row[0]!.replace(/`/g, ''), row[2]!.replace(/`/g, '')]));
+    assert.deepEqual([...rows.keys()].sort(), [...PERMISSIONS].sort());
+    for (const permission of PERMISSIONS) assert.equal(rows.get(permission), DEFAULT_PERMISSIONS[permission], permission);
+  });
+
+  test('§20 lists the admin API’s routes, each of which exists and refuses a caller without credentials', async () => {
+    const documented = tableRows(section('### Admin API')).map((row) => row[0]!.replace(/`/g, ''));
+    assert.deepEqual(documented, ADMIN_ROUTES);
+    for (const route of ADMIN_ROUTES) {
+      const [method, path] = route.split(' ') as [string, string];
+      const response = await fetch(`${server.url}${path.replace(':id', 'someone')}`, { method });
+      assert.equal(response.status, 401, `${route} without credentials`);
+    }
+    assert.equal((await fetch(`${server.url}/api/admin/nothing-here`)).status, 404);
   });
 
   test('every request with a rate limit in §7’s summary lists rate_limited among its errors', () => {

@@ -1,18 +1,23 @@
 /**
- * The open room lives in the URL (/r/<room id>), so a reload or a shared link
- * lands in the same place and Back returns to the previous room. The server
- * answers every non-API path with index.html.
+ * Where the person is lives in the URL: a room (/r/<room id>), or the admin
+ * view (/admin), so that a reload or a shared link lands in the same place and
+ * Back returns to the previous one. The server answers every non-API path with
+ * index.html.
  */
 import { useCallback, useEffect, useState } from 'react';
 
 const PREFIX = '/r/';
+const ADMIN = '/admin';
 
-function roomFromPath(pathname: string): string | null {
-  if (!pathname.startsWith(PREFIX)) return null;
+export type Place = { kind: 'room'; room: string | null } | { kind: 'admin' };
+
+function placeOf(pathname: string): Place {
+  if (pathname === ADMIN || pathname.startsWith(`${ADMIN}/`)) return { kind: 'admin' };
+  if (!pathname.startsWith(PREFIX)) return { kind: 'room', room: null };
   try {
-    return decodeURIComponent(pathname.slice(PREFIX.length)) || null;
+    return { kind: 'room', room: decodeURIComponent(pathname.slice(PREFIX.length)) || null };
   } catch {
-    return null;
+    return { kind: 'room', room: null };
   }
 }
 
@@ -20,20 +25,28 @@ export function roomPath(room: string): string {
   return PREFIX + encodeURIComponent(room);
 }
 
-export function useRoomRoute(): [string | null, (room: string, options?: { replace?: boolean }) => void] {
-  const [room, setRoom] = useState(() => roomFromPath(location.pathname));
+export interface Route {
+  place: Place;
+  /** Opens a room (leaving the admin view). */
+  navigate(room: string, options?: { replace?: boolean }): void;
+  openAdmin(): void;
+}
+
+export function useRoute(): Route {
+  const [place, setPlace] = useState(() => placeOf(location.pathname));
   useEffect(() => {
-    const onPop = () => setRoom(roomFromPath(location.pathname));
+    const onPop = () => setPlace(placeOf(location.pathname));
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const navigate = useCallback((next: string, options: { replace?: boolean } = {}) => {
-    const path = roomPath(next);
+  const go = useCallback((path: string, replace: boolean) => {
     if (location.pathname !== path) {
-      if (options.replace) history.replaceState(null, '', path);
+      if (replace) history.replaceState(null, '', path);
       else history.pushState(null, '', path);
     }
-    setRoom(next);
+    setPlace(placeOf(path));
   }, []);
-  return [room, navigate];
+  const navigate = useCallback((room: string, options: { replace?: boolean } = {}) => go(roomPath(room), options.replace ?? false), [go]);
+  const openAdmin = useCallback(() => go(ADMIN, false), [go]);
+  return { place, navigate, openAdmin };
 }

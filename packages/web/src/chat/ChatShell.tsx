@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ParleyError } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
-import { useRoomRoute } from '../app/route.js';
+import { useRoute } from '../app/route.js';
 import type { ThemeChoice } from '../app/theme.js';
 import { LOBBY_ID } from '../lib/rooms.js';
 import { useClient, useSnapshot } from './ClientContext.js';
@@ -22,6 +22,12 @@ import { TextDialog } from '../dialogs/TextDialog.js';
 import { BrowseRoomsDialog } from '../dialogs/BrowseRoomsDialog.js';
 import { CreateRoomDialog } from '../dialogs/CreateRoomDialog.js';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog.js';
+import { ReasonDialog } from '../moderation/ReasonDialog.js';
+import { MemberDialog } from '../moderation/MemberDialog.js';
+import { RoomSettingsDialog } from '../moderation/RoomSettingsDialog.js';
+import { ModerationDialog } from '../moderation/ModerationDialog.js';
+import { BlockedDialog } from '../moderation/BlockedDialog.js';
+import { AdminView } from '../admin/AdminView.js';
 
 type OpenDialog =
   | { kind: 'create' }
@@ -31,6 +37,12 @@ type OpenDialog =
   | { kind: 'rename' }
   | { kind: 'leave'; room: string; name: string }
   | { kind: 'delete'; room: string; seq: number }
+  | { kind: 'remove'; room: string; seq: number }
+  | { kind: 'report'; room: string; seq: number }
+  | { kind: 'member'; room: string; user: string }
+  | { kind: 'settings'; room: string }
+  | { kind: 'moderation'; room: string }
+  | { kind: 'blocked' }
   | null;
 
 const WIDE = '(min-width: 1100px)';
@@ -47,18 +59,32 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
   const client = useClient();
   const snapshot = useSnapshot();
   const { m } = useI18n();
-  const [routeRoom, navigate] = useRoomRoute();
+  const { place, navigate, openAdmin } = useRoute();
+  const routeRoom = place.kind === 'room' ? place.room : null;
+  const adminOpen = place.kind === 'admin' && snapshot.admin;
   const [navOpen, setNavOpen] = useState(false);
   const [membersOpen, setMembersOpen] = useState(() => matchMedia(WIDE).matches);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const { toasts, toast, dismiss } = useToasts();
   const user = snapshot.user!;
+  const blocked = useMemo(() => new Set(snapshot.blocked.map((u) => u.id)), [snapshot.blocked]);
 
   const active = snapshot.rooms.find((room) => room.id === routeRoom) ?? snapshot.rooms.find((room) => room.id === LOBBY_ID) ?? snapshot.rooms[0];
   useEffect(() => {
-    // An unknown room in the URL (or one just left) falls back to the lobby.
-    if (active && active.id !== routeRoom) navigate(active.id, { replace: true });
-  }, [active, routeRoom, navigate]);
+    // An unknown room in the URL (or one just left) falls back to the lobby; so does /admin for anyone but an admin.
+    if (active && !adminOpen && active.id !== routeRoom) navigate(active.id, { replace: true });
+  }, [active, adminOpen, routeRoom, navigate]);
+
+  // Reports of rooms the person moderates arrive live: said in a toast, counted on the room's moderation button.
+  useEffect(
+    () =>
+      client.on('report', (report) => {
+        if (report.resolved) return;
+        const room = client.room(report.room);
+        toast(m.newReport(room ? `#${room.name}` : report.room), 'done');
+      }),
+    [client, m, toast],
+  );
 
   const openRoom = useCallback(
     (room: string) => {
@@ -224,6 +250,60 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
             }}
           />
         );
+      case 'remove':
+        return (
+          <ReasonDialog
+            title={m.removeMessageTitle}
+            body={m.removeMessageBody}
+            confirmLabel={m.removeMessage}
+            danger
+            onClose={close}
+            onConfirm={async (reason) => {
+              await client.delete(dialog.room, dialog.seq, reason);
+            }}
+          />
+        );
+      case 'report':
+        return (
+          <ReasonDialog
+            title={m.reportTitle}
+            body={m.reportBody}
+            confirmLabel={m.reportSend}
+            onClose={close}
+            onConfirm={async (reason) => {
+              await client.report(dialog.room, dialog.seq, reason);
+              toast(m.reported, 'done');
+            }}
+          />
+        );
+      case 'member': {
+        const room = snapshot.rooms.find((r) => r.id === dialog.room);
+        const member = room?.members.find((entry) => entry.user.id === dialog.user);
+        if (!room || !member) return null;
+        return (
+          <MemberDialog
+            room={room}
+            member={member}
+            admin={snapshot.admin}
+            blocked={blocked.has(member.user.id)}
+            onClose={close}
+            onMessage={(username) => {
+              close();
+              openDm(username).catch((error: unknown) => toast(describeUserError(error, username)));
+            }}
+          />
+        );
+      }
+      case 'settings': {
+        const room = snapshot.rooms.find((r) => r.id === dialog.room);
+        return room ? <RoomSettingsDialog room={room} admin={snapshot.admin} onClose={close} /> : null;
+      }
+      case 'moderation': {
+        const room = snapshot.rooms.find((r) => r.id === dialog.room);
+        return room ? <ModerationDialog room={room} onClose={close} /> : null;
+      }
+      case 'blocked':
+        return <BlockedDialog onClose={close} />;
     }
   };
 
@@ -233,7 +313,10 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
 
   const classes = ['shell'];
   if (navOpen) classes.push('nav-open');
-  if (membersOpen && active.joined) classes.push('members-open');
+  if (membersOpen && active.joined && !adminOpen) classes.push('members-open');
+  // A DM with someone the person blocked is not listed (the one open stays, until they leave it).
+  const listed = snapshot.rooms.filter((room) => room.kind !== 'dm' || !room.peer || !blocked.has(room.peer.id) || room.id === active.id);
+  const openReports = snapshot.reports.filter((report) => report.room === active.id).length;
 
   return (
     <div className={classes.join(' ')}>
@@ -241,17 +324,32 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
         {m.composerLabel(active.name)}
       </a>
       <Sidebar
-        rooms={snapshot.rooms}
-        activeId={active.id}
+        rooms={listed}
+        activeId={adminOpen ? null : active.id}
         user={user}
         onOpen={openRoom}
         onCreateRoom={() => setDialog({ kind: 'create' })}
         onNewDm={() => setDialog({ kind: 'dm' })}
         onBrowse={() => setDialog({ kind: 'browse' })}
         onClose={() => setNavOpen(false)}
-        menu={{ theme, setTheme, notifications, onRename: () => setDialog({ kind: 'rename' }), onLogout }}
+        menu={{
+          theme,
+          setTheme,
+          notifications,
+          blockedCount: snapshot.blocked.length,
+          onRename: () => setDialog({ kind: 'rename' }),
+          onBlocked: () => setDialog({ kind: 'blocked' }),
+          onAdmin: snapshot.admin ? () => {
+            openAdmin();
+            setNavOpen(false);
+          } : undefined,
+          onLogout,
+        }}
       />
       <div className="scrim nav-scrim" onClick={() => setNavOpen(false)} aria-hidden="true" />
+      {adminOpen ? (
+        <AdminView onBack={() => navigate(active.id)} onOpenNav={() => setNavOpen(true)} toast={toast} />
+      ) : (
       <main className="room" aria-labelledby="room-title" inert={navOpen ? true : undefined}>
         <RoomHeader
           room={active}
@@ -259,8 +357,12 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
           membersOpen={membersOpen}
           onOpenNav={() => setNavOpen(true)}
           onToggleMembers={() => setMembersOpen((open) => !open)}
+          admin={snapshot.admin}
+          openReports={openReports}
           onInvite={() => setDialog({ kind: 'invite', room: active.id, name: active.name })}
           onLeave={() => setDialog({ kind: 'leave', room: active.id, name: active.name })}
+          onSettings={() => setDialog({ kind: 'settings', room: active.id })}
+          onModeration={() => setDialog({ kind: 'moderation', room: active.id })}
         />
         <ConnectionBanner status={snapshot.status} />
         <div className="room-body">
@@ -271,7 +373,11 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
             maxChars={snapshot.limits.maxBodyChars}
             maxFileBytes={snapshot.limits.maxFileBytes}
             maxAttachments={snapshot.limits.maxAttachments}
+            admin={snapshot.admin}
+            blocked={blocked}
             requestDelete={(seq) => setDialog({ kind: 'delete', room: active.id, seq })}
+            requestRemove={(seq) => setDialog({ kind: 'remove', room: active.id, seq })}
+            requestReport={(seq) => setDialog({ kind: 'report', room: active.id, seq })}
             toast={toast}
           />
           {membersOpen && active.joined && (
@@ -280,15 +386,18 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
               <MemberPanel
                 room={active}
                 self={user}
+                blocked={blocked}
                 onClose={() => setMembersOpen(false)}
                 onMessage={(username) => {
                   openDm(username).catch((error: unknown) => toast(describeUserError(error, username)));
                 }}
+                onActions={(userId) => setDialog({ kind: 'member', room: active.id, user: userId })}
               />
             </>
           )}
         </div>
       </main>
+      )}
       <Toasts toasts={toasts} dismiss={dismiss} />
       {dialogs()}
     </div>

@@ -7,11 +7,15 @@ import { Icon } from '../components/Icon.js';
 export interface MemberPanelProps {
   room: RoomState;
   self: UserSummary;
+  /** Ids of the people the reader blocked. */
+  blocked: ReadonlySet<string>;
   onClose(): void;
   onMessage(username: string): void;
+  /** Opens what the reader can do about a member (block them; as a moderator, more). */
+  onActions(userId: string): void;
 }
 
-export function MemberPanel({ room, self, onClose, onMessage }: MemberPanelProps) {
+export function MemberPanel({ room, self, blocked, onClose, onMessage, onActions }: MemberPanelProps) {
   const { m, locale } = useI18n();
   const collator = new Intl.Collator(locale, { sensitivity: 'base' });
   const sorted = [...room.members].sort((a, b) => collator.compare(a.user.name, b.user.name));
@@ -26,30 +30,54 @@ export function MemberPanel({ room, self, onClose, onMessage }: MemberPanelProps
         </button>
       </header>
       <div className="member-scroll">
-        <MemberGroup title={`${m.online} — ${room.online}`} members={online} self={self} onMessage={onMessage} testId="members-online" />
+        <MemberGroup title={`${m.online} — ${room.online}`} members={online} self={self} blocked={blocked} onMessage={onMessage} onActions={onActions} testId="members-online" />
         {offline.length > 0 && (
-          <MemberGroup title={`${m.offline} — ${offline.length}`} members={offline} self={self} onMessage={onMessage} testId="members-offline" />
+          <MemberGroup
+            title={`${m.offline} — ${offline.length}`}
+            members={offline}
+            self={self}
+            blocked={blocked}
+            onMessage={onMessage}
+            onActions={onActions}
+            testId="members-offline"
+          />
         )}
       </div>
     </aside>
   );
 }
 
-function MemberGroup(props: { title: string; members: Member[]; self: UserSummary; onMessage(username: string): void; testId: string }) {
+interface MemberGroupProps {
+  title: string;
+  members: Member[];
+  self: UserSummary;
+  blocked: ReadonlySet<string>;
+  onMessage(username: string): void;
+  onActions(userId: string): void;
+  testId: string;
+}
+
+function MemberGroup(props: MemberGroupProps) {
   const { m } = useI18n();
+  const now = Date.now();
   return (
     <section className="member-group" aria-label={props.title}>
       <h3>{props.title}</h3>
       <ul data-testid={props.testId}>
-        {props.members.map(({ user, role, online }) => {
+        {props.members.map(({ user, role, online, timedOutUntil }) => {
           const isSelf = user.id === props.self.id;
           const content = (
             <>
               <Avatar id={user.id} name={user.name} size={28} online={online} />
               <span className="member-name">{user.name}</span>
               {isSelf && <span className="tag">{m.you}</span>}
-              {!isSelf && user.kind === 'guest' && <span className="tag">{m.guest}</span>}
-              {role === 'owner' && <span className="tag accent">{m.owner}</span>}
+              {role !== 'member' && <span className="tag accent">{m.roleTags[role]}</span>}
+              {timedOutUntil !== undefined && timedOutUntil > now && <span className="tag warning">{m.timedOutTag}</span>}
+              {props.blocked.has(user.id) && <span className="tag">{m.blockedTag}</span>}
+              {/* Said only when nothing more telling is: a row has room for a name and a tag or two. */}
+              {!isSelf && user.kind === 'guest' && role === 'member' && !(timedOutUntil !== undefined && timedOutUntil > now) && (
+                <span className="tag">{m.guest}</span>
+              )}
             </>
           );
           return (
@@ -57,9 +85,20 @@ function MemberGroup(props: { title: string; members: Member[]; self: UserSummar
               {isSelf ? (
                 <div className="member-row">{content}</div>
               ) : (
-                <button type="button" className="member-row" onClick={() => props.onMessage(user.username)} title={m.messageUser(user.name)} aria-label={m.messageUser(user.name)}>
-                  {content}
-                </button>
+                <>
+                  <button type="button" className="member-row" onClick={() => props.onMessage(user.username)} title={m.messageUser(user.name)} aria-label={m.messageUser(user.name)}>
+                    {content}
+                  </button>
+                  <button
+                    type="button"
+                    className="icon-button small member-more"
+                    onClick={() => props.onActions(user.id)}
+                    aria-label={m.memberActions(user.name)}
+                    title={m.memberActions(user.name)}
+                  >
+                    <Icon name="more" size={18} />
+                  </button>
+                </>
               )}
             </li>
           );

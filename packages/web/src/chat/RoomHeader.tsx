@@ -1,5 +1,5 @@
 /** The open room's name, member and online counts, and what can be done with it. */
-import type { RoomState } from '@parley/client';
+import { rightsIn, type RoomState } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { LOBBY_ID } from '../lib/rooms.js';
 import { Avatar } from '../components/Avatar.js';
@@ -10,15 +10,25 @@ export interface RoomHeaderProps {
   room: RoomState;
   totalUnread: number;
   membersOpen: boolean;
+  /** The reader is a server admin. */
+  admin: boolean;
+  /** Open reports of this room the reader has received and not resolved. */
+  openReports: number;
   onOpenNav(): void;
   onToggleMembers(): void;
   onInvite(): void;
   onLeave(): void;
+  onSettings(): void;
+  onModeration(): void;
 }
 
-export function RoomHeader({ room, totalUnread, membersOpen, onOpenNav, onToggleMembers, onInvite, onLeave }: RoomHeaderProps) {
+export function RoomHeader(props: RoomHeaderProps) {
+  const { room, totalUnread, membersOpen, admin, openReports, onOpenNav, onToggleMembers, onInvite, onLeave, onSettings, onModeration } = props;
   const { m } = useI18n();
   const isDm = room.kind === 'dm';
+  const rights = rightsIn(room, admin);
+  const mayConfigure = rights.may('edit_room') || rights.may('slow_mode') || rights.grantable.includes('admin');
+  const { settings } = room;
   return (
     <header className="room-header">
       <button type="button" className="icon-button nav-toggle" onClick={onOpenNav} aria-label={m.openMenu}>
@@ -45,12 +55,36 @@ export function RoomHeader({ room, totalUnread, membersOpen, onOpenNav, onToggle
                 <span>{room.kind === 'private' ? m.privateRoom : m.publicRoom}</span>
                 <span aria-hidden="true"> · </span>
                 <span>{m.members(room.memberCount)}</span>
+                {settings.archived && <span className="tag state">{m.archivedBadge}</span>}
+                {settings.readOnly && <span className="tag state">{m.readOnlyBadge}</span>}
+                {settings.slowModeSeconds ? <span className="tag state">{m.slowModeBadge(settings.slowModeSeconds)}</span> : null}
               </>
             )}
           </p>
         </div>
       </div>
       <div className="room-actions">
+        {rights.moderator && (
+          <button
+            type="button"
+            className="icon-button with-count"
+            onClick={onModeration}
+            aria-label={openReports > 0 ? m.moderationWithReports(openReports) : m.moderation}
+            title={openReports > 0 ? m.moderationWithReports(openReports) : m.moderation}
+          >
+            <Icon name="shield" />
+            {openReports > 0 && (
+              <span className="count-dot" aria-hidden="true">
+                {openReports > 9 ? '9+' : openReports}
+              </span>
+            )}
+          </button>
+        )}
+        {mayConfigure && (
+          <button type="button" className="icon-button" onClick={onSettings} aria-label={m.roomSettings} title={m.roomSettings}>
+            <Icon name="gear" />
+          </button>
+        )}
         {room.joined && room.kind === 'private' && (
           <button type="button" className="button small header-button" onClick={onInvite}>
             <Icon name="userPlus" size={16} />

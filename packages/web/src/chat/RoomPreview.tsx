@@ -17,6 +17,8 @@ const HANDLERS: MessageHandlers = {
   react: NOTHING,
   edit: async () => undefined,
   remove: NOTHING,
+  removeOthers: NOTHING,
+  report: NOTHING,
   retry: NOTHING,
   discard: NOTHING,
   nameOf: (id, fallback) => fallback ?? id,

@@ -3,7 +3,7 @@
  * (or, for a public room not joined yet, a read-only preview with a Join button).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { OutboxFullError, type Attachment, type RoomState, type UserSummary } from '@parley/client';
+import { OutboxFullError, rightsIn, type Attachment, type RoomState, type UserSummary } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { errorText } from './error-text.js';
 import { useClient } from './ClientContext.js';
@@ -12,6 +12,7 @@ import { TypingIndicator } from '../messages/TypingIndicator.js';
 import type { MessageHandlers } from '../messages/MessageRow.js';
 import { Composer, type ComposerHandle } from '../composer/Composer.js';
 import { RoomPreview } from './RoomPreview.js';
+import { ComposerClosed, useNow } from './ComposerClosed.js';
 
 /** Read markers move at most this often while messages stream in. */
 const READ_DEBOUNCE_MS = 400;
@@ -22,11 +23,18 @@ export interface RoomViewProps {
   maxChars: number;
   maxFileBytes: number;
   maxAttachments: number;
+  /** The reader is a server admin (their rank in every room). */
+  admin: boolean;
+  /** Ids of the people the reader blocked. */
+  blocked: ReadonlySet<string>;
   requestDelete(seq: number): void;
+  /** A moderator asks to remove someone else's message. */
+  requestRemove(seq: number): void;
+  requestReport(seq: number): void;
   toast(text: string): void;
 }
 
-export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, requestDelete, toast }: RoomViewProps) {
+export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, admin, blocked, requestDelete, requestRemove, requestReport, toast }: RoomViewProps) {
   const client = useClient();
   const { m } = useI18n();
   const [editing, setEditing] = useState<number | null>(null);
@@ -35,8 +43,11 @@ export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, r
   const [dropping, setDropping] = useState(false);
   const visible = useDocumentVisible();
   const composer = useRef<ComposerHandle>(null);
-  const latest = useRef({ room, m, toast, requestDelete });
-  latest.current = { room, m, toast, requestDelete };
+  const latest = useRef({ room, m, toast, requestDelete, requestRemove, requestReport });
+  latest.current = { room, m, toast, requestDelete, requestRemove, requestReport };
+  const rights = useMemo(() => rightsIn(room, admin), [room, admin]);
+  // Re-rendered when a time-out ends, so that the composer comes back on its own.
+  const now = useNow(room.timedOutUntil);
   const roomId = room.id;
 
   useEffect(() => {
@@ -56,6 +67,8 @@ export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, r
         await client.edit(roomId, seq, body);
       },
       remove: (seq) => latest.current.requestDelete(seq),
+      removeOthers: (seq) => latest.current.requestRemove(seq),
+      report: (seq) => latest.current.requestReport(seq),
       retry: (id) => {
         client.retry(id).catch(() => undefined);
       },
@@ -129,21 +142,29 @@ export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, r
         sentTick={sentTick}
         onAtBottomChange={setAtBottom}
         onEscape={() => composer.current?.focus()}
+        rights={rights}
+        blocked={blocked}
       />
       <TypingIndicator users={room.typing} />
-      <Composer
-        ref={composer}
-        key={roomId}
-        room={roomId}
-        roomLabel={label}
-        maxChars={maxChars}
-        maxFileBytes={maxFileBytes}
-        maxAttachments={maxAttachments}
-        onSend={send}
-        onProblem={toast}
-        onTyping={() => client.typing(roomId)}
-        onEditLast={editLast}
-      />
+      {rights.mayPost(now) ? (
+        <Composer
+          ref={composer}
+          key={roomId}
+          room={roomId}
+          roomLabel={label}
+          maxChars={maxChars}
+          maxFileBytes={maxFileBytes}
+          maxAttachments={maxAttachments}
+          mayUpload={rights.may('upload')}
+          slowModeSeconds={rights.moderator ? undefined : room.settings.slowModeSeconds}
+          onSend={send}
+          onProblem={toast}
+          onTyping={() => client.typing(roomId)}
+          onEditLast={editLast}
+        />
+      ) : (
+        <ComposerClosed room={room} />
+      )}
     </section>
   );
 }

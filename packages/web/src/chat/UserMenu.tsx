@@ -17,11 +17,16 @@ export interface UserMenuProps {
   theme: ThemeChoice;
   setTheme(theme: ThemeChoice): void;
   notifications: NotificationControl;
+  /** How many people the user blocks. */
+  blockedCount: number;
   onRename(): void;
+  onBlocked(): void;
+  /** For server admins: opens the admin view. */
+  onAdmin?: (() => void) | undefined;
   onLogout(): void;
 }
 
-export function UserMenu({ user, theme, setTheme, notifications, onRename, onLogout }: UserMenuProps) {
+export function UserMenu({ user, theme, setTheme, notifications, blockedCount, onRename, onBlocked, onAdmin, onLogout }: UserMenuProps) {
   const { m } = useI18n();
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -64,6 +69,16 @@ export function UserMenu({ user, theme, setTheme, notifications, onRename, onLog
             <Icon name="edit" size={16} />
             {m.changeName}
           </button>
+          <button type="button" className="menu-item" onClick={() => { setOpen(false); onBlocked(); }}>
+            <Icon name="eyeOff" size={16} />
+            {m.blockedPeople(blockedCount)}
+          </button>
+          {onAdmin && (
+            <button type="button" className="menu-item" onClick={() => { setOpen(false); onAdmin(); }}>
+              <Icon name="shield" size={16} />
+              {m.adminView}
+            </button>
+          )}
           <div className="menu-setting">
             <span className="menu-label">
               <Icon name="globe" size={16} />

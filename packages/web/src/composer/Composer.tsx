@@ -25,6 +25,10 @@ export interface ComposerProps {
   maxChars: number;
   maxFileBytes: number;
   maxAttachments: number;
+  /** The room lets the writer send files (its `upload` permission): else no attach button, and dropped or pasted files are refused with a word. */
+  mayUpload: boolean;
+  /** The room's slow mode, when it holds the writer back: said beside the hint. */
+  slowModeSeconds?: number | undefined;
   onSend(body: string, attachments: Attachment[]): void;
   /** A message the composer cannot send as it is (too many files). */
   onProblem(text: string): void;
@@ -39,7 +43,7 @@ export interface ComposerHandle {
 }
 
 export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer(props, handle) {
-  const { room, roomLabel, maxChars, maxFileBytes, maxAttachments, onSend, onProblem, onTyping, onEditLast } = props;
+  const { room, roomLabel, maxChars, maxFileBytes, maxAttachments, mayUpload, slowModeSeconds, onSend, onProblem, onTyping, onEditLast } = props;
   const { m } = useI18n();
   const client = useClient();
   const [value, setValue] = useState(() => drafts.get(room) ?? '');
@@ -48,6 +52,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
   const files = useUploads(client, room);
   const addFiles = (list: readonly File[]) => {
     if (list.length === 0) return;
+    if (!mayUpload) return onProblem(m.uploadNotAllowed);
     if (files.uploads.length + list.length > maxAttachments) return onProblem(m.tooManyFiles(maxAttachments));
     files.add(list);
     area.current?.focus();
@@ -92,9 +97,11 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     >
       <UploadTray uploads={files.uploads} maxFileBytes={maxFileBytes} onRemove={files.remove} onRetry={files.retry} />
       <div className="composer-box">
-        <button type="button" className="composer-attach" aria-label={m.attachFiles} title={m.attachFiles} onClick={() => picker.current?.click()}>
-          <Icon name="paperclip" size={18} />
-        </button>
+        {mayUpload && (
+          <button type="button" className="composer-attach" aria-label={m.attachFiles} title={m.attachFiles} onClick={() => picker.current?.click()}>
+            <Icon name="paperclip" size={18} />
+          </button>
+        )}
         <input
           ref={picker}
           type="file"
@@ -144,8 +151,16 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         </button>
       </div>
       <div className="composer-foot">
-        <span id="composer-hint" className="composer-hint">
-          {m.composerHint}
+        <span className="composer-notes">
+          {slowModeSeconds ? (
+            <span className="composer-slow" data-testid="slow-mode-hint">
+              <Icon name="clock" size={13} />
+              {m.slowModeHint(slowModeSeconds)}
+            </span>
+          ) : null}
+          <span id="composer-hint" className="composer-hint">
+            {m.composerHint}
+          </span>
         </span>
         {value.length > maxChars - COUNTER_MARGIN && (
           <span className={over > 0 ? 'composer-count over' : 'composer-count'} aria-live="polite">

@@ -1,4 +1,6 @@
-/** How rooms are ordered and grouped in the sidebar. */
+/** How rooms are ordered and grouped in the sidebar, and who a message mentions. */
+import { mentionsEveryone } from '@parley/client';
+
 export interface ListedRoom {
   id: string;
   name: string;
@@ -27,8 +29,12 @@ export function groupRooms<R extends ListedRoom>(all: readonly R[], locale: stri
   };
 }
 
-/** Whether a message body mentions the person: "@name" (display name, spaces allowed) or "@username", any case. */
+/**
+ * Whether a message body mentions the person: "@name" (display name, spaces allowed) or "@username", any case;
+ * or everyone at once ("@room", "@everyone", "@here", which the server lets only the roles with `mention_all` send).
+ */
 export function mentions(body: string, user: { name: string; username: string }): boolean {
+  if (mentionsEveryone(body)) return true;
   const lower = body.toLocaleLowerCase();
   return [user.name, user.username].some((handle) => {
     const needle = `@${handle.toLocaleLowerCase()}`;

@@ -53,3 +53,9 @@ export function formatDay(ts: number, now: number, labels: DayLabels, options: T
     ? { weekday: 'long', month: 'long', day: 'numeric' }
     : { year: 'numeric', month: 'long', day: 'numeric' }).format(ts);
 }
+
+/** A moment to come or just past, briefly: "14:05" today, "Mar 3, 14:05" another day. */
+export function formatMoment(ts: number, now: number, options: TimeOptions): string {
+  if (dayKey(ts, options) === dayKey(now, options)) return formatTime(ts, options);
+  return formatter(options, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(ts);
+}

@@ -14,7 +14,7 @@
  * between messages, Escape returns to the composer.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { RoomState, TimelineItem, PendingMessage, UserSummary, MessageItem, NoticeItem } from '@parley/client';
+import type { RoomRights, RoomState, TimelineItem, PendingMessage, UserSummary, MessageItem, NoticeItem } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { buildRows, type Row } from '../lib/timeline-rows.js';
 import { formatDay, formatTime } from '../lib/time.js';
@@ -42,12 +42,18 @@ export interface MessageListProps {
   onEscape(): void;
   /** A room previewed before joining: messages are shown, never acted on. */
   readOnly?: boolean;
+  /** What the reader may do here (moderators remove others' messages). */
+  rights?: RoomRights;
+  /** Ids of the people the reader blocked: their messages are folded. */
+  blocked?: ReadonlySet<string>;
 }
 
 type RoomRow = Row<TimelineItem, PendingMessage>;
 
 export function MessageList(props: MessageListProps) {
-  const { room, self, editing, setEditing, handlers, loadOlder, sentTick, onAtBottomChange, onEscape, readOnly = false } = props;
+  const { room, self, editing, setEditing, handlers, loadOlder, sentTick, onAtBottomChange, onEscape, readOnly = false, rights, blocked } = props;
+  const roles = useMemo(() => new Map(room.members.map((member) => [member.user.id, member.role])), [room.members]);
+  const mayRemove = rights?.may('delete_others') ?? false;
   const { m, locale } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
@@ -249,6 +255,8 @@ export function MessageList(props: MessageListProps) {
             editing={editing === message.seq}
             active={currentActive === row.key}
             readOnly={readOnly}
+            canRemove={mayRemove && message.user.id !== self.id && rights!.outranks(roles.get(message.user.id) ?? 'member')}
+            hidden={blocked?.has(message.user.id) ?? false}
             setEditing={setEditing}
             handlers={handlers}
           />
@@ -269,6 +277,8 @@ export function MessageList(props: MessageListProps) {
             editing={false}
             active={currentActive === row.key}
             readOnly={readOnly}
+            canRemove={false}
+            hidden={false}
             setEditing={setEditing}
             handlers={handlers}
           />

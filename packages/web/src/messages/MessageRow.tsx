@@ -4,7 +4,7 @@
  * shows on hover and on keyboard focus; on touch screens, which have no hover,
  * a long press opens the same actions as a sheet. Pending messages carry their state.
  */
-import { memo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageItem, PendingMessage } from '@parley/client';
 import { Markdown } from '../markdown/Markdown.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -22,6 +22,9 @@ export interface MessageHandlers {
   react(seq: number, emoji: string, on: boolean): void;
   edit(seq: number, body: string): Promise<void>;
   remove(seq: number): void;
+  /** A moderator removes someone else's message. */
+  removeOthers(seq: number): void;
+  report(seq: number): void;
   retry(id: string): void;
   discard(id: string): void;
   /** The person's current display name; `fallback` is the name the event carried. */
@@ -44,15 +47,20 @@ export interface MessageRowProps {
   active: boolean;
   /** Shown in a room previewed before joining: no reacting, editing or deleting. */
   readOnly: boolean;
+  /** The reader moderates the room and outranks the author: they may remove the message. */
+  canRemove: boolean;
+  /** The author is someone the reader blocked: the message stays folded until asked for. */
+  hidden: boolean;
   setEditing(seq: number | null): void;
   handlers: MessageHandlers;
 }
 
 export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
-  const { rowKey, message, pending, authorId, authorName, selfId, startsGroup, mentionsSelf, editing, active, readOnly, setEditing, handlers } = props;
+  const { rowKey, message, pending, authorId, authorName, selfId, startsGroup, mentionsSelf, editing, active, readOnly, canRemove, hidden, setEditing, handlers } = props;
   const { m, locale } = useI18n();
   const [picking, setPicking] = useState(false);
   const [sheet, setSheet] = useState(false);
+  const [revealed, setRevealed] = useState(false);
   const row = useRef<HTMLElement>(null);
   const ts = message ? message.ts : pending!.createdAt;
   const body = message ? message.body : pending!.body;
@@ -62,7 +70,8 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const time = formatTime(ts, { locale });
   const fullTime = formatDateTime(ts, { locale });
   const tab = active ? 0 : -1;
-  const longPress = useLongPress(() => setSheet(true), canAct && !editing);
+  const folded = hidden && !revealed && !deleted;
+  const longPress = useLongPress(() => setSheet(true), canAct && !editing && !folded);
 
   const classes = ['msg'];
   if (startsGroup) classes.push('group-start');
@@ -119,7 +128,15 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
               onCancel={() => setEditing(null)}
             />
           ) : deleted ? (
-            <p className="msg-deleted">{m.deletedMessage}</p>
+            <p className="msg-deleted">{message?.moderated ? m.deletedByModerator : m.deletedMessage}</p>
+          ) : folded ? (
+            <p className="msg-hidden">
+              <Icon name="eyeOff" size={15} />
+              <span>{m.blockedMessage}</span>
+              <button type="button" className="link-button" onClick={() => setRevealed(true)}>
+                {m.show}
+              </button>
+            </p>
           ) : body === '' ? null : (
             <div className="msg-body">
               <Markdown
@@ -134,8 +151,8 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
               />
             </div>
           )}
-          {!deleted && <Attachments files={(message ? message.attachments : pending!.attachments) ?? []} readOnly={readOnly} />}
-          {message && !deleted && (
+          {!deleted && !folded && <Attachments files={(message ? message.attachments : pending!.attachments) ?? []} readOnly={readOnly} />}
+          {message && !deleted && !folded && (
             <Reactions
               reactions={message.reactions}
               selfId={selfId}
@@ -147,7 +164,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           )}
           {pending && <PendingStatus pending={pending} onRetry={handlers.retry} onDiscard={handlers.discard} />}
         </div>
-        {canAct && !editing && (
+        {canAct && !editing && !folded && (
           <div className={picking ? 'msg-actions open' : 'msg-actions'} role="toolbar" aria-label={m.messageActions}>
             {QUICK_REACTIONS.map((emoji) => {
               const mine = message.reactions[emoji]?.includes(selfId) ?? false;
@@ -194,6 +211,23 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 </button>
               </>
             )}
+            {!own && (
+              <button type="button" className="icon-button" tabIndex={tab} aria-label={m.report} title={m.report} onClick={() => handlers.report(message.seq)}>
+                <Icon name="flag" />
+              </button>
+            )}
+            {!own && canRemove && (
+              <button
+                type="button"
+                className="icon-button danger"
+                tabIndex={tab}
+                aria-label={m.removeMessage}
+                title={m.removeMessage}
+                onClick={() => handlers.removeOthers(message.seq)}
+              >
+                <Icon name="trash" />
+              </button>
+            )}
             {picking && (
               <EmojiPicker
                 onClose={() => setPicking(false)}
@@ -216,6 +250,8 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           onReact={(emoji, on) => handlers.react(message.seq, emoji, on)}
           onEdit={() => setEditing(message.seq)}
           onDelete={() => handlers.remove(message.seq)}
+          onReport={() => handlers.report(message.seq)}
+          {...(canRemove ? { onRemove: () => handlers.removeOthers(message.seq) } : {})}
           onClose={() => setSheet(false)}
         />
       )}
@@ -240,5 +276,18 @@ function PendingStatus({ pending, onRetry, onDiscard }: { pending: PendingMessag
       </p>
     );
   }
+  if (pending.state === 'queued' && pending.waiting) return <WaitingStatus code={pending.waiting.code} until={pending.waiting.until} />;
   return <p className="msg-status">{pending.state === 'queued' ? m.queued : m.sending}</p>;
+}
+
+/** A message held back for a while (slow mode, a rate limit), with the seconds left, counting down. */
+function WaitingStatus({ code, until }: { code: string; until: number }) {
+  const { m } = useI18n();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+  return <p className="msg-status waiting">{code === 'slow_mode' ? m.waitingSlowMode(seconds) : m.waitingRateLimited}</p>;
 }

@@ -1,7 +1,8 @@
 /**
  * A message's actions as a sheet from the bottom of the screen, for touch
- * screens (opened by a long press): reactions, copying the text, and for one's
- * own messages edit and delete. A modal <dialog>: Escape, a tap outside or
+ * screens (opened by a long press): reactions, copying the text, for one's
+ * own messages edit and delete, for others' reporting (and removing, for a
+ * moderator). A modal <dialog>: Escape, a tap outside or
  * Cancel closes it, and focus returns to the message (not to the composer,
  * which would bring up the phone's keyboard).
  */
@@ -18,12 +19,16 @@ export interface MessageSheetProps {
   onReact(emoji: string, on: boolean): void;
   onEdit(): void;
   onDelete(): void;
+  /** Someone else's message: report it. */
+  onReport(): void;
+  /** Someone else's message, for a moderator who outranks its author. */
+  onRemove?(): void;
   onClose(): void;
   /** The message's row: where focus goes when the sheet closes. */
   row: RefObject<HTMLElement | null>;
 }
 
-export function MessageSheet({ message, authorName, selfId, onReact, onEdit, onDelete, onClose, row }: MessageSheetProps) {
+export function MessageSheet({ message, authorName, selfId, onReact, onEdit, onDelete, onReport, onRemove, onClose, row }: MessageSheetProps) {
   const { m } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   /** Whether a press began on the sheet (or its backdrop) since it opened. */
@@ -104,6 +109,18 @@ export function MessageSheet({ message, authorName, selfId, onReact, onEdit, onD
               {m.delete}
             </button>
           </>
+        )}
+        {!own && (
+          <button type="button" className="sheet-action" onClick={then(onReport)}>
+            <Icon name="flag" size={18} />
+            {m.report}
+          </button>
+        )}
+        {!own && onRemove && (
+          <button type="button" className="sheet-action danger" onClick={then(onRemove)}>
+            <Icon name="trash" size={18} />
+            {m.removeMessage}
+          </button>
         )}
       </div>
       <button type="button" className="button sheet-cancel" onClick={onClose}>

@@ -8,7 +8,7 @@ export function accountTests(makeStore: MakeStore): void {
     storeTest(makeStore, 'createUser stores a user that each finder returns', async ({ store, alice, bob, carol }) => {
       assert.deepEqual(
         { ...alice, createdAt: 0 },
-        { id: 'user-alice', username: 'alice', name: 'Alice', kind: 'account', passwordHash: 'hash-a', externalId: null, createdAt: 0 },
+        { id: 'user-alice', username: 'alice', name: 'Alice', kind: 'account', passwordHash: 'hash-a', externalId: null, createdAt: 0, disabled: false },
       );
       assert.ok(Math.abs(alice.createdAt - Date.now()) < 60_000);
       assert.deepEqual(bob.passwordHash, null);

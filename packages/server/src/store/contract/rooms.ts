@@ -110,14 +110,14 @@ export function roomTests(makeStore: MakeStore): void {
       const byId = new Map(rooms.map((room) => [room.id, room]));
       assert.deepEqual<StoredRoomSummary | undefined>(byId.get('lobby'), {
         id: 'lobby', name: 'lobby', kind: 'public', joined: true, members: 2,
-        latestSeq: lobbyLatest, readSeq: 2, unread: 2,
+        latestSeq: lobbyLatest, readSeq: 2, unread: 2, role: 'member',
       });
       assert.equal(a1!.user.id, alice.id);
       assert.deepEqual<StoredRoomSummary | undefined>(byId.get('room-pub'), {
         id: 'room-pub', name: 'pub', kind: 'public', joined: false, members: 1, latestSeq: 3, readSeq: 0, unread: 0,
       });
       assert.deepEqual<StoredRoomSummary | undefined>(byId.get('room-priv'), {
-        id: 'room-priv', name: 'priv', kind: 'private', joined: true, members: 2, latestSeq: 4, readSeq: 3, unread: 0,
+        id: 'room-priv', name: 'priv', kind: 'private', joined: true, members: 2, latestSeq: 4, readSeq: 3, unread: 0, role: 'member',
       });
       assert.deepEqual<StoredRoomSummary | undefined>(byId.get('dm-ab'), {
         id: 'dm-ab', name: 'Robert', kind: 'dm', joined: true, members: 2, latestSeq: 5, readSeq: 3, unread: 1,

@@ -15,7 +15,7 @@ import type { SessionsTable, UserRow } from '../sql/schema.js';
 // up to UNREAD_MAX among the first UNREAD_SCAN_MAX live messages after it, through the partial
 // index of live messages.
 const SUMMARY_SELECT = `
-  SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, m.user_id AS member_id, m.read_seq,
+  SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, r.settings, m.user_id AS member_id, m.read_seq, m.role, l.muted_until,
     (SELECT count(*) FROM (
       SELECT 1 FROM (
         SELECT e.user_id FROM events e
@@ -23,7 +23,8 @@ const SUMMARY_SELECT = `
         ORDER BY e.seq LIMIT ${UNREAD_SCAN_MAX}) AS live
       WHERE live.user_id <> $1
       LIMIT ${UNREAD_MAX}) AS counted) AS unread
-  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = $1`;
+  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = $1
+  LEFT JOIN member_limits l ON l.room_id = r.id AND l.user_id = $1`;
 
 const SQL = {
   session: `SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $1`,

@@ -33,13 +33,34 @@ export function newClient(url: string, name = 'parley'): pg.Client {
 }
 
 /**
+ * The connection was lost (the server restarted or ended it, the network
+ * failed): a broken socket, or PostgreSQL's own word for it (SQLSTATE class
+ * 08, or 57P01–57P03: terminated by an administrator, a crash or a restart).
+ */
+export function connectionLost(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) return error.code !== undefined && (error.code.startsWith('08') || /^57P0[123]$/.test(error.code));
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    error.message.startsWith('Connection terminated') ||
+    error.message.includes('not queryable')
+  );
+}
+
+/**
  * How many times in all a transaction that failed with `error` may run: a
  * deadlock or serialization failure clears up when it runs again; a unique
  * violation means another node inserted the same key meanwhile (the same
  * message id, username or membership), and running the rules again once
  * reads that row and answers as they do for it (a duplicate, name_taken …).
+ * A transaction whose connection was lost before COMMIT was sent (after that,
+ * the outcome is unknown and nothing runs again: transactions.ts) committed
+ * nothing, and runs again once, on a new connection.
  */
 export function attemptsFor(error: unknown): number {
+  if (connectionLost(error)) return 2;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   switch (code) {
     case '40001': // serialization_failure

@@ -5,14 +5,17 @@
  *
  * Every method is one statement, so under READ COMMITTED each read takes a
  * fresh snapshot: a read after a lock sees what committed before the lock
- * was granted. `lockMember` takes a FOR SHARE lock on the membership row: a
- * leave (which deletes that row) racing a write waits for it, or is seen by it.
+ * was granted. `lockRoom` takes the room's row lock (FOR NO KEY UPDATE, the
+ * lock appendEvent's UPDATE takes) before a rule reads a membership, a ban or a
+ * limit there, then reads those in a statement of their own: a leave, a ban or
+ * another send racing the write waits for it, or is seen by it.
  * `appendEvent` takes the room's next seq and inserts the event in one
  * statement; its UPDATE holds the room's row until the transaction ends.
  */
 import type pg from 'pg';
-import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { EventRow, FileRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
+import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import { MODERATION_SQL } from './moderation-sql.js';
 
 const SQL = {
   userById: `SELECT * FROM users WHERE id = $1`,
@@ -31,7 +34,6 @@ const SQL = {
     INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
     SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9 FROM next RETURNING seq`,
 
-  lockMember: `SELECT role FROM members WHERE room_id = $1 AND user_id = $2 FOR SHARE`,
   insertMember: `INSERT INTO members (room_id, user_id, role, read_seq, joined_at) VALUES ($1, $2, $3, $4, $5)`,
   deleteMember: `DELETE FROM members WHERE room_id = $1 AND user_id = $2`,
   memberRoomIds: `SELECT room_id FROM members WHERE user_id = $1 ORDER BY room_id`,
@@ -62,9 +64,20 @@ const SQL = {
     UNION ALL SELECT * FROM files WHERE seq IS NULL AND created_at < $1`,
   deleteFile: `DELETE FROM files WHERE id = $1`,
   blobKeyInUse: `SELECT EXISTS (SELECT 1 FROM files WHERE blob_key = $1) OR EXISTS (SELECT 1 FROM files WHERE thumb_key = $1) AS used`,
+  ...MODERATION_SQL,
 } as const;
 
 type StatementName = keyof typeof SQL;
+
+/** A row of `memberAndLimits`: the member's and the limits' columns under prefixes (null outside them). */
+type MemberAndLimitsRow = {
+  m_role: MemberRole | null;
+  m_read_seq: number | null;
+  m_joined_at: number | null;
+  l_found: boolean | null;
+  l_muted_until: number | null;
+  l_last_post_at: number | null;
+};
 
 export class PgWriteTx implements WriteTx {
   readonly #client: pg.ClientBase;
@@ -111,8 +124,24 @@ export class PgWriteTx implements WriteTx {
   async roomNameKeyExists(nameKey: string): Promise<boolean> {
     return (await this.#first('roomNameKeyExists', [nameKey])) !== null;
   }
-  async insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count'>): Promise<void> {
+  async insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count' | 'settings'>): Promise<void> {
     await this.#rows('insertRoom', [row.id, row.name, row.name_key, row.kind, row.created_by, row.created_at]);
+  }
+  async lockRoom(roomId: string, userId: string): Promise<LockedRoom | null> {
+    const room = await this.#first<RoomRow>('lockRoom', [roomId]);
+    if (room === null) return null;
+    const { m_role, m_read_seq, m_joined_at, l_found, l_muted_until, l_last_post_at } = (await this.#first<MemberAndLimitsRow>('memberAndLimits', [roomId, userId]))!;
+    return {
+      room,
+      member: m_role === null ? null : { room_id: roomId, user_id: userId, role: m_role, read_seq: m_read_seq!, joined_at: m_joined_at! },
+      limits: l_found ? { room_id: roomId, user_id: userId, muted_until: l_muted_until, last_post_at: l_last_post_at } : null,
+    };
+  }
+  async setRoomSettings(roomId: string, settings: string | null): Promise<void> {
+    await this.#rows('setRoomSettings', [roomId, settings]);
+  }
+  async deleteRoomRows(roomId: string): Promise<void> {
+    await this.#rows('deleteRoomRows', [roomId]);
   }
   async appendEvent(event: NewEventRow): Promise<number> {
     const { room_id, ts, kind, user_id, user_name, client_id, body, target, data } = event;
@@ -121,9 +150,6 @@ export class PgWriteTx implements WriteTx {
     return row.seq;
   }
 
-  async lockMember(roomId: string, userId: string): Promise<MemberRole | null> {
-    return (await this.#first<{ role: MemberRole }>('lockMember', [roomId, userId]))?.role ?? null;
-  }
   async insertMember(row: { room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }): Promise<void> {
     await this.#rows('insertMember', [row.room_id, row.user_id, row.role, row.read_seq, row.joined_at]);
   }
@@ -135,6 +161,81 @@ export class PgWriteTx implements WriteTx {
   }
   async advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number | null> {
     return (await this.#first<{ read_seq: number }>('advanceReadMarker', [roomId, userId, seq]))?.read_seq ?? null;
+  }
+
+  async memberOf(roomId: string, userId: string): Promise<MemberRow | null> {
+    return this.#first('memberOf', [roomId, userId]);
+  }
+  async setMemberRole(roomId: string, userId: string, role: MemberRole): Promise<void> {
+    await this.#rows('setMemberRole', [roomId, userId, role]);
+  }
+  async memberIds(roomId: string): Promise<string[]> {
+    return (await this.#rows<{ user_id: string }>('memberIds', [roomId])).map((row) => row.user_id);
+  }
+
+  async banOf(roomId: string, userId: string): Promise<BanRow | null> {
+    return this.#first('banOf', [roomId, userId]);
+  }
+  async putBan(row: BanRow): Promise<void> {
+    await this.#rows('putBan', [row.room_id, row.user_id, row.until, row.created_at]);
+  }
+  async deleteBan(roomId: string, userId: string): Promise<void> {
+    await this.#rows('deleteBan', [roomId, userId]);
+  }
+  async setMutedUntil(roomId: string, userId: string, until: number | null): Promise<void> {
+    await this.#rows('setMutedUntil', [roomId, userId, until]);
+  }
+  async setLastPostAt(roomId: string, userId: string, ts: number): Promise<void> {
+    await this.#rows('setLastPostAt', [roomId, userId, ts]);
+  }
+  async recentMessageSeqs(roomId: string, userId: string, since: number, limit: number): Promise<number[]> {
+    return (await this.#rows<{ seq: number }>('recentMessageSeqs', [roomId, userId, since, limit])).map((row) => row.seq);
+  }
+  async removeMessages(roomId: string, seqs: readonly number[]): Promise<void> {
+    await this.#rows('removeMessages', [roomId, seqs]);
+  }
+
+  async insertAudit(row: Omit<AuditRow, 'id'>): Promise<number> {
+    const { room_id, ts, actor_id, actor_name, action, target_id, target_name, reason, details } = row;
+    return (await this.#first<{ id: number }>('insertAudit', [room_id, ts, actor_id, actor_name, action, target_id, target_name, reason, details]))!.id;
+  }
+  async insertReport(row: Omit<ReportRow, 'id' | 'resolved_by_id' | 'resolved_by_name' | 'resolved_at'>): Promise<number> {
+    const { room_id, target, author_id, author_name, reporter_id, reporter_name, reason, created_at } = row;
+    return (await this.#first<{ id: number }>('insertReport', [room_id, target, author_id, author_name, reporter_id, reporter_name, reason, created_at]))!.id;
+  }
+  async reportById(id: number): Promise<ReportRow | null> {
+    return this.#first('reportById', [id]);
+  }
+  async openReportOf(roomId: string, target: number, reporterId: string): Promise<ReportRow | null> {
+    return this.#first('openReportOf', [roomId, target, reporterId]);
+  }
+  async resolveReport(id: number, by: { id: string; name: string }, ts: number): Promise<void> {
+    await this.#rows('resolveReport', [id, by.id, by.name, ts]);
+  }
+  async blocks(userId: string, blockedId: string): Promise<boolean> {
+    return (await this.#first('blocks', [userId, blockedId])) !== null;
+  }
+  async blockCount(userId: string): Promise<number> {
+    return (await this.#first<{ n: number }>('blockCount', [userId]))!.n;
+  }
+  async insertBlock(row: { user_id: string; blocked_id: string; created_at: number }): Promise<void> {
+    await this.#rows('insertBlock', [row.user_id, row.blocked_id, row.created_at]);
+  }
+  async deleteBlock(userId: string, blockedId: string): Promise<void> {
+    await this.#rows('deleteBlock', [userId, blockedId]);
+  }
+  async blockedByPeer(roomId: string, senderId: string): Promise<boolean> {
+    return (await this.#first('blockedByPeer', [roomId, senderId])) !== null;
+  }
+
+  async setUserDisabled(userId: string, disabled: 0 | 1): Promise<void> {
+    await this.#rows('setUserDisabled', [userId, disabled]);
+  }
+  async revokeUserSessions(userId: string): Promise<string[]> {
+    return (await this.#rows<{ token_hash: string }>('revokeUserSessions', [userId, Date.now()])).map((row) => row.token_hash);
+  }
+  async deleteUserRows(userId: string): Promise<void> {
+    await this.#rows('deleteUserRows', [userId]);
   }
 
   async eventBySeq(roomId: string, seq: number): Promise<EventRow | null> {

@@ -32,6 +32,7 @@ function roomOf(write: WriteRequest): string | null {
   switch (write.op) {
     case 'renameUser':
     case 'sweepFiles':
+    case 'deleteGuest':
       return null;
     case 'createRoom':
       return (first as { id: string }).id;
@@ -43,6 +44,16 @@ function roomOf(write: WriteRequest): string | null {
     case 'react':
     case 'join':
     case 'leave':
+    case 'setRole':
+    case 'kick':
+    case 'ban':
+    case 'unban':
+    case 'timeout':
+    case 'updateRoomSettings':
+    case 'report':
+    case 'resolveReport':
+    case 'archiveRoom':
+    case 'deleteRoom':
       return (first as { room: string }).room;
     case 'createUser':
     case 'createSession':
@@ -50,6 +61,9 @@ function roomOf(write: WriteRequest): string | null {
     case 'revokeTokens':
     case 'ensureLobby':
     case 'addFile':
+    case 'setBlock':
+    case 'setUserDisabled':
+    case 'signOutUser':
       return '';
   }
 }

@@ -16,6 +16,7 @@ export async function createUser(tx: WriteTx, user: NewUser): Promise<StoredUser
     password_hash: user.passwordHash ?? null,
     external_id: user.externalId ?? null,
     created_at: Date.now(),
+    disabled: 0,
   };
   await tx.insertUser(row);
   return toStoredUser(row);

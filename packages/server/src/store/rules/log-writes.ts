@@ -13,25 +13,33 @@ import { ParleyError, type MessageEvent, type RoomEvent, type UserRef } from '@p
 import type { NewRoom, StoredRoom, StoredUser } from '../store.js';
 import { LOBBY_ID, LOBBY_NAME } from '../lobby.js';
 import { SERVER_USER } from '../server-user.js';
-import { groupReactions, toAttachment, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
+import { groupReactions, parseSettings, toAttachment, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
+import type { EventRow, MemberRole, MemberRow } from '../sql/schema.js';
+import type { LockedRoom, NewEventRow, WriteTx } from './write-tx.js';
 import { filesToAttach } from './file-writes.js';
-import type { EventRow, MemberRole, RoomRow } from '../sql/schema.js';
-import type { NewEventRow, WriteTx } from './write-tx.js';
+import { checkPost, checkReact, checkText, checkUpload, levelOf, requireAbove, requirePermission, type WriteCheck } from './moderation-rules.js';
+import { writeAudit } from './audit.js';
 
 const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
 
-type NewEvent =
+export type NewEvent =
   | { kind: 'message'; clientId: string; body: string; data: EventData['message'] | null }
   | { kind: 'edit'; target: number; body: string }
-  | { kind: 'delete'; target: number }
+  | { kind: 'delete'; target: number; data: EventData['delete'] | null }
   | { kind: 'reaction'; target: number; data: EventData['reaction'] }
   | { kind: 'join'; data: EventData['join'] | null }
   | { kind: 'leave' }
   | { kind: 'rename'; data: EventData['rename'] }
-  | { kind: 'created'; data: EventData['created'] };
+  | { kind: 'created'; data: EventData['created'] }
+  | { kind: 'role'; data: EventData['role'] }
+  | { kind: 'kick'; data: EventData['kick'] }
+  | { kind: 'ban'; data: EventData['ban'] }
+  | { kind: 'unban'; data: EventData['unban'] }
+  | { kind: 'timeout'; data: EventData['timeout'] }
+  | { kind: 'settings'; data: EventData['settings'] };
 
 /** Appends the event to the room's log with the room's next seq. */
-async function appendEvent(tx: WriteTx, room: string, user: UserRef, ts: number, event: NewEvent): Promise<RoomEvent> {
+export async function appendEvent(tx: WriteTx, room: string, user: UserRef, ts: number, event: NewEvent): Promise<RoomEvent> {
   const row: NewEventRow = {
     room_id: room,
     ts,
@@ -48,24 +56,29 @@ async function appendEvent(tx: WriteTx, room: string, user: UserRef, ts: number,
 }
 
 /**
- * Refuses a user who is not a member of the room: `not_member` for a public
- * room (they may join it), `not_found` otherwise, whether or not it exists, so
- * guessing ids reveals nothing. Locks the membership for the rest of the
- * transaction: a leave racing this write is ordered before or after it, never
+ * Locks the room (WriteTx.lockRoom) and refuses a user who is not a member of
+ * it: `not_member` for a public room (they may join it), `not_found` otherwise,
+ * whether or not it exists, so that a private room's existence does not leak.
+ * A leave, kick or ban racing this write is ordered before or after it, never
  * between the check and the append.
  */
-async function requireMember(tx: WriteTx, roomId: string, userId: string): Promise<MemberRole> {
-  const role = await tx.lockMember(roomId, userId);
-  if (role !== null) return role;
-  const room = await tx.roomById(roomId);
-  if (room?.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
+export async function requireMember(tx: WriteTx, roomId: string, userId: string): Promise<LockedRoom & { member: MemberRow }> {
+  const locked = await tx.lockRoom(roomId, userId);
+  if (locked?.member) return locked as LockedRoom & { member: MemberRow };
+  if (locked?.room.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
   throw new ParleyError('not_found', 'No such room.');
 }
 
-async function existingRoom(tx: WriteTx, roomId: string): Promise<RoomRow> {
-  const room = await tx.roomById(roomId);
-  if (!room) throw new ParleyError('not_found', 'No such room.');
-  return room;
+/** What a member writing to the locked room is held to (moderation-rules.ts). */
+function writeCheck(locked: LockedRoom & { member: MemberRow }, admin: boolean | undefined): WriteCheck {
+  return { settings: parseSettings(locked.room.settings), level: levelOf(locked.member, admin), limits: locked.limits, now: Date.now() };
+}
+
+/** Locks the room (WriteTx.lockRoom), which must exist, with `userId`'s membership. */
+async function existingRoom(tx: WriteTx, roomId: string, userId: string): Promise<LockedRoom> {
+  const locked = await tx.lockRoom(roomId, userId);
+  if (!locked) throw new ParleyError('not_found', 'No such room.');
+  return locked;
 }
 
 /** The message at `target`, which must be a message that is not deleted. */
@@ -88,54 +101,101 @@ async function readMessage(tx: WriteTx, row: EventRow): Promise<MessageEvent> {
 }
 
 /**
- * Appends a message by a member, or returns the message already stored under its (room, author,
- * client id). Its files (`attachments`, ids of the author's uploads to this room not sent yet)
+ * Appends a message by a member, or returns the message already stored under its
+ * (room, author, client id) — a retry is answered as it was, whatever changed since.
+ * Its files (`attachments`, ids of the author's uploads to this room not sent yet)
  * are sent with it: the event carries them, and from then on they are the message's.
+ * `admin`: the author is a server admin (ADMIN_USERS).
  */
 export async function appendMessage(
   tx: WriteTx,
-  input: { room: string; user: UserRef; clientId: string; body: string; attachments?: readonly string[] },
+  input: { room: string; user: UserRef; clientId: string; body: string; attachments?: readonly string[]; admin?: boolean },
 ): Promise<{ event: MessageEvent; duplicate: boolean }> {
-  await requireMember(tx, input.room, input.user.id);
+  const locked = await requireMember(tx, input.room, input.user.id);
   const stored = await tx.messageByClientId(input.room, input.user.id, input.clientId);
   if (stored) return { event: await readMessage(tx, stored), duplicate: true };
+  const check = writeCheck(locked, input.admin);
+  const slowMode = checkPost(check, input.body);
+  if (input.attachments?.length) checkUpload(check);
+  if (locked.room.kind === 'dm' && (await tx.blockedByPeer(input.room, input.user.id))) {
+    throw new ParleyError('forbidden', 'This person does not take direct messages from you.');
+  }
   const files = input.attachments?.length ? await filesToAttach(tx, input.room, input.user.id, input.attachments) : [];
   const data = files.length > 0 ? { attachments: files.map(toAttachment) } : null;
-  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'message', clientId: input.clientId, body: input.body, data });
+  const event = await appendEvent(tx, input.room, input.user, check.now, { kind: 'message', clientId: input.clientId, body: input.body, data });
   for (const file of files) await tx.attachFile(file.id, event.seq);
+  if (slowMode) await tx.setLastPostAt(input.room, input.user.id, check.now);
   return { event: event as MessageEvent, duplicate: false };
 }
 
-export async function editMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number; body: string }): Promise<RoomEvent> {
-  await requireMember(tx, input.room, input.user.id);
+export async function editMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent> {
+  const locked = await requireMember(tx, input.room, input.user.id);
   await authoredMessage(tx, input.room, input.target, input.user);
+  checkText(writeCheck(locked, input.admin), input.body);
   const ts = Date.now();
   const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'edit', target: input.target, body: input.body });
   await tx.setMessageBody(input.room, input.target, input.body, ts);
   return event;
 }
 
-/** Tombstones the message: its body, the bodies of its edits and its reactions are erased. */
-export async function deleteMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number }): Promise<RoomEvent> {
-  await requireMember(tx, input.room, input.user.id);
-  const message = await authoredMessage(tx, input.room, input.target, input.user);
-  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'delete', target: input.target });
+/**
+ * Tombstones the message: its body, the bodies of its edits and its reactions are
+ * erased. Its author may delete it; so may a member with `delete_others` ranked above
+ * its author (`authorAdmin`: the author is a server admin), whose deletion is marked
+ * `moderated` and written to the audit log with `reason`.
+ */
+export async function deleteMessage(
+  tx: WriteTx,
+  input: { room: string; user: UserRef; target: number; admin?: boolean; authorAdmin?: boolean; reason?: string },
+): Promise<RoomEvent> {
+  const locked = await requireMember(tx, input.room, input.user.id);
+  const message = await liveMessage(tx, input.room, input.target);
+  if (message.user_id !== input.user.id) return removeOthersMessage(tx, locked, message, input);
+  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'delete', target: input.target, data: null });
   await tx.tombstoneMessage(input.room, input.target);
   await tx.deleteReactionsOf(input.room, input.target);
   if (message.edited_ts !== null) await tx.eraseEditBodies(input.room, input.target);
   return event;
 }
 
+async function removeOthersMessage(
+  tx: WriteTx,
+  locked: LockedRoom & { member: MemberRow },
+  message: EventRow,
+  input: { room: string; user: UserRef; target: number; admin?: boolean; authorAdmin?: boolean; reason?: string },
+): Promise<RoomEvent> {
+  if (locked.room.kind === 'dm') throw new ParleyError('forbidden', 'Only its author may change a message.');
+  const level = levelOf(locked.member, input.admin);
+  requirePermission(parseSettings(locked.room.settings), 'delete_others', level);
+  // An author who left the room ranks as a member.
+  const author = await tx.memberOf(input.room, message.user_id);
+  requireAbove(level, input.authorAdmin ? levelOf(null, true) : Math.max(0, levelOf(author)));
+  const ts = Date.now();
+  const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'delete', target: input.target, data: { moderated: true } });
+  await tx.removeMessages(input.room, [input.target]);
+  await writeAudit(tx, {
+    room: input.room,
+    ts,
+    actor: input.user,
+    action: 'delete_message',
+    target: { id: message.user_id, name: message.user_name },
+    reason: input.reason,
+    details: { seq: input.target },
+  });
+  return event;
+}
+
 /** Adds or removes a reaction; null (nothing written) when it is already in that state. */
 export async function react(
   tx: WriteTx,
-  input: { room: string; user: UserRef; target: number; emoji: string; on: boolean },
+  input: { room: string; user: UserRef; target: number; emoji: string; on: boolean; admin?: boolean },
 ): Promise<RoomEvent | null> {
   const { room, user, target, emoji, on } = input;
-  await requireMember(tx, room, user.id);
+  const locked = await requireMember(tx, room, user.id);
   await liveMessage(tx, room, target);
   const present = await tx.reactionExists(room, target, user.id, emoji);
   if (present === on) return null;
+  checkReact(writeCheck(locked, input.admin));
   const event = await appendEvent(tx, room, user, Date.now(), { kind: 'reaction', target, data: { emoji, on } });
   if (on) await tx.insertReaction({ room_id: room, target, user_id: user.id, emoji, seq: event.seq });
   else await tx.deleteReaction(room, target, user.id, emoji);
@@ -149,17 +209,36 @@ async function addMember(tx: WriteTx, room: string, user: UserRef, role: MemberR
   return event;
 }
 
-/** Adds a member; null (nothing written) when they already are one. */
-export async function join(tx: WriteTx, input: { room: string; user: UserRef; by?: UserRef }): Promise<RoomEvent | null> {
-  await existingRoom(tx, input.room);
-  if ((await tx.lockMember(input.room, input.user.id)) !== null) return null;
-  return addMember(tx, input.room, input.user, 'member', input.by ?? null, Date.now());
+/**
+ * Adds a member; null (nothing written) when they already are one. Refused in an
+ * archived room, and for a user banned from the room (`banned`), whoever adds them.
+ * `by`: someone else adds them (an invitation), who must be a member allowed to invite
+ * (`byAdmin`: they are a server admin).
+ */
+export async function join(tx: WriteTx, input: { room: string; user: UserRef; by?: UserRef; byAdmin?: boolean }): Promise<RoomEvent | null> {
+  const locked = await existingRoom(tx, input.room, input.user.id);
+  if (locked.member !== null) return null;
+  const settings = parseSettings(locked.room.settings);
+  if (input.by) {
+    const inviter = await tx.memberOf(input.room, input.by.id);
+    if (inviter === null) throw new ParleyError(locked.room.kind === 'public' ? 'not_member' : 'not_found', locked.room.kind === 'public' ? 'Join the room first.' : 'No such room.');
+    requirePermission(settings, 'invite', levelOf(inviter, input.byAdmin));
+  }
+  if (settings.archived) throw new ParleyError('forbidden', 'This room is archived: nobody can join it.');
+  const now = Date.now();
+  const ban = await tx.banOf(input.room, input.user.id);
+  if (ban !== null && (ban.until === null || ban.until > now)) {
+    const who = input.by ? 'That person is' : 'You are';
+    const end = ban.until === null ? '' : ` until ${new Date(ban.until).toISOString()}`;
+    throw new ParleyError('banned', `${who} banned from this room${end}.`, ban.until === null ? undefined : ban.until - now);
+  }
+  return addMember(tx, input.room, input.user, 'member', input.by ?? null, now);
 }
 
 /** Removes a member; null (nothing written) when they are not one. */
 export async function leave(tx: WriteTx, input: { room: string; user: UserRef }): Promise<RoomEvent | null> {
-  await existingRoom(tx, input.room);
-  if ((await tx.lockMember(input.room, input.user.id)) === null) return null;
+  const locked = await existingRoom(tx, input.room, input.user.id);
+  if (locked.member === null) return null;
   await tx.deleteMember(input.room, input.user.id);
   return appendEvent(tx, input.room, input.user, Date.now(), { kind: 'leave' });
 }

@@ -5,7 +5,10 @@
  */
 import * as accountWrites from './account-writes.js';
 import * as fileWrites from './file-writes.js';
+import * as adminWrites from './admin-writes.js';
+import * as communityWrites from './community-writes.js';
 import * as logWrites from './log-writes.js';
+import * as moderationWrites from './moderation-writes.js';
 import type { WriteTx } from './write-tx.js';
 
 export const WRITE_OPS = {
@@ -25,6 +28,20 @@ export const WRITE_OPS = {
   setReadMarker: logWrites.setReadMarker,
   addFile: fileWrites.addFile,
   sweepFiles: fileWrites.sweepFiles,
+  setRole: moderationWrites.setRole,
+  kick: moderationWrites.kick,
+  ban: moderationWrites.ban,
+  unban: moderationWrites.unban,
+  timeout: moderationWrites.timeout,
+  updateRoomSettings: moderationWrites.updateRoomSettings,
+  report: communityWrites.report,
+  resolveReport: communityWrites.resolveReport,
+  setBlock: communityWrites.setBlock,
+  setUserDisabled: adminWrites.setUserDisabled,
+  signOutUser: adminWrites.signOutUser,
+  deleteGuest: adminWrites.deleteGuest,
+  archiveRoom: adminWrites.archiveRoom,
+  deleteRoom: adminWrites.deleteRoom,
 } as const;
 
 type Ops = typeof WRITE_OPS;

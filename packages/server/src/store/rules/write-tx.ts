@@ -1,5 +1,5 @@
 /**
- * What the shared write rules (account-writes.ts, log-writes.ts) need of a
+ * What the shared write rules (account-writes.ts, log-writes.ts, moderation-writes.ts …) need of a
  * database: the reads and writes of one transaction, in terms of rows. Each
  * store implements it over its own connection (sqlite/write-tx.ts,
  * postgres/write-tx.ts); the rules decide what to read, what to check and
@@ -8,7 +8,7 @@
  * Contract for implementations:
  * - Every method runs inside the caller's open transaction and sees that
  *   transaction's own earlier writes.
- * - A read made after a lock was taken (`lockMember`, or any write to the row)
+ * - A read made after a lock was taken (`lockRoom`, or any write to the row)
  *   sees every transaction that committed before the lock was granted, so a
  *   check made after the lock stays true until the transaction ends. On
  *   PostgreSQL this means each method is its own statement (READ COMMITTED
@@ -18,10 +18,30 @@
  *   (group-commit.ts) counts them to know whether a refused write left
  *   anything behind.
  */
-import type { EventRow, FileRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type {
+  AuditRow,
+  FileRow,
+  TokenRevocationsTable,
+  BanRow,
+  EventRow,
+  MemberLimitsRow,
+  MemberRole,
+  MemberRow,
+  ReactionRow,
+  ReportRow,
+  RoomRow,
+  UserRow,
+} from '../sql/schema.js';
 
 /** An event to append: its seq is taken by `appendEvent`. */
 export type NewEventRow = Omit<EventRow, 'seq' | 'edited_ts' | 'deleted'>;
+
+/** A room locked for the rest of the transaction, with one user's membership and limits there (null when none). */
+export interface LockedRoom {
+  room: RoomRow;
+  member: MemberRow | null;
+  limits: MemberLimitsRow | null;
+}
 
 export interface WriteTx {
   // users and sessions
@@ -37,7 +57,19 @@ export interface WriteTx {
   // rooms
   roomById(id: string): Promise<RoomRow | null>;
   roomNameKeyExists(nameKey: string): Promise<boolean>;
-  insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count'>): Promise<void>;
+  insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count' | 'settings'>): Promise<void>;
+  /**
+   * Locks the room's row until the transaction ends (the lock `appendEvent` takes, taken
+   * first) and reads it with `userId`'s membership and limits; null when there is no such
+   * room. Every rule that reads a membership, a ban or a limit in a room and then writes
+   * there takes this lock first, so that such writes in one room are serialized (a ban and a
+   * join, a time-out and a send, two sends under slow mode) whichever node makes them, and
+   * always lock the room before its members (no deadlock).
+   */
+  lockRoom(roomId: string, userId: string): Promise<LockedRoom | null>;
+  setRoomSettings(roomId: string, settings: string | null): Promise<void>;
+  /** Deletes the room with its events, reactions, members, bans, limits and reports (not its audit entries). */
+  deleteRoomRows(roomId: string): Promise<void>;
   /**
    * Takes the room's next seq and inserts the event with it, in one step;
    * returns the seq. The room's row stays locked until the transaction ends,
@@ -46,18 +78,58 @@ export interface WriteTx {
   appendEvent(event: NewEventRow): Promise<number>;
 
   // members
-  /**
-   * The user's role in the room, or null when not a member; the membership
-   * is locked until the transaction ends (a concurrent leave waits, and a
-   * leave that committed first is seen).
-   */
-  lockMember(roomId: string, userId: string): Promise<MemberRole | null>;
   insertMember(row: { room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }): Promise<void>;
   deleteMember(roomId: string, userId: string): Promise<void>;
   /** The user's rooms, ascending by id (the order their rows are locked in). */
   memberRoomIds(userId: string): Promise<string[]>;
   /** Moves the marker to max(marker, min(seq, last_seq)); returns it, or null when not a member. */
   advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number | null>;
+  /** A member's row, read (after `lockRoom` of its room it stays true until the transaction ends). */
+  memberOf(roomId: string, userId: string): Promise<MemberRow | null>;
+  setMemberRole(roomId: string, userId: string, role: MemberRole): Promise<void>;
+  /** Ids of the room's members. */
+  memberIds(roomId: string): Promise<string[]>;
+
+  // bans and limits
+  banOf(roomId: string, userId: string): Promise<BanRow | null>;
+  /** Inserts or replaces the ban. */
+  putBan(row: BanRow): Promise<void>;
+  deleteBan(roomId: string, userId: string): Promise<void>;
+  /** Sets the user's time-out in the room (null: none), keeping their other limits. */
+  setMutedUntil(roomId: string, userId: string, until: number | null): Promise<void>;
+  /** Sets when the user last posted in the room (slow mode), keeping their other limits. */
+  setLastPostAt(roomId: string, userId: string, ts: number): Promise<void>;
+  /** The seqs of the user's live messages in the room stored at or after `since`, newest first, at most `limit`. */
+  recentMessageSeqs(roomId: string, userId: string, since: number, limit: number): Promise<number[]>;
+  /**
+   * Tombstones live messages as removed by a moderator (`data` {"moderated":true}): their
+   * bodies, the bodies of their edits and their reactions are erased.
+   */
+  removeMessages(roomId: string, seqs: readonly number[]): Promise<void>;
+
+  // the audit log, reports, blocks
+  /** Appends an entry; returns its id. */
+  insertAudit(row: Omit<AuditRow, 'id'>): Promise<number>;
+  insertReport(row: Omit<ReportRow, 'id' | 'resolved_by_id' | 'resolved_by_name' | 'resolved_at'>): Promise<number>;
+  reportById(id: number): Promise<ReportRow | null>;
+  /** The open report of `reporterId` on message `target`, if any. */
+  openReportOf(roomId: string, target: number, reporterId: string): Promise<ReportRow | null>;
+  resolveReport(id: number, by: { id: string; name: string }, ts: number): Promise<void>;
+  /** Whether `userId` blocks `blockedId`. */
+  blocks(userId: string, blockedId: string): Promise<boolean>;
+  /** How many people `userId` blocks. */
+  blockCount(userId: string): Promise<number>;
+  insertBlock(row: { user_id: string; blocked_id: string; created_at: number }): Promise<void>;
+  deleteBlock(userId: string, blockedId: string): Promise<void>;
+  /** Whether another member of the room (a DM) blocks `senderId`. */
+  blockedByPeer(roomId: string, senderId: string): Promise<boolean>;
+
+  // server administration
+  setUserDisabled(userId: string, disabled: 0 | 1): Promise<void>;
+  /** Revokes every live session of the user; returns their hashes. */
+  revokeUserSessions(userId: string): Promise<string[]>;
+  /** Deletes the user's row with their sessions, blocks (both ways), bans and limits; rooms they created lose their creator. Memberships must be gone first. */
+  deleteUserRows(userId: string): Promise<void>;
 
   // events
   eventBySeq(roomId: string, seq: number): Promise<EventRow | null>;
@@ -118,4 +190,20 @@ export const WRITE_METHODS = [
   'insertFile',
   'attachFile',
   'deleteFile',
+  'setRoomSettings',
+  'deleteRoomRows',
+  'setMemberRole',
+  'putBan',
+  'deleteBan',
+  'setMutedUntil',
+  'setLastPostAt',
+  'removeMessages',
+  'insertAudit',
+  'insertReport',
+  'resolveReport',
+  'insertBlock',
+  'deleteBlock',
+  'setUserDisabled',
+  'revokeUserSessions',
+  'deleteUserRows',
 ] as const satisfies ReadonlyArray<keyof WriteTx>;

@@ -2,18 +2,40 @@
  * Rows to protocol objects. Output objects get only the fields that are set
  * (no `undefined` keys): events are JSON-serialized on the fan-out path.
  */
-import { FILES_PATH, THUMBNAILS_PATH, type Attachment, type MessageEvent, type Reactions, type RoomEvent, type RoomKind, type UserRef, type UserSummary } from '@parley/protocol';
+import { FILES_PATH, THUMBNAILS_PATH } from '@parley/protocol';
+import type { Attachment, AuditEntry, MessageEvent, Reactions, Report, Role, RoomEvent, RoomKind, RoomSettings, UserRef, UserSummary } from '@parley/protocol';
 import type { StoredFile, StoredRoomSummary, StoredUser } from '../store.js';
-import type { EventRow, FileRow, ReactionRow, RoomsTable, UserRow } from './schema.js';
+import type { AuditRow, EventRow, FileRow, MemberRole, ReactionRow, ReportRow, RoomsTable, UserRow } from './schema.js';
 
 /** What `events.data` holds, by event kind. */
 export interface EventData {
-  /** null when the message has no files (and once it is deleted). */
-  message: { attachments: Attachment[] };
+  /**
+   * A live message: its files (null when none). A deleted one: `moderated` when a moderator
+   * deleted it (null otherwise); its files are forgotten.
+   */
+  message: { attachments?: Attachment[]; moderated?: true };
   reaction: { emoji: string; on: boolean };
   join: { by: UserRef };
   rename: { from: string; to: string };
   created: { name: string; roomKind: RoomKind };
+  role: { target: UserRef; role: Role };
+  kick: { target: UserRef };
+  ban: { target: UserRef; until?: number; removed?: true; deleted?: number[] };
+  unban: { target: UserRef };
+  timeout: { target: UserRef; until: number };
+  settings: { settings: RoomSettings };
+  /** A delete by a moderator; also written on the deleted message's own row. */
+  delete: { moderated: true };
+}
+
+/** The room's settings from `rooms.settings`. */
+export function parseSettings(text: string | null): RoomSettings {
+  return text === null ? {} : (JSON.parse(text) as RoomSettings);
+}
+
+/** `rooms.settings` for these settings: null when none differs from the defaults. */
+export function settingsText(settings: RoomSettings): string | null {
+  return Object.keys(settings).length === 0 ? null : JSON.stringify(settings);
 }
 
 export function toStoredUser(row: UserRow): StoredUser {
@@ -25,6 +47,7 @@ export function toStoredUser(row: UserRow): StoredUser {
     passwordHash: row.password_hash,
     externalId: row.external_id,
     createdAt: row.created_at,
+    disabled: row.disabled === 1,
   };
 }
 
@@ -52,6 +75,7 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
       const event: MessageEvent = { kind: 'message', room, seq, ts, user, id: row.client_id!, body: row.body ?? '' };
       if (row.edited_ts !== null) event.editedTs = row.edited_ts;
       if (row.deleted) event.deleted = true;
+      if (row.deleted && row.data !== null && parseData<'message'>(row).moderated) event.moderated = true;
       if (reactions) event.reactions = reactions;
       if (row.data !== null && !row.deleted) event.attachments = parseData<'message'>(row).attachments;
       return event;
@@ -59,7 +83,8 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
     case 'edit':
       return { kind: 'edit', room, seq, ts, user, target: row.target!, body: row.body ?? '' };
     case 'delete':
-      return { kind: 'delete', room, seq, ts, user, target: row.target! };
+      if (row.data === null) return { kind: 'delete', room, seq, ts, user, target: row.target! };
+      return { kind: 'delete', room, seq, ts, user, target: row.target!, moderated: true };
     case 'reaction': {
       const data = parseData<'reaction'>(row);
       return { kind: 'reaction', room, seq, ts, user, target: row.target!, emoji: data.emoji, on: data.on };
@@ -78,6 +103,24 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
       const data = parseData<'created'>(row);
       return { kind: 'created', room, seq, ts, user, name: data.name, roomKind: data.roomKind };
     }
+    case 'role': {
+      const data = parseData<'role'>(row);
+      return { kind: 'role', room, seq, ts, user, target: data.target, role: data.role };
+    }
+    case 'kick':
+      return { kind: 'kick', room, seq, ts, user, target: parseData<'kick'>(row).target };
+    case 'ban': {
+      const data = parseData<'ban'>(row);
+      return { kind: 'ban', room, seq, ts, user, ...data };
+    }
+    case 'unban':
+      return { kind: 'unban', room, seq, ts, user, target: parseData<'unban'>(row).target };
+    case 'timeout': {
+      const data = parseData<'timeout'>(row);
+      return { kind: 'timeout', room, seq, ts, user, target: data.target, until: data.until };
+    }
+    case 'settings':
+      return { kind: 'settings', room, seq, ts, user, settings: parseData<'settings'>(row).settings };
   }
 }
 
@@ -102,15 +145,17 @@ function parseData<K extends keyof EventData>(row: EventRow): EventData[K] {
   return JSON.parse(row.data!) as EventData[K];
 }
 
-/** A row of a room-summary query: the room, the user's membership (nulls outside it) and their unread count. */
-export interface SummaryRow extends Pick<RoomsTable, 'id' | 'name' | 'kind' | 'last_seq' | 'member_count'> {
+/** A row of a room-summary query: the room, the user's membership and limits (nulls outside them) and their unread count. */
+export interface SummaryRow extends Pick<RoomsTable, 'id' | 'name' | 'kind' | 'last_seq' | 'member_count' | 'settings'> {
   member_id: string | null;
   read_seq: number | null;
+  role: MemberRole | null;
+  muted_until: number | null;
   unread: number;
 }
 
 /** A room as listed for one user; a DM is named after `peer`. */
-export function toRoomSummary(row: SummaryRow, peer: UserSummary | null): StoredRoomSummary {
+export function toRoomSummary(row: SummaryRow, peer: UserSummary | null, now = Date.now()): StoredRoomSummary {
   const joined = row.member_id !== null;
   const summary: StoredRoomSummary = {
     id: row.id,
@@ -126,6 +171,10 @@ export function toRoomSummary(row: SummaryRow, peer: UserSummary | null): Stored
     summary.name = peer.name;
     summary.peer = peer;
   }
+  // A DM's creator is stored as its owner, but a DM has no roles: nobody moderates it.
+  if (joined && row.role !== null && row.kind !== 'dm') summary.role = row.role;
+  if (row.settings !== null) summary.settings = parseSettings(row.settings);
+  if (joined && row.muted_until !== null && row.muted_until > now) summary.timedOutUntil = row.muted_until;
   return summary;
 }
 
@@ -173,4 +222,26 @@ export function toAttachment(file: StoredFile): Attachment {
   }
   if (file.thumbKey !== null) attachment.thumbnailUrl = `${THUMBNAILS_PATH}/${file.id}`;
   return attachment;
+}
+
+export function toReport(row: ReportRow): Report {
+  const report: Report = {
+    id: row.id,
+    room: row.room_id,
+    target: row.target,
+    author: { id: row.author_id, name: row.author_name },
+    reporter: { id: row.reporter_id, name: row.reporter_name },
+    ts: row.created_at,
+  };
+  if (row.reason !== null) report.reason = row.reason;
+  if (row.resolved_at !== null) report.resolved = { by: { id: row.resolved_by_id!, name: row.resolved_by_name! }, ts: row.resolved_at };
+  return report;
+}
+
+export function toAuditEntry(row: AuditRow): AuditEntry {
+  const entry: AuditEntry = { id: row.id, room: row.room_id, ts: row.ts, actor: { id: row.actor_id, name: row.actor_name }, action: row.action };
+  if (row.target_id !== null) entry.target = { id: row.target_id, name: row.target_name ?? row.target_id };
+  if (row.reason !== null) entry.reason = row.reason;
+  if (row.details !== null) entry.details = JSON.parse(row.details) as Record<string, unknown>;
+  return entry;
 }

@@ -5,7 +5,7 @@
  * Flags are stored as 0/1 (SQLite has no boolean; PostgreSQL stores them as
  * smallint for the same queries) and times as ms since the epoch.
  */
-import type { EventKind, RoomKind, UserKind } from '@parley/protocol';
+import type { AuditAction, EventKind, Role, RoomKind, UserKind } from '@parley/protocol';
 
 export interface UsersTable {
   id: string;
@@ -16,6 +16,8 @@ export interface UsersTable {
   password_hash: string | null;
   external_id: string | null;
   created_at: number;
+  /** 1: a server admin disabled the account (SQLite migration 6): it cannot sign in or connect. */
+  disabled: 0 | 1;
 }
 
 export interface SessionsTable {
@@ -37,9 +39,11 @@ export interface RoomsTable {
   last_seq: number;
   /** Rows in `members` for this room, kept by triggers on `members` (migration 2). */
   member_count: number;
+  /** JSON of the room's RoomSettings that differ from the defaults; null when none do (SQLite migration 6). */
+  settings: string | null;
 }
 
-export type MemberRole = 'owner' | 'member';
+export type MemberRole = Role;
 
 export interface MembersTable {
   room_id: string;
@@ -122,6 +126,68 @@ export interface FilesTable {
   created_at: number;
 }
 
+/** A ban of a user from a room, whether or not they are a member (SQLite migration 6). Lifted: the row is deleted. */
+export interface BansTable {
+  room_id: string;
+  user_id: string;
+  /** When it ends; null: until lifted. An ended ban's row may linger: it no longer counts. */
+  until: number | null;
+  created_at: number;
+}
+
+/**
+ * A user's limits in a room, kept while they are not a member, so that leaving
+ * and joining again clears neither a time-out nor slow mode's wait (SQLite migration 6).
+ */
+export interface MemberLimitsTable {
+  room_id: string;
+  user_id: string;
+  /** Timed out until then; null: not. */
+  muted_until: number | null;
+  /** Their last message here, counted by slow mode (written only while slow mode is on). */
+  last_post_at: number | null;
+}
+
+/** The append-only audit log (SQLite migration 6): triggers refuse UPDATE and DELETE. */
+export interface AuditTable {
+  /** Increasing in insertion order. */
+  id: number;
+  /** null: a server-wide action. No foreign key: entries outlive a deleted room. */
+  room_id: string | null;
+  ts: number;
+  actor_id: string;
+  actor_name: string;
+  action: AuditAction;
+  target_id: string | null;
+  target_name: string | null;
+  reason: string | null;
+  /** JSON of the entry's details (AuditEntry.details). */
+  details: string | null;
+}
+
+export interface ReportsTable {
+  id: number;
+  room_id: string;
+  /** Seq of the reported message. */
+  target: number;
+  author_id: string;
+  author_name: string;
+  reporter_id: string;
+  reporter_name: string;
+  reason: string | null;
+  created_at: number;
+  resolved_by_id: string | null;
+  resolved_by_name: string | null;
+  resolved_at: number | null;
+}
+
+/** `user_id` blocked `blocked_id`. */
+export interface BlocksTable {
+  user_id: string;
+  blocked_id: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -131,6 +197,11 @@ export interface Database {
   reactions: ReactionsTable;
   token_revocations: TokenRevocationsTable;
   files: FilesTable;
+  bans: BansTable;
+  member_limits: MemberLimitsTable;
+  audit: AuditTable;
+  reports: ReportsTable;
+  blocks: BlocksTable;
 }
 
 export type UserRow = UsersTable;
@@ -138,3 +209,8 @@ export type RoomRow = RoomsTable;
 export type EventRow = EventsTable;
 export type ReactionRow = Pick<ReactionsTable, 'target' | 'user_id' | 'emoji'>;
 export type FileRow = FilesTable;
+export type MemberRow = MembersTable;
+export type BanRow = BansTable;
+export type MemberLimitsRow = MemberLimitsTable;
+export type AuditRow = AuditTable;
+export type ReportRow = ReportsTable;

@@ -25,7 +25,7 @@ type PeerRow = UserSummary & { room_id: string };
 // every execution, and a bound limit made this statement 7× slower (64 against 9 µs for a user
 // in one room).
 const SUMMARY_SELECT = `
-  SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, m.user_id AS member_id, m.read_seq,
+  SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, r.settings, m.user_id AS member_id, m.read_seq, m.role, l.muted_until,
     (SELECT count(*) FROM (
       SELECT 1 FROM (
         SELECT e.user_id FROM events e
@@ -33,7 +33,8 @@ const SUMMARY_SELECT = `
         LIMIT ${UNREAD_SCAN_MAX}) AS live
       WHERE live.user_id != @user
       LIMIT ${UNREAD_MAX})) AS unread
-  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = @user`;
+  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = @user
+  LEFT JOIN member_limits l ON l.room_id = r.id AND l.user_id = @user`;
 
 // The rooms a user is listed: their own, and the newest DIRECTORY_PREVIEW public rooms they are
 // not in (the partial index of public rooms, migration 3, read newest first), each found through

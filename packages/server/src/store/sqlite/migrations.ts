@@ -158,6 +158,100 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX files_unattached ON files (created_at) WHERE seq IS NULL;
     `,
   },
+  {
+    // Moderation (issue 22). Existing members keep their role (owner or member).
+    name: 'roles, bans, time-outs, slow mode, the audit log, reports, blocks, disabled accounts',
+    sql: `
+      -- SQLite cannot change a CHECK constraint: the members table is rebuilt to allow admin and
+      -- moderator. Its triggers go first, so that nothing counts the rows twice or not at all.
+      DROP TRIGGER members_counted_in;
+      DROP TRIGGER members_counted_out;
+      CREATE TABLE members_v6 (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        user_id TEXT NOT NULL REFERENCES users (id),
+        role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'moderator', 'member')),
+        read_seq INTEGER NOT NULL DEFAULT 0,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+      INSERT INTO members_v6 (room_id, user_id, role, read_seq, joined_at)
+        SELECT room_id, user_id, role, read_seq, joined_at FROM members;
+      DROP TABLE members;
+      ALTER TABLE members_v6 RENAME TO members;
+      CREATE INDEX members_user ON members (user_id, room_id);
+      -- The room's moderators, admins and owner, to whom reports go.
+      CREATE INDEX members_staff ON members (room_id, user_id) WHERE role <> 'member';
+      CREATE TRIGGER members_counted_in AFTER INSERT ON members BEGIN
+        UPDATE rooms SET member_count = member_count + 1 WHERE id = NEW.room_id;
+      END;
+      CREATE TRIGGER members_counted_out AFTER DELETE ON members BEGIN
+        UPDATE rooms SET member_count = member_count - 1 WHERE id = OLD.room_id;
+      END;
+
+      ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+      ALTER TABLE rooms ADD COLUMN settings TEXT;
+
+      CREATE TABLE bans (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        user_id TEXT NOT NULL,
+        until INTEGER,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE member_limits (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        user_id TEXT NOT NULL,
+        muted_until INTEGER,
+        last_post_at INTEGER,
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+
+      -- No foreign keys: entries outlive the rooms and users they name.
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id TEXT,
+        ts INTEGER NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target_id TEXT,
+        target_name TEXT,
+        reason TEXT,
+        details TEXT
+      );
+      CREATE INDEX audit_room ON audit (room_id, id);
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+      END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+      END;
+
+      CREATE TABLE reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        target INTEGER NOT NULL,
+        author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        reporter_id TEXT NOT NULL,
+        reporter_name TEXT NOT NULL,
+        reason TEXT,
+        created_at INTEGER NOT NULL,
+        resolved_by_id TEXT,
+        resolved_by_name TEXT,
+        resolved_at INTEGER
+      );
+      CREATE INDEX reports_room ON reports (room_id, id);
+
+      CREATE TABLE blocks (
+        user_id TEXT NOT NULL,
+        blocked_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, blocked_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

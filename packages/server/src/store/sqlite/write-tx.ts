@@ -2,14 +2,15 @@
  * WriteTx (../rules/write-tx.ts) over the writer's connection, as statements
  * prepared once. The writer holds SQLite's write lock from BEGIN IMMEDIATE to
  * COMMIT, so every read here sees everything committed before, and
- * `lockMember` needs no lock of its own.
+ * `lockRoom` needs no lock of its own.
  *
  * The methods are asynchronous only because the interface is; each runs its
  * statement synchronously, and awaiting it costs a microtask, never an I/O turn.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { EventRow, FileRow, MemberRole, ReactionRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
+import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import { ModerationStatements } from './moderation-statements.js';
 
 type Params = unknown[] | [Record<string, unknown>];
 
@@ -23,10 +24,9 @@ export class SqliteWriteTx implements WriteTx {
   readonly #putTokenRevocation: Statement<[TokenRevocationsTable]>;
   readonly #roomById: Statement<[string], RoomRow>;
   readonly #roomNameKeyExists: Statement<[string], 1>;
-  readonly #insertRoom: Statement<[Omit<RoomRow, 'last_seq' | 'member_count'>]>;
+  readonly #insertRoom: Statement<[Omit<RoomRow, 'last_seq' | 'member_count' | 'settings'>]>;
   readonly #nextSeq: Statement<[string], number>;
   readonly #insertEvent: Statement<[EventRow | (NewEventRow & { seq: number })]>;
-  readonly #memberRole: Statement<[string, string], MemberRole>;
   readonly #insertMember: Statement<[{ room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }]>;
   readonly #deleteMember: Statement<[string, string]>;
   readonly #memberRoomIds: Statement<[string], string>;
@@ -49,9 +49,11 @@ export class SqliteWriteTx implements WriteTx {
   readonly #sweepableFiles: Statement<[number], FileRow>;
   readonly #deleteFile: Statement<[string]>;
   readonly #blobKeyInUse: Statement<[string, string], 1>;
+  readonly #m: ModerationStatements;
 
   /** `db` must have the schema: statements are checked against it when prepared. */
   constructor(db: Database) {
+    this.#m = new ModerationStatements(db);
     const prepare = <P extends Params, R = void>(sql: string) => db.prepare(sql) as unknown as Statement<P, R>;
     this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
     this.#usernameExists = prepare<[string], 1>(`SELECT 1 FROM users WHERE username = ?`).pluck();
@@ -71,7 +73,6 @@ export class SqliteWriteTx implements WriteTx {
     this.#insertEvent = prepare(`INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
       VALUES (@room_id, @seq, @ts, @kind, @user_id, @user_name, @client_id, @body, @target, @data)`);
 
-    this.#memberRole = prepare<[string, string], MemberRole>(`SELECT role FROM members WHERE room_id = ? AND user_id = ?`).pluck();
     this.#insertMember = prepare(`INSERT INTO members (room_id, user_id, role, read_seq, joined_at)
       VALUES (@room_id, @user_id, @role, @read_seq, @joined_at)`);
     this.#deleteMember = prepare(`DELETE FROM members WHERE room_id = ? AND user_id = ?`);
@@ -141,8 +142,20 @@ export class SqliteWriteTx implements WriteTx {
   async roomNameKeyExists(nameKey: string): Promise<boolean> {
     return this.#roomNameKeyExists.get(nameKey) !== undefined;
   }
-  async insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count'>): Promise<void> {
+  async insertRoom(row: Omit<RoomRow, 'last_seq' | 'member_count' | 'settings'>): Promise<void> {
     this.#insertRoom.run(row);
+  }
+  /** The writer holds SQLite's write lock for the whole transaction: the room needs no lock of its own. */
+  async lockRoom(roomId: string, userId: string): Promise<LockedRoom | null> {
+    const room = this.#roomById.get(roomId);
+    if (!room) return null;
+    return { room, member: this.#m.member.get(roomId, userId) ?? null, limits: this.#m.limits.get(roomId, userId) ?? null };
+  }
+  async setRoomSettings(roomId: string, settings: string | null): Promise<void> {
+    this.#m.setRoomSettings.run(settings, roomId);
+  }
+  async deleteRoomRows(roomId: string): Promise<void> {
+    for (const statement of this.#m.deleteRoom) statement.run(roomId);
   }
   async appendEvent(event: NewEventRow): Promise<number> {
     const seq = this.#nextSeq.get(event.room_id);
@@ -151,9 +164,6 @@ export class SqliteWriteTx implements WriteTx {
     return seq;
   }
 
-  async lockMember(roomId: string, userId: string): Promise<MemberRole | null> {
-    return this.#memberRole.get(roomId, userId) ?? null;
-  }
   async insertMember(row: { room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }): Promise<void> {
     this.#insertMember.run(row);
   }
@@ -165,6 +175,84 @@ export class SqliteWriteTx implements WriteTx {
   }
   async advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number | null> {
     return this.#advanceReadMarker.get({ room_id: roomId, user_id: userId, seq }) ?? null;
+  }
+
+  async memberOf(roomId: string, userId: string): Promise<MemberRow | null> {
+    return this.#m.member.get(roomId, userId) ?? null;
+  }
+  async setMemberRole(roomId: string, userId: string, role: MemberRole): Promise<void> {
+    this.#m.setMemberRole.run(role, roomId, userId);
+  }
+  async memberIds(roomId: string): Promise<string[]> {
+    return this.#m.memberIds.all(roomId);
+  }
+
+  async banOf(roomId: string, userId: string): Promise<BanRow | null> {
+    return this.#m.banOf.get(roomId, userId) ?? null;
+  }
+  async putBan(row: BanRow): Promise<void> {
+    this.#m.putBan.run(row);
+  }
+  async deleteBan(roomId: string, userId: string): Promise<void> {
+    this.#m.deleteBan.run(roomId, userId);
+  }
+  async setMutedUntil(roomId: string, userId: string, until: number | null): Promise<void> {
+    this.#m.setMutedUntil.run({ room_id: roomId, user_id: userId, value: until });
+  }
+  async setLastPostAt(roomId: string, userId: string, ts: number): Promise<void> {
+    this.#m.setLastPostAt.run({ room_id: roomId, user_id: userId, value: ts });
+  }
+  async recentMessageSeqs(roomId: string, userId: string, since: number, limit: number): Promise<number[]> {
+    return this.#m.recentMessageSeqs.all(roomId, userId, since, limit);
+  }
+  async removeMessages(roomId: string, seqs: readonly number[]): Promise<void> {
+    for (const seq of seqs) {
+      const edited = this.#eventBySeq.get(roomId, seq)?.edited_ts ?? null;
+      this.#m.removeMessage.run(roomId, seq);
+      this.#deleteReactionsOf.run(roomId, seq);
+      if (edited !== null) this.#eraseEditBodies.run(roomId, seq);
+    }
+  }
+
+  async insertAudit(row: Omit<AuditRow, 'id'>): Promise<number> {
+    return Number(this.#m.insertAudit.run(row).lastInsertRowid);
+  }
+  async insertReport(row: Omit<ReportRow, 'id' | 'resolved_by_id' | 'resolved_by_name' | 'resolved_at'>): Promise<number> {
+    return Number(this.#m.insertReport.run(row).lastInsertRowid);
+  }
+  async reportById(id: number): Promise<ReportRow | null> {
+    return this.#m.reportById.get(id) ?? null;
+  }
+  async openReportOf(roomId: string, target: number, reporterId: string): Promise<ReportRow | null> {
+    return this.#m.openReportOf.get(roomId, target, reporterId) ?? null;
+  }
+  async resolveReport(id: number, by: { id: string; name: string }, ts: number): Promise<void> {
+    this.#m.resolveReport.run(by.id, by.name, ts, id);
+  }
+  async blocks(userId: string, blockedId: string): Promise<boolean> {
+    return this.#m.blocks.get(userId, blockedId) !== undefined;
+  }
+  async blockCount(userId: string): Promise<number> {
+    return this.#m.blockCount.get(userId) ?? 0;
+  }
+  async insertBlock(row: { user_id: string; blocked_id: string; created_at: number }): Promise<void> {
+    this.#m.insertBlock.run(row);
+  }
+  async deleteBlock(userId: string, blockedId: string): Promise<void> {
+    this.#m.deleteBlock.run(userId, blockedId);
+  }
+  async blockedByPeer(roomId: string, senderId: string): Promise<boolean> {
+    return this.#m.blockedByPeer.get({ room: roomId, sender: senderId }) !== undefined;
+  }
+
+  async setUserDisabled(userId: string, disabled: 0 | 1): Promise<void> {
+    this.#m.setUserDisabled.run(disabled, userId);
+  }
+  async revokeUserSessions(userId: string): Promise<string[]> {
+    return this.#m.revokeUserSessions.all(userId, Date.now());
+  }
+  async deleteUserRows(userId: string): Promise<void> {
+    for (const statement of this.#m.deleteUser) statement.run({ user: userId });
   }
 
   async eventBySeq(roomId: string, seq: number): Promise<EventRow | null> {
