@@ -36,7 +36,9 @@ export class PgTransactions implements Transactions {
       const client = await this.#connection();
       try {
         await client.query('BEGIN');
-        const result = await body(new PgWriteTx(client));
+        const tx = new PgWriteTx(client);
+        const result = await body(tx);
+        await tx.flush();
         await this.#commit(client);
         return result;
       } catch (error) {

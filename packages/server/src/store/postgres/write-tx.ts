@@ -11,11 +11,20 @@
  * another send racing the write waits for it, or is seen by it.
  * `appendEvent` takes the room's next seq and inserts the event in one
  * statement; its UPDATE holds the room's row until the transaction ends.
+ *
+ * Round trips are what a write costs here, so the transaction keeps what it
+ * knows (tx-cache.ts): `readAhead` locks the batch's rooms and reads their
+ * memberships and message keys in three statements; appends to locked rooms
+ * wait and go together in one statement (`flush`) before any other statement
+ * and before COMMIT. A batch of sends to rooms costs about six round trips,
+ * however many sends it has.
  */
 import type pg from 'pg';
 import type { LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
 import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 import { MODERATION_SQL } from './moderation-sql.js';
+import type { ReadAhead } from '../rules/read-ahead.js';
+import { TxCache, type MemberState } from './tx-cache.js';
 
 const SQL = {
   userById: `SELECT * FROM users WHERE id = $1`,
@@ -30,6 +39,20 @@ const SQL = {
   roomById: `SELECT * FROM rooms WHERE id = $1`,
   roomNameKeyExists: `SELECT 1 FROM rooms WHERE name_key = $1`,
   insertRoom: `INSERT INTO rooms (id, name, name_key, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+  // Appends to rooms this transaction has locked, their seqs taken by it (tx-cache.ts), in one statement.
+  appendEvents: `WITH inserted AS (
+      INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
+      SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[]))
+    UPDATE rooms AS r SET last_seq = u.last_seq FROM unnest($11::text[], $12::bigint[]) AS u(id, last_seq) WHERE r.id = u.id`,
+  // The batch's rooms, locked in ascending order as lockRoom locks one (moderation-sql.ts).
+  lockRooms: `SELECT * FROM rooms WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`,
+  membersAndLimits: `SELECT p.room_id, p.user_id, m.role AS m_role, m.read_seq AS m_read_seq, m.joined_at AS m_joined_at,
+      l.room_id IS NOT NULL AS l_found, l.muted_until AS l_muted_until, l.last_post_at AS l_last_post_at
+    FROM unnest($1::text[], $2::text[]) AS p(room_id, user_id)
+    LEFT JOIN members m ON m.room_id = p.room_id AND m.user_id = p.user_id
+    LEFT JOIN member_limits l ON l.room_id = p.room_id AND l.user_id = p.user_id`,
+  messagesByClientIds: `SELECT e.* FROM unnest($1::text[], $2::text[], $3::text[]) AS k(room_id, user_id, client_id)
+    JOIN events e ON e.room_id = k.room_id AND e.user_id = k.user_id AND e.client_id = k.client_id`,
   appendEvent: `WITH next AS (UPDATE rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq)
     INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
     SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9 FROM next RETURNING seq`,
@@ -79,16 +102,61 @@ type MemberAndLimitsRow = {
   l_last_post_at: number | null;
 };
 
+function memberState(room: string, user: string, row: MemberAndLimitsRow): MemberState {
+  const { m_role, m_read_seq, m_joined_at, l_found, l_muted_until, l_last_post_at } = row;
+  return {
+    member: m_role === null ? null : { room_id: room, user_id: user, role: m_role, read_seq: m_read_seq!, joined_at: m_joined_at! },
+    limits: l_found ? { room_id: room, user_id: user, muted_until: l_muted_until, last_post_at: l_last_post_at } : null,
+  };
+}
+
 export class PgWriteTx implements WriteTx {
   readonly #client: pg.ClientBase;
+  readonly #cache = new TxCache();
 
   constructor(client: pg.ClientBase) {
     this.#client = client;
   }
 
+  /** Every statement but the waiting appends' goes after them: it may read or depend on them. */
   async #rows<R extends pg.QueryResultRow>(name: StatementName, values: unknown[]): Promise<R[]> {
+    if (this.#cache.hasPending) await this.flush();
     const result = await this.#client.query<R>({ name: `parley_${name}`, text: SQL[name], values });
     return result.rows;
+  }
+
+  /** Sends the appends that wait; the transaction calls it before COMMIT. */
+  async flush(): Promise<void> {
+    const taken = this.#cache.takePending();
+    if (taken === null) return;
+    const { events, lastSeqs } = taken;
+    const column = <K extends keyof EventRow>(key: K) => events.map((event) => event[key]);
+    await this.#client.query({
+      name: 'parley_appendEvents',
+      text: SQL.appendEvents,
+      values: [
+        column('room_id'), column('seq'), column('ts'), column('kind'), column('user_id'),
+        column('user_name'), column('client_id'), column('body'), column('target'), column('data'),
+        [...lastSeqs.keys()], [...lastSeqs.values()],
+      ],
+    });
+  }
+
+  async readAhead(plan: ReadAhead): Promise<void> {
+    const cache = this.#cache;
+    const rooms = plan.rooms.filter((room) => cache.lockedRoom(room) === undefined);
+    if (rooms.length > 0) for (const row of await this.#rows<RoomRow>('lockRooms', [rooms])) cache.locked(row);
+    const pairs = plan.members.filter(({ room, user }) => cache.lockedRoom(room) !== undefined && cache.memberState(room, user) === undefined);
+    if (pairs.length > 0) {
+      const rows = await this.#rows<MemberAndLimitsRow & { room_id: string; user_id: string }>('membersAndLimits', [pairs.map((p) => p.room), pairs.map((p) => p.user)]);
+      for (const row of rows) cache.setMemberState(row.room_id, row.user_id, memberState(row.room_id, row.user_id, row));
+    }
+    const keys = plan.messages.filter(({ room, user, clientId }) => cache.lockedRoom(room) !== undefined && cache.message(room, user, clientId) === undefined);
+    if (keys.length > 0) {
+      const rows = await this.#rows<EventRow>('messagesByClientIds', [keys.map((k) => k.room), keys.map((k) => k.user), keys.map((k) => k.clientId)]);
+      for (const { room, user, clientId } of keys) cache.setMessage(room, user, clientId, null);
+      for (const row of rows) cache.setMessage(row.room_id, row.user_id, row.client_id!, row);
+    }
   }
 
   async #first<R extends pg.QueryResultRow>(name: StatementName, values: unknown[]): Promise<R | null> {
@@ -128,22 +196,31 @@ export class PgWriteTx implements WriteTx {
     await this.#rows('insertRoom', [row.id, row.name, row.name_key, row.kind, row.created_by, row.created_at]);
   }
   async lockRoom(roomId: string, userId: string): Promise<LockedRoom | null> {
-    const room = await this.#first<RoomRow>('lockRoom', [roomId]);
-    if (room === null) return null;
-    const { m_role, m_read_seq, m_joined_at, l_found, l_muted_until, l_last_post_at } = (await this.#first<MemberAndLimitsRow>('memberAndLimits', [roomId, userId]))!;
-    return {
-      room,
-      member: m_role === null ? null : { room_id: roomId, user_id: userId, role: m_role, read_seq: m_read_seq!, joined_at: m_joined_at! },
-      limits: l_found ? { room_id: roomId, user_id: userId, muted_until: l_muted_until, last_post_at: l_last_post_at } : null,
-    };
+    let room = this.#cache.lockedRoom(roomId);
+    if (room === undefined) {
+      const row = await this.#first<RoomRow>('lockRoom', [roomId]);
+      if (row === null) return null;
+      this.#cache.locked(row);
+      room = row;
+    }
+    let state = this.#cache.memberState(roomId, userId);
+    if (state === undefined) {
+      state = memberState(roomId, userId, (await this.#first<MemberAndLimitsRow>('memberAndLimits', [roomId, userId]))!);
+      this.#cache.setMemberState(roomId, userId, state);
+    }
+    return { room, member: state.member, limits: state.limits };
   }
   async setRoomSettings(roomId: string, settings: string | null): Promise<void> {
     await this.#rows('setRoomSettings', [roomId, settings]);
+    this.#cache.settings(roomId, settings);
   }
   async deleteRoomRows(roomId: string): Promise<void> {
     await this.#rows('deleteRoomRows', [roomId]);
+    this.#cache.roomDeleted(roomId);
   }
   async appendEvent(event: NewEventRow): Promise<number> {
+    const waiting = this.#cache.append(event);
+    if (waiting !== null) return waiting;
     const { room_id, ts, kind, user_id, user_name, client_id, body, target, data } = event;
     const row = await this.#first<{ seq: number }>('appendEvent', [room_id, ts, kind, user_id, user_name, client_id, body, target, data]);
     if (row === null) throw new Error(`appendEvent: no room ${room_id}`);
@@ -152,14 +229,17 @@ export class PgWriteTx implements WriteTx {
 
   async insertMember(row: { room_id: string; user_id: string; role: MemberRole; read_seq: number; joined_at: number }): Promise<void> {
     await this.#rows('insertMember', [row.room_id, row.user_id, row.role, row.read_seq, row.joined_at]);
+    this.#cache.memberAdded(row.room_id, row.user_id);
   }
   async deleteMember(roomId: string, userId: string): Promise<void> {
     await this.#rows('deleteMember', [roomId, userId]);
+    this.#cache.memberRemoved(roomId, userId);
   }
   async memberRoomIds(userId: string): Promise<string[]> {
     return (await this.#rows<{ room_id: string }>('memberRoomIds', [userId])).map((row) => row.room_id);
   }
   async advanceReadMarker(roomId: string, userId: string, seq: number): Promise<number | null> {
+    this.#cache.memberChanged(roomId, userId);
     return (await this.#first<{ read_seq: number }>('advanceReadMarker', [roomId, userId, seq]))?.read_seq ?? null;
   }
 
@@ -168,6 +248,7 @@ export class PgWriteTx implements WriteTx {
   }
   async setMemberRole(roomId: string, userId: string, role: MemberRole): Promise<void> {
     await this.#rows('setMemberRole', [roomId, userId, role]);
+    this.#cache.memberChanged(roomId, userId);
   }
   async memberIds(roomId: string): Promise<string[]> {
     return (await this.#rows<{ user_id: string }>('memberIds', [roomId])).map((row) => row.user_id);
@@ -184,15 +265,18 @@ export class PgWriteTx implements WriteTx {
   }
   async setMutedUntil(roomId: string, userId: string, until: number | null): Promise<void> {
     await this.#rows('setMutedUntil', [roomId, userId, until]);
+    this.#cache.memberChanged(roomId, userId);
   }
   async setLastPostAt(roomId: string, userId: string, ts: number): Promise<void> {
     await this.#rows('setLastPostAt', [roomId, userId, ts]);
+    this.#cache.lastPostAt(roomId, userId, ts);
   }
   async recentMessageSeqs(roomId: string, userId: string, since: number, limit: number): Promise<number[]> {
     return (await this.#rows<{ seq: number }>('recentMessageSeqs', [roomId, userId, since, limit])).map((row) => row.seq);
   }
   async removeMessages(roomId: string, seqs: readonly number[]): Promise<void> {
     await this.#rows('removeMessages', [roomId, seqs]);
+    this.#cache.messagesChanged(roomId);
   }
 
   async insertAudit(row: Omit<AuditRow, 'id'>): Promise<number> {
@@ -236,19 +320,26 @@ export class PgWriteTx implements WriteTx {
   }
   async deleteUserRows(userId: string): Promise<void> {
     await this.#rows('deleteUserRows', [userId]);
+    this.#cache.forgetRows();
   }
 
   async eventBySeq(roomId: string, seq: number): Promise<EventRow | null> {
     return this.#first('eventBySeq', [roomId, seq]);
   }
   async messageByClientId(roomId: string, userId: string, clientId: string): Promise<EventRow | null> {
-    return this.#first('messageByClientId', [roomId, userId, clientId]);
+    const known = this.#cache.message(roomId, userId, clientId);
+    if (known !== undefined) return known;
+    const row = await this.#first<EventRow>('messageByClientId', [roomId, userId, clientId]);
+    if (this.#cache.lockedRoom(roomId) !== undefined) this.#cache.setMessage(roomId, userId, clientId, row);
+    return row;
   }
   async setMessageBody(roomId: string, seq: number, body: string, editedTs: number): Promise<void> {
     await this.#rows('setMessageBody', [roomId, seq, body, editedTs]);
+    this.#cache.messagesChanged(roomId);
   }
   async tombstoneMessage(roomId: string, seq: number): Promise<void> {
     await this.#rows('tombstoneMessage', [roomId, seq]);
+    this.#cache.messagesChanged(roomId);
   }
   async eraseEditBodies(roomId: string, target: number): Promise<void> {
     await this.#rows('eraseEditBodies', [roomId, target]);

@@ -13,6 +13,7 @@
  * fail with that error.
  */
 import { ParleyError } from '@parley/protocol';
+import { readAheadOf } from './read-ahead.js';
 import { runWrite, type WriteRequest } from './write-ops.js';
 import { WRITE_METHODS, type WriteTx } from './write-tx.js';
 
@@ -73,6 +74,7 @@ export async function commitBatch(db: Transactions, writes: readonly WriteReques
   if (writes.length === 0) return [];
   try {
     return await db.run(async (tx) => {
+      if (tx.readAhead) await tx.readAhead(readAheadOf(writes));
       const counted = countingWrites(tx);
       const outcomes: Outcome[] = [];
       for (const write of writes) {

@@ -32,6 +32,7 @@ import type {
   RoomRow,
   UserRow,
 } from '../sql/schema.js';
+import type { ReadAhead } from './read-ahead.js';
 
 /** An event to append: its seq is taken by `appendEvent`. */
 export type NewEventRow = Omit<EventRow, 'seq' | 'edited_ts' | 'deleted'>;
@@ -44,6 +45,13 @@ export interface LockedRoom {
 }
 
 export interface WriteTx {
+  /**
+   * Optional: reads at once what the batch's rules will read (read-ahead.ts), locking its rooms
+   * in ascending order as lockRoom would. Every later read answers exactly as it would have
+   * without it.
+   */
+  readAhead?(plan: ReadAhead): Promise<void>;
+
   // users and sessions
   userById(id: string): Promise<UserRow | null>;
   usernameExists(username: string): Promise<boolean>;
