@@ -35,7 +35,10 @@ export interface StormReport {
   /** Clients connected to the killed node (all of them). */
   clients: number;
   /** ms from the kill until each client caught up, at these percentiles; null when some never did. */
-  caughtUpMs: { p50: number; p99: number; max: number } | null;
+  caughtUpMs: Percentiles | null;
+  /** ms from the kill until each client's socket closed, and until its `welcome` from a survivor. */
+  closedMs: Percentiles | null;
+  welcomedMs: Percentiles | null;
   /** Clients that had not caught up when the run gave up waiting. */
   notCaughtUp: number;
   /** Reconnect attempts that failed (refused or dropped handshakes) and were retried. */
@@ -48,6 +51,12 @@ export interface StormReport {
   duplicatesDropped: number;
   /** Messages the sender had acked during the storm. */
   sentDuringStorm: number;
+}
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 const CATCH_UP_LIMIT_MS = 60_000;
@@ -135,6 +144,12 @@ class StormClient {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function percentiles(times: number[]): Percentiles | null {
+  if (times.length === 0) return null;
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: Math.round(percentile(sorted, 50)), p99: Math.round(percentile(sorted, 99)), max: Math.round(sorted.at(-1)!) };
 }
 
 async function inBatches<T>(items: readonly T[], size: number, body: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -253,17 +268,17 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
       }
     }
 
-    await cluster.kill(0);
     killedAt = now();
+    await cluster.kill(0);
     log('node 0 killed');
     const deadline = killedAt + CATCH_UP_LIMIT_MS;
     while (clients.some((client) => client.caughtUpAt === null) && now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const waited = clients.filter((client) => client.caughtUpAt !== null).map((client) => client.caughtUpAt! - killedAt).sort((a, b) => a - b);
-    const phase = (at: (client: StormClient) => number | null) => {
-      const times = clients.map(at).filter((t): t is number => t !== null).map((t) => t - killedAt).sort((a, b) => a - b);
-      return times.length === 0 ? 'none' : `p50 ${Math.round(percentile(times, 50))} ms, max ${Math.round(times.at(-1)!)} ms`;
-    };
-    log(`after the kill: sockets closed ${phase((c) => c.closedAt)}; welcomed again ${phase((c) => c.welcomedAt)}; resumed ${phase((c) => c.caughtUpAt)}`);
+    const sinceKill = (at: (client: StormClient) => number | null): number[] =>
+      clients.map(at).filter((t): t is number => t !== null).map((t) => t - killedAt);
+    const closedMs = percentiles(sinceKill((c) => c.closedAt));
+    const welcomedMs = percentiles(sinceKill((c) => c.welcomedAt));
+    log(`after the kill: sockets closed ${JSON.stringify(closedMs)} ms; welcomed again ${JSON.stringify(welcomedMs)} ms`);
     log(`caught up: ${waited.length} of ${clients.length}; slowest after ${((waited.at(-1) ?? 0) / 1000).toFixed(2)} s`);
 
     // The sender stops; what it sent reaches everyone; then each view is compared with the log.
@@ -293,7 +308,9 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
     return {
       options: { nodes: options.nodes, clients: options.clients, rooms: options.rooms, sendEveryMs: options.sendEveryMs, link: options.link ?? 'redis' },
       clients: clients.length,
-      caughtUpMs: complete && waited.length > 0 ? { p50: Math.round(percentile(waited, 50)), p99: Math.round(percentile(waited, 99)), max: Math.round(waited.at(-1)!) } : null,
+      caughtUpMs: complete ? percentiles(waited) : null,
+      closedMs,
+      welcomedMs,
       notCaughtUp: clients.length - waited.length,
       failedAttempts: clients.reduce((sum, client) => sum + client.failedAttempts, 0),
       resumesNotOk: clients.filter((client) => client.resumeStatus !== null && client.resumeStatus !== 'ok').length,
