@@ -58,7 +58,7 @@ export class ThreadList {
     this.#views ??= [...this.#threads.values()]
       .filter((held) => held.state.following && held.state.info.count > 0)
       .map((held) => (held.message ? { ...held.state, message: held.message } : held.state))
-      .sort((a, b) => Number(b.unread > 0) - Number(a.unread > 0) || b.info.lastTs - a.info.lastTs || (a.room < b.room ? -1 : a.room > b.room ? 1 : a.root - b.root));
+      .sort((a, b) => Number(b.unread > 0) - Number(a.unread > 0) || b.info.lastTs - a.info.lastTs || b.info.lastSeq - a.info.lastSeq || (a.room < b.room ? -1 : a.room > b.room ? 1 : a.root - b.root));
     return this.#views;
   }
 }

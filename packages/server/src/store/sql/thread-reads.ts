@@ -63,6 +63,7 @@ export async function followedThreads(db: Kysely<Database>, userId: string, limi
     .where('f.following', '=', 1)
     .orderBy((eb) => eb.case().when('f.unread', '>', 0).then(0).else(1).end())
     .orderBy('t.last_ts', 'desc')
+    .orderBy('t.last_seq', 'desc')
     .orderBy('f.room_id')
     .orderBy('f.root')
     .limit(limit)
