@@ -88,9 +88,7 @@ export async function remove(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<
   ack<'delete'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
   // A deleted reply no longer counts as unread for its thread's followers.
-  const deleted = await ctx.store.findMessage(frame.room, frame.target);
-  const update = deleted?.thread !== undefined ? await ctx.store.recountThread(frame.room, deleted.thread) : null;
-  if (update) publishThreadUpdate(ctx, update);
+  for (const update of await ctx.store.recountThreads(frame.room, [frame.target])) publishThreadUpdate(ctx, update);
 }
 
 export async function react(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'react'>): Promise<void> {

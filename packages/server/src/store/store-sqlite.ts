@@ -230,8 +230,8 @@ class SqliteStore implements Store {
   readThread(input: Parameters<Store['readThread']>[0]): ReturnType<Store['readThread']> {
     return this.#write('readThread', input);
   }
-  recountThread(roomId: string, root: number): ReturnType<Store['recountThread']> {
-    return this.#write('recountThread', roomId, root);
+  recountThreads(roomId: string, seqs: readonly number[]): ReturnType<Store['recountThreads']> {
+    return this.#write('recountThreads', roomId, seqs);
   }
   replies(roomId: string, root: number, query: { after: number; limit: number }, userId: string): ReturnType<Store['replies']> {
     return threadReads.replies(this.#kysely, roomId, root, query, userId);

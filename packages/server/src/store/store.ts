@@ -301,8 +301,8 @@ export interface Store {
   followThread(input: { room: string; root: number; user: UserRef; on: boolean }): Promise<ThreadState>;
   /** Moves the user's read marker in the thread forward to min(seq, newest reply). */
   readThread(input: { room: string; root: number; user: UserRef; seq: number }): Promise<ThreadState>;
-  /** Counts the unread of every follower of the thread again (after a reply was deleted); null when it has no thread. */
-  recountThread(roomId: string, root: number): Promise<ThreadUpdate | null>;
+  /** Counts again the unread of every follower of the threads that messages `seqs` (deleted) were replies in; one update per thread. */
+  recountThreads(roomId: string, seqs: readonly number[]): Promise<ThreadUpdate[]>;
   /** A page of a thread for `userId`; null when `root` is no root message of the room. */
   replies(roomId: string, root: number, query: { after: number; limit: number }, userId: string): Promise<RepliesPage | null>;
   /** The threads the user follows in their rooms, unread first, then by newest reply. */

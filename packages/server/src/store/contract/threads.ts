@@ -110,11 +110,12 @@ export function threadTests(makeStore: MakeStore): void {
       assert.equal(deletion.kind === 'delete' && deletion.thread, root.seq, 'the delete names the thread of a reply kept there');
       const tombstone = await store.findMessage('room-t', one.event.seq);
       assert.deepEqual([tombstone?.deleted, tombstone?.thread], [true, root.seq]);
-      const update = await store.recountThread('room-t', root.seq);
+      const [update, ...more] = await store.recountThreads('room-t', [one.event.seq, root.seq, 999]);
+      assert.equal(more.length, 0, 'one thread');
       assert.equal(stateOf(update?.states, alice)?.unread, 1);
       assert.equal(await store.countThreadUnread('room-t', root.seq, alice.id), 1);
       assert.equal(update?.info.count, 2);
-      assert.equal(await store.recountThread('room-t', 999), null);
+      assert.deepEqual(await store.recountThreads('room-nope', [1]), []);
     });
 
     storeTest(makeStore, 'replies pages a thread; followedThreads lists unread first', async ({ store, alice, bob, carol }) => {

@@ -37,7 +37,7 @@ function roomOf(write: WriteRequest): string | null {
     case 'createRoom':
       return (first as { id: string }).id;
     case 'setReadMarker':
-    case 'recountThread':
+    case 'recountThreads':
       return first as string;
     case 'followThread':
     case 'readThread':

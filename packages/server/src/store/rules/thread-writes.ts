@@ -99,10 +99,21 @@ export async function readThread(tx: WriteTx, input: { room: string; root: numbe
   return states[0]!.state;
 }
 
-/** Counts every follower's unread again (after a reply was deleted); null when the room or thread is gone. */
-export async function recountThread(tx: WriteTx, room: string, root: number): Promise<ThreadUpdate | null> {
-  if ((await tx.lockRoom(room, '')) === null) return null;
-  const thread = await tx.threadOf(room, root);
-  if (thread === null) return null;
-  return update(tx, room, root, toThreadInfo(thread, root), null);
+/**
+ * Counts again the unread of every follower of the threads the messages `seqs` are replies in
+ * (after they were deleted, by their authors, a moderator or a ban); one update per thread.
+ */
+export async function recountThreads(tx: WriteTx, room: string, seqs: readonly number[]): Promise<ThreadUpdate[]> {
+  if ((await tx.lockRoom(room, '')) === null) return [];
+  const roots = new Set<number>();
+  for (const seq of seqs) {
+    const row = await tx.eventBySeq(room, seq);
+    if (row?.thread != null) roots.add(row.thread);
+  }
+  const updates: ThreadUpdate[] = [];
+  for (const root of [...roots].sort((a, b) => a - b)) {
+    const thread = await tx.threadOf(room, root);
+    if (thread !== null) updates.push(await update(tx, room, root, toThreadInfo(thread, root), null));
+  }
+  return updates;
 }

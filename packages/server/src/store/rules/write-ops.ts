@@ -45,7 +45,7 @@ export const WRITE_OPS = {
   deleteRoom: adminWrites.deleteRoom,
   followThread: threadWrites.followThread,
   readThread: threadWrites.readThread,
-  recountThread: threadWrites.recountThread,
+  recountThreads: threadWrites.recountThreads,
 } as const;
 
 type Ops = typeof WRITE_OPS;
