@@ -3,7 +3,7 @@
  * (or, for a public room not joined yet, a read-only preview with a Join button).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { OutboxFullError, rightsIn, type Attachment, type RoomState, type UserSummary } from '@parley/client';
+import { OutboxFullError, inThreadOnly, rightsIn, type Attachment, type RoomState, type UserSummary } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { errorText } from './error-text.js';
 import { useClient } from './ClientContext.js';
@@ -106,7 +106,7 @@ export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, a
     const timeline = latest.current.room.timeline;
     for (let i = timeline.length - 1; i >= 0; i--) {
       const item = timeline[i]!;
-      if (item.kind === 'message' && item.user.id === self.id && !item.deleted) return setEditing(item.seq);
+      if (item.kind === 'message' && item.user.id === self.id && !item.deleted && !inThreadOnly(item)) return setEditing(item.seq);
     }
   }, [self.id]);
 

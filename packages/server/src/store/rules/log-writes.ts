@@ -22,8 +22,6 @@ import { writeAudit } from './audit.js';
 import { requireMember } from './membership.js';
 import { recordReply, threadRootFor, type ThreadUpdate } from './thread-writes.js';
 
-export { requireMember };
-
 const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
 
 export type NewEvent =
@@ -128,8 +126,8 @@ export async function appendMessage(
   const data: EventData['message'] = {};
   if (files.length > 0) data.attachments = files.map(toAttachment);
   if (input.replyTo !== undefined) data.replyTo = input.replyTo;
-  const message: NewEvent = { kind: 'message', clientId: input.clientId, body: input.body, data: Object.keys(data).length > 0 ? data : null };
-  if (root) Object.assign(message, { thread: root.seq, alsoInRoom: input.alsoInRoom === true });
+  const place = root ? { thread: root.seq, alsoInRoom: input.alsoInRoom === true } : {};
+  const message: NewEvent = { kind: 'message', clientId: input.clientId, body: input.body, data: Object.keys(data).length > 0 ? data : null, ...place };
   const event = (await appendEvent(tx, input.room, input.user, check.now, message)) as MessageEvent;
   for (const file of files) await tx.attachFile(file.id, event.seq);
   if (slowMode) await tx.setLastPostAt(input.room, input.user.id, check.now);
