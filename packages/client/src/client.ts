@@ -18,6 +18,8 @@ import {
   type Member,
   type Permission,
   type Report,
+  type RepliesPage,
+  type ThreadState,
   type RequestType,
   type Results,
   type Role,
@@ -48,8 +50,11 @@ import type {
   ParleyClientListener,
   ParleyClientOptions,
   RoomState,
+  SendOptions,
   SendResult,
+  ThreadView,
 } from './types.js';
+import { ThreadList } from './thread-list.js';
 
 /**
  * Members are reloaded a while after a join or leave (a join event names the
@@ -79,6 +84,7 @@ export class ParleyClient {
   #admin = false;
   #blocked: readonly UserSummary[] = [];
   #reports: readonly Report[] = [];
+  readonly #threads = new ThreadList();
   #limits: Limits = { ...DEFAULT_LIMITS };
   #everWelcomed = false;
   #connected: { promise: Promise<WelcomeFrame>; resolve: (w: WelcomeFrame) => void; reject: (e: ParleyError) => void } | null = null;
@@ -221,6 +227,7 @@ export class ParleyClient {
       admin: this.#admin,
       blocked: this.#blocked,
       reports: this.#reports,
+      threads: this.#threads.views(),
     };
     return this.#snapshot;
   }
@@ -287,7 +294,7 @@ export class ParleyClient {
    * `id`: the message's client id (default a new UUIDv7); a retry with the same id is never stored twice.
    * `attachments`: files uploaded to this room with `upload` (up to `limits.maxAttachments`); the body may then be empty.
    */
-  send(room: string, body: string, options: { id?: string; attachments?: readonly Attachment[] } = {}): Promise<SendResult> {
+  send(room: string, body: string, options: SendOptions = {}): Promise<SendResult> {
     if (this.#link.status === 'closed') return Promise.reject(new ClientClosedError());
     const attachments = options.attachments?.length ? options.attachments : undefined;
     if (body.length === 0 && !attachments) return Promise.reject(new ParleyError('invalid_frame', 'A message needs a body or attachments.'));
@@ -301,7 +308,11 @@ export class ParleyClient {
     if (options.id !== undefined && !CLIENT_ID_PATTERN.test(options.id)) {
       return Promise.reject(new ParleyError('invalid_frame', 'Message ids are 8–64 characters of A–Z a–z 0–9 _ -.'));
     }
-    const promise = this.#outbox.add(room, body, options.id ?? uuidv7(), attachments);
+    const place = {
+      ...(options.thread !== undefined ? { thread: options.thread, ...(options.alsoInRoom ? { alsoInRoom: true as const } : {}) } : {}),
+      ...(options.replyTo !== undefined && options.thread === undefined ? { replyTo: options.replyTo } : {}),
+    };
+    const promise = this.#outbox.add(room, body, options.id ?? uuidv7(), attachments, place);
     this.#typing.sent(room);
     this.#flushOutbox();
     return promise;
@@ -475,6 +486,50 @@ export class ParleyClient {
     this.#changed();
   }
 
+  // ---- threads (docs/protocol.md §25) ----
+
+  /** A page of a thread: its root and replies after `after` (default all, up to `limit`). */
+  async replies(room: string, root: number, query: { after?: number; limit?: number } = {}): Promise<RepliesPage> {
+    const page = await this.#request({ type: 'replies', room, root, ...query });
+    if (page.thread) this.#takeThread(page.thread);
+    return page;
+  }
+
+  /** Reads the threads the user follows again into the snapshot's `threads` (done at every connect). */
+  async loadThreads(): Promise<readonly ThreadView[]> {
+    const mark = this.#threads.mark();
+    const { threads } = await this.#request({ type: 'threads' });
+    this.#threads.replace(threads, mark);
+    this.#changed();
+    return this.#threads.views();
+  }
+
+  /** Follows (`on`) or unfollows a thread. */
+  async follow(room: string, root: number, on = true): Promise<ThreadState> {
+    const { thread } = await this.#request({ type: 'follow', room, root, on });
+    this.#takeThread(thread);
+    return thread;
+  }
+
+  /** Marks a thread read up to `seq` (default: its newest reply known). */
+  async markThreadRead(room: string, root: number, seq?: number): Promise<ThreadState> {
+    const upTo = seq ?? this.#threads.get(room, root)?.info.lastSeq ?? this.#rooms.get(room)?.syncedSeq ?? root;
+    const { thread } = await this.#request({ type: 'thread_read', room, root, seq: upTo });
+    this.#takeThread(thread);
+    return thread;
+  }
+
+  /** The user's newest known state of a thread (followed or read), if any. */
+  thread(room: string, root: number): ThreadState | undefined {
+    return this.#threads.get(room, root);
+  }
+
+  #takeThread(state: ThreadState): void {
+    if (!this.#threads.take(state)) return;
+    this.#emitter.emit('thread', state);
+    this.#changed();
+  }
+
   /** One page of a room's log as the server holds it; does not touch the room's state. */
   history(room: string, query: HistoryQuery = {}): Promise<HistoryPage> {
     return this.#request({ type: 'history', room, ...query });
@@ -567,6 +622,8 @@ export class ParleyClient {
       }
       case 'blocks':
         return this.#setBlocked(frame.users);
+      case 'thread':
+        return this.#takeThread(frame.thread);
       case 'pong':
         return;
     }
@@ -602,6 +659,8 @@ export class ParleyClient {
     this.#requests.flush();
     this.#flushOutbox();
     if (this.#options.loadMembers) for (const room of toResume) this.#loadMembers(room);
+    // Thread frames sent while disconnected are lost: the list is read again.
+    this.loadThreads().catch((error: unknown) => this.#backgroundError(error));
     this.#connected?.resolve(welcome);
   }
 
@@ -635,6 +694,7 @@ export class ParleyClient {
 
   #afterLeaving(room: RoomModel): void {
     this.#typing.clearRoom(room.id);
+    this.#threads.dropRoom(room.id);
     this.#outbox.discardRoom(room.id, new ParleyError('not_member', 'You left the room before the message was sent.'));
     this.#emitter.emit('roomLeft', room.id);
   }
@@ -705,7 +765,9 @@ export class ParleyClient {
     if (!this.#link.up) return;
     for (const message of this.#outbox.takeQueued()) {
       const files = message.attachments ? { attachments: message.attachments.map((file) => file.id) } : {};
-      this.#link.send({ type: 'send', id: message.id, room: message.room, body: message.body, ...files });
+      const { thread, alsoInRoom, replyTo } = message;
+      const place = { ...(thread !== undefined ? { thread } : {}), ...(alsoInRoom ? { alsoInRoom } : {}), ...(replyTo !== undefined ? { replyTo } : {}) };
+      this.#link.send({ type: 'send', id: message.id, room: message.room, body: message.body, ...files, ...place });
     }
   }
 

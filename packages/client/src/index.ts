@@ -7,10 +7,10 @@ export * as admin from './admin-api.js';
 export { rightsIn, type RoomRights } from './rights.js';
 export { parseMarkdown, parseInline, type Block, type Inline } from './markdown/parse.js';
 export { safeHref } from './markdown/safe-href.js';
-export { timelineOf } from './timeline.js';
+export { timelineOf, inThreadOnly } from './timeline.js';
 export type { UploadOptions, UploadSource } from './upload.js';
 export type * from './types.js';
-export { ParleyError, CLOSE, TYPING, shouldReconnect, ROLES, PERMISSIONS, DEFAULT_PERMISSIONS, MODERATION_LIMITS, mentionsEveryone } from '@parley/protocol';
+export { ParleyError, CLOSE, TYPING, shouldReconnect, ROLES, PERMISSIONS, DEFAULT_PERMISSIONS, MODERATION_LIMITS, mentionsEveryone, mentionedUsernames, THREAD_PARTICIPANTS_MAX } from '@parley/protocol';
 export type {
   AdminRoom,
   AdminStats,
@@ -26,8 +26,12 @@ export type {
   Permission,
   Reactions,
   Report,
+  RepliesPage,
   Role,
   RoomEvent,
+  ThreadInfo,
+  ThreadListItem,
+  ThreadState,
   RoomKind,
   RoomSettings,
   RoomSummary,

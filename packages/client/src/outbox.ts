@@ -58,12 +58,12 @@ export class Outbox {
     return this.#entries.has(id);
   }
 
-  add(room: string, body: string, id: string, attachments?: readonly Attachment[]): Promise<SendResult> {
+  add(room: string, body: string, id: string, attachments?: readonly Attachment[], place: Pick<PendingMessage, 'thread' | 'alsoInRoom' | 'replyTo'> = {}): Promise<SendResult> {
     if (this.#entries.has(id)) return Promise.reject(new ParleyError('invalid_frame', `A message with id ${id} is already pending.`));
     let waiting = 0;
     for (const entry of this.#entries.values()) if (entry.message.state !== 'sent') waiting++;
     if (waiting >= this.#limit) return Promise.reject(new OutboxFullError(this.#limit));
-    const message: PendingMessage = { id, room, body, state: 'queued', createdAt: Date.now(), ...(attachments ? { attachments } : {}) };
+    const message: PendingMessage = { id, room, body, state: 'queued', createdAt: Date.now(), ...(attachments ? { attachments } : {}), ...place };
     return this.#track(message);
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Member, PresenceChange, Role, RoomEvent, RoomKind, RoomSettings, RoomSummary, UserRef, UserSummary } from '@parley/protocol';
 import type { MessageItem, PendingMessage, RoomState, TimelineItem } from './types.js';
-import { applyToMessage, findIndex, targetsOf, toTimelineItem } from './timeline.js';
+import { applyReply, applyToMessage, findIndex, inThreadOnly, targetsOf, toTimelineItem } from './timeline.js';
 
 export class RoomModel {
   readonly id: string;
@@ -205,7 +205,7 @@ export class RoomModel {
     for (let i = this.#items.length - 1; i >= 0; i--) {
       const item = this.#items[i]!;
       if (item.seq <= from) break;
-      if (item.kind === 'message' && !item.deleted && item.user.id !== me) count++;
+      if (item.kind === 'message' && !item.deleted && item.user.id !== me && !inThreadOnly(item)) count++;
     }
     return count;
   }
@@ -214,6 +214,7 @@ export class RoomModel {
     this.syncedSeq = event.seq;
     const item = toTimelineItem(event);
     if (item) this.#items.push(item);
+    if (event.kind === 'message' && event.thread !== undefined) this.#applyReply(event);
     for (const target of targetsOf(event)) this.#applyToTarget(target, event, me);
     switch (event.kind) {
       case 'join':
@@ -271,9 +272,19 @@ export class RoomModel {
       : event.kind === 'delete' && !event.moderated ? event.user.id
       : undefined;
     const deletion = event.kind === 'delete' || event.kind === 'ban';
-    if (deletion && countedByServer && author !== me && (message === undefined || wasStanding)) {
+    // A reply kept in its thread never counted in the room (§25).
+    const inThread = message?.kind === 'message' ? inThreadOnly(message) : event.kind === 'delete' && event.thread !== undefined;
+    if (deletion && countedByServer && author !== me && !inThread && (message === undefined || wasStanding)) {
       this.baseUnread = Math.max(0, this.baseUnread - 1);
     }
+  }
+
+  /** Counts a reply on its root, when the root is loaded. */
+  #applyReply(reply: RoomEvent & { kind: 'message' }): void {
+    const index = findIndex(this.#items, reply.thread!);
+    const root = index >= 0 ? this.#items[index] : undefined;
+    const changed = root?.kind === 'message' ? applyReply(root as MessageItem, reply) : null;
+    if (changed) this.#items[index] = changed;
   }
 
   /** A DM is named after the other person (see RoomSummary.name), so their rename renames it. */

@@ -4,7 +4,7 @@
  * delete and reaction events are replayed too, so every operation here is
  * idempotent: applying a room's events in order always lands on the same state.
  */
-import type { MessageEvent, Reactions, RoomEvent } from '@parley/protocol';
+import { THREAD_PARTICIPANTS_MAX, type MessageEvent, type Reactions, type RoomEvent } from '@parley/protocol';
 import type { MessageItem, TimelineItem } from './types.js';
 
 export function toMessageItem(event: MessageEvent): MessageItem {
@@ -97,6 +97,12 @@ export function timelineOf(events: readonly RoomEvent[]): TimelineItem[] {
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     const item = toTimelineItem(event);
     if (item) items.push(item);
+    if (event.kind === 'message' && event.thread !== undefined) {
+      const index = findIndex(items, event.thread);
+      const root = index >= 0 ? items[index] : undefined;
+      const changed = root?.kind === 'message' ? applyReply(root as MessageItem, event) : null;
+      if (changed) items[index] = changed;
+    }
     for (const target of targetsOf(event)) {
       const index = findIndex(items, target);
       const message = index >= 0 ? items[index] : undefined;
@@ -105,4 +111,29 @@ export function timelineOf(events: readonly RoomEvent[]): TimelineItem[] {
     }
   }
   return items;
+}
+
+/** Whether a message is a reply kept in its thread (not also sent to the room): main timelines leave it out (§25). */
+export function inThreadOnly(message: Pick<MessageEvent, 'thread' | 'alsoInRoom'>): boolean {
+  return message.thread !== undefined && message.alsoInRoom !== true;
+}
+
+/**
+ * The root as it becomes after a reply in its thread, or null when the reply is already counted
+ * (its seq is not above `replies.lastSeq`: the root was read after it).
+ */
+export function applyReply(root: MessageItem, reply: MessageEvent): MessageItem | null {
+  const info = root.replies;
+  if (info && reply.seq <= info.lastSeq) return null;
+  const participants = info?.participants ?? [];
+  const known = participants.some((p) => p.id === reply.user.id) || participants.length >= THREAD_PARTICIPANTS_MAX;
+  return {
+    ...root,
+    replies: {
+      count: (info?.count ?? 0) + 1,
+      lastSeq: reply.seq,
+      lastTs: reply.ts,
+      participants: known ? participants : [...participants, { id: reply.user.id, name: reply.user.name }],
+    },
+  };
 }

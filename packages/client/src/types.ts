@@ -21,6 +21,7 @@ import type {
   Report,
   ResumeResult,
   Role,
+  ThreadState,
   RoleEvent,
   RoomEvent,
   RoomKind,
@@ -148,6 +149,11 @@ export interface PendingMessage {
   body: string;
   /** Files sent with it (uploaded already). */
   attachments?: readonly Attachment[];
+  /** A reply in the thread of this root (§25); `alsoInRoom`: shown in the room too. */
+  thread?: number;
+  alsoInRoom?: true;
+  /** A quoted reply to this message. */
+  replyTo?: number;
   state: 'queued' | 'sending' | 'sent' | 'failed';
   createdAt: number;
   seq?: number;
@@ -208,6 +214,23 @@ export interface ClientSnapshot {
    * and those a `reports(room)` call read; resolved ones (by anyone) leave. Oldest first, at most 100.
    */
   reports: readonly Report[];
+  /** The threads the user follows (§25), unread first, then by newest reply; refreshed at every (re)connect. */
+  threads: readonly ThreadView[];
+}
+
+/** A thread the user follows: their state, with its root message when the server listed it. */
+export type ThreadView = ThreadState & { message?: MessageEvent };
+
+/** How a message is sent: its id, files, and where it goes (a thread, a quoted reply). */
+export interface SendOptions {
+  id?: string;
+  attachments?: readonly Attachment[];
+  /** A reply in the thread of this message (a reply's seq: its thread). */
+  thread?: number;
+  /** With `thread`: also show the reply in the room. */
+  alsoInRoom?: boolean;
+  /** A quoted reply in the main timeline to this message. */
+  replyTo?: number;
 }
 
 /** What a successful `send` resolves with. */
@@ -243,6 +266,8 @@ export interface ParleyClientEvents {
   report: [report: Report];
   /** The people the user blocks changed (from any of their clients). */
   blocks: [users: readonly UserSummary[]];
+  /** The user's view of a thread changed (a newer version arrived). */
+  thread: [thread: ThreadState];
   outbox: [pending: readonly PendingMessage[]];
   /** A background failure (a history fill, a members load); the client carries on. */
   error: [error: Error];

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
 import { MODERATION_LIMITS, PERMISSIONS, ROLES } from './roles.js';
+import { THREAD_PAGE_MAX, THREADS_LIST_MAX } from './threads.js';
 
 const ref = z.string().min(1).max(64);
 /** What a client-made message id must look like (UUIDv7 or ULID recommended). */
@@ -91,8 +92,16 @@ export const sendFrame = z
       .max(DEFAULT_LIMITS.maxAttachments)
       .refine((ids) => new Set(ids).size === ids.length, 'each file at most once')
       .optional(),
+    /** A reply in the thread of this root message (a reply's seq: its thread). */
+    thread: seq.min(1).optional(),
+    /** With `thread`: also show the reply in the room's main timeline. */
+    alsoInRoom: z.literal(true).optional(),
+    /** A quoted reply in the main timeline: the message it answers. */
+    replyTo: seq.min(1).optional(),
   })
-  .refine((f) => f.body.length > 0 || f.attachments !== undefined, { message: 'a message needs a body or attachments', path: ['body'] });
+  .refine((f) => f.body.length > 0 || f.attachments !== undefined, { message: 'a message needs a body or attachments', path: ['body'] })
+  .refine((f) => f.alsoInRoom === undefined || f.thread !== undefined, { message: 'alsoInRoom needs thread', path: ['alsoInRoom'] })
+  .refine((f) => f.thread === undefined || f.replyTo === undefined, { message: 'give thread or replyTo, not both', path: ['replyTo'] });
 export const editFrame = z.strictObject({ type: z.literal('edit'), ref, room: roomId, target: seq, body });
 /** `reason`: for the audit log, when a moderator deletes someone else's message. */
 export const deleteFrame = z.strictObject({ type: z.literal('delete'), ref, room: roomId, target: seq, reason: reason.optional() });
@@ -199,6 +208,22 @@ export const bansFrame = z.strictObject({ type: z.literal('bans'), ref, room: ro
 /** Blocks (`on`) or unblocks a user: their messages and DMs are hidden from you, and they cannot write to you in a DM. */
 export const blockFrame = z.strictObject({ type: z.literal('block'), ref, user: userId, on: z.boolean() });
 
+// threads (§25)
+/** A page of a thread: its root and its replies with seq > after, ascending. */
+export const repliesFrame = z.strictObject({
+  type: z.literal('replies'),
+  ref,
+  room: roomId,
+  root: seq.min(1),
+  after: seq.optional(),
+  limit: z.number().int().min(1).max(THREAD_PAGE_MAX).optional(),
+});
+/** The threads the user follows in their rooms, unread first, then by newest reply. */
+export const threadsFrame = z.strictObject({ type: z.literal('threads'), ref, limit: z.number().int().min(1).max(THREADS_LIST_MAX).optional() });
+export const followFrame = z.strictObject({ type: z.literal('follow'), ref, room: roomId, root: seq.min(1), on: z.boolean() });
+/** Moves the user's read marker in the thread forward to `seq` (a reply's seq). */
+export const threadReadFrame = z.strictObject({ type: z.literal('thread_read'), ref, room: roomId, root: seq.min(1), seq });
+
 export const clientFrame = z.discriminatedUnion('type', [
   authFrame,
   resumeFrame,
@@ -231,6 +256,10 @@ export const clientFrame = z.discriminatedUnion('type', [
   auditFrame,
   bansFrame,
   blockFrame,
+  repliesFrame,
+  threadsFrame,
+  followFrame,
+  threadReadFrame,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

@@ -83,6 +83,50 @@ export interface MessageEvent extends EventBase {
   reactions?: Reactions;
   /** Files sent with the message, in the order given; omitted when none (and once it is deleted). */
   attachments?: Attachment[];
+  /** A reply in a thread: the seq of the thread's root message (§25). Kept once deleted. */
+  thread?: number;
+  /** With `thread`: the reply was also sent to the room (it shows in the main timeline and counts as unread there). */
+  alsoInRoom?: true;
+  /** A quoted reply in the main timeline: the seq of the message it answers (omitted once deleted). */
+  replyTo?: number;
+  /** A thread's root: its replies so far (current state; see ThreadInfo). Omitted while it has none. */
+  replies?: ThreadInfo;
+}
+
+/**
+ * What a thread's root shows. `count` counts every reply ever posted (a deleted one stays as a
+ * tombstone in the thread), so a client applies a reply event to it only when its seq is above
+ * `lastSeq`: replaying events over a root read in its current state then changes nothing.
+ */
+export interface ThreadInfo {
+  count: number;
+  /** Seq and time of the newest reply. */
+  lastSeq: number;
+  lastTs: number;
+  /** Who replied, first repliers first (at most THREAD_PARTICIPANTS_MAX), with the name of their first reply. */
+  participants: UserRef[];
+}
+
+/**
+ * One user's view of a thread (§25): the thread, whether they follow it, and their read
+ * marker and unread count in it. `version` grows with every change of the user's view:
+ * a client keeps the state with the highest version it has seen.
+ */
+export interface ThreadState {
+  room: string;
+  root: number;
+  info: ThreadInfo;
+  following: boolean;
+  /** The newest reply seq they have read (the root's seq when none). */
+  readSeq: number;
+  /** Replies by others after `readSeq` that are not deleted. */
+  unread: number;
+  version: number;
+}
+
+/** A followed thread as `threads` lists it: the state with its root message in current state. */
+export interface ThreadListItem extends ThreadState {
+  message: MessageEvent;
 }
 
 /**
@@ -122,6 +166,8 @@ export interface EditEvent extends EventBase {
 export interface DeleteEvent extends EventBase {
   kind: 'delete';
   target: number;
+  /** The deleted message was a reply in this thread (its root's seq) not sent to the room. */
+  thread?: number;
   /** Set when `user` deleted someone else's message (a moderator). */
   moderated?: true;
 }

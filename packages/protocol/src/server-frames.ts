@@ -1,7 +1,7 @@
 /** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
 import type { ErrorBody } from './errors.js';
 import type { Limits } from './limits.js';
-import type { AuditEntry, Ban, Member, Report, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
+import type { AuditEntry, Ban, Member, MessageEvent, Report, RoomEvent, RoomSummary, ThreadListItem, ThreadState, UserRef, UserSummary } from './model.js';
 import type { RoomSettings } from './roles.js';
 
 /** First frame after a successful authentication. */
@@ -61,6 +61,23 @@ export interface Results {
   audit: { room: string; entries: AuditEntry[]; hasMore: boolean };
   bans: { room: string; bans: Ban[] };
   block: { users: UserSummary[] };
+  replies: RepliesPage;
+  threads: { threads: ThreadListItem[] };
+  follow: { thread: ThreadState };
+  thread_read: { thread: ThreadState };
+}
+
+/** A page of a thread (§25). */
+export interface RepliesPage {
+  room: string;
+  /** The root message in current state (with `replies`). */
+  root: MessageEvent;
+  /** Replies with seq > the request's `after`, ascending. */
+  replies: MessageEvent[];
+  /** Whether newer replies exist after the last one returned. */
+  hasAfter: boolean;
+  /** The user's view of the thread; null while they neither follow it nor marked it read. */
+  thread: ThreadState | null;
 }
 
 export type RequestType = keyof Results;
@@ -180,6 +197,15 @@ export interface BlocksFrame {
   users: UserSummary[];
 }
 
+/**
+ * The user's view of a thread changed (a reply in a thread they follow, a read or a follow
+ * from any of their connections, a reply deleted): keep it if its `version` is above the one held.
+ */
+export interface ThreadFrame {
+  type: 'thread';
+  thread: ThreadState;
+}
+
 export interface PongFrame {
   type: 'pong';
   ref?: string;
@@ -198,6 +224,7 @@ export type ServerFrame =
   | ReadFrame
   | ReportFrame
   | BlocksFrame
+  | ThreadFrame
   | PongFrame;
 
 export type ServerFrameType = ServerFrame['type'];

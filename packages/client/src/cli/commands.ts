@@ -4,6 +4,7 @@ import type { ChatSession } from './chat.js';
 import { clean, cyan, dim } from './format.js';
 import { uploadFile } from './upload-command.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
+import { THREAD_COMMANDS } from './thread-commands.js';
 
 interface Command {
   usage: string;
@@ -157,6 +158,7 @@ const COMMANDS: Record<string, Command> = {
     help: 'send a file to the room on screen, with an optional caption (quote a PATH with spaces)',
     run: uploadFile,
   },
+  ...THREAD_COMMANDS,
   ...MODERATION_COMMANDS,
   quit: {
     usage: '/quit',

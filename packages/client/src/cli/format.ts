@@ -57,11 +57,15 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
   const counts = context.members === undefined ? '' : ` ${paint(`(${context.members} member${context.members === 1 ? '' : 's'})`, 'dim')}`;
   switch (event.kind) {
     case 'message': {
-      if (event.deleted) return `${head}${paint(`${who}: (${event.moderated ? 'removed by a moderator' : 'deleted'})`, 'dim')}`;
-      const after = `${event.editedTs ? paint(' (edited)', 'dim') : ''}${reactionsText(event.reactions, color)}`;
+      // A reply names its thread's root, a quoted reply the message it answers (§25).
+      const place = event.thread !== undefined ? paint(`↳ #${event.thread} `, 'cyan') : event.replyTo !== undefined ? paint(`↪ #${event.replyTo} `, 'dim') : '';
+      const start = `${head}${place}`;
+      if (event.deleted) return `${start}${paint(`${who}: (${event.moderated ? 'removed by a moderator' : 'deleted'})`, 'dim')}`;
+      const count = event.replies ? paint(` [${event.replies.count} repl${event.replies.count === 1 ? 'y' : 'ies'}: /thread ${event.seq}]`, 'dim') : '';
+      const after = `${event.editedTs ? paint(' (edited)', 'dim') : ''}${reactionsText(event.reactions, color)}${count}`;
       const files = (event.attachments ?? []).map((file) => INDENT + attachmentText(file, context.serverUrl ?? '', color));
-      if (event.body === '' && files.length > 0) return [`${head}${paint(who, 'bold')}:${after}`, ...files].join('\n');
-      return [withBody(`${head}${paint(who, 'bold')}: `, event.body, after, color), ...files].join('\n');
+      if (event.body === '' && files.length > 0) return [`${start}${paint(who, 'bold')}:${after}`, ...files].join('\n');
+      return [withBody(`${start}${paint(who, 'bold')}: `, event.body, after, color), ...files].join('\n');
     }
     case 'edit':
       return withBody(`${notice(`${who} edited #${event.target}:`)} `, event.body, '', color);

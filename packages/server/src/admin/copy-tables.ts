@@ -59,8 +59,16 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
       data: 'text',
       edited_ts: 'bigint',
       deleted: 'smallint',
+      thread: 'bigint',
+      also_in_room: 'smallint',
     },
     'room_id, seq',
+  ),
+  table('threads', { room_id: 'text', root: 'bigint', replies: 'bigint', last_seq: 'bigint', last_ts: 'bigint', participants: 'text' }, 'room_id, root'),
+  table(
+    'thread_follows',
+    { room_id: 'text', root: 'bigint', user_id: 'text', following: 'smallint', read_seq: 'bigint', unread: 'bigint', version: 'bigint' },
+    'room_id, root, user_id',
   ),
   table('reactions', { room_id: 'text', target: 'bigint', user_id: 'text', emoji: 'text', seq: 'bigint' }, 'room_id, target, user_id, emoji'),
   // The records only: the blobs they name stay in the Files storage (FILES_STORAGE), which the copy does not move.

@@ -16,6 +16,7 @@ import * as historyHandlers from './history.js';
 import * as profile from './profile.js';
 import * as moderation from './moderation.js';
 import * as community from './community.js';
+import * as threads from './threads.js';
 
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
@@ -61,6 +62,11 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   audit: community.audit,
   bans: community.bans,
   block: community.block,
+  // threads (§25)
+  replies: threads.replies,
+  threads: threads.threads,
+  follow: threads.follow,
+  thread_read: threads.threadRead,
 };
 
 export class Chat {

@@ -7,6 +7,7 @@ import type { Peer } from '../hub/peer.js';
 import { ack, publishEvent, publishToUser, replyError, requireMember, takeRate, type ChatContext } from './context.js';
 import { isServerAdmin } from './admins.js';
 import { isAdminId } from './moderation.js';
+import { publishThreadUpdate } from './threads.js';
 
 /** When each peer last had a typing frame forwarded, per room (the server-side throttle). */
 const lastTyping = new WeakMap<Peer, Map<string, number>>();
@@ -28,7 +29,15 @@ export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'s
   takeRate(ctx.rates.messages, peer.user.id);
   const user = { id: peer.user.id, name: peer.user.name };
   const admin = isServerAdmin(ctx.config, peer.user);
-  const message = { room: frame.room, user, clientId: frame.id, body: frame.body, ...(admin ? { admin } : {}) };
+  const message = {
+    room: frame.room,
+    user,
+    clientId: frame.id,
+    body: frame.body,
+    ...(admin ? { admin } : {}),
+    ...(frame.thread !== undefined ? { thread: frame.thread, alsoInRoom: frame.alsoInRoom === true } : {}),
+    ...(frame.replyTo !== undefined ? { replyTo: frame.replyTo } : {}),
+  };
   const stored = ctx.store.appendMessage(frame.attachments ? { ...message, attachments: frame.attachments } : message);
   queued?.();
   let result: Awaited<typeof stored>;
@@ -47,6 +56,7 @@ export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'s
   if (!duplicate) {
     ctx.metrics.messages.inc();
     publishEvent(ctx, event);
+    if (result.thread) publishThreadUpdate(ctx, result.thread);
   }
 }
 
@@ -77,6 +87,8 @@ export async function remove(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<
   });
   ack<'delete'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
+  // A deleted reply no longer counts as unread for its thread's followers.
+  for (const update of await ctx.store.recountThreads(frame.room, [frame.target])) publishThreadUpdate(ctx, update);
 }
 
 export async function react(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'react'>): Promise<void> {

@@ -9,6 +9,7 @@ import { MODERATION_LIMITS, type ClientFrameOf } from '@parley/protocol';
 import type { Peer } from '../hub/peer.js';
 import type { Actor } from '../store/store.js';
 import { isServerAdmin } from './admins.js';
+import { publishThreadUpdate } from './threads.js';
 import { ack, publishEvent, publishToUser, takeRate, type ChatContext } from './context.js';
 
 export function actorOf(ctx: ChatContext, peer: Peer): Actor {
@@ -71,6 +72,9 @@ export async function ban(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'ba
   publishEvent(ctx, event);
   removeFromRoom(ctx, frame.user, frame.room);
   ack<'ban'>(peer, frame.ref, { room: frame.room, seq: event.seq, deleted });
+  // Replies the ban deleted no longer count as unread in their threads (§25).
+  const purged = event.kind === 'ban' ? (event.deleted ?? []) : [];
+  if (purged.length > 0) for (const update of await ctx.store.recountThreads(frame.room, purged)) publishThreadUpdate(ctx, update);
 }
 
 export async function unban(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'unban'>): Promise<void> {

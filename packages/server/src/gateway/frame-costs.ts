@@ -39,6 +39,11 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   reports: 'expensive',
   audit: 'expensive',
   bans: 'expensive',
+  // threads (§25): a page of replies and the list of followed threads grow with the data
+  replies: 'expensive',
+  threads: 'expensive',
+  follow: 'cheap',
+  thread_read: 'cheap',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

@@ -34,6 +34,7 @@ import * as moderationReads from './sql/moderation-reads.js';
 import { ConnectReads } from './sqlite/connect-reads.js';
 import * as fileReads from './sql/file-reads.js';
 import * as logReads from './sql/log-reads.js';
+import * as threadReads from './sql/thread-reads.js';
 import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
 import { withStatementCache } from './sqlite/statement-cache.js';
@@ -185,7 +186,7 @@ class SqliteStore implements Store {
     return summary ?? null;
   }
 
-  appendMessage(input: Parameters<Store['appendMessage']>[0]): Promise<{ event: MessageEvent; duplicate: boolean }> {
+  appendMessage(input: Parameters<Store['appendMessage']>[0]): ReturnType<Store['appendMessage']> {
     return this.#write('appendMessage', input);
   }
   editMessage(input: Parameters<Store['editMessage']>[0]): Promise<RoomEvent> {
@@ -221,6 +222,25 @@ class SqliteStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+
+  followThread(input: Parameters<Store['followThread']>[0]): ReturnType<Store['followThread']> {
+    return this.#write('followThread', input);
+  }
+  readThread(input: Parameters<Store['readThread']>[0]): ReturnType<Store['readThread']> {
+    return this.#write('readThread', input);
+  }
+  recountThreads(roomId: string, seqs: readonly number[]): ReturnType<Store['recountThreads']> {
+    return this.#write('recountThreads', roomId, seqs);
+  }
+  replies(roomId: string, root: number, query: { after: number; limit: number }, userId: string): ReturnType<Store['replies']> {
+    return threadReads.replies(this.#kysely, roomId, root, query, userId);
+  }
+  followedThreads(userId: string, limit: number): ReturnType<Store['followedThreads']> {
+    return threadReads.followedThreads(this.#kysely, userId, limit);
+  }
+  countThreadUnread(roomId: string, root: number, userId: string): Promise<number> {
+    return threadReads.countThreadUnread(this.#kysely, roomId, root, userId);
   }
 
   addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {

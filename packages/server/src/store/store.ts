@@ -60,6 +60,10 @@ import type {
   TimeoutInput,
 } from './rules/moderation-writes.js';
 import type { DeletedUser, DeletedRoom } from './rules/admin-writes.js';
+import type { ThreadUpdate } from './rules/thread-writes.js';
+import type { RepliesPage, ThreadListItem, ThreadState } from '@parley/protocol';
+
+export type { ThreadUpdate };
 
 export type { Actor, BanInput, ModerationResult, RoomSettingsChange, TimeoutInput, DeletedUser, DeletedRoom };
 
@@ -244,7 +248,16 @@ export interface Store {
     body: string;
     attachments?: readonly string[];
     admin?: boolean;
-  }): Promise<{ event: MessageEvent; duplicate: boolean }>;
+    /**
+     * A reply in the thread of this message (a live message; a reply's own root when it is a
+     * reply, `not_found` otherwise): the result's `thread` is the thread after it (§25).
+     */
+    thread?: number;
+    /** With `thread`: also show it in the room. */
+    alsoInRoom?: boolean;
+    /** A quoted reply: a live message of the room (`not_found` otherwise). */
+    replyTo?: number;
+  }): Promise<{ event: MessageEvent; duplicate: boolean; thread?: ThreadUpdate }>;
   /**
    * Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is
    * not its author; and as appendMessage, but for slow mode. (Its attachments stay: a file's name
@@ -282,6 +295,20 @@ export interface Store {
   /** A page of history; see the `history` frame. */
   page(roomId: string, query: PageQuery): Promise<HistoryPage>;
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null>;
+
+  // threads (§25; rules/thread-writes.ts)
+  /** Follows or unfollows a thread (`not_found`: no such root message; `not_member`). */
+  followThread(input: { room: string; root: number; user: UserRef; on: boolean }): Promise<ThreadState>;
+  /** Moves the user's read marker in the thread forward to min(seq, newest reply). */
+  readThread(input: { room: string; root: number; user: UserRef; seq: number }): Promise<ThreadState>;
+  /** Counts again the unread of every follower of the threads that messages `seqs` (deleted) were replies in; one update per thread. */
+  recountThreads(roomId: string, seqs: readonly number[]): Promise<ThreadUpdate[]>;
+  /** A page of a thread for `userId`; null when `root` is no root message of the room. */
+  replies(roomId: string, root: number, query: { after: number; limit: number }, userId: string): Promise<RepliesPage | null>;
+  /** The threads the user follows in their rooms, unread first, then by newest reply. */
+  followedThreads(userId: string, limit: number): Promise<ThreadListItem[]>;
+  /** The user's unread replies in the thread, counted from the log now (`ThreadState.unread` must equal it). */
+  countThreadUnread(roomId: string, root: number, userId: string): Promise<number>;
 
   // files: what is known of each upload (the bytes are in Files, files/files.ts)
   /**

@@ -41,7 +41,7 @@ const EVENT_KINDS: { [K in EventKind]: true } = {
 };
 const SERVER_FRAMES: { [T in ServerFrameType]: true } = {
   welcome: true, ack: true, error: true, pong: true, event: true, typing: true, presence: true, room: true,
-  room_left: true, user: true, read: true, report: true, blocks: true,
+  room_left: true, user: true, read: true, report: true, blocks: true, thread: true,
 };
 /** The admin API's routes (http/admin-routes.ts), as §20 lists them. */
 const ADMIN_ROUTES = [

@@ -28,6 +28,7 @@ import { RoomSettingsDialog } from '../moderation/RoomSettingsDialog.js';
 import { ModerationDialog } from '../moderation/ModerationDialog.js';
 import { BlockedDialog } from '../moderation/BlockedDialog.js';
 import { AdminView } from '../admin/AdminView.js';
+import { ThreadSide, type ThreadSideState } from '../threads/ThreadSide.js';
 
 type OpenDialog =
   | { kind: 'create' }
@@ -65,6 +66,7 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
   const [navOpen, setNavOpen] = useState(false);
   const [membersOpen, setMembersOpen] = useState(() => matchMedia(WIDE).matches);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [side, setSide] = useState<ThreadSideState>(null);
   const { toasts, toast, dismiss } = useToasts();
   const user = snapshot.user!;
   const blocked = useMemo(() => new Set(snapshot.blocked.map((u) => u.id)), [snapshot.blocked]);
@@ -324,6 +326,14 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
         {m.composerLabel(active.name)}
       </a>
       <Sidebar
+        threads={{
+          unread: snapshot.threads.filter((thread) => thread.unread > 0).length,
+          open: side?.kind === 'threads',
+          onOpen: () => {
+            setSide({ kind: 'threads' });
+            setNavOpen(false);
+          },
+        }}
         rooms={listed}
         activeId={adminOpen ? null : active.id}
         user={user}
@@ -379,8 +389,22 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
             requestRemove={(seq) => setDialog({ kind: 'remove', room: active.id, seq })}
             requestReport={(seq) => setDialog({ kind: 'report', room: active.id, seq })}
             toast={toast}
+            onOpenThread={(root) => setSide({ kind: 'thread', room: active.id, root })}
           />
-          {membersOpen && active.joined && (
+          {side ? (
+            <ThreadSide
+              side={side}
+              setSide={setSide}
+              active={active}
+              snapshot={snapshot}
+              openRoom={openRoom}
+              blocked={blocked}
+              toast={toast}
+              requestDelete={(room, seq) => setDialog({ kind: 'delete', room, seq })}
+              requestRemove={(room, seq) => setDialog({ kind: 'remove', room, seq })}
+              requestReport={(room, seq) => setDialog({ kind: 'report', room, seq })}
+            />
+          ) : membersOpen && active.joined && (
             <>
               <div className="scrim members-scrim" onClick={() => setMembersOpen(false)} aria-hidden="true" />
               <MemberPanel

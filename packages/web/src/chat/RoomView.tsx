@@ -3,7 +3,7 @@
  * (or, for a public room not joined yet, a read-only preview with a Join button).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { OutboxFullError, rightsIn, type Attachment, type RoomState, type UserSummary } from '@parley/client';
+import { OutboxFullError, inThreadOnly, rightsIn, type Attachment, type RoomState, type UserSummary } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { errorText } from './error-text.js';
 import { useClient } from './ClientContext.js';
@@ -13,6 +13,7 @@ import type { MessageHandlers } from '../messages/MessageRow.js';
 import { Composer, type ComposerHandle } from '../composer/Composer.js';
 import { RoomPreview } from './RoomPreview.js';
 import { ComposerClosed, useNow } from './ComposerClosed.js';
+import { QuoteBanner, findMessage } from '../threads/QuoteBanner.js';
 
 /** Read markers move at most this often while messages stream in. */
 const READ_DEBOUNCE_MS = 400;
@@ -32,19 +33,22 @@ export interface RoomViewProps {
   requestRemove(seq: number): void;
   requestReport(seq: number): void;
   toast(text: string): void;
+  /** Threads (§25): opens a message's thread beside the room. */
+  onOpenThread(seq: number): void;
 }
 
-export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, admin, blocked, requestDelete, requestRemove, requestReport, toast }: RoomViewProps) {
+export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, admin, blocked, requestDelete, requestRemove, requestReport, toast, onOpenThread }: RoomViewProps) {
   const client = useClient();
   const { m } = useI18n();
   const [editing, setEditing] = useState<number | null>(null);
   const [sentTick, setSentTick] = useState(0);
   const [atBottom, setAtBottom] = useState(true);
   const [dropping, setDropping] = useState(false);
+  const [quoting, setQuoting] = useState<number | null>(null);
   const visible = useDocumentVisible();
   const composer = useRef<ComposerHandle>(null);
-  const latest = useRef({ room, m, toast, requestDelete, requestRemove, requestReport });
-  latest.current = { room, m, toast, requestDelete, requestRemove, requestReport };
+  const latest = useRef({ room, m, toast, requestDelete, requestRemove, requestReport, onOpenThread });
+  latest.current = { room, m, toast, requestDelete, requestRemove, requestReport, onOpenThread };
   const rights = useMemo(() => rightsIn(room, admin), [room, admin]);
   // Re-rendered when a time-out ends, so that the composer comes back on its own.
   const now = useNow(room.timedOutUntil);
@@ -76,6 +80,12 @@ export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, a
         client.discard(id);
       },
       nameOf: (id, fallback) => latest.current.room.members.find((member) => member.user.id === id)?.user.name ?? fallback ?? id,
+      openThread: (seq) => latest.current.onOpenThread(seq),
+      quote: (seq) => {
+        setQuoting(seq);
+        composer.current?.focus();
+      },
+      findMessage: (seq) => findMessage(latest.current.room, seq),
     }),
     [client, roomId],
   );
@@ -84,18 +94,19 @@ export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, a
     (body: string, attachments: Attachment[]) => {
       setSentTick((tick) => tick + 1);
       // A refused message stays in the list as "failed — retry"; only a full outbox has nowhere to show.
-      client.send(roomId, body, attachments.length > 0 ? { attachments } : {}).catch((error: unknown) => {
+      client.send(roomId, body, { ...(attachments.length > 0 ? { attachments } : {}), ...(quoting !== null ? { replyTo: quoting } : {}) }).catch((error: unknown) => {
         if (error instanceof OutboxFullError) latest.current.toast(errorText(error, latest.current.m));
       });
+      setQuoting(null);
     },
-    [client, roomId],
+    [client, roomId, quoting],
   );
 
   const editLast = useCallback(() => {
     const timeline = latest.current.room.timeline;
     for (let i = timeline.length - 1; i >= 0; i--) {
       const item = timeline[i]!;
-      if (item.kind === 'message' && item.user.id === self.id && !item.deleted) return setEditing(item.seq);
+      if (item.kind === 'message' && item.user.id === self.id && !item.deleted && !inThreadOnly(item)) return setEditing(item.seq);
     }
   }, [self.id]);
 
@@ -161,6 +172,7 @@ export function RoomView({ room, self, maxChars, maxFileBytes, maxAttachments, a
           onProblem={toast}
           onTyping={() => client.typing(roomId)}
           onEditLast={editLast}
+          above={quoting !== null ? <QuoteBanner message={findMessage(room, quoting)} nameOf={handlers.nameOf} onCancel={() => setQuoting(null)} /> : undefined}
         />
       ) : (
         <ComposerClosed room={room} />

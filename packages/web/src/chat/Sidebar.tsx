@@ -10,6 +10,7 @@ import { Avatar } from '../components/Avatar.js';
 import { Icon } from '../components/Icon.js';
 import { Logo } from '../components/Logo.js';
 import { UserMenu, type UserMenuProps } from './UserMenu.js';
+import { ThreadsLink } from '../threads/ThreadsLink.js';
 
 export interface SidebarProps {
   rooms: readonly RoomState[];
@@ -21,9 +22,11 @@ export interface SidebarProps {
   onBrowse(): void;
   onClose(): void;
   menu: Omit<UserMenuProps, 'user'>;
+  /** Threads (§25): the followed threads' entry, with how many have new replies. */
+  threads: { unread: number; open: boolean; onOpen(): void };
 }
 
-export function Sidebar({ rooms, activeId, user, onOpen, onCreateRoom, onNewDm, onBrowse, onClose, menu }: SidebarProps) {
+export function Sidebar({ rooms, activeId, user, onOpen, onCreateRoom, onNewDm, onBrowse, onClose, menu, threads }: SidebarProps) {
   const { m, locale } = useI18n();
   const groups = groupRooms(rooms, locale);
   return (
@@ -36,6 +39,7 @@ export function Sidebar({ rooms, activeId, user, onOpen, onCreateRoom, onNewDm, 
         </button>
       </div>
       <div className="sidebar-scroll">
+        <ThreadsLink {...threads} />
         <Section title={m.rooms} action={{ label: m.createRoom, onClick: onCreateRoom }}>
           {groups.rooms.map((room) => (
             <RoomLink key={room.id} room={room} active={room.id === activeId} onOpen={onOpen} />

@@ -38,6 +38,8 @@ const PATHS = {
   userX: 'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1M17 8l5 5M22 8l-5 5',
   chart: 'M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3',
   megaphone: 'M3 10v4h3l7 5V5L6 10zM16 9a4 4 0 0 1 0 6',
+  thread: 'M4 4h16v10h-7l-4 4v-4H4zM8 8h8M8 11h5',
+  reply: 'M10 15 5 10l5-5M5 10h9a6 6 0 0 1 6 6v3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -6,7 +6,7 @@
  * button, a paste or a drop (RoomView); they upload at once, and the message
  * (its text a caption, which may be empty) goes once they are all uploaded.
  */
-import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { Attachment } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { Icon } from '../components/Icon.js';
@@ -34,6 +34,13 @@ export interface ComposerProps {
   onProblem(text: string): void;
   onTyping(): void;
   onEditLast(): void;
+  /** A second composer on the page (a thread's) needs ids of its own, its own draft, its own words. */
+  inputId?: string;
+  draftKey?: string;
+  placeholder?: string;
+  label?: string;
+  /** Shown above the box: what the message answers, or where else it goes. */
+  above?: ReactNode;
 }
 
 export interface ComposerHandle {
@@ -44,9 +51,11 @@ export interface ComposerHandle {
 
 export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer(props, handle) {
   const { room, roomLabel, maxChars, maxFileBytes, maxAttachments, mayUpload, slowModeSeconds, onSend, onProblem, onTyping, onEditLast } = props;
+  const { inputId = 'composer', draftKey = room, above } = props;
+  const hintId = `${inputId}-hint`;
   const { m } = useI18n();
   const client = useClient();
-  const [value, setValue] = useState(() => drafts.get(room) ?? '');
+  const [value, setValue] = useState(() => drafts.get(draftKey) ?? '');
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const files = useUploads(client, room);
@@ -70,8 +79,8 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
 
   const update = (next: string) => {
     setValue(next);
-    if (next) drafts.set(room, next);
-    else drafts.delete(room);
+    if (next) drafts.set(draftKey, next);
+    else drafts.delete(draftKey);
   };
 
   const body = value.replace(/^\s*\n/, '').trimEnd();
@@ -95,6 +104,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         send();
       }}
     >
+      {above}
       <UploadTray uploads={files.uploads} maxFileBytes={maxFileBytes} onRemove={files.remove} onRetry={files.retry} />
       <div className="composer-box">
         {mayUpload && (
@@ -115,13 +125,13 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         />
         <textarea
           ref={area}
-          id="composer"
+          id={inputId}
           className="composer-input"
           rows={1}
           value={value}
-          placeholder={files.uploads.length > 0 ? m.captionPlaceholder : m.messagePlaceholder(roomLabel)}
-          aria-label={m.composerLabel(roomLabel)}
-          aria-describedby="composer-hint"
+          placeholder={files.uploads.length > 0 ? m.captionPlaceholder : (props.placeholder ?? m.messagePlaceholder(roomLabel))}
+          aria-label={props.label ?? m.composerLabel(roomLabel)}
+          aria-describedby={hintId}
           aria-invalid={over > 0}
           enterKeyHint="send"
           onPaste={(event) => {
@@ -158,7 +168,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
               {m.slowModeHint(slowModeSeconds)}
             </span>
           ) : null}
-          <span id="composer-hint" className="composer-hint">
+          <span id={hintId} className="composer-hint">
             {m.composerHint}
           </span>
         </span>

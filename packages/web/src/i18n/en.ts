@@ -391,6 +391,33 @@ export const en = {
   bytes: (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds: number) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)} min` : seconds < 86_400 ? `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min` : `${Math.floor(seconds / 86_400)} d`,
+
+  // threads
+  replyInThread: 'Reply in thread',
+  quoteReply: 'Quote reply',
+  replyCount: (n: number) => (n === 1 ? '1 reply' : `${n} replies`),
+  lastReply: (time: string) => `Last reply ${time}`,
+  threadTitle: 'Thread',
+  threadIn: (room: string) => `in ${room}`,
+  closeThread: 'Close thread',
+  followThread: 'Follow',
+  followingThread: 'Following',
+  followHint: 'Get unread badges for new replies',
+  unfollowHint: 'Stop getting unread badges for this thread',
+  alsoSendToRoom: (room: string) => `Also send to ${room}`,
+  replyPlaceholder: 'Reply…',
+  threadComposerLabel: (room: string) => `Reply in a thread in ${room}`,
+  replyingTo: (name: string) => `Replying to ${name}`,
+  cancelReply: 'Cancel reply',
+  quotedNotLoaded: 'an earlier message',
+  quotedDeleted: 'This message was deleted.',
+  repliedToThread: 'replied to a thread',
+  threadsTitle: 'Threads',
+  noThreads: 'Threads you start, reply to or are mentioned in show up here.',
+  threadUnread: (n: number) => (n === 1 ? '1 new reply' : `${n} new replies`),
+  loadingThread: 'Loading the thread…',
+  rootDeleted: 'The message that started this thread was deleted.',
+  openThreads: (n: number) => (n > 0 ? `Threads, ${n} with new replies` : 'Threads'),
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

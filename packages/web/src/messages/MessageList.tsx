@@ -14,7 +14,7 @@
  * between messages, Escape returns to the composer.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { RoomRights, RoomState, TimelineItem, PendingMessage, UserSummary, MessageItem, NoticeItem } from '@parley/client';
+import { inThreadOnly, type RoomRights, type RoomState, type TimelineItem, type PendingMessage, type UserSummary, type MessageItem, type NoticeItem } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { buildRows, type Row } from '../lib/timeline-rows.js';
 import { formatDay, formatTime } from '../lib/time.js';
@@ -73,8 +73,10 @@ export function MessageList(props: MessageListProps) {
   const isDm = room.kind === 'dm';
   const rows = useMemo(() => {
     // A DM's "created" and "joined" lines say nothing its heading does not.
-    const entries = isDm ? room.timeline.filter((item) => item.kind !== 'created' && item.kind !== 'join') : room.timeline;
-    return buildRows({ entries, pending: room.pending, selfId: self.id, unreadAfter, time: { locale } });
+    // Replies kept in their thread show there, not here (§25).
+    const entries = room.timeline.filter((item) => (isDm ? item.kind !== 'created' && item.kind !== 'join' : true) && !(item.kind === 'message' && inThreadOnly(item)));
+    const pending = room.pending.filter((p) => !inThreadOnly(p));
+    return buildRows({ entries, pending, selfId: self.id, unreadAfter, time: { locale } });
   }, [isDm, room.timeline, room.pending, self.id, unreadAfter, locale]);
   const messageKeys = useMemo(() => rows.filter((r) => r.type === 'message' || r.type === 'pending').map((r) => r.key), [rows]);
   const currentActive = activeKey && messageKeys.includes(activeKey) ? activeKey : (messageKeys.at(-1) ?? null);
@@ -291,7 +293,7 @@ function countNewFromOthers(timeline: readonly TimelineItem[], afterSeq: number,
   let count = 0;
   for (let i = timeline.length - 1; i >= 0 && timeline[i]!.seq > afterSeq; i--) {
     const item = timeline[i]!;
-    if (item.kind === 'message' && item.user.id !== selfId && !item.deleted) count++;
+    if (item.kind === 'message' && item.user.id !== selfId && !item.deleted && !inThreadOnly(item)) count++;
   }
   return count;
 }

@@ -17,6 +17,8 @@ import { EditBox } from './EditBox.js';
 import { MessageSheet } from './MessageSheet.js';
 import { useLongPress } from './useLongPress.js';
 import { Attachments } from './Attachments.js';
+import { QuotedReply } from '../threads/QuotedReply.js';
+import { ThreadSummary } from '../threads/ThreadSummary.js';
 
 export interface MessageHandlers {
   react(seq: number, emoji: string, on: boolean): void;
@@ -29,6 +31,12 @@ export interface MessageHandlers {
   discard(id: string): void;
   /** The person's current display name; `fallback` is the name the event carried. */
   nameOf(id: string, fallback?: string): string;
+  /** Threads (§25): opens a message's thread; absent where threads are not offered (a preview, inside a thread). */
+  openThread?(seq: number): void;
+  /** Starts a quoted reply to the message in the room. */
+  quote?(seq: number): void;
+  /** A message of the room, when loaded: what a quoted reply shows. */
+  findMessage?(seq: number): MessageItem | undefined;
 }
 
 export interface MessageRowProps {
@@ -118,6 +126,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
               </time>
             </header>
           )}
+          {message && !deleted && !folded && <QuotedReply message={message} handlers={handlers} />}
           {editing && message ? (
             <EditBox
               initial={message.body}
@@ -162,6 +171,9 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
               tabIndex={tab}
             />
           )}
+          {message?.replies && handlers.openThread && !folded && (
+            <ThreadSummary info={message.replies} nameOf={handlers.nameOf} onOpen={() => handlers.openThread!(message.seq)} tabIndex={tab} />
+          )}
           {pending && <PendingStatus pending={pending} onRetry={handlers.retry} onDiscard={handlers.discard} />}
         </div>
         {canAct && !editing && !folded && (
@@ -183,6 +195,16 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                 </button>
               );
             })}
+            {handlers.openThread && message.thread === undefined && (
+              <button type="button" className="icon-button" tabIndex={tab} aria-label={m.replyInThread} title={m.replyInThread} onClick={() => handlers.openThread!(message.seq)}>
+                <Icon name="thread" />
+              </button>
+            )}
+            {handlers.quote && message.thread === undefined && (
+              <button type="button" className="icon-button" tabIndex={tab} aria-label={m.quoteReply} title={m.quoteReply} onClick={() => handlers.quote!(message.seq)}>
+                <Icon name="reply" />
+              </button>
+            )}
             <button
               type="button"
               className="icon-button"
@@ -252,6 +274,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           onDelete={() => handlers.remove(message.seq)}
           onReport={() => handlers.report(message.seq)}
           {...(canRemove ? { onRemove: () => handlers.removeOthers(message.seq) } : {})}
+          onReplyInThread={handlers.openThread && message.thread === undefined ? () => handlers.openThread!(message.seq) : undefined}
           onClose={() => setSheet(false)}
         />
       )}

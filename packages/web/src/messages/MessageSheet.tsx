@@ -21,6 +21,8 @@ export interface MessageSheetProps {
   onDelete(): void;
   /** Someone else's message: report it. */
   onReport(): void;
+  /** Threads (§25): answer in the message's thread. */
+  onReplyInThread?: (() => void) | undefined;
   /** Someone else's message, for a moderator who outranks its author. */
   onRemove?(): void;
   onClose(): void;
@@ -28,7 +30,7 @@ export interface MessageSheetProps {
   row: RefObject<HTMLElement | null>;
 }
 
-export function MessageSheet({ message, authorName, selfId, onReact, onEdit, onDelete, onReport, onRemove, onClose, row }: MessageSheetProps) {
+export function MessageSheet({ message, authorName, selfId, onReact, onEdit, onDelete, onReport, onRemove, onReplyInThread, onClose, row }: MessageSheetProps) {
   const { m } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   /** Whether a press began on the sheet (or its backdrop) since it opened. */
@@ -92,6 +94,12 @@ export function MessageSheet({ message, authorName, selfId, onReact, onEdit, onD
         })}
       </div>
       <div className="sheet-actions">
+        {onReplyInThread && (
+          <button type="button" className="sheet-action" onClick={then(onReplyInThread)}>
+            <Icon name="thread" size={18} />
+            {m.replyInThread}
+          </button>
+        )}
         {copy && (
           <button type="button" className="sheet-action" onClick={copy}>
             <Icon name="copy" size={18} />

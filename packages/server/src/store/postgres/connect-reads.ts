@@ -20,6 +20,7 @@ const SUMMARY_SELECT = `
       SELECT 1 FROM (
         SELECT e.user_id FROM events e
         WHERE e.room_id = r.id AND e.seq > m.read_seq AND e.kind = 'message' AND e.deleted = 0
+          AND (e.thread IS NULL OR e.also_in_room = 1)
         ORDER BY e.seq LIMIT ${UNREAD_SCAN_MAX}) AS live
       WHERE live.user_id <> $1
       LIMIT ${UNREAD_MAX}) AS counted) AS unread

@@ -227,6 +227,36 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'threads and replies (SQLite version 7)',
+    sql: `
+      ALTER TABLE events ADD COLUMN thread bigint;
+      ALTER TABLE events ADD COLUMN also_in_room smallint NOT NULL DEFAULT 0;
+      CREATE INDEX events_thread ON events (room_id, thread, seq) WHERE thread IS NOT NULL;
+
+      CREATE TABLE threads (
+        room_id text COLLATE "C" NOT NULL REFERENCES rooms (id),
+        root bigint NOT NULL,
+        replies bigint NOT NULL,
+        last_seq bigint NOT NULL,
+        last_ts bigint NOT NULL,
+        participants text NOT NULL,
+        PRIMARY KEY (room_id, root)
+      );
+
+      CREATE TABLE thread_follows (
+        room_id text COLLATE "C" NOT NULL REFERENCES rooms (id),
+        root bigint NOT NULL,
+        user_id text COLLATE "C" NOT NULL,
+        following smallint NOT NULL,
+        read_seq bigint NOT NULL,
+        unread bigint NOT NULL DEFAULT 0,
+        version bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, root, user_id)
+      );
+      CREATE INDEX thread_follows_user ON thread_follows (user_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

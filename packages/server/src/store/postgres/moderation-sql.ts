@@ -18,6 +18,8 @@ export const MODERATION_SQL = {
   // Children first: reactions reference events, which reference the room.
   deleteRoomRows: `WITH
       reactions_gone AS (DELETE FROM reactions WHERE room_id = $1),
+      follows_gone AS (DELETE FROM thread_follows WHERE room_id = $1),
+      threads_gone AS (DELETE FROM threads WHERE room_id = $1),
       members_gone AS (DELETE FROM members WHERE room_id = $1),
       bans_gone AS (DELETE FROM bans WHERE room_id = $1),
       limits_gone AS (DELETE FROM member_limits WHERE room_id = $1),
@@ -61,6 +63,7 @@ export const MODERATION_SQL = {
       blocks_gone AS (DELETE FROM blocks WHERE user_id = $1 OR blocked_id = $1),
       bans_gone AS (DELETE FROM bans WHERE user_id = $1),
       limits_gone AS (DELETE FROM member_limits WHERE user_id = $1),
+      follows_gone AS (DELETE FROM thread_follows WHERE user_id = $1),
       rooms_kept AS (UPDATE rooms SET created_by = NULL WHERE created_by = $1)
     DELETE FROM users WHERE id = $1`,
 } as const;

@@ -20,9 +20,10 @@
  * however many sends it has.
  */
 import type pg from 'pg';
-import type { LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { FollowWrite, LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
+import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, ThreadFollowRow, ThreadRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 import { MODERATION_SQL } from './moderation-sql.js';
+import { THREAD_SQL } from './thread-sql.js';
 import type { ReadAhead } from '../rules/read-ahead.js';
 import { TxCache, type MemberState } from './tx-cache.js';
 
@@ -41,8 +42,9 @@ const SQL = {
   insertRoom: `INSERT INTO rooms (id, name, name_key, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
   // Appends to rooms this transaction has locked, their seqs taken by it (tx-cache.ts), in one statement.
   appendEvents: `WITH inserted AS (
-      INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
-      SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[]))
+      INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data, thread, also_in_room)
+      SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[],
+        $13::bigint[], $14::smallint[]))
     UPDATE rooms AS r SET last_seq = u.last_seq FROM unnest($11::text[], $12::bigint[]) AS u(id, last_seq) WHERE r.id = u.id`,
   // The batch's rooms, locked in ascending order as lockRoom locks one (moderation-sql.ts).
   lockRooms: `SELECT * FROM rooms WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`,
@@ -54,8 +56,8 @@ const SQL = {
   messagesByClientIds: `SELECT e.* FROM unnest($1::text[], $2::text[], $3::text[]) AS k(room_id, user_id, client_id)
     JOIN events e ON e.room_id = k.room_id AND e.user_id = k.user_id AND e.client_id = k.client_id`,
   appendEvent: `WITH next AS (UPDATE rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq)
-    INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
-    SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9 FROM next RETURNING seq`,
+    INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data, thread, also_in_room)
+    SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM next RETURNING seq`,
 
   insertMember: `INSERT INTO members (room_id, user_id, role, read_seq, joined_at) VALUES ($1, $2, $3, $4, $5)`,
   deleteMember: `DELETE FROM members WHERE room_id = $1 AND user_id = $2`,
@@ -88,6 +90,7 @@ const SQL = {
   deleteFile: `DELETE FROM files WHERE id = $1`,
   blobKeyInUse: `SELECT EXISTS (SELECT 1 FROM files WHERE blob_key = $1) OR EXISTS (SELECT 1 FROM files WHERE thumb_key = $1) AS used`,
   ...MODERATION_SQL,
+  ...THREAD_SQL,
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -138,6 +141,7 @@ export class PgWriteTx implements WriteTx {
         column('room_id'), column('seq'), column('ts'), column('kind'), column('user_id'),
         column('user_name'), column('client_id'), column('body'), column('target'), column('data'),
         [...lastSeqs.keys()], [...lastSeqs.values()],
+        column('thread'), column('also_in_room'),
       ],
     });
   }
@@ -221,8 +225,8 @@ export class PgWriteTx implements WriteTx {
   async appendEvent(event: NewEventRow): Promise<number> {
     const waiting = this.#cache.append(event);
     if (waiting !== null) return waiting;
-    const { room_id, ts, kind, user_id, user_name, client_id, body, target, data } = event;
-    const row = await this.#first<{ seq: number }>('appendEvent', [room_id, ts, kind, user_id, user_name, client_id, body, target, data]);
+    const { room_id, ts, kind, user_id, user_name, client_id, body, target, data, thread, also_in_room } = event;
+    const row = await this.#first<{ seq: number }>('appendEvent', [room_id, ts, kind, user_id, user_name, client_id, body, target, data, thread, also_in_room]);
     if (row === null) throw new Error(`appendEvent: no room ${room_id}`);
     return row.seq;
   }
@@ -388,5 +392,25 @@ export class PgWriteTx implements WriteTx {
   }
   async blobKeyInUse(key: string): Promise<boolean> {
     return (await this.#first<{ used: boolean }>('blobKeyInUse', [key]))?.used ?? false;
+  }
+
+  async threadOf(roomId: string, root: number): Promise<ThreadRow | null> {
+    return this.#first('threadOf', [roomId, root]);
+  }
+  async putThread(row: ThreadRow): Promise<void> {
+    await this.#rows('putThread', [row.room_id, row.root, row.replies, row.last_seq, row.last_ts, row.participants]);
+  }
+  async followOf(roomId: string, root: number, userId: string): Promise<ThreadFollowRow | null> {
+    return this.#first('followOf', [roomId, root, userId]);
+  }
+  async putFollow(row: FollowWrite): Promise<void> {
+    await this.#rows('putFollow', [row.room_id, row.root, row.user_id, row.following, row.read_seq]);
+  }
+  async recountFollows(roomId: string, root: number, userIds: readonly string[] | null): Promise<ThreadFollowRow[]> {
+    return this.#rows('recountFollows', [roomId, root, userIds]);
+  }
+  async memberIdsByUsernames(roomId: string, usernames: readonly string[]): Promise<string[]> {
+    if (usernames.length === 0) return [];
+    return (await this.#rows<{ user_id: string }>('memberIdsByUsernames', [roomId, usernames])).map((row) => row.user_id);
   }
 }

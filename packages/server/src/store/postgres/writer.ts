@@ -37,7 +37,10 @@ function roomOf(write: WriteRequest): string | null {
     case 'createRoom':
       return (first as { id: string }).id;
     case 'setReadMarker':
+    case 'recountThreads':
       return first as string;
+    case 'followThread':
+    case 'readThread':
     case 'appendMessage':
     case 'editMessage':
     case 'deleteMessage':

@@ -5,7 +5,7 @@
 import { MODERATION_LIMITS, ParleyError, type Report, type UserRef } from '@parley/protocol';
 import { parseSettings, toReport } from '../sql/rows.js';
 import { writeAudit } from './audit.js';
-import { requireMember } from './log-writes.js';
+import { requireMember } from './membership.js';
 import { levelOf, requireModeratedRoom, requirePermission, type Actor } from './moderation-rules.js';
 import type { WriteTx } from './write-tx.js';
 

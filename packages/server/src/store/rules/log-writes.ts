@@ -19,11 +19,13 @@ import type { LockedRoom, NewEventRow, WriteTx } from './write-tx.js';
 import { filesToAttach } from './file-writes.js';
 import { checkPost, checkReact, checkText, checkUpload, levelOf, requireAbove, requirePermission, type WriteCheck } from './moderation-rules.js';
 import { writeAudit } from './audit.js';
+import { requireMember } from './membership.js';
+import { recordReply, threadRootFor, type ThreadUpdate } from './thread-writes.js';
 
 const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
 
 export type NewEvent =
-  | { kind: 'message'; clientId: string; body: string; data: EventData['message'] | null }
+  | { kind: 'message'; clientId: string; body: string; data: EventData['message'] | null; thread?: number; alsoInRoom?: boolean }
   | { kind: 'edit'; target: number; body: string }
   | { kind: 'delete'; target: number; data: EventData['delete'] | null }
   | { kind: 'reaction'; target: number; data: EventData['reaction'] }
@@ -50,23 +52,11 @@ export async function appendEvent(tx: WriteTx, room: string, user: UserRef, ts: 
     body: event.kind === 'message' || event.kind === 'edit' ? event.body : null,
     target: 'target' in event ? event.target : null,
     data: 'data' in event && event.data !== null ? JSON.stringify(event.data) : null,
+    thread: event.kind === 'message' ? (event.thread ?? null) : null,
+    also_in_room: event.kind === 'message' && event.alsoInRoom ? 1 : 0,
   };
   const seq = await tx.appendEvent(row);
   return toRoomEvent({ ...row, seq, edited_ts: null, deleted: 0 });
-}
-
-/**
- * Locks the room (WriteTx.lockRoom) and refuses a user who is not a member of
- * it: `not_member` for a public room (they may join it), `not_found` otherwise,
- * whether or not it exists, so that a private room's existence does not leak.
- * A leave, kick or ban racing this write is ordered before or after it, never
- * between the check and the append.
- */
-export async function requireMember(tx: WriteTx, roomId: string, userId: string): Promise<LockedRoom & { member: MemberRow }> {
-  const locked = await tx.lockRoom(roomId, userId);
-  if (locked?.member) return locked as LockedRoom & { member: MemberRow };
-  if (locked?.room.kind === 'public') throw new ParleyError('not_member', 'Join the room first.');
-  throw new ParleyError('not_found', 'No such room.');
 }
 
 /** What a member writing to the locked room is held to (moderation-rules.ts). */
@@ -109,8 +99,18 @@ async function readMessage(tx: WriteTx, row: EventRow): Promise<MessageEvent> {
  */
 export async function appendMessage(
   tx: WriteTx,
-  input: { room: string; user: UserRef; clientId: string; body: string; attachments?: readonly string[]; admin?: boolean },
-): Promise<{ event: MessageEvent; duplicate: boolean }> {
+  input: {
+    room: string;
+    user: UserRef;
+    clientId: string;
+    body: string;
+    attachments?: readonly string[];
+    admin?: boolean;
+    thread?: number;
+    alsoInRoom?: boolean;
+    replyTo?: number;
+  },
+): Promise<{ event: MessageEvent; duplicate: boolean; thread?: ThreadUpdate }> {
   const locked = await requireMember(tx, input.room, input.user.id);
   const stored = await tx.messageByClientId(input.room, input.user.id, input.clientId);
   if (stored) return { event: await readMessage(tx, stored), duplicate: true };
@@ -120,12 +120,19 @@ export async function appendMessage(
   if (locked.room.kind === 'dm' && (await tx.blockedByPeer(input.room, input.user.id))) {
     throw new ParleyError('forbidden', 'This person does not take direct messages from you.');
   }
+  const root = input.thread !== undefined ? await threadRootFor(tx, input.room, input.thread) : null;
+  if (input.replyTo !== undefined) await liveMessage(tx, input.room, input.replyTo);
   const files = input.attachments?.length ? await filesToAttach(tx, input.room, input.user.id, input.attachments) : [];
-  const data = files.length > 0 ? { attachments: files.map(toAttachment) } : null;
-  const event = await appendEvent(tx, input.room, input.user, check.now, { kind: 'message', clientId: input.clientId, body: input.body, data });
+  const data: EventData['message'] = {};
+  if (files.length > 0) data.attachments = files.map(toAttachment);
+  if (input.replyTo !== undefined) data.replyTo = input.replyTo;
+  const place = root ? { thread: root.seq, alsoInRoom: input.alsoInRoom === true } : {};
+  const message: NewEvent = { kind: 'message', clientId: input.clientId, body: input.body, data: Object.keys(data).length > 0 ? data : null, ...place };
+  const event = (await appendEvent(tx, input.room, input.user, check.now, message)) as MessageEvent;
   for (const file of files) await tx.attachFile(file.id, event.seq);
   if (slowMode) await tx.setLastPostAt(input.room, input.user.id, check.now);
-  return { event: event as MessageEvent, duplicate: false };
+  if (root) return { event, duplicate: false, thread: await recordReply(tx, event, root) };
+  return { event, duplicate: false };
 }
 
 export async function editMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent> {
@@ -151,11 +158,19 @@ export async function deleteMessage(
   const locked = await requireMember(tx, input.room, input.user.id);
   const message = await liveMessage(tx, input.room, input.target);
   if (message.user_id !== input.user.id) return removeOthersMessage(tx, locked, message, input);
-  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'delete', target: input.target, data: null });
+  const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'delete', target: input.target, data: deleteData(message, null) });
   await tx.tombstoneMessage(input.room, input.target);
   await tx.deleteReactionsOf(input.room, input.target);
   if (message.edited_ts !== null) await tx.eraseEditBodies(input.room, input.target);
   return event;
+}
+
+/** What a delete event records: a moderator's, and the thread of a reply not sent to the room (§25). */
+function deleteData(message: EventRow, moderated: true | null): EventData['delete'] | null {
+  const data: EventData['delete'] = {};
+  if (moderated) data.moderated = true;
+  if (message.thread !== null && message.also_in_room === 0) data.thread = message.thread;
+  return Object.keys(data).length > 0 ? data : null;
 }
 
 async function removeOthersMessage(
@@ -171,7 +186,7 @@ async function removeOthersMessage(
   const author = await tx.memberOf(input.room, message.user_id);
   requireAbove(level, input.authorAdmin ? levelOf(null, true) : Math.max(0, levelOf(author)));
   const ts = Date.now();
-  const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'delete', target: input.target, data: { moderated: true } });
+  const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'delete', target: input.target, data: deleteData(message, true) });
   await tx.removeMessages(input.room, [input.target]);
   await writeAudit(tx, {
     room: input.room,

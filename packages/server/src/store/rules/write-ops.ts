@@ -9,6 +9,7 @@ import * as adminWrites from './admin-writes.js';
 import * as communityWrites from './community-writes.js';
 import * as logWrites from './log-writes.js';
 import * as moderationWrites from './moderation-writes.js';
+import * as threadWrites from './thread-writes.js';
 import type { WriteTx } from './write-tx.js';
 
 export const WRITE_OPS = {
@@ -42,6 +43,9 @@ export const WRITE_OPS = {
   deleteGuest: adminWrites.deleteGuest,
   archiveRoom: adminWrites.archiveRoom,
   deleteRoom: adminWrites.deleteRoom,
+  followThread: threadWrites.followThread,
+  readThread: threadWrites.readThread,
+  recountThreads: threadWrites.recountThreads,
 } as const;
 
 type Ops = typeof WRITE_OPS;

@@ -22,6 +22,8 @@ import type {
   AuditRow,
   FileRow,
   TokenRevocationsTable,
+  ThreadFollowRow,
+  ThreadRow,
   BanRow,
   EventRow,
   MemberLimitsRow,
@@ -36,6 +38,9 @@ import type { ReadAhead } from './read-ahead.js';
 
 /** An event to append: its seq is taken by `appendEvent`. */
 export type NewEventRow = Omit<EventRow, 'seq' | 'edited_ts' | 'deleted'>;
+
+/** What a follower row is set to by `putFollow` (its unread count is left to `recountFollows`). */
+export type FollowWrite = Pick<ThreadFollowRow, 'room_id' | 'root' | 'user_id' | 'following' | 'read_seq'>;
 
 /** A room locked for the rest of the transaction, with one user's membership and limits there (null when none). */
 export interface LockedRoom {
@@ -175,6 +180,21 @@ export interface WriteTx {
   deleteFile(id: string): Promise<void>;
   /** Whether any file row names `key` as its blob or its thumbnail. */
   blobKeyInUse(key: string): Promise<boolean>;
+
+  // threads (thread-writes.ts)
+  threadOf(roomId: string, root: number): Promise<ThreadRow | null>;
+  /** Inserts the thread's row or replaces it. */
+  putThread(row: ThreadRow): Promise<void>;
+  followOf(roomId: string, root: number, userId: string): Promise<ThreadFollowRow | null>;
+  /** Inserts the follower row or sets its `following` and `read_seq` (keeping unread and version). */
+  putFollow(row: FollowWrite): Promise<void>;
+  /**
+   * Counts again the unread replies of the thread's follower rows (of `userIds` only, when given),
+   * stores the counts and bumps each row's version; returns the rows as updated.
+   */
+  recountFollows(roomId: string, root: number, userIds: readonly string[] | null): Promise<ThreadFollowRow[]>;
+  /** Ids of the room's members with these usernames. */
+  memberIdsByUsernames(roomId: string, usernames: readonly string[]): Promise<string[]>;
 }
 
 /** The methods of WriteTx that change the database. */
@@ -214,4 +234,7 @@ export const WRITE_METHODS = [
   'setUserDisabled',
   'revokeUserSessions',
   'deleteUserRows',
+  'putThread',
+  'putFollow',
+  'recountFollows',
 ] as const satisfies ReadonlyArray<keyof WriteTx>;

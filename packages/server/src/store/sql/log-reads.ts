@@ -4,15 +4,23 @@
  * the two queries, and this order can then only report more history
  * (hasAfter), never events past latestSeq.
  */
-import type { HistoryPage, MessageEvent, RoomEvent } from '@parley/protocol';
+import type { HistoryPage, MessageEvent, Reactions, RoomEvent } from '@parley/protocol';
+import { withThreads } from './thread-info.js';
 import type { Kysely } from 'kysely';
 import type { PageQuery } from '../store.js';
 import { groupReactions, messageSeqRange, toRoomEvents } from './rows.js';
 import type { Database, EventRow } from './schema.js';
 
-async function withReactions(db: Kysely<Database>, roomId: string, rows: EventRow[]): Promise<RoomEvent[]> {
+/** The rows as events in current state: messages with their reactions, roots with their threads' info. */
+export async function withReactions(db: Kysely<Database>, roomId: string, rows: EventRow[]): Promise<RoomEvent[]> {
   const range = messageSeqRange(rows);
   if (range === null) return toRoomEvents(rows, new Map());
+  const events = toRoomEvents(rows, await reactionsIn(db, roomId, range));
+  await withThreads(db, roomId, events, range);
+  return events;
+}
+
+async function reactionsIn(db: Kysely<Database>, roomId: string, range: { from: number; to: number }): Promise<Map<number, Reactions>> {
   const reactions = await db
     .selectFrom('reactions')
     .select(['target', 'user_id', 'emoji'])
@@ -22,7 +30,7 @@ async function withReactions(db: Kysely<Database>, roomId: string, rows: EventRo
     .orderBy('target')
     .orderBy('seq')
     .execute();
-  return toRoomEvents(rows, groupReactions(reactions));
+  return groupReactions(reactions);
 }
 
 export async function latestSeq(db: Kysely<Database>, roomId: string): Promise<number> {

@@ -13,7 +13,7 @@ export interface EventData {
    * A live message: its files (null when none). A deleted one: `moderated` when a moderator
    * deleted it (null otherwise); its files are forgotten.
    */
-  message: { attachments?: Attachment[]; moderated?: true };
+  message: { attachments?: Attachment[]; moderated?: true; replyTo?: number };
   reaction: { emoji: string; on: boolean };
   join: { by: UserRef };
   rename: { from: string; to: string };
@@ -24,8 +24,11 @@ export interface EventData {
   unban: { target: UserRef };
   timeout: { target: UserRef; until: number };
   settings: { settings: RoomSettings };
-  /** A delete by a moderator; also written on the deleted message's own row. */
-  delete: { moderated: true };
+  /**
+   * A delete by a moderator (`moderated` is also written on the deleted message's own row), and
+   * the thread of a deleted reply that was not sent to the room (§25).
+   */
+  delete: { moderated?: true; thread?: number };
 }
 
 /** The room's settings from `rooms.settings`. */
@@ -77,14 +80,25 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
       if (row.deleted) event.deleted = true;
       if (row.deleted && row.data !== null && parseData<'message'>(row).moderated) event.moderated = true;
       if (reactions) event.reactions = reactions;
-      if (row.data !== null && !row.deleted) event.attachments = parseData<'message'>(row).attachments;
+      if (row.data !== null && !row.deleted) {
+        const data = parseData<'message'>(row);
+        if (data.attachments) event.attachments = data.attachments;
+        if (data.replyTo !== undefined) event.replyTo = data.replyTo;
+      }
+      if (row.thread !== null) event.thread = row.thread;
+      if (row.also_in_room === 1) event.alsoInRoom = true;
       return event;
     }
     case 'edit':
       return { kind: 'edit', room, seq, ts, user, target: row.target!, body: row.body ?? '' };
-    case 'delete':
-      if (row.data === null) return { kind: 'delete', room, seq, ts, user, target: row.target! };
-      return { kind: 'delete', room, seq, ts, user, target: row.target!, moderated: true };
+    case 'delete': {
+      const event: RoomEvent = { kind: 'delete', room, seq, ts, user, target: row.target! };
+      if (row.data === null) return event;
+      const data = parseData<'delete'>(row);
+      if (data.moderated) event.moderated = true;
+      if (data.thread !== undefined) event.thread = data.thread;
+      return event;
+    }
     case 'reaction': {
       const data = parseData<'reaction'>(row);
       return { kind: 'reaction', room, seq, ts, user, target: row.target!, emoji: data.emoji, on: data.on };

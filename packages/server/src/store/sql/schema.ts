@@ -76,6 +76,38 @@ export interface EventsTable {
   data: string | null;
   edited_ts: number | null;
   deleted: 0 | 1;
+  /** A reply: the seq of its thread's root (SQLite migration 7, PostgreSQL 5); null otherwise. Kept once deleted. */
+  thread: number | null;
+  /** 1: a reply also sent to the room (shown in the main timeline, counted unread there). */
+  also_in_room: 0 | 1;
+}
+
+/** A thread: a root message with replies (SQLite migration 7, PostgreSQL 5); the row appears with the first reply. */
+export interface ThreadsTable {
+  room_id: string;
+  /** The root message's seq. */
+  root: number;
+  /** Replies ever posted (deleted ones too: they stay in the thread as tombstones). */
+  replies: number;
+  last_seq: number;
+  last_ts: number;
+  /** JSON of UserRef[]: the repliers, first ones first, at most THREAD_PARTICIPANTS_MAX. */
+  participants: string;
+}
+
+/** A user's view of a thread: whether they follow it, what they read, their unread count (kept by the rules). */
+export interface ThreadFollowsTable {
+  room_id: string;
+  root: number;
+  user_id: string;
+  /** 1: following (the root's author, a replier, someone mentioned in a reply, or by hand); 0: unfollowed or only read. */
+  following: 0 | 1;
+  /** The newest seq of the thread they have read (the root's when none). */
+  read_seq: number;
+  /** Replies by others after read_seq that are not deleted, as last counted (rules/thread-writes.ts). */
+  unread: number;
+  /** Grows with every change of the row: clients keep the newest state. */
+  version: number;
 }
 
 /** Current reactions; `seq` is the seq of the reaction event that added the row, which orders them. */
@@ -202,6 +234,8 @@ export interface Database {
   audit: AuditTable;
   reports: ReportsTable;
   blocks: BlocksTable;
+  threads: ThreadsTable;
+  thread_follows: ThreadFollowsTable;
 }
 
 export type UserRow = UsersTable;
@@ -214,3 +248,5 @@ export type BanRow = BansTable;
 export type MemberLimitsRow = MemberLimitsTable;
 export type AuditRow = AuditTable;
 export type ReportRow = ReportsTable;
+export type ThreadRow = ThreadsTable;
+export type ThreadFollowRow = ThreadFollowsTable;

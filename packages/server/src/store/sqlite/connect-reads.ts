@@ -17,7 +17,7 @@ import type { SessionsTable, UserRow } from '../sql/schema.js';
 
 type PeerRow = UserSummary & { room_id: string };
 
-// Unread: messages by others after the marker, counted up to UNREAD_MAX among the first
+// Unread: messages by others after the marker (not replies kept in their thread, §25), counted up to UNREAD_MAX among the first
 // UNREAD_SCAN_MAX live messages after it (the reader's own included), through the partial index
 // of live messages, so what it reads grows with neither the room's members, nor its other
 // events, nor the reader's own messages. The index's condition and the limits are literals:
@@ -30,6 +30,7 @@ const SUMMARY_SELECT = `
       SELECT 1 FROM (
         SELECT e.user_id FROM events e
         WHERE e.room_id = r.id AND e.seq > m.read_seq AND e.kind = 'message' AND e.deleted = 0
+          AND (e.thread IS NULL OR e.also_in_room = 1)
         LIMIT ${UNREAD_SCAN_MAX}) AS live
       WHERE live.user_id != @user
       LIMIT ${UNREAD_MAX})) AS unread

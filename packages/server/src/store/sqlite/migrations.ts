@@ -252,6 +252,38 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Replies are events of the room's log that name their root; the thread and each user's view
+    // of it are kept beside the log (rules/thread-writes.ts).
+    name: 'threads and replies',
+    sql: `
+      ALTER TABLE events ADD COLUMN thread INTEGER;
+      ALTER TABLE events ADD COLUMN also_in_room INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX events_thread ON events (room_id, thread, seq) WHERE thread IS NOT NULL;
+
+      CREATE TABLE threads (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        root INTEGER NOT NULL,
+        replies INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        last_ts INTEGER NOT NULL,
+        participants TEXT NOT NULL,
+        PRIMARY KEY (room_id, root)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE thread_follows (
+        room_id TEXT NOT NULL REFERENCES rooms (id),
+        root INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        following INTEGER NOT NULL,
+        read_seq INTEGER NOT NULL,
+        unread INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room_id, root, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX thread_follows_user ON thread_follows (user_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -44,6 +44,8 @@ export class ModerationStatements {
     // Children first: reactions reference events, which reference the room.
     this.deleteRoom = [
       'DELETE FROM reactions WHERE room_id = ?',
+      'DELETE FROM thread_follows WHERE room_id = ?',
+      'DELETE FROM threads WHERE room_id = ?',
       'DELETE FROM events WHERE room_id = ?',
       'DELETE FROM members WHERE room_id = ?',
       'DELETE FROM bans WHERE room_id = ?',
@@ -85,6 +87,7 @@ export class ModerationStatements {
       'DELETE FROM blocks WHERE user_id = @user OR blocked_id = @user',
       'DELETE FROM bans WHERE user_id = @user',
       'DELETE FROM member_limits WHERE user_id = @user',
+      'DELETE FROM thread_follows WHERE user_id = @user',
       'UPDATE rooms SET created_by = NULL WHERE created_by = @user',
       'DELETE FROM users WHERE id = @user',
     ].map((sql) => prepare<[{ user: string }]>(sql));

@@ -8,9 +8,10 @@
  * statement synchronously, and awaiting it costs a microtask, never an I/O turn.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { FollowWrite, LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
+import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, ThreadFollowRow, ThreadRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 import { ModerationStatements } from './moderation-statements.js';
+import { ThreadStatements } from './thread-statements.js';
 
 type Params = unknown[] | [Record<string, unknown>];
 
@@ -50,10 +51,12 @@ export class SqliteWriteTx implements WriteTx {
   readonly #deleteFile: Statement<[string]>;
   readonly #blobKeyInUse: Statement<[string, string], 1>;
   readonly #m: ModerationStatements;
+  readonly #t: ThreadStatements;
 
   /** `db` must have the schema: statements are checked against it when prepared. */
   constructor(db: Database) {
     this.#m = new ModerationStatements(db);
+    this.#t = new ThreadStatements(db);
     const prepare = <P extends Params, R = void>(sql: string) => db.prepare(sql) as unknown as Statement<P, R>;
     this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
     this.#usernameExists = prepare<[string], 1>(`SELECT 1 FROM users WHERE username = ?`).pluck();
@@ -70,8 +73,8 @@ export class SqliteWriteTx implements WriteTx {
     this.#insertRoom = prepare(`INSERT INTO rooms (id, name, name_key, kind, created_by, created_at)
       VALUES (@id, @name, @name_key, @kind, @created_by, @created_at)`);
     this.#nextSeq = prepare<[string], number>(`UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`).pluck();
-    this.#insertEvent = prepare(`INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data)
-      VALUES (@room_id, @seq, @ts, @kind, @user_id, @user_name, @client_id, @body, @target, @data)`);
+    this.#insertEvent = prepare(`INSERT INTO events (room_id, seq, ts, kind, user_id, user_name, client_id, body, target, data, thread, also_in_room)
+      VALUES (@room_id, @seq, @ts, @kind, @user_id, @user_name, @client_id, @body, @target, @data, @thread, @also_in_room)`);
 
     this.#insertMember = prepare(`INSERT INTO members (room_id, user_id, role, read_seq, joined_at)
       VALUES (@room_id, @user_id, @role, @read_seq, @joined_at)`);
@@ -313,5 +316,25 @@ export class SqliteWriteTx implements WriteTx {
   }
   async blobKeyInUse(key: string): Promise<boolean> {
     return this.#blobKeyInUse.get(key, key) !== undefined;
+  }
+
+  async threadOf(roomId: string, root: number): Promise<ThreadRow | null> {
+    return this.#t.threadOf.get(roomId, root) ?? null;
+  }
+  async putThread(row: ThreadRow): Promise<void> {
+    this.#t.putThread.run(row);
+  }
+  async followOf(roomId: string, root: number, userId: string): Promise<ThreadFollowRow | null> {
+    return this.#t.followOf.get(roomId, root, userId) ?? null;
+  }
+  async putFollow(row: FollowWrite): Promise<void> {
+    this.#t.putFollow.run(row);
+  }
+  async recountFollows(roomId: string, root: number, userIds: readonly string[] | null): Promise<ThreadFollowRow[]> {
+    return this.#t.recountFollows.all({ room_id: roomId, root, users: userIds === null ? null : JSON.stringify(userIds) });
+  }
+  async memberIdsByUsernames(roomId: string, usernames: readonly string[]): Promise<string[]> {
+    if (usernames.length === 0) return [];
+    return this.#t.memberIdsByUsernames.all(roomId, JSON.stringify(usernames));
   }
 }
