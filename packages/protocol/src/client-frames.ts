@@ -5,7 +5,7 @@
  * `send` uses the message's own `id` as its ref.
  */
 import { z } from 'zod';
-import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
+import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX, SEARCH_PAGE_MAX, SEARCH_QUERY_MAX } from './limits.js';
 import { MODERATION_LIMITS, PERMISSIONS, ROLES } from './roles.js';
 
 const ref = z.string().min(1).max(64);
@@ -199,6 +199,25 @@ export const bansFrame = z.strictObject({ type: z.literal('bans'), ref, room: ro
 /** Blocks (`on`) or unblocks a user: their messages and DMs are hidden from you, and they cannot write to you in a DM. */
 export const blockFrame = z.strictObject({ type: z.literal('block'), ref, user: userId, on: z.boolean() });
 
+/**
+ * Searches the messages of the rooms the user may read (a member of, or public), newest first.
+ * `room`, `author` (a user id), `since` and `until` (epoch ms, until exclusive) narrow it;
+ * `before`: the `next` of the page before.
+ */
+export const searchFrame = z
+  .strictObject({
+    type: z.literal('search'),
+    ref,
+    query: storable.min(1).max(SEARCH_QUERY_MAX),
+    room: roomId.optional(),
+    author: userId.optional(),
+    since: seq.optional(),
+    until: seq.optional(),
+    before: seq.min(1).optional(),
+    limit: z.number().int().min(1).max(SEARCH_PAGE_MAX).optional(),
+  })
+  .refine((f) => f.since === undefined || f.until === undefined || f.since < f.until, 'since must be before until');
+
 export const clientFrame = z.discriminatedUnion('type', [
   authFrame,
   resumeFrame,
@@ -231,6 +250,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   auditFrame,
   bansFrame,
   blockFrame,
+  searchFrame,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

@@ -1,7 +1,7 @@
 /** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
 import type { ErrorBody } from './errors.js';
 import type { Limits } from './limits.js';
-import type { AuditEntry, Ban, Member, Report, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
+import type { AuditEntry, Ban, Member, MessageEvent, Report, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
 import type { RoomSettings } from './roles.js';
 
 /** First frame after a successful authentication. */
@@ -61,6 +61,23 @@ export interface Results {
   audit: { room: string; entries: AuditEntry[]; hasMore: boolean };
   bans: { room: string; bans: Ban[] };
   block: { users: UserSummary[] };
+  search: SearchResults;
+}
+
+/** A page of `search` results, newest first. */
+export interface SearchResults {
+  results: SearchResult[];
+  /** Give it as `before` for the next page; null on the last page. */
+  next: number | null;
+}
+
+export interface SearchResult {
+  /** The room's name when the result was read (a DM's is its stored name; clients show the other person). */
+  roomName: string;
+  /** The message in its current state; its `room` and `seq` locate it (load history around it). */
+  event: MessageEvent;
+  /** Where the query matches `event.body`: [start, end) offsets in UTF-16 code units, ascending, not overlapping. */
+  highlights: Array<[number, number]>;
 }
 
 export type RequestType = keyof Results;

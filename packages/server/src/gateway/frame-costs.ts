@@ -39,6 +39,8 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   reports: 'expensive',
   audit: 'expensive',
   bans: 'expensive',
+  // search: a read whose cost grows with the index, like history
+  search: 'expensive',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

@@ -33,7 +33,7 @@ import type {
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import * as fileReads from './sql/file-reads.js';
 import type { AuditEntry, Ban, Report, Role, UserSummary } from '@parley/protocol';
-import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, StoredRoomInfo, TimeoutInput } from './store.js';
+import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, SearchPage, SearchQuery, StoredRoomInfo, TimeoutInput } from './store.js';
 import * as moderationReads from './sql/moderation-reads.js';
 import * as logReads from './sql/log-reads.js';
 import * as roomReads from './sql/room-reads.js';
@@ -41,6 +41,8 @@ import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
 import { newPool } from './postgres/connect.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
+import { SEARCH_SQL, searchParams } from '../search/search-postgres.js';
+import { searchPage, type SearchHitRow } from './sql/search-reads.js';
 import { runMigrations } from './postgres/migrations.js';
 import { PgWriter } from './postgres/writer.js';
 
@@ -197,6 +199,10 @@ class PostgresStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+  async searchMessages(query: SearchQuery): Promise<SearchPage> {
+    const { rows } = await this.#pool.query<SearchHitRow>({ name: 'parley_search', text: SEARCH_SQL, values: searchParams(query) });
+    return searchPage(this.#kysely, rows, query.limit);
   }
 
   addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {

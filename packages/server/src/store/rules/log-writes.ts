@@ -124,6 +124,7 @@ export async function appendMessage(
   const data = files.length > 0 ? { attachments: files.map(toAttachment) } : null;
   const event = await appendEvent(tx, input.room, input.user, check.now, { kind: 'message', clientId: input.clientId, body: input.body, data });
   for (const file of files) await tx.attachFile(file.id, event.seq);
+  await tx.indexMessage(input.room, event.seq, input.body);
   if (slowMode) await tx.setLastPostAt(input.room, input.user.id, check.now);
   return { event: event as MessageEvent, duplicate: false };
 }
@@ -135,6 +136,7 @@ export async function editMessage(tx: WriteTx, input: { room: string; user: User
   const ts = Date.now();
   const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'edit', target: input.target, body: input.body });
   await tx.setMessageBody(input.room, input.target, input.body, ts);
+  await tx.indexMessage(input.room, input.target, input.body);
   return event;
 }
 
@@ -153,6 +155,7 @@ export async function deleteMessage(
   if (message.user_id !== input.user.id) return removeOthersMessage(tx, locked, message, input);
   const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'delete', target: input.target, data: null });
   await tx.tombstoneMessage(input.room, input.target);
+  await tx.indexMessage(input.room, input.target, null);
   await tx.deleteReactionsOf(input.room, input.target);
   if (message.edited_ts !== null) await tx.eraseEditBodies(input.room, input.target);
   return event;
@@ -173,6 +176,7 @@ async function removeOthersMessage(
   const ts = Date.now();
   const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'delete', target: input.target, data: { moderated: true } });
   await tx.removeMessages(input.room, [input.target]);
+  await tx.indexMessage(input.room, input.target, null);
   await writeAudit(tx, {
     room: input.room,
     ts,

@@ -10,10 +10,13 @@
  * Append new migrations at the end; never edit one that has shipped.
  */
 import type { Database } from 'better-sqlite3';
+import { SEARCH_SCHEMA_SQL, backfillSearch } from '../../search/search-sqlite-schema.js';
 
 interface Migration {
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: data the schema's SQL cannot compute. */
+  run?: (db: Database) => void;
 }
 
 const MIGRATIONS: readonly Migration[] = [
@@ -252,6 +255,12 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Search (issue 21): the tokens of every live message (../../search/), existing ones included.
+    name: 'search',
+    sql: SEARCH_SCHEMA_SQL,
+    run: backfillSearch,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -266,6 +275,7 @@ export function runMigrations(db: Database, target = SCHEMA_VERSION): void {
     // Another process may have applied it since we looked.
     if (version() !== index) return;
     db.exec(migration.sql);
+    migration.run?.(db);
     db.pragma(`user_version = ${index + 1}`);
   });
   const found = version();

@@ -11,6 +11,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
 import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 import { ModerationStatements } from './moderation-statements.js';
+import { searchDocWriter, searchRoomDropper } from '../../search/search-sqlite-schema.js';
 
 type Params = unknown[] | [Record<string, unknown>];
 
@@ -50,10 +51,14 @@ export class SqliteWriteTx implements WriteTx {
   readonly #deleteFile: Statement<[string]>;
   readonly #blobKeyInUse: Statement<[string, string], 1>;
   readonly #m: ModerationStatements;
+  readonly #indexMessage: (roomId: string, seq: number, body: string | null) => void;
+  readonly #unindexRoom: (roomId: string) => void;
 
   /** `db` must have the schema: statements are checked against it when prepared. */
   constructor(db: Database) {
     this.#m = new ModerationStatements(db);
+    this.#indexMessage = searchDocWriter(db);
+    this.#unindexRoom = searchRoomDropper(db);
     const prepare = <P extends Params, R = void>(sql: string) => db.prepare(sql) as unknown as Statement<P, R>;
     this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
     this.#usernameExists = prepare<[string], 1>(`SELECT 1 FROM users WHERE username = ?`).pluck();
@@ -155,6 +160,7 @@ export class SqliteWriteTx implements WriteTx {
     this.#m.setRoomSettings.run(settings, roomId);
   }
   async deleteRoomRows(roomId: string): Promise<void> {
+    this.#unindexRoom(roomId);
     for (const statement of this.#m.deleteRoom) statement.run(roomId);
   }
   async appendEvent(event: NewEventRow): Promise<number> {
@@ -269,6 +275,9 @@ export class SqliteWriteTx implements WriteTx {
   }
   async eraseEditBodies(roomId: string, target: number): Promise<void> {
     this.#eraseEditBodies.run(roomId, target);
+  }
+  async indexMessage(roomId: string, seq: number, body: string | null): Promise<void> {
+    this.#indexMessage(roomId, seq, body);
   }
 
   async reactionsOf(roomId: string, target: number): Promise<ReactionRow[]> {
