@@ -28,6 +28,8 @@ import { RoomSettingsDialog } from '../moderation/RoomSettingsDialog.js';
 import { ModerationDialog } from '../moderation/ModerationDialog.js';
 import { BlockedDialog } from '../moderation/BlockedDialog.js';
 import { AdminView } from '../admin/AdminView.js';
+import { SearchDialog } from '../search/SearchDialog.js';
+import { jumpToResult } from '../search/jump.js';
 
 type OpenDialog =
   | { kind: 'create' }
@@ -43,6 +45,7 @@ type OpenDialog =
   | { kind: 'settings'; room: string }
   | { kind: 'moderation'; room: string }
   | { kind: 'blocked' }
+  | { kind: 'search' }
   | null;
 
 const WIDE = '(min-width: 1100px)';
@@ -304,6 +307,18 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
       }
       case 'blocked':
         return <BlockedDialog onClose={close} />;
+      case 'search':
+        return (
+          <SearchDialog
+            onClose={close}
+            onPick={(result) => {
+              jumpToResult(client, result, openRoom).then(
+                (shown) => shown || toast(m.searchNotLoaded),
+                (error: unknown) => toast(errorText(error, m)),
+              );
+            }}
+          />
+        );
     }
   };
 
@@ -363,6 +378,7 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
           onLeave={() => setDialog({ kind: 'leave', room: active.id, name: active.name })}
           onSettings={() => setDialog({ kind: 'settings', room: active.id })}
           onModeration={() => setDialog({ kind: 'moderation', room: active.id })}
+          onSearch={() => setDialog({ kind: 'search' })}
         />
         <ConnectionBanner status={snapshot.status} />
         <div className="room-body">

@@ -391,6 +391,28 @@ export const en = {
   bytes: (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds: number) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)} min` : seconds < 86_400 ? `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min` : `${Math.floor(seconds / 86_400)} d`,
+
+  // search
+  searchMessages: 'Search messages',
+  searchQueryLabel: 'Words to find',
+  searchPlaceholder: 'Search in your rooms',
+  searchInRoom: 'Room',
+  searchAllRooms: 'All rooms',
+  searchFrom: 'From',
+  searchAnyone: 'Anyone',
+  searchMe: (name: string) => `${name} (you)`,
+  searchWhen: 'Date',
+  searchAnyTime: 'Any time',
+  searchPastDay: 'Past 24 hours',
+  searchPastWeek: 'Past week',
+  searchPastMonth: 'Past month',
+  searchPastYear: 'Past year',
+  searchNoResults: 'No messages match.',
+  searchHint: 'Korean words are found inside longer words; other words by their start.',
+  searchMore: 'Show older results',
+  searchResultsCount: (n: number, more: boolean) => (more ? `The newest ${n} results` : n === 1 ? '1 result' : `${n} results`),
+  searchOpenResult: (room: string, author: string) => `Open the message by ${author} in ${room}`,
+  searchNotLoaded: 'That message could not be shown.',
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

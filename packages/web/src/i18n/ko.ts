@@ -365,4 +365,26 @@ export const ko: Messages = {
   bytes: (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)}분` : seconds < 86_400 ? `${Math.floor(seconds / 3600)}시간 ${Math.floor((seconds % 3600) / 60)}분` : `${Math.floor(seconds / 86_400)}일`,
+
+  // search
+  searchMessages: '메시지 검색',
+  searchQueryLabel: '찾을 단어',
+  searchPlaceholder: '내 채널에서 검색',
+  searchInRoom: '채널',
+  searchAllRooms: '모든 채널',
+  searchFrom: '보낸 사람',
+  searchAnyone: '누구나',
+  searchMe: (name) => `${name} (나)`,
+  searchWhen: '날짜',
+  searchAnyTime: '전체 기간',
+  searchPastDay: '최근 24시간',
+  searchPastWeek: '최근 1주',
+  searchPastMonth: '최근 1개월',
+  searchPastYear: '최근 1년',
+  searchNoResults: '일치하는 메시지가 없습니다.',
+  searchHint: '한국어는 긴 낱말 안에서도 찾고, 다른 언어는 낱말의 앞부분으로 찾습니다.',
+  searchMore: '이전 결과 더 보기',
+  searchResultsCount: (n, more) => (more ? `최근 결과 ${n}개` : `결과 ${n}개`),
+  searchOpenResult: (room, author) => `${room}에서 ${author}님이 보낸 메시지 열기`,
+  searchNotLoaded: '그 메시지를 표시할 수 없습니다.',
 };
