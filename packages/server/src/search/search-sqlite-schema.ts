@@ -28,9 +28,11 @@ export const SEARCH_SCHEMA_SQL = `
 
 /** Indexes every live message, oldest first (the ids then follow time as new messages' do). */
 export function backfillSearch(db: Database): void {
-  const messages = db.prepare(`SELECT room_id, seq, body FROM events WHERE kind = 'message' AND deleted = 0 ORDER BY ts, room_id, seq`);
+  // The keys first (a connection cannot write while it reads a statement's rows), then each body.
+  const keys = db.prepare(`SELECT room_id, seq FROM events WHERE kind = 'message' AND deleted = 0 ORDER BY ts, room_id, seq`).raw().all() as Array<[string, number]>;
+  const body = db.prepare<[string, number], string>(`SELECT body FROM events WHERE room_id = ? AND seq = ?`).pluck();
   const put = searchDocWriter(db);
-  for (const row of messages.iterate() as Iterable<{ room_id: string; seq: number; body: string }>) put(row.room_id, row.seq, row.body);
+  for (const [roomId, seq] of keys) put(roomId, seq, body.get(roomId, seq) ?? null);
 }
 
 /**
