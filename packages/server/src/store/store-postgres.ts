@@ -201,7 +201,9 @@ class PostgresStore implements Store {
     return logReads.findMessage(this.#kysely, roomId, seq);
   }
   async searchMessages(query: SearchQuery): Promise<SearchPage> {
-    const { rows } = await this.#pool.query<SearchHitRow>({ name: 'parley_search', text: SEARCH_SQL, values: searchParams(query) });
+    // Unnamed: planned for its own query each time. A prepared statement's generic plan cannot
+    // tell a rare word from a common one, and read the whole index backwards for a rare one.
+    const { rows } = await this.#pool.query<SearchHitRow>(SEARCH_SQL, searchParams(query));
     return searchPage(this.#kysely, rows, query.limit);
   }
 
