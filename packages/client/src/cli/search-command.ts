@@ -46,7 +46,8 @@ export async function searchMessages(session: ChatSession, args: string): Promis
   const { results, next } = await session.client.search(query, { limit: SHOWN, ...(room !== undefined ? { room } : {}) });
   if (results.length === 0) return session.print(dim(`(no message matches “${clean(query)}”)`));
   for (const result of results) {
-    const where = `${session.label(result.event.room)} #${result.event.seq}`;
+    const room = session.client.room(result.event.room) ? session.label(result.event.room) : `#${clean(result.roomName)}`;
+    const where = `${room} #${result.event.seq}`;
     session.print(`${dim(`${clock(result.event.ts)} ${where}`)} ${clean(result.event.user.name)}: ${highlightedExcerpt(result)}`);
   }
   session.print(dim(next === null ? `(${results.length} found)` : `(the newest ${results.length}; narrow the search to see others)`));

@@ -43,6 +43,9 @@ export function SearchDialog({ onPick, onClose }: SearchDialogProps) {
   const self = snapshot.user!;
 
   const rooms = useMemo(() => snapshot.rooms.filter((r) => r.joined), [snapshot.rooms]);
+  // The messages of people the reader blocked are not shown (the timeline folds them).
+  const blocked = useMemo(() => new Set(snapshot.blocked.map((u) => u.id)), [snapshot.blocked]);
+  const shown = results.filter((result) => !blocked.has(result.event.user.id));
   const roomLabel = (id: string, fallback: string) => {
     const known = snapshot.rooms.find((r) => r.id === id);
     if (known?.kind === 'dm') return `@${known.name}`;
@@ -179,11 +182,11 @@ export function SearchDialog({ onPick, onClose }: SearchDialogProps) {
       {!searched && !error && <p className="hint">{m.searchHint}</p>}
       {searched && (
         <p className="search-count" role="status">
-          {results.length === 0 ? m.searchNoResults : m.searchResultsCount(results.length, next !== null)}
+          {shown.length === 0 ? m.searchNoResults : m.searchResultsCount(shown.length, next !== null)}
         </p>
       )}
       <ul className="search-results" aria-busy={loading} data-testid="search-results">
-        {results.map((result) => {
+        {shown.map((result) => {
           const where = roomLabel(result.event.room, result.roomName);
           return (
             <li key={`${result.event.room}#${result.event.seq}`}>
