@@ -26,6 +26,7 @@ import {
   type RoomKind,
   type RoomSettings,
   type RoomSummary,
+  type SearchResults,
   type ServerFrame,
   type UserSummary,
   type WelcomeFrame,
@@ -46,6 +47,7 @@ import type {
   ClientSnapshot,
   ConnectionStatus,
   HistoryQuery,
+  SearchOptions,
   ParleyClientEvents,
   ParleyClientListener,
   ParleyClientOptions,
@@ -533,6 +535,31 @@ export class ParleyClient {
   /** One page of a room's log as the server holds it; does not touch the room's state. */
   history(room: string, query: HistoryQuery = {}): Promise<HistoryPage> {
     return this.#request({ type: 'history', room, ...query });
+  }
+
+  /**
+   * Searches the messages of the rooms the user may read (a member of, or public), newest first;
+   * each result says where its text matches (`highlights`). Korean matches inside words (검색
+   * in 정보검색); other words match by their start ("deploy" finds "deployment").
+   */
+  search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    return this.#request({ type: 'search', query, ...options });
+  }
+
+  /**
+   * Loads the room's timeline back until it holds message `seq` and up to `context` events
+   * before it (to show a search result in its context); resolves with whether `seq` is loaded.
+   */
+  async loadAround(room: string, seq: number, context = 20): Promise<boolean> {
+    const model = this.#rooms.get(room);
+    if (!model) return false;
+    const goal = Math.max(1, seq - context);
+    while (model.oldestLoaded > goal && model.hasOlder) {
+      const before = model.oldestLoaded;
+      await this.#sync.loadOlder(model, Math.min(this.#limits.historyPageMax, model.oldestLoaded - goal));
+      if (model.oldestLoaded === before) break;
+    }
+    return model.oldestLoaded <= seq && seq <= model.syncedSeq;
   }
 
   /** Loads older events into the room's timeline; resolves with whether still older ones exist. */

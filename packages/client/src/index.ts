@@ -22,6 +22,8 @@ export type {
   DirectoryPage,
   ErrorCode,
   HistoryPage,
+  SearchResult,
+  SearchResults,
   Member,
   Permission,
   Reactions,

@@ -277,6 +277,19 @@ export interface ParleyClientEvents {
 
 export type ParleyClientListener<K extends keyof ParleyClientEvents> = (...args: ParleyClientEvents[K]) => void;
 
+/**
+ * Options of a search (`ParleyClient.search`): `room`, `author` (a user id), `since` and `until`
+ * (epoch ms, until exclusive) narrow it; `before`: the `next` of the page before.
+ */
+export interface SearchOptions {
+  room?: string;
+  author?: string;
+  since?: number;
+  until?: number;
+  before?: number;
+  limit?: number;
+}
+
 /** Options of a history request. `before` and `after` exclude each other; neither means the newest page. */
 export interface HistoryQuery {
   before?: number;

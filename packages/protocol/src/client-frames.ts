@@ -5,7 +5,7 @@
  * `send` uses the message's own `id` as its ref.
  */
 import { z } from 'zod';
-import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX } from './limits.js';
+import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX, SEARCH_PAGE_MAX, SEARCH_QUERY_MAX } from './limits.js';
 import { MODERATION_LIMITS, PERMISSIONS, ROLES } from './roles.js';
 import { THREAD_PAGE_MAX, THREADS_LIST_MAX } from './threads.js';
 
@@ -223,6 +223,24 @@ export const threadsFrame = z.strictObject({ type: z.literal('threads'), ref, li
 export const followFrame = z.strictObject({ type: z.literal('follow'), ref, room: roomId, root: seq.min(1), on: z.boolean() });
 /** Moves the user's read marker in the thread forward to `seq` (a reply's seq). */
 export const threadReadFrame = z.strictObject({ type: z.literal('thread_read'), ref, room: roomId, root: seq.min(1), seq });
+/**
+ * Searches the messages of the rooms the user may read (a member of, or public), newest first.
+ * `room`, `author` (a user id), `since` and `until` (epoch ms, until exclusive) narrow it;
+ * `before`: the `next` of the page before.
+ */
+export const searchFrame = z
+  .strictObject({
+    type: z.literal('search'),
+    ref,
+    query: storable.min(1).max(SEARCH_QUERY_MAX),
+    room: roomId.optional(),
+    author: userId.optional(),
+    since: seq.optional(),
+    until: seq.optional(),
+    before: seq.min(1).optional(),
+    limit: z.number().int().min(1).max(SEARCH_PAGE_MAX).optional(),
+  })
+  .refine((f) => f.since === undefined || f.until === undefined || f.since < f.until, 'since must be before until');
 
 export const clientFrame = z.discriminatedUnion('type', [
   authFrame,
@@ -260,6 +278,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   threadsFrame,
   followFrame,
   threadReadFrame,
+  searchFrame,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

@@ -59,3 +59,8 @@ export const THUMBNAIL_MAX = 480;
 export const FILES_PATH = '/api/files';
 /** Where thumbnails are fetched: `GET /api/thumbnails/<id>`. */
 export const THUMBNAILS_PATH = '/api/thumbnails';
+
+/** Longest `search` query, in characters. */
+export const SEARCH_QUERY_MAX = 200;
+/** Most results one `search` page returns. */
+export const SEARCH_PAGE_MAX = 50;

@@ -65,6 +65,7 @@ export interface Results {
   threads: { threads: ThreadListItem[] };
   follow: { thread: ThreadState };
   thread_read: { thread: ThreadState };
+  search: SearchResults;
 }
 
 /** A page of a thread (§25). */
@@ -78,6 +79,22 @@ export interface RepliesPage {
   hasAfter: boolean;
   /** The user's view of the thread; null while they neither follow it nor marked it read. */
   thread: ThreadState | null;
+}
+
+/** A page of `search` results, newest first. */
+export interface SearchResults {
+  results: SearchResult[];
+  /** Give it as `before` for the next page; null on the last page. */
+  next: number | null;
+}
+
+export interface SearchResult {
+  /** The room's name when the result was read (a DM's is its stored name; clients show the other person). */
+  roomName: string;
+  /** The message in its current state; its `room` and `seq` locate it (load history around it). */
+  event: MessageEvent;
+  /** Where the query matches `event.body`: [start, end) offsets in UTF-16 code units, ascending, not overlapping. */
+  highlights: Array<[number, number]>;
 }
 
 export type RequestType = keyof Results;

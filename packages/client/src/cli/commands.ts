@@ -5,6 +5,7 @@ import { clean, cyan, dim } from './format.js';
 import { uploadFile } from './upload-command.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { THREAD_COMMANDS } from './thread-commands.js';
+import { searchMessages } from './search-command.js';
 
 interface Command {
   usage: string;
@@ -152,6 +153,11 @@ const COMMANDS: Record<string, Command> = {
       if (older.length === 0) return session.print(dim(`(nothing older in ${session.label(room)})`));
       for (const item of older) session.printEvent(item as Parameters<ChatSession['printEvent']>[0], 'listing');
     },
+  },
+  search: {
+    usage: '/search [#ROOM] TEXT',
+    help: 'find messages in your rooms and public rooms (Korean inside words too)',
+    run: searchMessages,
   },
   upload: {
     usage: '/upload PATH [CAPTION]',

@@ -17,6 +17,7 @@ import * as profile from './profile.js';
 import * as moderation from './moderation.js';
 import * as community from './community.js';
 import * as threads from './threads.js';
+import * as searchHandlers from './search.js';
 
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
@@ -67,6 +68,8 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   threads: threads.threads,
   follow: threads.follow,
   thread_read: threads.threadRead,
+  // search
+  search: searchHandlers.search,
 };
 
 export class Chat {

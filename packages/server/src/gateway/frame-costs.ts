@@ -44,6 +44,8 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   threads: 'expensive',
   follow: 'cheap',
   thread_read: 'cheap',
+  // search: a read whose cost grows with the index, like history
+  search: 'expensive',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

@@ -7,6 +7,8 @@ import { checkAckedAppendsSurviveKill } from './crash-check.js';
 import { runStoreContract } from './store.contract.js';
 import { createPostgresStore } from './store-postgres.js';
 import { createTestDatabase, skipWithoutPostgres } from '../testing/postgres.js';
+import { runMigrations, versionBefore } from './postgres/migrations.js';
+import { BACKFILL_FIXTURE_SQL, checkBackfill } from '../search/backfill-check.js';
 
 const skip = await skipWithoutPostgres();
 
@@ -31,6 +33,29 @@ runStoreContract('PostgreSQL', async () => {
     },
   };
 }, skip);
+
+describe('PostgreSQL schema migrations', { skip }, () => {
+  it('indexes the live messages of a database made before search', { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase();
+    const client = new pg.Client({ connectionString: database.url });
+    try {
+      await client.connect();
+      await runMigrations(client, versionBefore('search'));
+      await client.query(BACKFILL_FIXTURE_SQL);
+      await client.end();
+      const store = createPostgresStore({ url: database.url, poolSize: 2 });
+      try {
+        await store.migrate();
+        await checkBackfill(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await client.end().catch(() => undefined);
+      await database.drop();
+    }
+  });
+});
 
 describe('PostgreSQL store options', { skip }, () => {
   it('rejects a URL that is not PostgreSQL\'s and a bad pool size', () => {

@@ -33,7 +33,7 @@ import type {
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import * as fileReads from './sql/file-reads.js';
 import type { AuditEntry, Ban, Report, Role, UserSummary } from '@parley/protocol';
-import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, StoredRoomInfo, TimeoutInput } from './store.js';
+import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, SearchPage, SearchQuery, StoredRoomInfo, TimeoutInput } from './store.js';
 import * as moderationReads from './sql/moderation-reads.js';
 import * as logReads from './sql/log-reads.js';
 import * as threadReads from './sql/thread-reads.js';
@@ -42,6 +42,8 @@ import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
 import { newPool } from './postgres/connect.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
+import { SEARCH_SQL, searchParams } from '../search/search-postgres.js';
+import { searchPage, type SearchHitRow } from './sql/search-reads.js';
 import { runMigrations } from './postgres/migrations.js';
 import { PgWriter } from './postgres/writer.js';
 
@@ -198,6 +200,12 @@ class PostgresStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+  async searchMessages(query: SearchQuery): Promise<SearchPage> {
+    // Unnamed: planned for its own query each time. A prepared statement's generic plan cannot
+    // tell a rare word from a common one, and read the whole index backwards for a rare one.
+    const { rows } = await this.#pool.query<SearchHitRow>(SEARCH_SQL, searchParams(query));
+    return searchPage(this.#kysely, rows, query.limit);
   }
 
   followThread(input: Parameters<Store['followThread']>[0]): ReturnType<Store['followThread']> {

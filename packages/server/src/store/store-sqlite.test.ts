@@ -9,9 +9,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { checkAckedAppendsSurviveKill } from './crash-check.js';
 import { runStoreContract } from './store.contract.js';
 import { createSqliteStore } from './store-sqlite.js';
-import { SCHEMA_VERSION, runMigrations } from './sqlite/migrations.js';
+import { SCHEMA_VERSION, runMigrations, versionBefore } from './sqlite/migrations.js';
 import type { WriterKind } from './sqlite/writer.js';
 import type { Store } from './store.js';
+import { BACKFILL_FIXTURE_SQL, checkBackfill } from '../search/backfill-check.js';
 
 const TIMEOUT_MS = 20_000;
 
@@ -158,6 +159,26 @@ describe('SQLite store, inline writer with a commit interval', () => {
 });
 
 describe('SQLite schema migrations', () => {
+  it('indexes the live messages of a file made before search', { timeout: TIMEOUT_MS }, async () => {
+    const dir = tempDir();
+    const file = join(dir, 'parley.db');
+    try {
+      const before = new BetterSqlite3(file);
+      runMigrations(before, versionBefore('search'));
+      before.exec(BACKFILL_FIXTURE_SQL);
+      before.close();
+      const store = createSqliteStore({ file, synchronous: 'full', writer: 'inline' });
+      try {
+        await store.migrate();
+        await checkBackfill(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps every member, role and count of a version 5 file while it allows the new roles (version 6)', { timeout: TIMEOUT_MS }, async () => {
     const dir = tempDir();
     const file = join(dir, 'parley.db');

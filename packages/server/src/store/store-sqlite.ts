@@ -29,9 +29,11 @@ import type {
   TokenRevocation,
 } from './store.js';
 import type { AuditEntry, Ban, Report, Role, UserSummary } from '@parley/protocol';
-import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, StoredRoomInfo, TimeoutInput } from './store.js';
+import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, SearchPage, SearchQuery, StoredRoomInfo, TimeoutInput } from './store.js';
 import * as moderationReads from './sql/moderation-reads.js';
 import { ConnectReads } from './sqlite/connect-reads.js';
+import { SqliteSearch } from '../search/search-sqlite.js';
+import { searchPage } from './sql/search-reads.js';
 import * as fileReads from './sql/file-reads.js';
 import * as logReads from './sql/log-reads.js';
 import * as threadReads from './sql/thread-reads.js';
@@ -84,6 +86,7 @@ class SqliteStore implements Store {
   #writer: Writer | null = null;
   #checkpointer: Checkpointer | null = null;
   #connectReads: ConnectReads | null = null;
+  #search: SqliteSearch | null = null;
   #closed: Promise<void> | null = null;
 
   constructor(options: SqliteStoreOptions) {
@@ -107,6 +110,7 @@ class SqliteStore implements Store {
   async migrate(): Promise<void> {
     runMigrations(this.#db);
     this.#connectReads ??= new ConnectReads(this.#db);
+    this.#search ??= new SqliteSearch(this.#db);
     // The writer opens its connection after the schema is in place.
     const { file, synchronous, writer, commitIntervalMs = 0 } = this.#options;
     this.#writer ??= writer === 'thread' ? new ThreadWriter(file, synchronous) : new InlineWriter(file, synchronous, commitIntervalMs);
@@ -222,6 +226,10 @@ class SqliteStore implements Store {
   }
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null> {
     return logReads.findMessage(this.#kysely, roomId, seq);
+  }
+  async searchMessages(query: SearchQuery): Promise<SearchPage> {
+    if (this.#search === null) throw new Error('call migrate() before reading');
+    return searchPage(this.#kysely, this.#search.rows(query), query.limit);
   }
 
   followThread(input: Parameters<Store['followThread']>[0]): ReturnType<Store['followThread']> {

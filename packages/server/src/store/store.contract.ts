@@ -14,6 +14,7 @@ import { moderationTests } from './contract/moderation.js';
 import { administrationTests } from './contract/administration.js';
 import { roomTests } from './contract/rooms.js';
 import { threadTests } from './contract/threads.js';
+import { searchTests } from './contract/search.js';
 
 export type { MakeStore } from './contract/harness.js';
 
@@ -29,5 +30,6 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     moderationTests(makeStore);
     administrationTests(makeStore);
     threadTests(makeStore);
+    searchTests(makeStore);
   });
 }

@@ -64,6 +64,7 @@ import type { ThreadUpdate } from './rules/thread-writes.js';
 import type { RepliesPage, ThreadListItem, ThreadState } from '@parley/protocol';
 
 export type { ThreadUpdate };
+import type { SearchClause } from '../search/tokenize.js';
 
 export type { Actor, BanInput, ModerationResult, RoomSettingsChange, TimeoutInput, DeletedUser, DeletedRoom };
 
@@ -169,6 +170,32 @@ export interface PageQuery {
   before?: number;
   after?: number;
   limit: number;
+}
+
+/** A search of messages (`Store.searchMessages`). */
+export interface SearchQuery {
+  /** Who searches: only rooms they are a member of and public rooms are searched. */
+  userId: string;
+  /** What must match, every clause (search/tokenize.ts parseQuery); at least one. */
+  clauses: readonly SearchClause[];
+  /** Only this room. */
+  room?: string | undefined;
+  /** Only messages by this user. */
+  author?: string | undefined;
+  /** Only messages sent at or after this time (epoch ms). */
+  since?: number | undefined;
+  /** Only messages sent before this time (epoch ms). */
+  until?: number | undefined;
+  /** The `next` of the page before. */
+  before?: number | undefined;
+  limit: number;
+}
+
+/** Messages found, newest first (in the order they were sent), in their current state. */
+export interface SearchPage {
+  hits: Array<{ roomName: string; event: MessageEvent }>;
+  /** Give it as `before` for the next page; null on the last page. */
+  next: number | null;
 }
 
 export interface Store {
@@ -295,6 +322,11 @@ export interface Store {
   /** A page of history; see the `history` frame. */
   page(roomId: string, query: PageQuery): Promise<HistoryPage>;
   findMessage(roomId: string, seq: number): Promise<MessageEvent | null>;
+  /**
+   * Live messages whose current text matches every clause, in rooms `userId` may read (a member
+   * of, or public): never a deleted message, nor one in a private room or DM they are not in.
+   */
+  searchMessages(query: SearchQuery): Promise<SearchPage>;
 
   // threads (§25; rules/thread-writes.ts)
   /** Follows or unfollows a thread (`not_found`: no such root message; `not_member`). */

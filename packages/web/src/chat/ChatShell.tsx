@@ -29,6 +29,8 @@ import { ModerationDialog } from '../moderation/ModerationDialog.js';
 import { BlockedDialog } from '../moderation/BlockedDialog.js';
 import { AdminView } from '../admin/AdminView.js';
 import { ThreadSide, type ThreadSideState } from '../threads/ThreadSide.js';
+import { SearchDialog } from '../search/SearchDialog.js';
+import { jumpToResult } from '../search/jump.js';
 
 type OpenDialog =
   | { kind: 'create' }
@@ -44,6 +46,7 @@ type OpenDialog =
   | { kind: 'settings'; room: string }
   | { kind: 'moderation'; room: string }
   | { kind: 'blocked' }
+  | { kind: 'search' }
   | null;
 
 const WIDE = '(min-width: 1100px)';
@@ -306,6 +309,18 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
       }
       case 'blocked':
         return <BlockedDialog onClose={close} />;
+      case 'search':
+        return (
+          <SearchDialog
+            onClose={close}
+            onPick={(result) => {
+              jumpToResult(client, result, openRoom).then(
+                (shown) => shown || toast(m.searchNotLoaded),
+                (error: unknown) => toast(errorText(error, m)),
+              );
+            }}
+          />
+        );
     }
   };
 
@@ -373,6 +388,7 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
           onLeave={() => setDialog({ kind: 'leave', room: active.id, name: active.name })}
           onSettings={() => setDialog({ kind: 'settings', room: active.id })}
           onModeration={() => setDialog({ kind: 'moderation', room: active.id })}
+          onSearch={() => setDialog({ kind: 'search' })}
         />
         <ConnectionBanner status={snapshot.status} />
         <div className="room-body">

@@ -20,10 +20,12 @@ export interface RoomHeaderProps {
   onLeave(): void;
   onSettings(): void;
   onModeration(): void;
+  /** Opens the search of messages. */
+  onSearch(): void;
 }
 
 export function RoomHeader(props: RoomHeaderProps) {
-  const { room, totalUnread, membersOpen, admin, openReports, onOpenNav, onToggleMembers, onInvite, onLeave, onSettings, onModeration } = props;
+  const { room, totalUnread, membersOpen, admin, openReports, onOpenNav, onToggleMembers, onInvite, onLeave, onSettings, onModeration, onSearch } = props;
   const { m } = useI18n();
   const isDm = room.kind === 'dm';
   const rights = rightsIn(room, admin);
@@ -64,6 +66,9 @@ export function RoomHeader(props: RoomHeaderProps) {
         </div>
       </div>
       <div className="room-actions">
+        <button type="button" className="icon-button" onClick={onSearch} aria-label={m.searchMessages} title={m.searchMessages} data-testid="open-search">
+          <Icon name="search" />
+        </button>
         {rights.moderator && (
           <button
             type="button"

@@ -14,9 +14,11 @@ export interface DialogProps {
   children: ReactNode;
   actions: ReactNode;
   description?: string;
+  /** Added to the dialog's class (a wider or full-screen dialog). */
+  className?: string;
 }
 
-export function Dialog({ title, onClose, onSubmit, children, actions, description }: DialogProps) {
+export function Dialog({ title, onClose, onSubmit, children, actions, description, className }: DialogProps) {
   const { m } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -38,7 +40,7 @@ export function Dialog({ title, onClose, onSubmit, children, actions, descriptio
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={className ? `dialog ${className}` : 'dialog'}
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onCancel={(event) => {

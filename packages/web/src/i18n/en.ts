@@ -418,6 +418,27 @@ export const en = {
   loadingThread: 'Loading the thread…',
   rootDeleted: 'The message that started this thread was deleted.',
   openThreads: (n: number) => (n > 0 ? `Threads, ${n} with new replies` : 'Threads'),
+  // search
+  searchMessages: 'Search messages',
+  searchQueryLabel: 'Words to find',
+  searchPlaceholder: 'Search in your rooms',
+  searchInRoom: 'Room',
+  searchAllRooms: 'All rooms',
+  searchFrom: 'From',
+  searchAnyone: 'Anyone',
+  searchMe: (name: string) => `${name} (you)`,
+  searchWhen: 'Date',
+  searchAnyTime: 'Any time',
+  searchPastDay: 'Past 24 hours',
+  searchPastWeek: 'Past week',
+  searchPastMonth: 'Past month',
+  searchPastYear: 'Past year',
+  searchNoResults: 'No messages match.',
+  searchHint: 'Korean words are found inside longer words; other words by their start.',
+  searchMore: 'Show older results',
+  searchResultsCount: (n: number, more: boolean) => (more ? `The newest ${n} results` : n === 1 ? '1 result' : `${n} results`),
+  searchOpenResult: (room: string, author: string) => `Open the message by ${author} in ${room}`,
+  searchNotLoaded: 'That message could not be shown.',
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

@@ -13,10 +13,13 @@
  * Append new migrations at the end; never edit one that has shipped.
  */
 import type pg from 'pg';
+import { SEARCH_SCHEMA_SQL, backfillSearch } from '../../search/search-postgres.js';
 
 interface Migration {
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: data the schema's SQL cannot compute. */
+  run?: (client: pg.ClientBase) => Promise<void>;
 }
 
 /** The key of the advisory lock migrations hold ("parley" in ASCII). */
@@ -257,9 +260,22 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX thread_follows_user ON thread_follows (user_id);
     `,
   },
+  {
+    // Search (issue 21; SQLite version 8): the tokens of every live message (../../search/), existing ones included.
+    name: 'search',
+    sql: SEARCH_SCHEMA_SQL,
+    run: backfillSearch,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The schema version just before the migration named `name` (tests make databases of that version). */
+export function versionBefore(name: string): number {
+  const index = MIGRATIONS.findIndex((migration) => migration.name === name);
+  if (index < 0) throw new Error(`no migration named ${name}`);
+  return index;
+}
 
 /** The schema version of the database `client` is connected to; 0 when it has none (an empty database). */
 export async function schemaVersion(client: pg.ClientBase): Promise<number> {
@@ -290,6 +306,7 @@ export async function runMigrations(client: pg.ClientBase, target = SCHEMA_VERSI
       // Another node may have applied it while we waited for the lock.
       if ((await schemaVersion(client)) === index) {
         await client.query(MIGRATIONS[index]!.sql);
+        await MIGRATIONS[index]!.run?.(client);
         await client.query('DELETE FROM parley_schema');
         await client.query('INSERT INTO parley_schema (version) VALUES ($1)', [index + 1]);
       }

@@ -26,6 +26,7 @@ import { MODERATION_SQL } from './moderation-sql.js';
 import { THREAD_SQL } from './thread-sql.js';
 import type { ReadAhead } from '../rules/read-ahead.js';
 import { TxCache, type MemberState } from './tx-cache.js';
+import { PUT_SEARCH_DOCS_SQL, tsvectorOf } from '../../search/search-postgres.js';
 
 const SQL = {
   userById: `SELECT * FROM users WHERE id = $1`,
@@ -116,6 +117,8 @@ function memberState(room: string, user: string, row: MemberAndLimitsRow): Membe
 export class PgWriteTx implements WriteTx {
   readonly #client: pg.ClientBase;
   readonly #cache = new TxCache();
+  /** Index entries to write before COMMIT, by `room_id seq` (no read of the transaction reads them): one statement for a batch. */
+  #searchDocs = new Map<string, { room: string; seq: number; tokens: string | null }>();
 
   constructor(client: pg.ClientBase) {
     this.#client = client;
@@ -123,13 +126,25 @@ export class PgWriteTx implements WriteTx {
 
   /** Every statement but the waiting appends' goes after them: it may read or depend on them. */
   async #rows<R extends pg.QueryResultRow>(name: StatementName, values: unknown[]): Promise<R[]> {
-    if (this.#cache.hasPending) await this.flush();
+    if (this.#cache.hasPending) await this.#flushAppends();
     const result = await this.#client.query<R>({ name: `parley_${name}`, text: SQL[name], values });
     return result.rows;
   }
 
-  /** Sends the appends that wait; the transaction calls it before COMMIT. */
+  /** Sends the appends and index entries that wait; the transaction calls it before COMMIT. */
   async flush(): Promise<void> {
+    await this.#flushAppends();
+    if (this.#searchDocs.size === 0) return;
+    const docs = [...this.#searchDocs.values()];
+    this.#searchDocs = new Map();
+    await this.#client.query({
+      name: 'parley_putSearchDocs',
+      text: PUT_SEARCH_DOCS_SQL,
+      values: [docs.map((d) => d.room), docs.map((d) => d.seq), docs.map((d) => d.tokens)],
+    });
+  }
+
+  async #flushAppends(): Promise<void> {
     const taken = this.#cache.takePending();
     if (taken === null) return;
     const { events, lastSeqs } = taken;
@@ -219,6 +234,7 @@ export class PgWriteTx implements WriteTx {
     this.#cache.settings(roomId, settings);
   }
   async deleteRoomRows(roomId: string): Promise<void> {
+    for (const [key, doc] of this.#searchDocs) if (doc.room === roomId) this.#searchDocs.delete(key);
     await this.#rows('deleteRoomRows', [roomId]);
     this.#cache.roomDeleted(roomId);
   }
@@ -347,6 +363,9 @@ export class PgWriteTx implements WriteTx {
   }
   async eraseEditBodies(roomId: string, target: number): Promise<void> {
     await this.#rows('eraseEditBodies', [roomId, target]);
+  }
+  async indexMessage(roomId: string, seq: number, body: string | null): Promise<void> {
+    this.#searchDocs.set(`${roomId} ${seq}`, { room: roomId, seq, tokens: body === null ? null : tsvectorOf(body) });
   }
 
   async reactionsOf(roomId: string, target: number): Promise<ReactionRow[]> {

@@ -130,6 +130,7 @@ export async function appendMessage(
   const message: NewEvent = { kind: 'message', clientId: input.clientId, body: input.body, data: Object.keys(data).length > 0 ? data : null, ...place };
   const event = (await appendEvent(tx, input.room, input.user, check.now, message)) as MessageEvent;
   for (const file of files) await tx.attachFile(file.id, event.seq);
+  await tx.indexMessage(input.room, event.seq, input.body);
   if (slowMode) await tx.setLastPostAt(input.room, input.user.id, check.now);
   if (root) return { event, duplicate: false, thread: await recordReply(tx, event, root) };
   return { event, duplicate: false };
@@ -142,6 +143,7 @@ export async function editMessage(tx: WriteTx, input: { room: string; user: User
   const ts = Date.now();
   const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'edit', target: input.target, body: input.body });
   await tx.setMessageBody(input.room, input.target, input.body, ts);
+  await tx.indexMessage(input.room, input.target, input.body);
   return event;
 }
 
@@ -160,6 +162,7 @@ export async function deleteMessage(
   if (message.user_id !== input.user.id) return removeOthersMessage(tx, locked, message, input);
   const event = await appendEvent(tx, input.room, input.user, Date.now(), { kind: 'delete', target: input.target, data: deleteData(message, null) });
   await tx.tombstoneMessage(input.room, input.target);
+  await tx.indexMessage(input.room, input.target, null);
   await tx.deleteReactionsOf(input.room, input.target);
   if (message.edited_ts !== null) await tx.eraseEditBodies(input.room, input.target);
   return event;
@@ -188,6 +191,7 @@ async function removeOthersMessage(
   const ts = Date.now();
   const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'delete', target: input.target, data: deleteData(message, true) });
   await tx.removeMessages(input.room, [input.target]);
+  await tx.indexMessage(input.room, input.target, null);
   await writeAudit(tx, {
     room: input.room,
     ts,

@@ -138,6 +138,7 @@ export async function ban(tx: WriteTx, input: BanInput): Promise<ModerationResul
   await tx.putBan({ room_id: input.room, user_id: input.target, until: input.until ?? null, created_at: ts });
   if (member) await tx.deleteMember(input.room, input.target);
   if (deleted.length > 0) await tx.removeMessages(input.room, deleted);
+  for (const seq of deleted) await tx.indexMessage(input.room, seq, null);
   deleted.reverse();
   const data = {
     target,

@@ -81,7 +81,7 @@ export interface WriteTx {
    */
   lockRoom(roomId: string, userId: string): Promise<LockedRoom | null>;
   setRoomSettings(roomId: string, settings: string | null): Promise<void>;
-  /** Deletes the room with its events, reactions, members, bans, limits and reports (not its audit entries). */
+  /** Deletes the room with its events, reactions, members, bans, limits, reports and search index entries (not its audit entries). */
   deleteRoomRows(roomId: string): Promise<void>;
   /**
    * Takes the room's next seq and inserts the event with it, in one step;
@@ -152,6 +152,12 @@ export interface WriteTx {
   tombstoneMessage(roomId: string, seq: number): Promise<void>;
   /** Empties the bodies of the `edit` events of message `target`. */
   eraseEditBodies(roomId: string, target: number): Promise<void>;
+  /**
+   * Sets what search finds of message `seq`: the tokens of `body` (../../search/tokenize.ts), in
+   * place of any it had (an edit keeps the message's place in the order of results); null, or a
+   * body without a token, removes it from the index (a deleted message is never found).
+   */
+  indexMessage(roomId: string, seq: number, body: string | null): Promise<void>;
 
   // reactions
   /** The message's current reactions, in the order they were added. */
@@ -212,6 +218,7 @@ export const WRITE_METHODS = [
   'setMessageBody',
   'tombstoneMessage',
   'eraseEditBodies',
+  'indexMessage',
   'insertReaction',
   'deleteReaction',
   'deleteReactionsOf',

@@ -10,10 +10,13 @@
  * Append new migrations at the end; never edit one that has shipped.
  */
 import type { Database } from 'better-sqlite3';
+import { SEARCH_SCHEMA_SQL, backfillSearch } from '../../search/search-sqlite-schema.js';
 
 interface Migration {
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: data the schema's SQL cannot compute. */
+  run?: (db: Database) => void;
 }
 
 const MIGRATIONS: readonly Migration[] = [
@@ -284,9 +287,22 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX thread_follows_user ON thread_follows (user_id);
     `,
   },
+  {
+    // Search (issue 21): the tokens of every live message (../../search/), existing ones included.
+    name: 'search',
+    sql: SEARCH_SCHEMA_SQL,
+    run: backfillSearch,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The schema version just before the migration named `name` (tests make databases of that version). */
+export function versionBefore(name: string): number {
+  const index = MIGRATIONS.findIndex((migration) => migration.name === name);
+  if (index < 0) throw new Error(`no migration named ${name}`);
+  return index;
+}
 
 /**
  * Applies every migration newer than the file's version, up to `target` (tests
@@ -298,6 +314,7 @@ export function runMigrations(db: Database, target = SCHEMA_VERSION): void {
     // Another process may have applied it since we looked.
     if (version() !== index) return;
     db.exec(migration.sql);
+    migration.run?.(db);
     db.pragma(`user_version = ${index + 1}`);
   });
   const found = version();

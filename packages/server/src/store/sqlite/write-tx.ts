@@ -12,6 +12,7 @@ import type { FollowWrite, LockedRoom, NewEventRow, WriteTx } from '../rules/wri
 import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, ThreadFollowRow, ThreadRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 import { ModerationStatements } from './moderation-statements.js';
 import { ThreadStatements } from './thread-statements.js';
+import { searchDocWriter, searchRoomDropper } from '../../search/search-sqlite-schema.js';
 
 type Params = unknown[] | [Record<string, unknown>];
 
@@ -52,11 +53,15 @@ export class SqliteWriteTx implements WriteTx {
   readonly #blobKeyInUse: Statement<[string, string], 1>;
   readonly #m: ModerationStatements;
   readonly #t: ThreadStatements;
+  readonly #indexMessage: (roomId: string, seq: number, body: string | null) => void;
+  readonly #unindexRoom: (roomId: string) => void;
 
   /** `db` must have the schema: statements are checked against it when prepared. */
   constructor(db: Database) {
     this.#m = new ModerationStatements(db);
     this.#t = new ThreadStatements(db);
+    this.#indexMessage = searchDocWriter(db);
+    this.#unindexRoom = searchRoomDropper(db);
     const prepare = <P extends Params, R = void>(sql: string) => db.prepare(sql) as unknown as Statement<P, R>;
     this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
     this.#usernameExists = prepare<[string], 1>(`SELECT 1 FROM users WHERE username = ?`).pluck();
@@ -158,6 +163,7 @@ export class SqliteWriteTx implements WriteTx {
     this.#m.setRoomSettings.run(settings, roomId);
   }
   async deleteRoomRows(roomId: string): Promise<void> {
+    this.#unindexRoom(roomId);
     for (const statement of this.#m.deleteRoom) statement.run(roomId);
   }
   async appendEvent(event: NewEventRow): Promise<number> {
@@ -272,6 +278,9 @@ export class SqliteWriteTx implements WriteTx {
   }
   async eraseEditBodies(roomId: string, target: number): Promise<void> {
     this.#eraseEditBodies.run(roomId, target);
+  }
+  async indexMessage(roomId: string, seq: number, body: string | null): Promise<void> {
+    this.#indexMessage(roomId, seq, body);
   }
 
   async reactionsOf(roomId: string, target: number): Promise<ReactionRow[]> {
