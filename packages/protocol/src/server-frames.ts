@@ -1,7 +1,7 @@
 /** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
 import type { ErrorBody } from './errors.js';
 import type { Limits } from './limits.js';
-import type { AuditEntry, Ban, Member, Report, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
+import type { AuditEntry, Ban, Member, Person, Report, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
 import type { RoomSettings } from './roles.js';
 
 /** First frame after a successful authentication. */
@@ -61,6 +61,10 @@ export interface Results {
   audit: { room: string; entries: AuditEntry[]; hasMore: boolean };
   bans: { room: string; bans: Ban[] };
   block: { users: UserSummary[] };
+  // people
+  /** Best matches first: a name or username starting with the query before one containing it, then by name. */
+  people: { users: Person[] };
+  profile: { user: Person };
 }
 
 export type RequestType = keyof Results;

@@ -16,6 +16,7 @@ import * as historyHandlers from './history.js';
 import * as profile from './profile.js';
 import * as moderation from './moderation.js';
 import * as community from './community.js';
+import * as people from './people.js';
 
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
@@ -61,6 +62,9 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   audit: community.audit,
   bans: community.bans,
   block: community.block,
+  // people
+  people: people.people,
+  profile: people.profile,
 };
 
 export class Chat {

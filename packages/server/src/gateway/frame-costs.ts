@@ -39,6 +39,9 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   reports: 'expensive',
   audit: 'expensive',
   bans: 'expensive',
+  // people: a search over the users sharing a room with the user
+  people: 'expensive',
+  profile: 'cheap',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

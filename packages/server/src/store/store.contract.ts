@@ -12,6 +12,7 @@ import type { MakeStore } from './contract/harness.js';
 import { logTests } from './contract/log.js';
 import { moderationTests } from './contract/moderation.js';
 import { administrationTests } from './contract/administration.js';
+import { peopleTests } from './contract/people.js';
 import { roomTests } from './contract/rooms.js';
 
 export type { MakeStore } from './contract/harness.js';
@@ -27,5 +28,6 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     fileTests(makeStore);
     moderationTests(makeStore);
     administrationTests(makeStore);
+    peopleTests(makeStore);
   });
 }
