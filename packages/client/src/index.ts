@@ -23,6 +23,7 @@ export type {
   ErrorCode,
   HistoryPage,
   Member,
+  Person,
   Permission,
   Reactions,
   Report,

@@ -14,6 +14,7 @@ import './styles/files.css';
 import './styles/sheet.css';
 import './styles/moderation.css';
 import './styles/admin.css';
+import './people/people.css';
 // Last: its media queries fold the layout for smaller screens over the rules above.
 import './styles/shell.css';
 

@@ -365,4 +365,25 @@ export const ko: Messages = {
   bytes: (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)}분` : seconds < 86_400 ? `${Math.floor(seconds / 3600)}시간 ${Math.floor((seconds % 3600) / 60)}분` : `${Math.floor(seconds / 86_400)}일`,
+
+  // people
+  peopleSearchLabel: '이름 또는 사용자 이름',
+  peopleSearchPlaceholder: '이름을 입력하세요 (예: 민지)',
+  peopleNoMatch: (q) => `같은 방에 있는 사람 중 “${q}”을(를) 찾지 못했어요.`,
+  peopleSearching: '찾는 중…',
+  peopleResults: '사람',
+  profileTitle: '프로필',
+  sendDm: '메시지',
+  profileLoadFailed: '이 사람을 찾을 수 없어요.',
+  showProfile: (name) => `${name} 프로필 보기`,
+  mentionSuggestions: '멘션할 사람',
+  guestLogoutTitle: '완전히 나갈까요?',
+  guestLogoutBody: '게스트는 로그아웃하면 다시 이 계정으로 들어올 수 없어요. 이 신원과 다이렉트 메시지, 방이 모두 사라지고, 보낸 메시지만 이름과 함께 남아요. 남기려면 비밀번호를 정하세요.',
+  guestLogoutConfirm: '로그아웃하고 삭제',
+  keepIdentity: '내 신원 유지하기',
+  claimTitle: '내 신원 유지하기',
+  claimBody: '사용자 이름과 비밀번호를 정하세요. 이름, 방, 다이렉트 메시지가 그대로 남고 어디서든 로그인할 수 있어요.',
+  claimAction: '저장',
+  claimed: '저장했어요. 이제부터 이 사용자 이름과 비밀번호로 로그인하세요.',
+  claimMenu: '내 신원 유지하기…',
 };
