@@ -43,8 +43,8 @@ describe('people', { timeout: 120_000 }, () => {
     const byUsername = await ann.client.request<AckFrame<'people'>>({ type: 'people', query: bob.user.username.slice(0, -2) });
     assert.ok(byUsername.users.some((u) => u.id === bob.user.id));
 
-    // Carol leaves nothing in common with Ann once out of the lobby: an account in a room of its own is not findable... (everyone is in the lobby,
-    // so a stranger is someone only in a room Ann cannot read): the room search refuses a private room Ann is not in.
+    // Everyone shares the lobby, so the store's contract test covers strangers; here, a search
+    // within a private room Ann is not in is refused, and one within it lists its members.
     const carol = await enterAsAccount(server, `carol-${s}`, open, `Carol ${s}`);
     const secret = await carol.client.request<AckFrame<'create'>>({ type: 'create', name: `secret ${s}`, kind: 'private' });
     assert.equal((await refused(ann.client, { type: 'people', query: '', room: secret.room.id })).code, 'not_found');
