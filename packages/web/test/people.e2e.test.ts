@@ -122,6 +122,7 @@ describe('people: picker, mentions, profile card, guest lifecycle', { timeout: 1
     await page.getByRole('button', { name: 'Log out' }).click();
     const warning = page.getByRole('dialog', { name: 'Leave for good?' });
     await warning.getByText(/nobody can sign in as you again/).waitFor();
+    await screenshot(page, 'guest-logout-warning-desktop-light-en');
     await warning.getByRole('button', { name: 'Log out and delete' }).click();
     await page.getByRole('button', { name: 'Continue as guest' }).waitFor();
     await openRoom(alice.page, 'lobby');
@@ -176,10 +177,13 @@ describe('people: picker, mentions, profile card, guest lifecycle', { timeout: 1
     await dialog.getByRole('option').filter({ hasText: '김서연' }).click();
     await page.locator('#room-title', { hasText: '김서연' }).waitFor();
     await send(page, '안녕하세요');
-    await page.locator('.msg-author', { hasText: '민지' }).first().click();
+    await seoyeon.page.locator('nav .room-link', { hasText: '민지' }).click();
+    await send(seoyeon.page, '반가워요');
+    await page.locator('.msg-author', { hasText: '김서연' }).first().click();
     const card = page.getByRole('dialog', { name: '프로필' });
-    await card.getByText('@minji').waitFor();
+    await card.getByText(/^@guest-/).waitFor();
     await card.getByText('온라인', { exact: true }).waitFor();
+    await card.getByRole('button', { name: '메시지' }).waitFor();
     await transitionsDone(page);
     await screenshot(page, 'profile-card-phone-dark-ko');
     await page.emulateMedia({ colorScheme: 'light' });

@@ -26,13 +26,18 @@ export function PeoplePicker({ excludeSelf = true, busy = false, onPick, status 
   const self = useSnapshot().user;
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);
+  // What the last choice's status is about: said until the text changes.
+  const [chosenFor, setChosenFor] = useState<string | null>(null);
   const { people, answered, searching } = usePeopleSearch(client, text);
   const list = people.filter((p) => !excludeSelf || p.id !== self?.id);
   const id = useId();
   const listId = `${id}-list`;
   const choose = (person: Pick<Person, 'username' | 'name'>) => {
-    if (!busy) onPick(person);
+    if (busy) return;
+    setChosenFor(text);
+    onPick(person);
   };
+  const said = chosenFor === text ? status : null;
   const current = list[Math.min(active, list.length - 1)];
   const stale = answered !== text;
 
@@ -90,8 +95,8 @@ export function PeoplePicker({ excludeSelf = true, busy = false, onPick, status 
           </li>
         ))}
       </ul>
-      <p id={`${id}-status`} className={status ? (status.error ? 'form-error' : 'form-success') : 'hint'} role="status">
-        {status?.text ?? (searching && list.length === 0 ? m.peopleSearching : answered !== null && text.trim() !== '' && list.length === 0 ? m.peopleNoMatch(text.trim()) : '')}
+      <p id={`${id}-status`} className={said ? (said.error ? 'form-error' : 'form-success') : 'hint'} role="status">
+        {said?.text ?? (searching && list.length === 0 ? m.peopleSearching : answered !== null && text.trim() !== '' && list.length === 0 ? m.peopleNoMatch(text.trim()) : '')}
       </p>
     </div>
   );
