@@ -16,6 +16,7 @@ import {
   type HistoryPage,
   type Limits,
   type Member,
+  type Person,
   type Permission,
   type Report,
   type RepliesPage,
@@ -281,6 +282,22 @@ export class ParleyClient {
 
   async invite(room: string, username: string): Promise<void> {
     await this.#request({ type: 'invite', room, username });
+  }
+
+  // people (protocol §27)
+  /**
+   * People whose display name or username contains `query`, among those sharing a room with
+   * the user; `room`: among that room's members. Best matches first, with who is online.
+   */
+  async people(query: string, options: { room?: string; limit?: number } = {}): Promise<Person[]> {
+    const { users } = await this.#request({ type: 'people', query, ...options });
+    return users;
+  }
+
+  /** One person's card (someone sharing a room with the user); `user_not_found` otherwise. */
+  async profile(userId: string): Promise<Person> {
+    const { user } = await this.#request({ type: 'profile', user: userId });
+    return user;
   }
 
   /** Opens (or finds) the direct-message room with `username`. */

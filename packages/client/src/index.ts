@@ -25,6 +25,7 @@ export type {
   SearchResult,
   SearchResults,
   Member,
+  Person,
   Permission,
   Reactions,
   Report,

@@ -79,6 +79,11 @@ export function guest(options: RestOptions, body: { name: string }): Promise<Ses
   return call(options, 'POST', '/api/auth/guest', body);
 }
 
+/** A guest keeps their identity (id, rooms, DMs) as an account (protocol §27): a new session of an account. */
+export function claim(options: RestOptions, body: { username?: string; password: string }): Promise<SessionResponse> {
+  return call(options, 'POST', '/api/auth/claim', body);
+}
+
 export function logout(options: RestOptions): Promise<void> {
   return call(options, 'POST', '/api/auth/logout');
 }

@@ -5,7 +5,7 @@
  * `send` uses the message's own `id` as its ref.
  */
 import { z } from 'zod';
-import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, ROOM_NAME_MAX, SEARCH_PAGE_MAX, SEARCH_QUERY_MAX } from './limits.js';
+import { DEFAULT_LIMITS, DIRECTORY_PAGE_MAX, EMOJI_MAX, NAME_MAX, PEOPLE_MAX, ROOM_NAME_MAX, SEARCH_PAGE_MAX, SEARCH_QUERY_MAX } from './limits.js';
 import { MODERATION_LIMITS, PERMISSIONS, ROLES } from './roles.js';
 import { THREAD_PAGE_MAX, THREADS_LIST_MAX } from './threads.js';
 
@@ -205,6 +205,25 @@ export const auditFrame = z.strictObject({
   limit: z.number().int().min(1).max(MODERATION_LIMITS.auditPageMax).optional(),
 });
 export const bansFrame = z.strictObject({ type: z.literal('bans'), ref, room: roomId });
+// people (protocol §27)
+/**
+ * People whose display name or username contains `query` (ignoring case), among those who share
+ * a room with the user (`room`: among that room's members, which the user must be able to read).
+ * An empty query lists them from the start of the alphabet.
+ */
+export const peopleFrame = z.strictObject({
+  type: z.literal('people'),
+  ref,
+  query: z
+    .string()
+    .transform((s) => s.normalize('NFC').trim())
+    .pipe(storable.max(NAME_MAX)),
+  room: roomId.optional(),
+  limit: z.number().int().min(1).max(PEOPLE_MAX).optional(),
+});
+/** One person's card: someone who shares a room with the user (or the user). */
+export const profileFrame = z.strictObject({ type: z.literal('profile'), ref, user: userId });
+
 /** Blocks (`on`) or unblocks a user: their messages and DMs are hidden from you, and they cannot write to you in a DM. */
 export const blockFrame = z.strictObject({ type: z.literal('block'), ref, user: userId, on: z.boolean() });
 
@@ -279,6 +298,9 @@ export const clientFrame = z.discriminatedUnion('type', [
   followFrame,
   threadReadFrame,
   searchFrame,
+  // people
+  peopleFrame,
+  profileFrame,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

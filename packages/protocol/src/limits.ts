@@ -51,6 +51,8 @@ export const EMOJI_MAX = 32;
 export const DIRECTORY_PREVIEW = 20;
 /** Most public rooms one `directory` page lists. */
 export const DIRECTORY_PAGE_MAX = 100;
+/** Most people one `people` answer lists. */
+export const PEOPLE_MAX = 20;
 /** Longest file name kept (UTF-16 code units); a longer one is cut, its extension kept. */
 export const FILE_NAME_MAX = 255;
 /** A thumbnail fits in this many pixels a side. */

@@ -43,6 +43,11 @@ export interface RoomSummary {
   timedOutUntil?: number;
 }
 
+/** Someone as the people picker and profile card show them. */
+export interface Person extends UserSummary {
+  online: boolean;
+}
+
 export interface Member {
   user: UserSummary;
   role: Role;

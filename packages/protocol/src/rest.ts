@@ -15,10 +15,13 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(256).refine(isWellFormed, LONE_SURROGATES),
 });
 export const guestBody = z.strictObject({ name: displayName });
+/** A guest keeps their identity (id, rooms, DMs) as an account: a password, and a username (theirs kept when none is given). */
+export const claimBody = z.strictObject({ username: username.optional(), password });
 
 export type RegisterBody = z.infer<typeof registerBody>;
 export type LoginBody = z.infer<typeof loginBody>;
 export type GuestBody = z.infer<typeof guestBody>;
+export type ClaimBody = z.infer<typeof claimBody>;
 
 /**
  * Answer to register, login and guest. The session cookie is set as well;

@@ -1,7 +1,7 @@
 /** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
 import type { ErrorBody } from './errors.js';
 import type { Limits } from './limits.js';
-import type { AuditEntry, Ban, Member, MessageEvent, Report, RoomEvent, RoomSummary, ThreadListItem, ThreadState, UserRef, UserSummary } from './model.js';
+import type { AuditEntry, Ban, Member, MessageEvent, Report, RoomEvent, RoomSummary, ThreadListItem, ThreadState, UserRef, UserSummary, Person } from './model.js';
 import type { RoomSettings } from './roles.js';
 
 /** First frame after a successful authentication. */
@@ -66,6 +66,10 @@ export interface Results {
   follow: { thread: ThreadState };
   thread_read: { thread: ThreadState };
   search: SearchResults;
+  // people
+  /** Best matches first: a name or username starting with the query before one containing it, then by name. */
+  people: { users: Person[] };
+  profile: { user: Person };
 }
 
 /** A page of a thread (§25). */

@@ -39,6 +39,7 @@ import { requestDeadline } from './http/request-deadline.js';
 import { openFiles } from './files/create-files.js';
 import { FileService } from './files/file-service.js';
 import { FileSweeper } from './files/sweeper.js';
+import { GuestLifecycle } from './chat/guests.js';
 import type { Files } from './files/files.js';
 
 export interface ParleyServer {
@@ -107,6 +108,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     hashing: new HashGate({ concurrency: 2, maxWaiting: 32 }),
     guests: config.guests,
     sessionTtlMs: config.sessionTtlMs,
+    guestSessionTtlMs: config.guestLifecycle.sessionTtlMs,
     verifyJwt: config.jwt ? createJwtVerifier(config.jwt) : null,
     onUserCreated: (user) => chat.onUserCreated(user),
   });
@@ -120,6 +122,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   });
   await fileService.start();
   const fileSweeper = new FileSweeper(fileService, backgroundError, config.files.sweepIntervalMs);
+  const guests = new GuestLifecycle(chat.ctx, config.guestLifecycle.sweepIntervalMs, backgroundError);
   const addressCap = new AddressCap(config.maxConnectionsPerAddress);
   const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap, work });
   let closing = false;
@@ -133,6 +136,8 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     accounts,
     trustProxy: config.trustProxy,
     endSession: (userId, sessionHash) => bus.publish(userTopic(userId), encodeUserMessage({ endSession: sessionHash })),
+    guestLeft: (user) => guests.retire(user.id, { id: user.id, name: user.name }, 'logged out'),
+    claimed: (user) => bus.publish(userTopic(user.id), encodeUserMessage({ profile: user, frame: { type: 'user', user } })),
   });
   fileRoutes(app, {
     service: fileService,
@@ -183,6 +188,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
       await presence.close();
       await bus.close();
       await fileSweeper.close();
+      await guests.close();
       await store.close();
       await files.close();
     },

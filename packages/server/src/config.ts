@@ -33,6 +33,8 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: onOff.default(false),
   GUESTS: onOff.default(true),
+  GUEST_SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 7),
+  GUEST_SWEEP_INTERVAL_MS: int(100, 24 * 3_600_000).default(60_000),
   ADMIN_USERS: z.string().default(''),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
@@ -92,6 +94,11 @@ export interface Config {
   /** Believe the X-Forwarded-For and X-Forwarded-Proto of the one proxy in front (http/forwarded.ts); off: ignore them. */
   trustProxy: boolean;
   guests: boolean;
+  /**
+   * The guest lifecycle (protocol §27): a guest's one session lasts `sessionTtlMs`; a guest whose
+   * session ended (logged out, expired, signed out) is deleted by a sweep every `sweepIntervalMs`.
+   */
+  guestLifecycle: { sessionTtlMs: number; sweepIntervalMs: number };
   /**
    * Usernames of the server admins (lowercase): they rank above every role in every room and
    * may use the admin API. Accounts and JWT users only: a guest named so is not an admin.
@@ -232,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins,
     trustProxy: e.TRUST_PROXY,
     guests: e.GUESTS,
+    guestLifecycle: { sessionTtlMs: e.GUEST_SESSION_TTL_HOURS * 3_600_000, sweepIntervalMs: e.GUEST_SWEEP_INTERVAL_MS },
     admins,
     jwt,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

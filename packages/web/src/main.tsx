@@ -15,6 +15,7 @@ import './styles/sheet.css';
 import './styles/moderation.css';
 import './styles/admin.css';
 import './styles/threads.css';
+import './people/people.css';
 // Last: its media queries fold the layout for smaller screens over the rules above.
 import './styles/shell.css';
 

@@ -37,6 +37,8 @@ describe('a first visit', { timeout: 60_000 }, () => {
     await enterAsGuest(page, 'Visitor');
     await page.getByRole('button', { name: /^Account and settings/ }).click();
     await page.getByRole('button', { name: 'Log out' }).click();
+    // A guest is warned that the identity goes with the logout (protocol §27.3).
+    await page.getByRole('dialog', { name: 'Leave for good?' }).getByRole('button', { name: 'Log out and delete' }).click();
     await page.getByRole('button', { name: 'Continue as guest' }).waitFor();
     await page.reload();
     await page.getByRole('button', { name: 'Continue as guest' }).waitFor();

@@ -41,7 +41,10 @@ it('chats from a terminal under tmux', { timeout: 60_000 }, async (t) => {
     return lines.at(-1) === '#general> half-typed' && lines.slice(0, -1).some((line) => line.endsWith('] bob: hello from bob'));
   }, 2000);
 
+  // A name the people search does not find is said as such; an @username is asked for as it is.
   keys('C-u', '/dm nobody-here hi', 'Enter');
+  await waitFor('nobody is found', () => screen().includes('nobody called "nobody-here" shares a room with you'));
+  keys('/dm @nobody-here hi', 'Enter');
   await waitFor('the error is shown', () => screen().includes('! user_not_found'));
 
   await server.stop('SIGKILL');

@@ -6,6 +6,7 @@ import { uploadFile } from './upload-command.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { THREAD_COMMANDS } from './thread-commands.js';
 import { searchMessages } from './search-command.js';
+import { PEOPLE_COMMANDS } from './people-commands.js';
 
 interface Command {
   usage: string;
@@ -101,18 +102,7 @@ const COMMANDS: Record<string, Command> = {
       session.print(dim(`offline: ${names(false).join(', ') || '—'}`));
     },
   },
-  dm: {
-    usage: '/dm USER [MESSAGE]',
-    help: 'open a direct conversation (on screen from then on) and send MESSAGE there',
-    async run(session, args) {
-      const match = /^@?(\S+)(?:\s+([\s\S]+))?$/.exec(args);
-      if (!match) return session.print(dim('usage: /dm USER [MESSAGE]'));
-      const room = await session.client.openDm(match[1]!);
-      // On screen from now on: what follows (plain lines, /edit, /delete) is about this conversation.
-      session.enter(room.id);
-      if (match[2]) await session.client.send(room.id, match[2]);
-    },
-  },
+  ...PEOPLE_COMMANDS,
   nick: {
     usage: '/nick NAME',
     help: 'change your display name',

@@ -36,6 +36,8 @@ export interface AccountsOptions {
   hashing: HashGate;
   guests: boolean;
   sessionTtlMs: number;
+  /** How long a guest's session lasts (they have only the one: once it ends the guest is deleted). */
+  guestSessionTtlMs: number;
   verifyJwt: JwtVerifier | null;
   /** Called after a user is created, to add them to the lobby. */
   onUserCreated: (user: StoredUser) => Promise<void>;
@@ -61,7 +63,7 @@ export class Accounts {
 
   async #issue(user: StoredUser): Promise<IssuedSession> {
     const token = newSessionToken();
-    const expiresAt = Date.now() + this.#o.sessionTtlMs;
+    const expiresAt = Date.now() + (user.kind === 'guest' ? this.#o.guestSessionTtlMs : this.#o.sessionTtlMs);
     await this.#o.store.createSession(hashToken(token), user.id, expiresAt);
     return { user, token, expiresAt };
   }
@@ -156,6 +158,21 @@ export class Accounts {
   /** JWT revocations made since `createdAfter` (epoch ms), for closing the sockets they concern. */
   revocationsSince(createdAfter: number): ReturnType<Store['revocationsSince']> {
     return this.#o.store.revocationsSince(createdAfter);
+  }
+
+  /**
+   * A guest keeps their identity as an account (protocol §27), and gets a session of an account's
+   * length; the guest session they came with stays valid until it ends.
+   */
+  async claim(identity: Identity, input: { username?: string | undefined; password: string }, address: string): Promise<IssuedSession> {
+    if (identity.user.kind !== 'guest' || identity.sessionHash === null) throw new ParleyError('forbidden', 'Only a guest can claim their identity.');
+    this.#takeSignup(address);
+    if (input.username !== undefined && input.username !== identity.user.username && (await this.#o.store.findUserByUsername(input.username))) {
+      throw new ParleyError('name_taken', 'That username is taken.');
+    }
+    const passwordHash = await this.#o.hashing.run(() => hashPassword(input.password));
+    const user = await this.#o.store.claimGuest({ user: identity.user.id, username: input.username, passwordHash });
+    return this.#issue(user);
   }
 
   /** Revokes a session; returns its hash so the caller can close its sockets. */

@@ -7,7 +7,7 @@
  * orders presence frames from different nodes). User topics carry a small
  * JSON control message.
  */
-import type { ServerFrame } from '@parley/protocol';
+import type { ServerFrame, UserSummary } from '@parley/protocol';
 
 export type RoomMessage =
   | { kind: 'event'; seq: number; frame: string | null }
@@ -56,6 +56,8 @@ export interface UserMessage {
   leaveRoom?: string;
   /** The user's display name changed. */
   rename?: string;
+  /** The user's username and kind changed (a guest claimed their identity): the whole summary now. */
+  profile?: UserSummary;
   /** Close the connections of this session (logout). */
   endSession?: string;
   /** A frame to send to each of the user's connections, after the above. */

@@ -18,6 +18,7 @@ import * as moderation from './moderation.js';
 import * as community from './community.js';
 import * as threads from './threads.js';
 import * as searchHandlers from './search.js';
+import * as people from './people.js';
 
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
@@ -70,6 +71,9 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   thread_read: threads.threadRead,
   // search
   search: searchHandlers.search,
+  // people
+  people: people.people,
+  profile: people.profile,
 };
 
 export class Chat {

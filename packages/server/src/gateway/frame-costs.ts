@@ -46,6 +46,9 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   thread_read: 'cheap',
   // search: a read whose cost grows with the index, like history
   search: 'expensive',
+  // people: a search over the users sharing a room with the user
+  people: 'expensive',
+  profile: 'cheap',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

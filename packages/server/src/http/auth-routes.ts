@@ -1,6 +1,6 @@
 /** /api/auth/*, /api/session and /api/me. Sessions travel as an HttpOnly cookie for browsers and as a token in the body for other clients. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ParleyError, SESSION_COOKIE, guestBody, loginBody, registerBody, type SessionCheck, type SessionResponse } from '@parley/protocol';
+import { ParleyError, SESSION_COOKIE, claimBody, guestBody, loginBody, registerBody, type SessionCheck, type SessionResponse, type UserSummary } from '@parley/protocol';
 import '@fastify/cookie';
 import type { Accounts, IssuedSession } from '../auth/accounts.js';
 import { toSummary } from '../auth/accounts.js';
@@ -13,6 +13,10 @@ export interface AuthRoutesOptions {
   trustProxy: boolean;
   /** Closes the open sockets of a revoked session. */
   endSession: (userId: string, sessionHash: string) => void;
+  /** A guest logged out: the identity is gone (guest lifecycle, protocol §27). */
+  guestLeft: (user: UserSummary) => Promise<void>;
+  /** A guest claimed their identity: the user's connections hear of their new username and kind. */
+  claimed: (user: UserSummary) => void;
 }
 
 function respond(request: FastifyRequest, reply: FastifyReply, issued: IssuedSession, trustProxy: boolean): SessionResponse {
@@ -26,7 +30,7 @@ function respond(request: FastifyRequest, reply: FastifyReply, issued: IssuedSes
   return { user: toSummary(issued.user), token: issued.token, expiresAt: issued.expiresAt };
 }
 
-export function authRoutes(app: FastifyInstance, { accounts, trustProxy, endSession }: AuthRoutesOptions): void {
+export function authRoutes(app: FastifyInstance, { accounts, trustProxy, endSession, guestLeft, claimed }: AuthRoutesOptions): void {
   app.post('/api/auth/register', async (request, reply) => {
     const body = registerBody.parse(request.body);
     const issued = await accounts.register(body, clientAddress(request.raw, trustProxy));
@@ -52,9 +56,21 @@ export function authRoutes(app: FastifyInstance, { accounts, trustProxy, endSess
       const identity = await accounts.resolve(token);
       const sessionHash = await accounts.logout(token);
       if (identity && sessionHash) endSession(identity.user.id, sessionHash);
+      // A guest has no way back once their one session ends: the identity goes at once.
+      if (identity && sessionHash && identity.user.kind === 'guest') await guestLeft(toSummary(identity.user));
     }
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
+  });
+
+  app.post('/api/auth/claim', async (request, reply) => {
+    const body = claimBody.parse(request.body);
+    const token = credentialsOf(request.headers);
+    const identity = token ? await accounts.resolve(token) : null;
+    if (!identity) throw new ParleyError('unauthenticated', 'Not signed in.');
+    const issued = await accounts.claim(identity, body, clientAddress(request.raw, trustProxy));
+    claimed(toSummary(issued.user));
+    return respond(request, reply, issued, trustProxy);
   });
 
   const signedIn = async (request: FastifyRequest) => {

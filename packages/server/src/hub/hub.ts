@@ -294,6 +294,7 @@ export class Hub {
         this.onMembershipChange?.(peer, message.leaveRoom, false);
       }
       if (message.rename) peer.user = { ...peer.user, name: message.rename };
+      if (message.profile) peer.user = { ...message.profile };
       if (message.endSession && peer.sessionHash === message.endSession) {
         peer.close(CLOSE.sessionEnded, 'session ended');
         continue;

@@ -33,8 +33,9 @@ import type {
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import * as fileReads from './sql/file-reads.js';
 import type { AuditEntry, Ban, Report, Role, UserSummary } from '@parley/protocol';
-import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, SearchPage, SearchQuery, StoredRoomInfo, TimeoutInput } from './store.js';
+import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, PeopleQuery, RoomSettingsChange, SearchPage, SearchQuery, StoredRoomInfo, TimeoutInput } from './store.js';
 import * as moderationReads from './sql/moderation-reads.js';
+import * as peopleReads from './sql/people-reads.js';
 import * as logReads from './sql/log-reads.js';
 import * as threadReads from './sql/thread-reads.js';
 import * as roomReads from './sql/room-reads.js';
@@ -305,6 +306,18 @@ class PostgresStore implements Store {
   }
   listAllRooms(q: string, limit: number): Promise<StoredRoomInfo[]> {
     return moderationReads.listAllRooms(this.#kysely, q, limit);
+  }
+  findPeople(query: PeopleQuery): Promise<UserSummary[]> {
+    return peopleReads.findPeople(this.#kysely, query);
+  }
+  visiblePerson(viewerId: string, userId: string): Promise<UserSummary | null> {
+    return peopleReads.visiblePerson(this.#kysely, viewerId, userId);
+  }
+  departedGuests(query: { now: number; createdBefore: number; limit: number }): Promise<string[]> {
+    return peopleReads.departedGuests(this.#kysely, query);
+  }
+  claimGuest(input: Parameters<Store['claimGuest']>[0]): Promise<StoredUser> {
+    return this.#write('claimGuest', input);
   }
   counts(): Promise<{ users: number; rooms: number }> {
     return moderationReads.counts(this.#kysely);

@@ -29,8 +29,9 @@ import type {
   TokenRevocation,
 } from './store.js';
 import type { AuditEntry, Ban, Report, Role, UserSummary } from '@parley/protocol';
-import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, RoomSettingsChange, SearchPage, SearchQuery, StoredRoomInfo, TimeoutInput } from './store.js';
+import type { BanInput, DeletedRoom, DeletedUser, ModerationResult, PeopleQuery, RoomSettingsChange, SearchPage, SearchQuery, StoredRoomInfo, TimeoutInput } from './store.js';
 import * as moderationReads from './sql/moderation-reads.js';
+import * as peopleReads from './sql/people-reads.js';
 import { ConnectReads } from './sqlite/connect-reads.js';
 import { SqliteSearch } from '../search/search-sqlite.js';
 import { searchPage } from './sql/search-reads.js';
@@ -329,6 +330,18 @@ class SqliteStore implements Store {
   }
   listAllRooms(q: string, limit: number): Promise<StoredRoomInfo[]> {
     return moderationReads.listAllRooms(this.#kysely, q, limit);
+  }
+  findPeople(query: PeopleQuery): Promise<UserSummary[]> {
+    return peopleReads.findPeople(this.#kysely, query);
+  }
+  visiblePerson(viewerId: string, userId: string): Promise<UserSummary | null> {
+    return peopleReads.visiblePerson(this.#kysely, viewerId, userId);
+  }
+  departedGuests(query: { now: number; createdBefore: number; limit: number }): Promise<string[]> {
+    return peopleReads.departedGuests(this.#kysely, query);
+  }
+  claimGuest(input: Parameters<Store['claimGuest']>[0]): Promise<StoredUser> {
+    return this.#write('claimGuest', input);
   }
   counts(): Promise<{ users: number; rooms: number }> {
     return moderationReads.counts(this.#kysely);

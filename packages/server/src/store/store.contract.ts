@@ -12,6 +12,7 @@ import type { MakeStore } from './contract/harness.js';
 import { logTests } from './contract/log.js';
 import { moderationTests } from './contract/moderation.js';
 import { administrationTests } from './contract/administration.js';
+import { peopleTests } from './contract/people.js';
 import { roomTests } from './contract/rooms.js';
 import { threadTests } from './contract/threads.js';
 import { searchTests } from './contract/search.js';
@@ -31,5 +32,6 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     administrationTests(makeStore);
     threadTests(makeStore);
     searchTests(makeStore);
+    peopleTests(makeStore);
   });
 }

@@ -65,7 +65,9 @@ import type { RepliesPage, ThreadListItem, ThreadState } from '@parley/protocol'
 
 export type { ThreadUpdate };
 import type { SearchClause } from '../search/tokenize.js';
+import type { PeopleQuery } from './sql/people-reads.js';
 
+export type { PeopleQuery };
 export type { Actor, BanInput, ModerationResult, RoomSettingsChange, TimeoutInput, DeletedUser, DeletedRoom };
 
 export interface StoredUser extends UserSummary {
@@ -420,6 +422,16 @@ export interface Store {
   deleteRoom(input: { actor: UserRef; room: string; reason?: string }): Promise<DeletedRoom>;
   /** Users and public/private rooms on the server. */
   counts(): Promise<{ users: number; rooms: number }>;
+
+  // people (sql/people-reads.ts, rules/account-writes.ts)
+  /** People matching a text among those sharing a room with the user (or one room's members); never disabled ones. */
+  findPeople(query: PeopleQuery): Promise<UserSummary[]>;
+  /** The user as `viewerId` may see them (themself, or sharing a room); null otherwise. */
+  visiblePerson(viewerId: string, userId: string): Promise<UserSummary | null>;
+  /** Ids of guests with no live session (created before `createdBefore`), oldest first. */
+  departedGuests(query: { now: number; createdBefore: number; limit: number }): Promise<string[]>;
+  /** A guest becomes an account, keeping id, rooms and DMs; `name_taken`, `forbidden` (not a guest). */
+  claimGuest(input: { user: string; username?: string | undefined; passwordHash: string }): Promise<StoredUser>;
   /** Bytes the store takes: the SQLite files, or the PostgreSQL database. */
   sizeBytes(): Promise<number>;
 }

@@ -31,6 +31,11 @@ import { AdminView } from '../admin/AdminView.js';
 import { ThreadSide, type ThreadSideState } from '../threads/ThreadSide.js';
 import { SearchDialog } from '../search/SearchDialog.js';
 import { jumpToResult } from '../search/jump.js';
+import { PeopleDialog } from '../people/PeopleDialog.js';
+import { ProfileCard } from '../people/ProfileCard.js';
+import { ProfileContext } from '../people/ProfileContext.js';
+import { GuestLogoutDialog } from '../people/GuestLogoutDialog.js';
+import { ClaimDialog } from '../people/ClaimDialog.js';
 
 type OpenDialog =
   | { kind: 'create' }
@@ -47,6 +52,9 @@ type OpenDialog =
   | { kind: 'moderation'; room: string }
   | { kind: 'blocked' }
   | { kind: 'search' }
+  | { kind: 'profile'; user: string; name: string }
+  | { kind: 'guest-logout' }
+  | { kind: 'claim' }
   | null;
 
 const WIDE = '(min-width: 1100px)';
@@ -152,6 +160,8 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
     [client, openRoom],
   );
 
+  const openProfile = useCallback((id: string, name: string) => setDialog({ kind: 'profile', user: id, name }), []);
+
   if (!active) return null;
 
   const dialogs = () => {
@@ -180,34 +190,55 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
         );
       case 'dm':
         return (
-          <TextDialog
+          <PeopleDialog
             title={m.newDmTitle}
-            label={m.dmUsernameLabel}
-            submitLabel={m.dmStart}
             onClose={close}
-            onSubmit={async (username) => {
+            onPick={async (person) => {
               try {
-                await openDm(username);
+                await openDm(person.username);
               } catch (error) {
-                throw new Error(describeUserError(error, username));
+                throw new Error(describeUserError(error, person.name));
               }
             }}
           />
         );
       case 'invite':
         return (
-          <TextDialog
+          <PeopleDialog
             title={m.inviteTitle(dialog.name)}
-            label={m.username}
-            submitLabel={m.inviteAction}
             onClose={close}
-            onSubmit={async (username) => {
+            onPick={async (person) => {
               try {
-                await client.invite(dialog.room, username);
-                return m.invited(username);
+                await client.invite(dialog.room, person.username);
+                return m.invited(person.name);
               } catch (error) {
-                throw new Error(describeUserError(error, username));
+                throw new Error(describeUserError(error, person.name));
               }
+            }}
+          />
+        );
+      case 'profile':
+        return (
+          <ProfileCard
+            userId={dialog.user}
+            name={dialog.name}
+            onClose={close}
+            onMessage={(username) => {
+              close();
+              openDm(username).catch((error: unknown) => toast(describeUserError(error, username)));
+            }}
+          />
+        );
+      case 'guest-logout':
+        return <GuestLogoutDialog onClose={close} onKeep={() => setDialog({ kind: 'claim' })} onLogout={onLogout} />;
+      case 'claim':
+        return (
+          <ClaimDialog
+            user={user}
+            onClose={close}
+            onDone={() => {
+              close();
+              toast(m.claimed, 'done');
             }}
           />
         );
@@ -336,6 +367,7 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
   const openReports = snapshot.reports.filter((report) => report.room === active.id).length;
 
   return (
+    <ProfileContext.Provider value={openProfile}>
     <div className={classes.join(' ')}>
       <a className="skip-link" href="#composer">
         {m.composerLabel(active.name)}
@@ -368,7 +400,9 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
             openAdmin();
             setNavOpen(false);
           } : undefined,
-          onLogout,
+          // A guest is warned first: their identity goes with the logout (protocol §27).
+          onLogout: user.kind === 'guest' ? () => setDialog({ kind: 'guest-logout' }) : onLogout,
+          onClaim: user.kind === 'guest' ? () => setDialog({ kind: 'claim' }) : undefined,
         }}
       />
       <div className="scrim nav-scrim" onClick={() => setNavOpen(false)} aria-hidden="true" />
@@ -441,5 +475,6 @@ export function ChatShell({ onLogout, theme, setTheme }: ChatShellProps) {
       <Toasts toasts={toasts} dismiss={dismiss} />
       {dialogs()}
     </div>
+    </ProfileContext.Provider>
   );
 }

@@ -1,8 +1,9 @@
-/** Who is in the room, online first. Choosing someone opens a direct message with them. */
+/** Who is in the room, online first. Choosing someone opens their profile card (with a button to message them). */
 import type { Member, RoomState, UserSummary } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { Avatar } from '../components/Avatar.js';
 import { Icon } from '../components/Icon.js';
+import { useOpenProfile } from '../people/ProfileContext.js';
 
 export interface MemberPanelProps {
   room: RoomState;
@@ -59,6 +60,7 @@ interface MemberGroupProps {
 
 function MemberGroup(props: MemberGroupProps) {
   const { m } = useI18n();
+  const openProfile = useOpenProfile();
   const now = Date.now();
   return (
     <section className="member-group" aria-label={props.title}>
@@ -86,7 +88,12 @@ function MemberGroup(props: MemberGroupProps) {
                 <div className="member-row">{content}</div>
               ) : (
                 <>
-                  <button type="button" className="member-row" onClick={() => props.onMessage(user.username)} title={m.messageUser(user.name)} aria-label={m.messageUser(user.name)}>
+                  <button
+                    type="button"
+                    className="member-row"
+                    onClick={() => (openProfile ? openProfile(user.id, user.name) : props.onMessage(user.username))}
+                    title={openProfile ? m.showProfile(user.name) : m.messageUser(user.name)}
+                  >
                     {content}
                   </button>
                   <button

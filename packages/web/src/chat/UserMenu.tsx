@@ -24,9 +24,11 @@ export interface UserMenuProps {
   /** For server admins: opens the admin view. */
   onAdmin?: (() => void) | undefined;
   onLogout(): void;
+  /** For guests: keep the identity as an account (people/ClaimDialog). */
+  onClaim?: (() => void) | undefined;
 }
 
-export function UserMenu({ user, theme, setTheme, notifications, blockedCount, onRename, onBlocked, onAdmin, onLogout }: UserMenuProps) {
+export function UserMenu({ user, theme, setTheme, notifications, blockedCount, onRename, onBlocked, onAdmin, onLogout, onClaim }: UserMenuProps) {
   const { m } = useI18n();
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -73,6 +75,12 @@ export function UserMenu({ user, theme, setTheme, notifications, blockedCount, o
             <Icon name="eyeOff" size={16} />
             {m.blockedPeople(blockedCount)}
           </button>
+          {onClaim && (
+            <button type="button" className="menu-item" onClick={() => { setOpen(false); onClaim(); }}>
+              <Icon name="lock" size={16} />
+              {m.claimMenu}
+            </button>
+          )}
           {onAdmin && (
             <button type="button" className="menu-item" onClick={() => { setOpen(false); onAdmin(); }}>
               <Icon name="shield" size={16} />

@@ -14,6 +14,7 @@ import { autosize } from './autosize.js';
 import { useClient } from '../chat/ClientContext.js';
 import { useUploads } from '../files/useUploads.js';
 import { UploadTray } from './UploadTray.js';
+import { useMentions } from '../people/useMentions.js';
 
 const drafts = new Map<string, string>();
 /** Show the length counter this close to the limit. */
@@ -83,6 +84,8 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     else drafts.delete(draftKey);
   };
 
+  const mention = useMentions({ client, room, area, value, update });
+
   const body = value.replace(/^\s*\n/, '').trimEnd();
   const over = value.length - maxChars;
   const uploaded = files.uploads.filter((upload) => upload.state === 'done').map((upload) => upload.attachment!);
@@ -107,6 +110,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
       {above}
       <UploadTray uploads={files.uploads} maxFileBytes={maxFileBytes} onRemove={files.remove} onRetry={files.retry} />
       <div className="composer-box">
+        {mention.menu}
         {mayUpload && (
           <button type="button" className="composer-attach" aria-label={m.attachFiles} title={m.attachFiles} onClick={() => picker.current?.click()}>
             <Icon name="paperclip" size={18} />
@@ -133,6 +137,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           aria-label={props.label ?? m.composerLabel(roomLabel)}
           aria-describedby={hintId}
           aria-invalid={over > 0}
+          aria-autocomplete="list"
           enterKeyHint="send"
           onPaste={(event) => {
             // A screenshot or a copied file: sent as a file, not pasted as text.
@@ -143,10 +148,14 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           }}
           onChange={(event) => {
             update(event.target.value);
+            mention.onSelect();
             if (event.target.value.trim() !== '') onTyping();
           }}
+          onSelect={mention.onSelect}
+          onBlur={mention.onBlur}
           onKeyDown={(event) => {
             if (event.nativeEvent.isComposing || event.keyCode === 229) return;
+            if (mention.onKeyDown(event)) return;
             if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
               event.preventDefault();
               send();

@@ -439,6 +439,26 @@ export const en = {
   searchResultsCount: (n: number, more: boolean) => (more ? `The newest ${n} results` : n === 1 ? '1 result' : `${n} results`),
   searchOpenResult: (room: string, author: string) => `Open the message by ${author} in ${room}`,
   searchNotLoaded: 'That message could not be shown.',
+  // people
+  peopleSearchLabel: 'Name or username',
+  peopleSearchPlaceholder: 'Type a name, e.g. Bob',
+  peopleNoMatch: (q: string) => `Nobody called “${q}” shares a room with you.`,
+  peopleSearching: 'Searching…',
+  peopleResults: 'People',
+  profileTitle: 'Profile',
+  sendDm: 'Message',
+  profileLoadFailed: 'This person could not be found.',
+  showProfile: (name: string) => `Show ${name}'s profile`,
+  mentionSuggestions: 'People to mention',
+  guestLogoutTitle: 'Leave for good?',
+  guestLogoutBody: 'You are a guest: once you log out, nobody can sign in as you again. This identity, its direct messages and its rooms will be gone; your messages stay under your name. Set a password to keep them.',
+  guestLogoutConfirm: 'Log out and delete',
+  keepIdentity: 'Keep my identity',
+  claimTitle: 'Keep your identity',
+  claimBody: 'Choose a username and a password. You keep your name, rooms and direct messages, and can sign in from anywhere.',
+  claimAction: 'Save',
+  claimed: 'Saved. Sign in with this username and password from now on.',
+  claimMenu: 'Keep my identity…',
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

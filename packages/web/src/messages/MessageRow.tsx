@@ -10,6 +10,7 @@ import { Markdown } from '../markdown/Markdown.js';
 import { useI18n } from '../i18n/i18n.js';
 import { formatDateTime, formatTime } from '../lib/time.js';
 import { Avatar } from '../components/Avatar.js';
+import { PersonName } from '../people/ProfileContext.js';
 import { Icon } from '../components/Icon.js';
 import { Reactions } from './Reactions.js';
 import { EmojiPicker, QUICK_REACTIONS } from './EmojiPicker.js';
@@ -120,7 +121,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
         <div className="msg-main">
           {startsGroup && (
             <header className="msg-header">
-              <span className="msg-author">{authorName}</span>
+              <PersonName id={authorId} name={authorName} className="msg-author" />
               <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
                 {time}
               </time>

@@ -33,6 +33,7 @@ const SQL = {
   usernameExists: `SELECT 1 FROM users WHERE username = $1`,
   insertUser: `INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   setUserName: `UPDATE users SET name = $2 WHERE id = $1`,
+  claimUser: `UPDATE users SET username = $2, password_hash = $3, kind = 'account' WHERE id = $1`,
   insertSession: `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
   revokeSession: `UPDATE sessions SET revoked = 1 WHERE token_hash = $1`,
   putTokenRevocation: `INSERT INTO token_revocations (key, jti, subject, not_before, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -193,6 +194,9 @@ export class PgWriteTx implements WriteTx {
   }
   async setUserName(id: string, name: string): Promise<void> {
     await this.#rows('setUserName', [id, name]);
+  }
+  async claimUser(id: string, username: string, passwordHash: string): Promise<void> {
+    await this.#rows('claimUser', [id, username, passwordHash]);
   }
   async insertSession(row: { token_hash: string; user_id: string; expires_at: number }): Promise<void> {
     await this.#rows('insertSession', [row.token_hash, row.user_id, row.expires_at]);

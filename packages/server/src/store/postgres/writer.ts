@@ -62,6 +62,7 @@ function roomOf(write: WriteRequest): string | null {
     case 'createSession':
     case 'revokeSession':
     case 'revokeTokens':
+    case 'claimGuest':
     case 'ensureLobby':
     case 'addFile':
     case 'setBlock':

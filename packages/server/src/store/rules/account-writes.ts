@@ -38,3 +38,17 @@ export async function revokeTokens(tx: WriteTx, revocation: TokenRevocation): Pr
       : { key: `sub:${revocation.subject}`, jti: null, subject: revocation.subject, not_before: revocation.notBefore, created_at: createdAt },
   );
 }
+
+/**
+ * A guest becomes an account and keeps their id, rooms, DMs and sessions: a password, and a new
+ * username or the one they have. Only a guest can be claimed.
+ */
+export async function claimGuest(tx: WriteTx, input: { user: string; username?: string | undefined; passwordHash: string }): Promise<StoredUser> {
+  const row = await tx.userById(input.user);
+  if (!row) throw new ParleyError('not_found', 'No such user.');
+  if (row.kind !== 'guest') throw new ParleyError('forbidden', 'Only a guest can claim their identity.');
+  const username = (input.username ?? row.username).toLowerCase();
+  if (username !== row.username && (await tx.usernameExists(username))) throw new ParleyError('name_taken', 'That username is taken.');
+  await tx.claimUser(row.id, username, input.passwordHash);
+  return toStoredUser({ ...row, username, kind: 'account', password_hash: input.passwordHash });
+}

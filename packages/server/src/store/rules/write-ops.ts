@@ -17,6 +17,7 @@ export const WRITE_OPS = {
   createSession: accountWrites.createSession,
   revokeSession: accountWrites.revokeSession,
   revokeTokens: accountWrites.revokeTokens,
+  claimGuest: accountWrites.claimGuest,
   renameUser: logWrites.renameUser,
   createRoom: logWrites.createRoom,
   ensureLobby: logWrites.ensureLobby,

@@ -62,6 +62,8 @@ export interface WriteTx {
   usernameExists(username: string): Promise<boolean>;
   insertUser(row: UserRow): Promise<void>;
   setUserName(id: string, name: string): Promise<void>;
+  /** Makes the user an account with this username and password hash (a guest claiming their identity). */
+  claimUser(id: string, username: string, passwordHash: string): Promise<void>;
   insertSession(row: { token_hash: string; user_id: string; expires_at: number }): Promise<void>;
   revokeSession(tokenHash: string): Promise<void>;
   /** Inserts the revocation, or replaces the one with the same key. */
@@ -207,6 +209,7 @@ export interface WriteTx {
 export const WRITE_METHODS = [
   'insertUser',
   'setUserName',
+  'claimUser',
   'insertSession',
   'revokeSession',
   'putTokenRevocation',

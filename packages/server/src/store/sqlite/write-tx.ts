@@ -21,6 +21,7 @@ export class SqliteWriteTx implements WriteTx {
   readonly #usernameExists: Statement<[string], 1>;
   readonly #insertUser: Statement<[UserRow]>;
   readonly #setUserName: Statement<[string, string]>;
+  readonly #claimUser: Statement<[string, string, string]>;
   readonly #insertSession: Statement<[{ token_hash: string; user_id: string; expires_at: number }]>;
   readonly #revokeSession: Statement<[string]>;
   readonly #putTokenRevocation: Statement<[TokenRevocationsTable]>;
@@ -68,6 +69,7 @@ export class SqliteWriteTx implements WriteTx {
     this.#insertUser = prepare(`INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at)
       VALUES (@id, @username, @name, @kind, @password_hash, @external_id, @created_at)`);
     this.#setUserName = prepare(`UPDATE users SET name = ? WHERE id = ?`);
+    this.#claimUser = prepare(`UPDATE users SET username = ?, password_hash = ?, kind = 'account' WHERE id = ?`);
     this.#insertSession = prepare(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (@token_hash, @user_id, @expires_at)`);
     this.#revokeSession = prepare(`UPDATE sessions SET revoked = 1 WHERE token_hash = ?`);
     this.#putTokenRevocation = prepare(`INSERT OR REPLACE INTO token_revocations (key, jti, subject, not_before, created_at)
@@ -132,6 +134,9 @@ export class SqliteWriteTx implements WriteTx {
   }
   async setUserName(id: string, name: string): Promise<void> {
     this.#setUserName.run(name, id);
+  }
+  async claimUser(id: string, username: string, passwordHash: string): Promise<void> {
+    this.#claimUser.run(username, passwordHash, id);
   }
   async insertSession(row: { token_hash: string; user_id: string; expires_at: number }): Promise<void> {
     this.#insertSession.run(row);
