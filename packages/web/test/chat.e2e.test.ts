@@ -4,7 +4,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enterAsGuest, eventually, messageAction, messages, openPerson, openRoom, type Person, register, send, typeUntil, useServerAndBrowser } from './support/harness.js';
+import { enterAsGuest, eventually, invite, messageAction, messages, openPerson, openRoom, type Person, register, send, startDm, typeUntil, useServerAndBrowser } from './support/harness.js';
 
 describe('two people chatting', { timeout: 90_000 }, () => {
   let alice: Person;
@@ -59,11 +59,7 @@ describe('two people chatting', { timeout: 90_000 }, () => {
     // Bob cannot see the private room before he is invited.
     assert.equal(await bob.page.locator('nav .room-link', { hasText: 'launch-plans' }).count(), 0);
 
-    await alice.page.getByRole('button', { name: 'Invite' }).click();
-    await alice.page.getByLabel('Username').fill('bob');
-    await alice.page.getByRole('button', { name: 'Send invite' }).click();
-    await alice.page.getByText('bob was added.').waitFor();
-    await alice.page.getByRole('button', { name: 'Cancel' }).click();
+    await invite(alice.page, 'bob', '@bob');
 
     await openRoom(bob.page, 'launch-plans');
     await send(bob.page, 'Thanks for the invite');
@@ -84,9 +80,7 @@ describe('two people chatting', { timeout: 90_000 }, () => {
   });
 
   test('a DM arrives in its own list', async () => {
-    await alice.page.getByRole('button', { name: 'New direct message' }).click();
-    await alice.page.getByLabel('Username of the person').fill('bob');
-    await alice.page.getByRole('button', { name: 'Start conversation' }).click();
+    await startDm(alice.page, 'bob', '@bob');
     await alice.page.locator('#room-title', { hasText: 'Bob' }).waitFor();
     await send(alice.page, 'psst, just between us');
 
@@ -101,9 +95,12 @@ describe('two people chatting', { timeout: 90_000 }, () => {
 
   test('a DM to a user who does not exist says so', async () => {
     await alice.page.getByRole('button', { name: 'New direct message' }).click();
-    await alice.page.getByLabel('Username of the person').fill('nobody-here');
-    await alice.page.getByRole('button', { name: 'Start conversation' }).click();
-    await alice.page.getByRole('alert').getByText('There is no user named “nobody-here”.').waitFor();
+    const picker = alice.page.getByRole('combobox', { name: 'Name or username' });
+    await picker.fill('nobody-here');
+    await alice.page.getByText('Nobody called “nobody-here” shares a room with you.').waitFor();
+    // Enter with no match asks for the text as a username.
+    await picker.press('Enter');
+    await alice.page.getByRole('dialog').getByText('There is no user named “nobody-here”.').waitFor();
     // The dialog stays open for a correction; Escape closes it.
     await alice.page.keyboard.press('Escape');
     await alice.page.getByRole('dialog').waitFor({ state: 'detached' });

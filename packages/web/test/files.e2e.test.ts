@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { eventually, messages, openPerson, openRoom, type Person, register, screenshot, transitionsDone, useServerAndBrowser } from './support/harness.js';
+import { eventually, invite, messages, openPerson, openRoom, type Person, register, screenshot, transitionsDone, useServerAndBrowser } from './support/harness.js';
 
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
@@ -68,11 +68,7 @@ describe('sending files in the web app', { timeout: 120_000 }, () => {
     await alice.page.getByText('Private — only people you invite').click();
     await alice.page.getByRole('button', { name: 'Create', exact: true }).click();
     await alice.page.locator('#room-title', { hasText: 'design-review' }).waitFor();
-    await alice.page.getByRole('button', { name: 'Invite' }).click();
-    await alice.page.getByLabel('Username').fill('bob');
-    await alice.page.getByRole('button', { name: 'Send invite' }).click();
-    await alice.page.getByText('bob was added.').waitFor();
-    await alice.page.getByRole('button', { name: 'Cancel' }).click();
+    await invite(alice.page, 'bob', '@bob');
     await openRoom(bob.page, 'design-review');
   });
 

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, messages, openPerson, register, send, useServerAndBrowser } from './support/harness.js';
+import { eventually, messages, openPerson, register, send, startDm, useServerAndBrowser } from './support/harness.js';
 
 const stage = useServerAndBrowser();
 
@@ -49,9 +49,7 @@ test('DMs and mentions notify while the tab is hidden; other messages do not', {
   await eventually('the mention notified', async () => (await shown()).length === 1);
   assert.deepEqual(await shown(), [{ title: 'Walt in lobby', body: 'ping @rita, the build is green' }]);
 
-  await writer.page.getByRole('button', { name: 'New direct message' }).click();
-  await writer.page.getByLabel('Username of the person').fill('rita');
-  await writer.page.getByRole('button', { name: 'Start conversation' }).click();
+  await startDm(writer.page, 'rita', '@rita');
   await writer.page.locator('#room-title', { hasText: 'Rita' }).waitFor();
   await send(writer.page, 'a private word');
   await eventually('the DM notified', async () => (await shown()).length === 2);

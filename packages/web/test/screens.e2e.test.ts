@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { enterAsGuest, messageAction, messages, openPerson, openRoom, type Person, register, screenshot, send, typeUntil, useServerAndBrowser } from './support/harness.js';
+import { enterAsGuest, invite, messageAction, messages, openPerson, openRoom, type Person, register, screenshot, send, startDm, typeUntil, useServerAndBrowser } from './support/harness.js';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -80,16 +80,10 @@ describe('screens', { timeout: 120_000 }, () => {
     await alex.page.getByText('Private — only people you invite').click();
     await alex.page.getByRole('button', { name: 'Create', exact: true }).click();
     await alex.page.locator('#room-title', { hasText: 'release-war-room' }).waitFor();
-    await alex.page.getByRole('button', { name: 'Invite' }).click();
-    await alex.page.getByLabel('Username').fill('minji');
-    await alex.page.getByRole('button', { name: 'Send invite' }).click();
-    await alex.page.getByText('minji was added.').waitFor();
-    await alex.page.keyboard.press('Escape');
+    await invite(alex.page, 'minji', '@minji');
     await send(alex.page, 'Rollback plan is in the doc.');
     await send(alex.page, 'Ping me if the canary looks off.');
-    await alex.page.getByRole('button', { name: 'New direct message' }).click();
-    await alex.page.getByLabel('Username of the person').fill('minji');
-    await alex.page.getByRole('button', { name: 'Start conversation' }).click();
+    await startDm(alex.page, 'minji', '@minji');
     await alex.page.locator('#room-title', { hasText: 'Minji Park' }).waitFor();
     await send(alex.page, 'Coffee after the release?');
     await openRoom(alex.page, 'lobby');

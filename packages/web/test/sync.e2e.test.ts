@@ -6,7 +6,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { messages, openPerson, openTab, type Person, register, send, useServerAndBrowser } from './support/harness.js';
+import { messages, openPerson, openTab, type Person, register, send, startDm, useServerAndBrowser } from './support/harness.js';
 
 describe('live across tabs and people', { timeout: 90_000 }, () => {
   let ada: Person;
@@ -28,9 +28,7 @@ describe('live across tabs and people', { timeout: 90_000 }, () => {
   const dmLink = (page: Page, name: string) => page.locator('nav .room-link', { hasText: name });
 
   test('reading a conversation in one tab clears its badge in the other', async () => {
-    await bob.page.getByRole('button', { name: 'New direct message' }).click();
-    await bob.page.getByLabel('Username of the person').fill('ada');
-    await bob.page.getByRole('button', { name: 'Start conversation' }).click();
+    await startDm(bob.page, 'ada', '@ada');
     await bob.page.locator('#room-title', { hasText: 'Ada' }).waitFor();
     await send(bob.page, 'are you there?');
     await send(bob.page, 'ping me when you read this');

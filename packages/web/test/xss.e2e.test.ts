@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { enterAsGuest, messages, openPerson, openRoom, register, send, useServerAndBrowser } from './support/harness.js';
+import { enterAsGuest, invite, messages, openPerson, openRoom, register, send, useServerAndBrowser } from './support/harness.js';
 
 const stage = useServerAndBrowser();
 
@@ -59,11 +59,7 @@ test('XSS payloads in messages, names and room names render as plain text', { ti
   await mallory.page.getByText('Private — only people you invite').click();
   await mallory.page.getByRole('button', { name: 'Create', exact: true }).click();
   await mallory.page.locator('#room-title', { hasText: ROOM }).waitFor();
-  await mallory.page.getByRole('button', { name: 'Invite' }).click();
-  await mallory.page.getByLabel('Username').fill('victim');
-  await mallory.page.getByRole('button', { name: 'Send invite' }).click();
-  await mallory.page.getByText('victim was added.').waitFor();
-  await mallory.page.keyboard.press('Escape');
+  await invite(mallory.page, 'victim', '@victim');
   await send(mallory.page, 'a safe link: [docs](https://example.com/docs)');
   await openRoom(victim.page, ROOM);
   await messages(victim.page, 'a safe link').waitFor();

@@ -102,6 +102,29 @@ export async function register(page: Page, username: string, password: string, n
   await page.locator('#composer').waitFor();
 }
 
+/**
+ * Starts a DM through the people picker: types `query` (part of a display name or username) and
+ * chooses the person whose row shows `pick` (default: the query). Resolves once the DM is open.
+ */
+export async function startDm(page: Page, query: string, pick: string = query): Promise<void> {
+  await page.getByRole('button', { name: 'New direct message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New direct message' });
+  await dialog.getByRole('combobox', { name: 'Name or username' }).fill(query);
+  await dialog.getByRole('option').filter({ hasText: pick }).first().click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Invites to the open private room, through the people picker, the person whose row shows `pick` (default: the query); closes the dialog. */
+export async function invite(page: Page, query: string, pick: string = query): Promise<void> {
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: /^Invite to / });
+  await dialog.getByRole('combobox', { name: 'Name or username' }).fill(query);
+  await dialog.getByRole('option').filter({ hasText: pick }).first().click();
+  await dialog.getByText(/ was added\.$/).waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+}
+
 /** Types a message into the composer and presses Enter. */
 export async function send(page: Page, text: string): Promise<void> {
   const composer = page.locator('#composer');
