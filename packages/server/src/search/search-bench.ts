@@ -12,7 +12,8 @@
  *   with `LIKE … ORDER BY ts DESC LIMIT 20` in the same run;
  * and the index's size against the raw text (the bytes of every live message's body).
  *
- * SEARCH_BENCH_MESSAGES (1,000,000) and SEARCH_BENCH_PG_MESSAGES (the same) set the sizes.
+ * SEARCH_BENCH_MESSAGES (1,000,000) and SEARCH_BENCH_PG_MESSAGES (the same) set the sizes;
+ * SEARCH_BENCH_ENGINES (sqlite,postgres) the stores measured.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -327,11 +328,16 @@ function render(engines: Array<Engine | string>, loadBefore: number[]): string {
 
 async function main(): Promise<void> {
   const loadBefore = loadavg();
-  const engines: Array<Engine | string> = [await sqlite()];
-  engines.push(await postgres());
+  const only = process.env.SEARCH_BENCH_ENGINES?.split(',') ?? ['sqlite', 'postgres'];
+  const engines: Array<Engine | string> = [];
   mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, render(engines, loadBefore));
-  process.stdout.write(`wrote ${RESULTS}\n`);
+  // Written after each store: a long run keeps what it measured.
+  for (const [name, run] of [['sqlite', sqlite], ['postgres', postgres]] as const) {
+    if (!only.includes(name)) continue;
+    engines.push(await run());
+    writeFileSync(RESULTS, render(engines, loadBefore));
+    process.stdout.write(`wrote ${RESULTS}\n`);
+  }
 }
 
 await main();
