@@ -136,7 +136,8 @@ function socketIo(): WireProtocol {
   };
 }
 
-export function protocolFor(protocol: Protocol, host: string, port: number): WireProtocol {
+/** `portOf(i)`: the node user i logs in at (its session is good on every node). */
+export function protocolFor(protocol: Protocol, host: string, portOf: (index: number) => number): WireProtocol {
   if (protocol === 'socketio') return socketIo();
   if (protocol === 'raw') return parleyFrames(async () => {}, (index) => ({ path: `/ws?name=bench${index}`, headers: {} }));
   const tokens = new Map<number, string>();
@@ -145,7 +146,7 @@ export function protocolFor(protocol: Protocol, host: string, port: number): Wir
       const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
       try {
         await inPool(indexes, concurrency, async (index) => {
-          tokens.set(index, await createGuest(host, port, agent, `bench${index}`));
+          tokens.set(index, await createGuest(host, portOf(index), agent, `bench${index}`));
         });
       } finally {
         agent.destroy();
