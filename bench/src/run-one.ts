@@ -16,7 +16,7 @@ import { coresBusy, InterferenceMeter, matchingPids, postgresAuxiliaryPids } fro
 import { launch, startServer, type RunningServer } from './process-launch.js';
 import { summarizeProfile } from './report/cpu-profile.js';
 import type { RedisCounts, RunRecord } from './report/records.js';
-import { createRunDatabase, redisCommandStats, removeRedisPrefix, runRedisPrefix, WaitEventSampler, type RunDatabase } from './services.js';
+import { createRunDatabase, RedisCounters, removeRedisPrefix, runRedisPrefix, WaitEventSampler, type RunDatabase } from './services.js';
 import type { Target } from './targets.js';
 
 const GENERATOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'generator', 'main.js');
@@ -107,14 +107,19 @@ class ServiceProbes {
   #sampler: WaitEventSampler | null = null;
   readonly #pending: Array<Promise<unknown>> = [];
 
-  constructor(
+  private constructor(
     private readonly options: BenchOptions,
     private readonly services: Services,
+    private readonly counters: RedisCounters | null,
   ) {}
 
+  static async open(options: BenchOptions, services: Services): Promise<ServiceProbes> {
+    return new ServiceProbes(options, services, services.redisPrefix === null ? null : await RedisCounters.open(options.redisUrl));
+  }
+
   edge(edge: WindowEdge): void {
-    if (this.services.redisPrefix !== null) {
-      const counts = redisCommandStats(this.options.redisUrl);
+    if (this.counters) {
+      const counts = this.counters.read();
       counts.catch(() => undefined);
       if (edge === 'start') this.#redisBefore = counts;
       else if (this.#redisBefore) {
@@ -137,6 +142,7 @@ class ServiceProbes {
 
   async settled(): Promise<void> {
     await Promise.all(this.#pending);
+    this.counters?.close();
   }
 }
 
@@ -236,18 +242,19 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
       ...companions.flatMap((c) => matchingPids(c.match)),
       ...(services.database ? postgresAuxiliaryPids() : []),
     ]);
-  const probes = new ServiceProbes(options, services);
+  let probes: ServiceProbes | null = null;
   try {
-    const outcome = awaitOutcome(generator, planned.timeoutMs, ours, { interference: record.interference, steal }, (edge) => probes.edge(edge));
+    probes = await ServiceProbes.open(options, services);
+    const outcome = awaitOutcome(generator, planned.timeoutMs, ours, { interference: record.interference, steal }, (edge) => probes!.edge(edge));
     generator.send(job);
     record.outcome = await outcome;
     record.ok = true;
   } catch (error) {
     record.error = error instanceof Error ? error.message : String(error);
   } finally {
-    await probes.settled();
-    if (probes.redis.length > 0) record.redis = probes.redis;
-    if (probes.waits) record.postgresWaits = probes.waits;
+    await probes?.settled();
+    if (probes && probes.redis.length > 0) record.redis = probes.redis;
+    if (probes?.waits) record.postgresWaits = probes.waits;
     const exits = await Promise.all(servers.map((server) => server.stop()));
     record.server.exit = exits.length === 1 ? exits[0]! : exits.map(String).join(', ');
     record.server.logLines = servers.reduce((total, server) => total + server.logLines(), 0);

@@ -112,6 +112,29 @@ export async function redisCommandStats(url: string): Promise<Record<string, num
   return parseCommandStats(await withRedis(url, (redis) => redis.info('commandstats')));
 }
 
+/**
+ * A connection held open for reading the counters at a phase's edges: one round trip each, where a
+ * fresh connection would take long enough for the first messages of the phase to slip past the reading.
+ */
+export class RedisCounters {
+  private constructor(private readonly redis: Redis) {}
+
+  static async open(url: string): Promise<RedisCounters> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: CONNECT_TIMEOUT_MS, connectionName: 'parley-bench' });
+    redis.on('error', () => undefined);
+    await redis.connect();
+    return new RedisCounters(redis);
+  }
+
+  async read(): Promise<Record<string, number>> {
+    return parseCommandStats(await this.redis.info('commandstats'));
+  }
+
+  close(): void {
+    this.redis.disconnect();
+  }
+}
+
 /** What the backends of `database` were doing, counted by sampling pg_stat_activity. */
 export class WaitEventSampler {
   readonly counts = new Map<string, number>();
