@@ -16,7 +16,7 @@ import { describeEnvironment } from './report/machine.js';
 import { INTERFERENCE_LIMIT, type BenchResults, type RunRecord } from './report/records.js';
 import { renderSummary } from './report/summary.js';
 import { runOne } from './run-one.js';
-import { postgresUnavailable, redisUnavailable } from './services.js';
+import { postgresUnavailable, postgresVersion, redisUnavailable, redisVersion } from './services.js';
 import { PARLEY_MAIN, REPO_ROOT, TARGET_ORDER, TARGETS, type TargetName } from './targets.js';
 
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
@@ -90,6 +90,9 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const base = join(outDir, `${stamp}${options.quick ? '-quick' : ''}`);
   const results: BenchResults = { startedAt: new Date().toISOString(), finishedAt: null, options, counting: COUNTING, ...describeEnvironment(), skipped, runs: [] };
+  const uses = (need: 'postgres' | 'redis') => targets.some((name) => TARGETS[name].needs[need]);
+  const versions = { postgresql: uses('postgres') ? await postgresVersion(options.postgresUrl) : null, redis: uses('redis') ? await redisVersion(options.redisUrl) : null };
+  for (const [name, version] of Object.entries(versions)) if (version !== null) results.versions[name] = version;
   const save = () => {
     writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(`${base}.md`, renderSummary(results));

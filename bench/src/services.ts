@@ -65,6 +65,24 @@ export async function redisUnavailable(url: string): Promise<string | null> {
   }
 }
 
+/** The server's version, for the record; null when it cannot be asked. */
+export async function postgresVersion(adminUrl: string): Promise<string | null> {
+  try {
+    const { rows } = await withPostgres(adminUrl, (client) => client.query<{ server_version: string }>('SHOW server_version'));
+    return rows[0]?.server_version.split(' ')[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function redisVersion(url: string): Promise<string | null> {
+  try {
+    return /^redis_version:(\S+)/m.exec(await withRedis(url, (redis) => redis.info('server')))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export interface RunDatabase {
   name: string;
   url: string;
