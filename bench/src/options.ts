@@ -35,6 +35,12 @@ export interface BenchOptions {
   postgresUrl: string;
   /** The Redis that links target E's nodes, under a key prefix of the run's own. */
   redisUrl: string;
+  /**
+   * A scheduling priority (nice value) for everything the run measures: servers, generator, this
+   * process, the run's PostgreSQL backends and, for E, redis-server (put back afterwards); null:
+   * left as they are. For a machine that others are using meanwhile.
+   */
+  nice: number | null;
 }
 
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -60,7 +66,9 @@ export const USAGE = `npm run bench -- [flags]
   --out DIR               where the raw JSON and markdown go (default bench/results/raw)
   --postgres URL          administrator URL where D and E make a database of the run's own and drop it afterwards
                           (default ${DEFAULT_POSTGRES_URL})
-  --redis URL             Redis linking E's nodes, under a key prefix of the run's own (default ${DEFAULT_REDIS_URL})`;
+  --redis URL             Redis linking E's nodes, under a key prefix of the run's own (default ${DEFAULT_REDIS_URL})
+  --nice N                run everything measured at nice N (-20…19; below 0 needs root): servers, generator, the run's
+                          PostgreSQL backends and, for E, redis-server (restored afterwards); for a machine others use`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value.split(',').map((s) => s.trim().toLowerCase()).map((s) => (/^\d$/.test(s) ? `s${s}` : s));
@@ -118,6 +126,7 @@ export function parseOptions(argv: readonly string[], cores: CoreChoice = defaul
     quietWaitSeconds: quick ? 5 : 30,
     postgresUrl: DEFAULT_POSTGRES_URL,
     redisUrl: DEFAULT_REDIS_URL,
+    nice: null,
   };
   let serverCoreGiven: number | null = null;
   let generatorCoreGiven: number | null = null;
@@ -169,6 +178,12 @@ export function parseOptions(argv: readonly string[], cores: CoreChoice = defaul
       case '--postgres':
         options.postgresUrl = url(flag, value(), /^postgres(ql)?:\/\/\S+$/, 'postgres://user@host:5432/database');
         break;
+      case '--nice': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < -20 || n > 19) throw new TypeError(`--nice needs a nice value from -20 to 19, got "${argv[i] ?? ''}"`);
+        options.nice = n;
+        break;
+      }
       case '--redis':
         options.redisUrl = url(flag, value(), /^rediss?:\/\/\S+$/, 'redis://host:6379');
         break;

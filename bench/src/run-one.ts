@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Companion, GeneratorJob, GeneratorMessage, GeneratorOutcome, WindowEdge } from './generator/job.js';
 import type { BenchOptions } from './options.js';
 import type { PlannedScenario } from './plan.js';
+import { Priorities } from './priority.js';
 import { coresBusy, InterferenceMeter, matchingPids, postgresAuxiliaryPids } from './proc-stats.js';
 import { launch, startServer, type RunningServer } from './process-launch.js';
 import { summarizeProfile } from './report/cpu-profile.js';
@@ -199,6 +200,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
           script: target.script,
           env,
           core: options.pin ? options.serverCore : null,
+          nice: options.nice,
           nodeArgs: [...target.nodeArgs, ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])],
         }),
       );
@@ -215,9 +217,11 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
     script: GENERATOR_MAIN,
     nodeArgs: ['--max-semi-space-size=32', ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${join(profileSubdir, 'generator')}`] : [])],
     core: options.pin ? options.generatorCore : null,
+    nice: options.nice,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const companions = companionsOf(services);
+  const companionPids = () => companions.flatMap((c) => matchingPids(c.match));
   const job: GeneratorJob = {
     protocol: target.protocol,
     host: '127.0.0.1',
@@ -239,13 +243,19 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
       process.pid,
       generator.pid!,
       ...job.serverPids,
-      ...companions.flatMap((c) => matchingPids(c.match)),
+      ...companionPids(),
       ...(services.database ? postgresAuxiliaryPids() : []),
     ]);
   let probes: ServiceProbes | null = null;
+  const priorities = new Priorities(options.nice);
+  priorities.raise(companionPids());
   try {
     probes = await ServiceProbes.open(options, services);
-    const outcome = awaitOutcome(generator, planned.timeoutMs, ours, { interference: record.interference, steal }, (edge) => probes!.edge(edge));
+    const outcome = awaitOutcome(generator, planned.timeoutMs, ours, { interference: record.interference, steal }, (edge) => {
+      // Backends the pool opened since are raised too.
+      if (edge === 'start') priorities.raise(companionPids());
+      probes!.edge(edge);
+    });
     generator.send(job);
     record.outcome = await outcome;
     record.ok = true;
@@ -253,6 +263,7 @@ export async function runOne(round: number, planned: PlannedScenario, target: Ta
     record.error = error instanceof Error ? error.message : String(error);
   } finally {
     await probes?.settled();
+    priorities.restore();
     if (probes && probes.redis.length > 0) record.redis = probes.redis;
     if (probes?.waits) record.postgresWaits = probes.waits;
     const exits = await Promise.all(servers.map((server) => server.stop()));

@@ -8,6 +8,7 @@
  * to bench/results/results.json and bench/results/summary.md.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseOptions, SCENARIO_IDS, USAGE, type BenchOptions } from './options.js';
 import { planScenarios } from './plan.js';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   const most = Math.max(...plan.map((p) => connectionsOf(p.scenario)));
   if (hardFdLimit() < most + 1000) throw new Error(`the open-file limit (${hardFdLimit()}) is too low for ${most} connections; raise it (ulimit -Hn)`);
   if (options.pin) pinSelf(options.generatorCore);
+  if (options.nice !== null) setPriority(options.nice);
 
   const outDir = options.outDir ?? join(RESULTS_DIR, 'raw');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

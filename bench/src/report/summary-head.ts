@@ -80,6 +80,9 @@ export function renderHead(results: BenchResults): string {
       (options.pin
         ? `Server pinned to core ${options.serverCore}, generator to core ${options.generatorCore}${options.coresChosenBy ? `: ${options.coresChosenBy}` : ''}. `
         : 'Not pinned. ') +
+      (options.nice !== null && options.nice !== undefined
+        ? `Everything measured ran at nice ${options.nice} (--nice: servers, generator, the run's PostgreSQL backends, redis-server's main thread), ahead of other work on the machine. `
+        : '') +
       `Commit ${commit ? `${commit.sha.slice(0, 12)}${commit.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'}.`,
     '',
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
