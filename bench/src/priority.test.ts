@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { getPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
+import { launch } from './process-launch.js';
 import { parseOptions } from './options.js';
 import { Priorities } from './priority.js';
 
@@ -28,5 +29,21 @@ test('a process the run did not start is set to the run’s priority, once, and 
     assert.equal(getPriority(pid), before, 'without --nice nothing changes');
   } finally {
     child.kill();
+  }
+});
+
+test('a launched process runs at the nice value asked for, not that added to this process’s own', async () => {
+  const own = getPriority();
+  setPriority(own + 1); // as --nice sets the orchestrator before it launches anything
+  try {
+    const child = launch({ script: '-e', args: ['setTimeout(() => {}, 30_000)'], core: null, nice: own + 1, stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // through sh and nice to node
+      assert.equal(getPriority(child.pid!), own + 1);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  } finally {
+    setPriority(own);
   }
 });

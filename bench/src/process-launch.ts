@@ -5,6 +5,7 @@
  * the Node.js process itself, whose /proc entries we read.
  */
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { getPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 
 export interface LaunchOptions {
@@ -32,7 +33,8 @@ export function hardFdLimit(): number {
 
 export function launch(options: LaunchOptions): ChildProcess {
   const command = [process.execPath, ...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])];
-  const niced = options.nice === null || options.nice === undefined ? command : ['nice', '-n', String(options.nice), ...command];
+  // `nice -n` adds to the niceness it inherits (this process's, which --nice may have set already).
+  const niced = options.nice === null || options.nice === undefined ? command : ['nice', '-n', String(options.nice - getPriority()), ...command];
   const pinned = options.core === null ? niced : ['taskset', '-c', String(options.core), ...niced];
   return spawn('sh', ['-c', 'ulimit -n "$0" && exec "$@"', String(hardFdLimit()), ...pinned], {
     env: { ...process.env, ...options.env },
