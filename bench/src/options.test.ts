@@ -29,3 +29,22 @@ test('both flags are taken as given; the same core for both, or a bad number, is
   assert.throws(() => parseOptions(['--server-core', '1', '--generator-core', '1'], DEFAULT), /different cores/);
   for (const bad of ['-1', '1.5', 'one', '']) assert.throws(() => parseOptions(['--server-core', bad], DEFAULT), /core number/, bad);
 });
+
+test('every target is selected by default, D and E with the machine’s PostgreSQL and Redis', () => {
+  const options = parseOptions([], DEFAULT);
+  assert.deepEqual(options.targets, ['parley', 'parley-pg', 'parley-cluster', 'socketio', 'raw']);
+  assert.equal(options.postgresUrl, 'postgres://postgres@127.0.0.1:5432/postgres');
+  assert.equal(options.redisUrl, 'redis://127.0.0.1:6379');
+  assert.ok(options.scenarios.includes('s7'));
+});
+
+test('--targets picks targets in the run order whatever the order given; --postgres and --redis take URLs', () => {
+  const options = parseOptions(['--targets', 'parley-pg,parley', '--postgres', 'postgres://admin@db.local:5433/postgres', '--redis', 'redis://cache.local:6380'], DEFAULT);
+  assert.deepEqual(options.targets, ['parley', 'parley-pg']);
+  assert.equal(options.postgresUrl, 'postgres://admin@db.local:5433/postgres');
+  assert.equal(options.redisUrl, 'redis://cache.local:6380');
+  assert.throws(() => parseOptions(['--targets', 'parley,mysql'], DEFAULT), /unknown target "mysql"/);
+  assert.throws(() => parseOptions(['--postgres', 'mysql://x/y'], DEFAULT), /--postgres needs a URL like postgres:\/\//);
+  assert.throws(() => parseOptions(['--postgres'], DEFAULT), /--postgres needs a URL/);
+  assert.throws(() => parseOptions(['--redis', '127.0.0.1:6379'], DEFAULT), /--redis needs a URL like redis:\/\//);
+});

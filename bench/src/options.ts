@@ -1,12 +1,12 @@
 /**
  * Command-line flags of `npm run bench -- …`. The defaults are the full run
- * (about 18 minutes); `--quick` is a smoke run of about 2 minutes whose
+ * (about 30 minutes); `--quick` is a smoke run of a few minutes whose
  * figures are indicative only (short windows, fewer connections).
  */
 import { defaultCores, type CoreChoice } from './cores.js';
 import { TARGET_ORDER, type TargetName } from './targets.js';
 
-export const SCENARIO_IDS = ['s1', 's2', 's3', 's4', 's5', 's6'] as const;
+export const SCENARIO_IDS = ['s1', 's2', 's3', 's4', 's5', 's6', 's7'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface BenchOptions {
@@ -31,13 +31,29 @@ export interface BenchOptions {
   outDir: string | null;
   /** Before each run, wait up to this long for both cores to be nearly idle. */
   quietWaitSeconds: number;
+  /** Where targets D and E make (and drop) a database of the run's own: an administrator's connection URL. */
+  postgresUrl: string;
+  /** The Redis that links target E's nodes, under a key prefix of the run's own. */
+  redisUrl: string;
+  /**
+   * A scheduling priority (nice value) for everything the run measures: servers, generator, this
+   * process, the run's PostgreSQL backends and, for E, redis-server (put back afterwards); null:
+   * left as they are. For a machine that others are using meanwhile.
+   */
+  nice: number | null;
 }
+
+export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export const USAGE = `npm run bench -- [flags]
   --quick                 smoke run (~2 min): 1 round, short windows, 1/5 of the connections
-  --rounds N              rounds of A B C per scenario (default 2; quick 1)
-  --scenarios s1,s3       which scenarios (default all: s1,s2,s3,s4,s5,s6; s6 runs against Parley only)
-  --targets parley,raw    which targets, in A B C order (default parley,socketio,raw)
+  --rounds N              rounds of every target per scenario (default 2; quick 1)
+  --scenarios s1,s3       which scenarios (default all: s1,s2,s3,s4,s5,s6,s7; s1–s4 run A B C, s5 A D B C,
+                          s6 A only, s7 D E)
+  --targets parley,raw    which targets (default all: parley,parley-pg,parley-cluster,socketio,raw =
+                          A Parley, D Parley on PostgreSQL, E 2-node cluster, B Socket.IO, C raw), run in that order;
+                          D and E are skipped, saying why, when PostgreSQL (or Redis, for E) cannot be reached
   --measure SECONDS       measured window of S1, S2, S5 (default 12; quick 2)
   --warmup SECONDS        warm-up before each window (default 2; quick 1)
   --step SECONDS          window of each S3 step (default 3; quick 1.5)
@@ -47,7 +63,12 @@ export const USAGE = `npm run bench -- [flags]
   --server-core N         core for the server (default: the core taking the device interrupts, else 0)
   --generator-core N      core for the generator and this process (default: the core taking the fewest, else 1)
   --quiet-wait SECONDS    before each run, wait up to this long for idle cores (default 30; quick 5)
-  --out DIR               where the raw JSON and markdown go (default bench/results/raw)`;
+  --out DIR               where the raw JSON and markdown go (default bench/results/raw)
+  --postgres URL          administrator URL where D and E make a database of the run's own and drop it afterwards
+                          (default ${DEFAULT_POSTGRES_URL})
+  --redis URL             Redis linking E's nodes, under a key prefix of the run's own (default ${DEFAULT_REDIS_URL})
+  --nice N                run everything measured at nice N (-20…19; below 0 needs root): servers, generator, the run's
+                          PostgreSQL backends and, for E, redis-server (restored afterwards); for a machine others use`;
 
 function list<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
   const items = value.split(',').map((s) => s.trim().toLowerCase()).map((s) => (/^\d$/.test(s) ? `s${s}` : s));
@@ -59,6 +80,11 @@ function core(flag: string, value: string | undefined): number {
   const n = value === undefined || value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(n) || n < 0) throw new TypeError(`${flag} needs a core number (0, 1, …), got "${value ?? ''}"`);
   return n;
+}
+
+function url(flag: string, value: string | undefined, form: RegExp, example: string): string {
+  if (value === undefined || !form.test(value)) throw new TypeError(`${flag} needs a URL like ${example}, got "${value ?? ''}"`);
+  return value;
 }
 
 function positive(flag: string, value: string | undefined): number {
@@ -98,6 +124,9 @@ export function parseOptions(argv: readonly string[], cores: CoreChoice = defaul
     coresChosenBy: cores.reason,
     outDir: null,
     quietWaitSeconds: quick ? 5 : 30,
+    postgresUrl: DEFAULT_POSTGRES_URL,
+    redisUrl: DEFAULT_REDIS_URL,
+    nice: null,
   };
   let serverCoreGiven: number | null = null;
   let generatorCoreGiven: number | null = null;
@@ -145,6 +174,18 @@ export function parseOptions(argv: readonly string[], cores: CoreChoice = defaul
         break;
       case '--out':
         options.outDir = value() ?? null;
+        break;
+      case '--postgres':
+        options.postgresUrl = url(flag, value(), /^postgres(ql)?:\/\/\S+$/, 'postgres://user@host:5432/database');
+        break;
+      case '--nice': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < -20 || n > 19) throw new TypeError(`--nice needs a nice value from -20 to 19, got "${argv[i] ?? ''}"`);
+        options.nice = n;
+        break;
+      }
+      case '--redis':
+        options.redisUrl = url(flag, value(), /^rediss?:\/\/\S+$/, 'redis://host:6379');
         break;
       default:
         throw new TypeError(`unknown flag "${flag}"\n${USAGE}`);

@@ -148,3 +148,102 @@ export class InterferenceMeter {
     return total;
   }
 }
+
+/** Which processes a companion of the servers is: the backends serving one PostgreSQL database, or every process of one command (redis-server). */
+export type ProcessMatch = { postgresDatabase: string } | { command: string };
+
+function readOr(path: string): string | null {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return null; // exited meanwhile, or not ours to read
+  }
+}
+
+/**
+ * A PostgreSQL backend's title (update_process_title, on by default) is
+ * `postgres: [cluster: ]user database host(port) state`.
+ */
+export function isBackendOf(cmdline: string, database: string): boolean {
+  const title = cmdline.replaceAll('\0', ' ').trim();
+  if (!title.startsWith('postgres: ')) return false;
+  const words = title.slice('postgres: '.length).split(/\s+/);
+  const start = words[0]?.endsWith(':') ? 1 : 0;
+  return words[start + 1] === database;
+}
+
+/** PostgreSQL's own processes (checkpointer, WAL writer, …): they work for every database, ours included. */
+export function isPostgresAuxiliary(cmdline: string): boolean {
+  const title = cmdline.replaceAll('\0', ' ').trim();
+  return /^postgres: (?:\S+: )?(?:checkpointer|background writer|walwriter|autovacuum launcher|autovacuum worker|logical replication launcher|stats collector|archiver)\b/.test(title);
+}
+
+/** Every PostgreSQL auxiliary process now (see isPostgresAuxiliary). */
+export function postgresAuxiliaryPids(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const cmdline = readOr(`/proc/${pid}/cmdline`);
+    if (cmdline !== null && isPostgresAuxiliary(cmdline)) pids.push(pid);
+  }
+  return pids;
+}
+
+/** The pids that `match` names now. */
+export function matchingPids(match: ProcessMatch): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    if ('command' in match) {
+      if (readOr(`/proc/${pid}/comm`)?.trim() === match.command) pids.push(pid);
+    } else {
+      const cmdline = readOr(`/proc/${pid}/cmdline`);
+      if (cmdline !== null && isBackendOf(cmdline, match.postgresDatabase)) pids.push(pid);
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU of a changing set of processes over an interval: the set is read again
+ * at the end, and a process that started in between counts whole (it started
+ * inside the interval, or just before it, as a pool grew). A process that
+ * exited in between is missed: its time is gone with it.
+ */
+export class GroupCpu {
+  private readonly start = new Map<number, number>();
+
+  /** `known`: the pids read beforehand (before a warm-up), so that opening the window does not scan /proc. */
+  constructor(
+    private readonly match: ProcessMatch,
+    known: readonly number[] = matchingPids(match),
+  ) {
+    for (const pid of known) {
+      const micros = tryCpu(pid);
+      if (micros !== null) this.start.set(pid, micros);
+    }
+  }
+
+  /** CPU microseconds used since construction, and how many processes used it. */
+  used(): { micros: number; processes: number } {
+    let micros = 0;
+    let processes = 0;
+    for (const pid of matchingPids(this.match)) {
+      const now = tryCpu(pid);
+      if (now === null) continue;
+      micros += now - (this.start.get(pid) ?? 0);
+      processes++;
+    }
+    return { micros, processes };
+  }
+}
+
+function tryCpu(pid: number): number | null {
+  try {
+    return processCpuMicros(pid);
+  } catch {
+    return null;
+  }
+}

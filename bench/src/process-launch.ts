@@ -5,6 +5,7 @@
  * the Node.js process itself, whose /proc entries we read.
  */
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { getPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 
 export interface LaunchOptions {
@@ -14,6 +15,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** Core to pin to; null: not pinned. */
   core: number | null;
+  /** Nice value to run at (every thread of the process inherits it); null or absent: this process's. */
+  nice?: number | null;
   stdio: StdioOptions;
 }
 
@@ -30,7 +33,9 @@ export function hardFdLimit(): number {
 
 export function launch(options: LaunchOptions): ChildProcess {
   const command = [process.execPath, ...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])];
-  const pinned = options.core === null ? command : ['taskset', '-c', String(options.core), ...command];
+  // `nice -n` adds to the niceness it inherits (this process's, which --nice may have set already).
+  const niced = options.nice === null || options.nice === undefined ? command : ['nice', '-n', String(options.nice - getPriority()), ...command];
+  const pinned = options.core === null ? niced : ['taskset', '-c', String(options.core), ...niced];
   return spawn('sh', ['-c', 'ulimit -n "$0" && exec "$@"', String(hardFdLimit()), ...pinned], {
     env: { ...process.env, ...options.env },
     stdio: options.stdio,

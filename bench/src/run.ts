@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- [flags]`: every selected scenario against every selected
- * target, alternating A B C within each round, each run on fresh processes.
+ * `npm run bench -- [flags]`: every selected scenario against each of its
+ * selected targets, alternating within each round, each run on fresh
+ * processes (and, for D and E, a fresh database). Targets whose PostgreSQL or
+ * Redis cannot be reached are skipped, saying why.
  * Writes the raw JSON and markdown after every run (so an interrupted run
  * keeps what it measured) to bench/results/raw/, and a full default run also
  * to bench/results/results.json and bench/results/summary.md.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseOptions, SCENARIO_IDS, USAGE, type BenchOptions } from './options.js';
 import { planScenarios } from './plan.js';
@@ -14,7 +17,8 @@ import { describeEnvironment } from './report/machine.js';
 import { INTERFERENCE_LIMIT, type BenchResults, type RunRecord } from './report/records.js';
 import { renderSummary } from './report/summary.js';
 import { runOne } from './run-one.js';
-import { PARLEY_MAIN, REPO_ROOT, TARGETS } from './targets.js';
+import { postgresUnavailable, postgresVersion, redisUnavailable, redisVersion } from './services.js';
+import { PARLEY_MAIN, REPO_ROOT, TARGET_ORDER, TARGETS, type TargetName } from './targets.js';
 
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 const COUNTING =
@@ -41,7 +45,22 @@ function headline(run: RunRecord): string {
 }
 
 function isDefaultFullRun(options: BenchOptions): boolean {
-  return !options.quick && options.outDir === null && options.scenarios.length === SCENARIO_IDS.length && options.targets.length === 3 && options.scale === 1;
+  return !options.quick && options.outDir === null && options.scenarios.length === SCENARIO_IDS.length && options.targets.length === TARGET_ORDER.length && options.scale === 1;
+}
+
+/** The selected targets whose services answer, and why the others cannot run. */
+async function reachableTargets(options: BenchOptions): Promise<{ targets: TargetName[]; skipped: Array<{ target: TargetName; reason: string }> }> {
+  const wanted = options.targets.map((name) => TARGETS[name]);
+  const postgres = wanted.some((t) => t.needs.postgres) ? await postgresUnavailable(options.postgresUrl) : null;
+  const redis = wanted.some((t) => t.needs.redis) ? await redisUnavailable(options.redisUrl) : null;
+  const targets: TargetName[] = [];
+  const skipped: Array<{ target: TargetName; reason: string }> = [];
+  for (const target of wanted) {
+    const reason = (target.needs.postgres ? postgres : null) ?? (target.needs.redis ? redis : null);
+    if (reason === null) targets.push(target.name);
+    else skipped.push({ target: target.name, reason });
+  }
+  return { targets, skipped };
 }
 
 async function main(): Promise<void> {
@@ -56,19 +75,26 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  if (options.targets.includes('parley') && !existsSync(PARLEY_MAIN)) throw new Error(`${PARLEY_MAIN} is missing: build the server (npm run build)`);
-  const plan = planScenarios(options);
+  if (options.targets.some((name) => TARGETS[name].script === PARLEY_MAIN) && !existsSync(PARLEY_MAIN)) throw new Error(`${PARLEY_MAIN} is missing: build the server (npm run build)`);
+  const { targets, skipped } = await reachableTargets(options);
+  for (const { target, reason } of skipped) process.stderr.write(`skipping ${TARGETS[target].letter} ${TARGETS[target].label}: ${reason}\n`);
+  const plan = planScenarios({ ...options, targets });
+  if (plan.length === 0) throw new Error('no selected scenario runs against the selected (reachable) targets');
   const connectionsOf = (s: (typeof plan)[number]['scenario']) => (s.kind === 'rooms' ? s.rooms * s.membersPerRoom : s.kind === 'flood' ? 4 : s.connections);
   const most = Math.max(...plan.map((p) => connectionsOf(p.scenario)));
   if (hardFdLimit() < most + 1000) throw new Error(`the open-file limit (${hardFdLimit()}) is too low for ${most} connections; raise it (ulimit -Hn)`);
   if (options.pin) pinSelf(options.generatorCore);
+  if (options.nice !== null) setPriority(options.nice);
 
   const outDir = options.outDir ?? join(RESULTS_DIR, 'raw');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const profileDir = join(outDir, 'profiles', stamp);
   mkdirSync(outDir, { recursive: true });
   const base = join(outDir, `${stamp}${options.quick ? '-quick' : ''}`);
-  const results: BenchResults = { startedAt: new Date().toISOString(), finishedAt: null, options, counting: COUNTING, ...describeEnvironment(), runs: [] };
+  const results: BenchResults = { startedAt: new Date().toISOString(), finishedAt: null, options, counting: COUNTING, ...describeEnvironment(), skipped, runs: [] };
+  const uses = (need: 'postgres' | 'redis') => targets.some((name) => TARGETS[name].needs[need]);
+  const versions = { postgresql: uses('postgres') ? await postgresVersion(options.postgresUrl) : null, redis: uses('redis') ? await redisVersion(options.redisUrl) : null };
+  for (const [name, version] of Object.entries(versions)) if (version !== null) results.versions[name] = version;
   const save = () => {
     writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(`${base}.md`, renderSummary(results));
@@ -76,8 +102,7 @@ async function main(): Promise<void> {
 
   for (let round = 1; round <= options.rounds; round++) {
     for (const planned of plan) {
-      for (const name of options.targets) {
-        if (planned.onlyTargets && !planned.onlyTargets.includes(name)) continue;
+      for (const name of planned.targets) {
         const target = TARGETS[name];
         process.stderr.write(`[round ${round}] ${planned.title} — ${target.letter} ${target.label} …\n`);
         const run = await runOne(round, planned, target, options, profileDir);

@@ -8,7 +8,8 @@ import { MarkerScanner, messageBody } from './message-marker.js';
 import { REQUEST_REF_BASE, type WireProtocol } from './protocols.js';
 
 export interface ConnectionSink {
-  onDelivery(index: number, sentMicros: number, receivedAt: number): void;
+  /** `receiver`: the user whose connection received it. */
+  onDelivery(index: number, sentMicros: number, receivedAt: number, receiver: number): void;
   onAck(index: number, receivedAt: number): void;
   onErrorFrame(code: string): void;
   onClose(code: number | null): void;
@@ -88,7 +89,7 @@ export class BenchConnection {
         if (++traffic.frames % CHECK_EVERY_FRAMES === 0) traffic.check?.();
         traffic.lastFrameAt = receivedAt;
         if (scanner.scan(data, start, end)) {
-          sink.onDelivery(scanner.index, scanner.sentMicros, receivedAt);
+          sink.onDelivery(scanner.index, scanner.sentMicros, receivedAt, index);
           return;
         }
         const control = protocol.readControl(data, start, end);

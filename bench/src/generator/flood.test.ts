@@ -7,7 +7,7 @@ import { runFlood } from './flood.js';
 import type { FloodScenario, GeneratorJob } from './job.js';
 
 test('the flood scenario answers every flooded request and times the bystander’s pings and the other client’s posts in both windows', { timeout: 120_000 }, async () => {
-  const env = TARGETS.parley.env();
+  const env = TARGETS.parley.env({});
   const server = await startServer({ script: TARGETS.parley.script, env, core: null });
   const scenario: FloodScenario = {
     kind: 'flood',
@@ -25,8 +25,9 @@ test('the flood scenario answers every flooded request and times the bystander�
   const job: GeneratorJob = {
     protocol: 'parley',
     host: '127.0.0.1',
-    port: server.port,
-    serverPid: server.pid,
+    ports: [server.port],
+    serverPids: [server.pid],
+    companions: [],
     serverCore: null,
     generatorCore: null,
     scenario,

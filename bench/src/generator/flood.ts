@@ -35,7 +35,7 @@ function open(job: GeneratorJob, protocol: WireProtocol, index: number, onFrame:
     let client: RawWsClient | null = null;
     RawWsClient.open({
       host: job.host,
-      port: job.port,
+      port: job.ports[0]!,
       path,
       headers,
       localAddress: sourceAddress(index),
@@ -173,7 +173,8 @@ class Probes {
 
 export async function runFlood(job: GeneratorJob, scenario: FloodScenario, onWindow: (edge: WindowEdge) => void): Promise<GeneratorOutcome> {
   if (job.protocol !== 'parley') throw new Error('the flood scenario speaks Parley only');
-  const protocol = protocolFor(job.protocol, job.host, job.port);
+  if (job.ports.length !== 1) throw new Error('the flood scenario runs against one node');
+  const protocol = protocolFor(job.protocol, job.host, () => job.ports[0]!);
   const closes: Record<string, number> = {};
   const closed = (code: number | null) => (closes[String(code ?? 'no close frame')] = (closes[String(code ?? 'no close frame')] ?? 0) + 1);
   const began = performance.now();
@@ -187,7 +188,7 @@ export async function runFlood(job: GeneratorJob, scenario: FloodScenario, onWin
   }, closed);
   await seed(seeder, seeded, scenario.seedMessages, scenario.seedChars);
 
-  const flooder = await FlooderThread.open({ host: job.host, port: job.port, ...protocol.handshake(USERS.flooder), localAddress: sourceAddress(USERS.flooder) });
+  const flooder = await FlooderThread.open({ host: job.host, port: job.ports[0]!, ...protocol.handshake(USERS.flooder), localAddress: sourceAddress(USERS.flooder) });
   let probes: Probes | null = null;
   // The bystander's frames are small (pongs, the posts' events): read whole, to find a post's id after its author.
   const bystander = await open(job, protocol, USERS.bystander, (_head, data, start, end, at) => probes?.onBystanderFrame(data.toString('latin1', start, end), at), closed);
@@ -202,18 +203,18 @@ export async function runFlood(job: GeneratorJob, scenario: FloodScenario, onWin
   onWindow('start');
   probes.start();
   loopDelay.enable();
-  let cpu = processCpuMicros(job.serverPid);
+  let cpu = processCpuMicros(job.serverPids[0]!);
   let windowStart = performance.now();
   await sleep(scenario.baselineMs);
-  const baseline = probes.next(performance.now() - windowStart, processCpuMicros(job.serverPid) - cpu);
+  const baseline = probes.next(performance.now() - windowStart, processCpuMicros(job.serverPids[0]!) - cpu);
 
   const frames = floodFrames(scenario).map((frame) => JSON.stringify(frame));
-  cpu = processCpuMicros(job.serverPid);
+  cpu = processCpuMicros(job.serverPids[0]!);
   windowStart = performance.now();
   const replies = await flooder.flood(frames, scenario.floodTimeoutMs);
   const floodMs = performance.now() - windowStart;
   if (replies.closed !== null) closed(replies.closed);
-  const flooded = probes.next(floodMs, processCpuMicros(job.serverPid) - cpu);
+  const flooded = probes.next(floodMs, processCpuMicros(job.serverPids[0]!) - cpu);
   probes.stop();
   // The last pings and posts have a second to be answered; what is not by then counts as unanswered.
   for (const until = performance.now() + 1000; probes.outstanding > 0 && performance.now() < until; ) await sleep(POLL_MS);

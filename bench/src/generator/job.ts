@@ -3,7 +3,15 @@
  * it gets back. Sent over the IPC channel as plain JSON.
  */
 
+import type { ProcessMatch } from '../proc-stats.js';
+
 export type Protocol = 'parley' | 'socketio' | 'raw';
+
+/** Processes whose CPU counts with the servers' (PostgreSQL's backends, Redis), each group reported on its own. */
+export interface Companion {
+  name: string;
+  match: ProcessMatch;
+}
 
 /** S senders publish at a total rate R for a while; every member of the room receives each message. */
 export interface FanoutScenario {
@@ -80,8 +88,11 @@ export type Scenario = FanoutScenario | RampScenario | IdleScenario | RoomsScena
 export interface GeneratorJob {
   protocol: Protocol;
   host: string;
-  port: number;
-  serverPid: number;
+  /** One per server node; user i connects (and logs in) to ports[i mod ports.length]. */
+  ports: number[];
+  /** The server nodes' processes, in the order of `ports`; their CPU is summed. */
+  serverPids: number[];
+  companions: Companion[];
   /** The core the server is pinned to (null: not pinned), whose busy time is also measured. */
   serverCore: number | null;
   generatorCore: number | null;
@@ -117,8 +128,23 @@ export interface GeneratorLoad {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
+/** One companion group's CPU over the measured window. */
+export interface CompanionCpu {
+  name: string;
+  /** Processes of the group read at the window's end. */
+  processes: number;
+  cpuMs: number;
+  /** Fraction of one core. */
+  cpu: number;
+  microsPerDelivery: number;
+}
+
 export interface PhaseResult {
   rate: number;
+  /** Every message of the phase, warm-up included (what Redis's counters cover). */
+  phaseMessages: number;
+  /** Server nodes the clients were spread over. */
+  nodes: number;
   senders: number;
   membersPerMessage: number;
   /** Messages scheduled inside the measured window. */
@@ -140,10 +166,20 @@ export interface PhaseResult {
   /** The window on CLOCK_MONOTONIC in microseconds, to cut a server CPU profile to it. */
   monotonicWindow: [number, number];
   deliveriesInWindow: number;
+  /** Summed over the server nodes. */
   serverCpuMs: number;
   /** Fraction of one core. */
   serverCpu: number;
   serverCpuMicrosPerDelivery: number;
+  /** Absent in results older than the companions. */
+  companions?: CompanionCpu[];
+  /** Servers and companions together, per delivery. */
+  totalCpuMicrosPerDelivery?: number;
+  /**
+   * With more than one node: fan-out latency to recipients on the sender's node and on another node
+   * (the difference is what the hop between nodes adds); null with one node.
+   */
+  fanoutByNode?: { same: LatencySummary; cross: LatencySummary } | null;
   /** Share of serverCpuMs spent on the server's main thread (the rest: GC helpers, worker threads). */
   serverMainThreadShare: number;
   /** Busy share of the server's core (softirq included), when pinned; null otherwise. */
@@ -228,3 +264,8 @@ export type GeneratorMessage =
   | { type: 'error'; message: string }
   /** A load phase starts (before its warm-up) or its measured window closes: the orchestrator measures other processes' CPU in between. */
   | { type: 'window'; edge: WindowEdge };
+
+/** The port user `index` connects to: the nodes in turn. */
+export function portOf(ports: readonly number[], index: number): number {
+  return ports[index % ports.length]!;
+}

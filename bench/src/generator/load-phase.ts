@@ -6,8 +6,8 @@
  * drains deliveries and acks after the last, bounded by `drainMs`.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { coreBusyMicros, mainThreadCpuMicros, processCpuMicros } from '../proc-stats.js';
-import type { PhaseResult, WindowEdge } from './job.js';
+import { coreBusyMicros, GroupCpu, mainThreadCpuMicros, matchingPids, processCpuMicros } from '../proc-stats.js';
+import type { Companion, CompanionCpu, PhaseResult, WindowEdge } from './job.js';
 import { PhaseRecorder, summarize } from './phase-recorder.js';
 import type { SendSchedule } from './sender-messages.js';
 
@@ -21,7 +21,11 @@ export interface PhasePlan {
   drainMs: number;
   membersPerMessage: number;
   bodyChars: number;
-  serverPid: number;
+  /** The server nodes; user i is on node i mod serverPids.length. */
+  serverPids: readonly number[];
+  companions: readonly Companion[];
+  /** The user that sends the phase's message k. */
+  senderOf: (k: number) => number;
   serverCore: number | null;
   generatorCore: number | null;
   onWindow: (edge: WindowEdge) => void;
@@ -48,7 +52,12 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   const { rate } = plan;
   const total = Math.ceil((rate * (plan.warmupMs + plan.measureMs)) / 1000);
   const measuredFrom = Math.min(total - 1, Math.floor((rate * plan.warmupMs) / 1000));
-  const recorder = new PhaseRecorder(plan.firstIndex, total, measuredFrom, plan.membersPerMessage);
+  const nodes = plan.serverPids.length;
+  const recorder = new PhaseRecorder(plan.firstIndex, total, measuredFrom, plan.membersPerMessage, nodes > 1 ? { nodes, senderOf: plan.senderOf } : null);
+  const sum = (read: (pid: number) => number) => plan.serverPids.reduce((total, pid) => total + read(pid), 0);
+  // Found now, before the warm-up: scanning /proc as the window opens would delay the first measured messages.
+  const companionPids = plan.companions.map((c) => matchingPids(c.match));
+  let companionCpu: GroupCpu[] = [];
   install(recorder);
 
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
@@ -71,8 +80,9 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   const openWindow = () => {
     if (windowOpen) return;
     windowOpen = true;
-    serverCpuStart = processCpuMicros(plan.serverPid);
-    serverMainCpuStart = mainThreadCpuMicros(plan.serverPid);
+    serverCpuStart = sum(processCpuMicros);
+    serverMainCpuStart = sum(mainThreadCpuMicros);
+    companionCpu = plan.companions.map((c, i) => new GroupCpu(c.match, companionPids[i]));
     if (core !== null) coreBusyStart = coreBusyMicros(core);
     if (ownCore !== null) ownCoreBusyStart = coreBusyMicros(ownCore);
     selfCpuStart = process.cpuUsage();
@@ -99,8 +109,9 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   while (!recorder.complete && performance.now() < drainUntil) await sleep(POLL_MS);
   const windowEnd = performance.now();
   const monotonicEnd = monotonicMicros();
-  const serverCpuMicros = processCpuMicros(plan.serverPid) - serverCpuStart;
-  const serverMainCpuMicros = mainThreadCpuMicros(plan.serverPid) - serverMainCpuStart;
+  const serverCpuMicros = sum(processCpuMicros) - serverCpuStart;
+  const serverMainCpuMicros = sum(mainThreadCpuMicros) - serverMainCpuStart;
+  const companionsUsed = companionCpu.map((group) => group.used());
   const coreMicros = core === null ? null : coreBusyMicros(core) - coreBusyStart;
   const ownCoreMicros = ownCore === null ? null : coreBusyMicros(ownCore) - ownCoreBusyStart;
   const deliveries = recorder.deliveriesInWindow;
@@ -111,8 +122,18 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
   const windowMs = windowEnd - recorder.windowStart;
   const generatorCpu = (selfCpu.user + selfCpu.system) / 1000 / windowMs;
   const tally = recorder.tally();
+  const companions: CompanionCpu[] = plan.companions.map((c, i) => ({
+    name: c.name,
+    processes: companionsUsed[i]!.processes,
+    cpuMs: Math.round(companionsUsed[i]!.micros / 1000),
+    cpu: companionsUsed[i]!.micros / 1000 / windowMs,
+    microsPerDelivery: deliveries > 0 ? companionsUsed[i]!.micros / deliveries : 0,
+  }));
+  const allMicros = serverCpuMicros + companionsUsed.reduce((total, c) => total + c.micros, 0);
   return {
     rate,
+    phaseMessages: total,
+    nodes,
     senders: plan.senderCount,
     membersPerMessage: plan.membersPerMessage,
     messages: recorder.measuredMessages,
@@ -128,6 +149,9 @@ export async function runPhase(plan: PhasePlan, install: (recorder: PhaseRecorde
     serverCpu: serverCpuMicros / 1000 / windowMs,
     serverCpuMicrosPerDelivery: deliveries > 0 ? serverCpuMicros / deliveries : 0,
     serverMainThreadShare: serverCpuMicros > 0 ? serverMainCpuMicros / serverCpuMicros : 0,
+    companions,
+    totalCpuMicrosPerDelivery: deliveries > 0 ? allMicros / deliveries : 0,
+    fanoutByNode: nodes > 1 ? { same: summarize(recorder.fanoutSameNode), cross: summarize(recorder.fanoutCrossNode) } : null,
     serverCoreBusy: coreMicros === null ? null : coreMicros / 1000 / windowMs,
     serverCoreMicrosPerDelivery: coreMicros === null || deliveries === 0 ? null : coreMicros / deliveries,
     generator: {

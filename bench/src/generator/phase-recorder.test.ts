@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as hdr from 'hdr-histogram-js';
-import { LatencyRecorder, summarize } from './phase-recorder.js';
+import { LatencyRecorder, PhaseRecorder, summarize } from './phase-recorder.js';
 import { MarkerScanner, messageBody } from './message-marker.js';
 
 test('the bucketed recorder gives the percentiles of recording every value in an HdrHistogram, to 10 µs', () => {
@@ -49,4 +49,24 @@ test('the marker scanner reads index and send time from every frame shape and ig
   assert.equal(scanner.scan(ack, 0, ack.length), false);
   const frame = parley(1, 2);
   assert.equal(scanner.scan(frame, 0, frame.length - 110), false, 'a marker cut off by the frame end is not read');
+});
+
+test('with two nodes, each measured delivery is timed again as same-node or cross-node, by receiver and sender', () => {
+  // Users on nodes by index mod 2; the phase's message k is sent by user k mod 3 (users 0, 1, 2).
+  const recorder = new PhaseRecorder(100, 4, 1, 4, { nodes: 2, senderOf: (k) => k % 3 });
+  recorder.windowStart = 0;
+  const at = (ms: number) => ms; // received at, ms; every message was sent at 0
+  recorder.onDelivery(100, 0, at(1), 0); // warm-up message: in neither histogram
+  recorder.onDelivery(101, 0, at(2), 3); // sender 1 (node 1) → user 3 (node 1): same
+  recorder.onDelivery(101, 0, at(7), 4); // → user 4 (node 0): cross
+  recorder.onDelivery(102, 0, at(3), 0); // sender 2 (node 0) → user 0 (node 0): same
+  recorder.onDelivery(102, 0, at(9), 1); // → user 1 (node 1): cross
+  recorder.onDelivery(103, 0, at(5), 5); // sender 0 (node 0) → user 5 (node 1): cross
+  assert.equal(summarize(recorder.fanout).count, 5);
+  assert.deepEqual([summarize(recorder.fanoutSameNode).count, summarize(recorder.fanoutCrossNode).count], [2, 3]);
+  assert.equal(summarize(recorder.fanoutSameNode).max, 3.005);
+  assert.equal(summarize(recorder.fanoutCrossNode).max, 9.005);
+  const single = new PhaseRecorder(0, 1, 0, 1);
+  single.onDelivery(0, 0, 1, 0);
+  assert.deepEqual([summarize(single.fanoutSameNode).count, summarize(single.fanoutCrossNode).count], [0, 0], 'one node: no split');
 });

@@ -70,6 +70,9 @@ export class PhaseRecorder {
   readonly acked: Uint8Array;
   readonly sentMicros: Float64Array;
   readonly fanout = new LatencyRecorder();
+  /** With `split`: the fan-out latencies again, to recipients on the sender's node and on another one. */
+  readonly fanoutSameNode = new LatencyRecorder();
+  readonly fanoutCrossNode = new LatencyRecorder();
   readonly ack = new LatencyRecorder();
   /** How late each measured message left the generator after its scheduled time. */
   readonly sendLag = new LatencyRecorder();
@@ -87,6 +90,8 @@ export class PhaseRecorder {
     readonly total: number,
     readonly measuredFrom: number,
     readonly membersPerMessage: number,
+    /** With several nodes: user i is on node i mod nodes, and `senderOf(k)` sent the phase's message k. */
+    readonly split: { nodes: number; senderOf: (k: number) => number } | null = null,
   ) {
     this.counts = new Uint16Array(total);
     this.acked = new Uint8Array(total);
@@ -109,7 +114,7 @@ export class PhaseRecorder {
     if (i >= this.measuredFrom) this.sendLag.record(Math.max(1, lagMicros));
   }
 
-  onDelivery(index: number, sentMicros: number, receivedAt: number): void {
+  onDelivery(index: number, sentMicros: number, receivedAt: number, receiver: number): void {
     const i = index - this.firstIndex;
     if (i < 0 || i >= this.total) {
       this.strays++;
@@ -119,7 +124,13 @@ export class PhaseRecorder {
     if (receivedAt >= this.windowStart) this.deliveriesInWindow++;
     if (i >= this.measuredFrom) {
       this.measuredDeliveries++;
-      this.fanout.record(Math.max(1, receivedAt * 1000 - sentMicros));
+      const micros = Math.max(1, receivedAt * 1000 - sentMicros);
+      this.fanout.record(micros);
+      const split = this.split;
+      if (split !== null) {
+        const same = receiver % split.nodes === split.senderOf(i) % split.nodes;
+        (same ? this.fanoutSameNode : this.fanoutCrossNode).record(micros);
+      }
     }
   }
 

@@ -110,6 +110,21 @@ function createGuest(host: string, port: number, agent: Agent, name: string): Pr
   });
 }
 
+/**
+ * A kept-alive socket the server closes as idle (HTTP_KEEP_ALIVE_TIMEOUT_MS) just as the agent reuses it fails the
+ * request before the server read it ("socket hang up", ECONNRESET): such a request is sent again, on a new socket.
+ */
+async function createGuestRetrying(host: string, port: number, agent: Agent, name: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createGuest(host, port, agent, name);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
+    }
+  }
+}
+
 function socketIo(): WireProtocol {
   return {
     lobby: 'lobby',
@@ -136,7 +151,8 @@ function socketIo(): WireProtocol {
   };
 }
 
-export function protocolFor(protocol: Protocol, host: string, port: number): WireProtocol {
+/** `portOf(i)`: the node user i logs in at (its session is good on every node). */
+export function protocolFor(protocol: Protocol, host: string, portOf: (index: number) => number): WireProtocol {
   if (protocol === 'socketio') return socketIo();
   if (protocol === 'raw') return parleyFrames(async () => {}, (index) => ({ path: `/ws?name=bench${index}`, headers: {} }));
   const tokens = new Map<number, string>();
@@ -145,7 +161,7 @@ export function protocolFor(protocol: Protocol, host: string, port: number): Wir
       const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
       try {
         await inPool(indexes, concurrency, async (index) => {
-          tokens.set(index, await createGuest(host, port, agent, `bench${index}`));
+          tokens.set(index, await createGuestRetrying(host, portOf(index), agent, `bench${index}`));
         });
       } finally {
         agent.destroy();

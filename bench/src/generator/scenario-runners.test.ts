@@ -9,13 +9,14 @@ import { Session } from './session.js';
 
 /** Runs `scenario` against a fresh, unpinned server of `target`, with the generator in this process. */
 async function runAgainst(target: TargetName, scenario: Scenario, run: (session: Session) => Promise<{ phase: PhaseResult; setup: { connections: number; closes: Record<string, number> } }>) {
-  const env = TARGETS[target].env();
+  const env = TARGETS[target].env({});
   const server = await startServer({ script: TARGETS[target].script, env, core: null });
   const job: GeneratorJob = {
     protocol: TARGETS[target].protocol,
     host: '127.0.0.1',
-    port: server.port,
-    serverPid: server.pid,
+    ports: [server.port],
+    serverPids: [server.pid],
+    companions: [],
     serverCore: null,
     generatorCore: null,
     scenario,
@@ -69,6 +70,6 @@ for (const target of ['parley', 'socketio', 'raw'] as const) {
 
 test('a room needs at least one member that does not send: the creator', async () => {
   const scenario = { kind: 'rooms', rooms: 2, membersPerRoom: 3, sendersPerRoom: 3, rate: 10, warmupMs: 10, measureMs: 10 } as const;
-  const session = new Session({ protocol: 'raw', host: '127.0.0.1', port: 1, serverPid: 0, serverCore: null, generatorCore: null, scenario, connectConcurrency: 1, settleTimeoutMs: 10, drainMs: 10, bodyChars: 100 }, () => {});
+  const session = new Session({ protocol: 'raw', host: '127.0.0.1', ports: [1], serverPids: [0], companions: [], serverCore: null, generatorCore: null, scenario, connectConcurrency: 1, settleTimeoutMs: 10, drainMs: 10, bodyChars: 100 }, () => {});
   await assert.rejects(runRooms(session, scenario), /a room of 3 needs 1 to 2 senders, not 3/);
 });

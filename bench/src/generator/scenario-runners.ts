@@ -29,7 +29,9 @@ function phase(session: Session, rate: number, warmupMs: number, measureMs: numb
       drainMs: session.job.drainMs,
       membersPerMessage: members,
       bodyChars: session.job.bodyChars,
-      serverPid: session.job.serverPid,
+      serverPids: session.job.serverPids,
+      companions: session.job.companions,
+      senderOf: (k) => session.senderOf(k),
       serverCore: session.job.serverCore,
       generatorCore: session.job.generatorCore,
       onWindow: session.onWindow,
@@ -93,7 +95,7 @@ export async function runRamp(session: Session, scenario: RampScenario): Promise
 }
 
 export async function runIdle(session: Session, scenario: IdleScenario): Promise<GeneratorOutcome> {
-  const pid = session.job.serverPid;
+  const pid = session.job.serverPids[0]!;
   const began = performance.now();
   await session.logIn(scenario.connections);
   const loginMs = performance.now() - began;

@@ -28,7 +28,8 @@ export interface OpenSenders {
   type: 'open';
   protocol: Protocol;
   host: string;
-  port: number;
+  /** Sender i connects to ports[i mod ports.length], as every user does. */
+  ports: number[];
   connectConcurrency: number;
   /** The main thread's `performanceOriginMs()`. */
   mainOriginMs: number;
@@ -50,17 +51,17 @@ export interface SendSchedule {
 
 export type ToSenderThread = OpenSenders | SendSchedule;
 
-/** Event kinds in an `events` batch: four numbers each, [kind, index, a, b]. */
+/** Event kinds in an `events` batch: five numbers each, [kind, index, a, b, c]. */
 export const EVENT = {
   /** a: scheduled time (µs), b: how late it left (µs). */
   sent: 0,
-  /** a: sent time carried by the message (µs), b: received at (ms). */
+  /** a: sent time carried by the message (µs), b: received at (ms), c: the receiving user. */
   delivery: 1,
   /** a: received at (ms). */
   ack: 2,
   errorFrame: 3,
 } as const;
-export const EVENT_SIZE = 4;
+export const EVENT_SIZE = 5;
 
 export type FromSenderThread =
   | { type: 'opened' }

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { BenchConnection, CONNECT_TIMEOUT_MS, REQUEST_TIMEOUT_MS, sourceAddress, type ConnectionSink, type Traffic } from './bench-connection.js';
 import { inPool } from './pool.js';
+import { portOf } from './job.js';
 import { protocolFor, type Handshake } from './protocols.js';
 import { EVENT, performanceOriginMs, type FromSenderThread, type OpenSenders, type SendSchedule, type ToSenderThread } from './sender-messages.js';
 
@@ -30,9 +31,9 @@ let postedFrames = 0;
 const post = (message: FromSenderThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 const sink: ConnectionSink = {
-  onDelivery: (index, sentMicros, receivedAt) => events.push(EVENT.delivery, index, sentMicros, receivedAt + toMainMs),
-  onAck: (index, receivedAt) => events.push(EVENT.ack, index, receivedAt + toMainMs, 0),
-  onErrorFrame: () => events.push(EVENT.errorFrame, 0, 0, 0),
+  onDelivery: (index, sentMicros, receivedAt, receiver) => events.push(EVENT.delivery, index, sentMicros, receivedAt + toMainMs, receiver),
+  onAck: (index, receivedAt) => events.push(EVENT.ack, index, receivedAt + toMainMs, 0, 0),
+  onErrorFrame: () => events.push(EVENT.errorFrame, 0, 0, 0, 0),
   onClose: (code) => post({ type: 'close', code }),
 };
 
@@ -48,13 +49,13 @@ async function open(request: OpenSenders): Promise<void> {
   toMainMs = performanceOriginMs() - request.mainOriginMs;
   const handshakes = new Map<number, Handshake>(request.senders.map((s) => [s.index, s.handshake]));
   const protocol = {
-    ...protocolFor(request.protocol, request.host, request.port),
+    ...protocolFor(request.protocol, request.host, (index) => portOf(request.ports, index)),
     handshake: (index: number) => handshakes.get(index)!,
   };
   senders = await inPool(request.senders, request.connectConcurrency, async (spec) => {
     const connection = await BenchConnection.open(protocol, spec.index, {
       host: request.host,
-      port: request.port,
+      port: portOf(request.ports, spec.index),
       localAddress: sourceAddress(spec.index),
       timeoutMs: CONNECT_TIMEOUT_MS,
       traffic,
@@ -87,7 +88,7 @@ function runSchedule(schedule: SendSchedule): Promise<void> {
       for (; next < due; next++) {
         const scheduledMicros = Math.round((schedule.startMs + next * schedule.intervalMs) * 1000);
         const index = schedule.firstIndex + next;
-        events.push(EVENT.sent, index, scheduledMicros, now * 1000 - scheduledMicros);
+        events.push(EVENT.sent, index, scheduledMicros, now * 1000 - scheduledMicros, 0);
         const sender = senders[next % senders.length]!;
         sender.connection.sendMessage(sender.room, index, scheduledMicros, schedule.bodyChars);
       }

@@ -102,7 +102,7 @@ export class SenderThread {
           this.#receiver.onSent(index, a, b);
           break;
         case EVENT.delivery:
-          sink.onDelivery(index, a, b);
+          sink.onDelivery(index, a, b, events[at + 4]!);
           break;
         case EVENT.ack:
           sink.onAck(index, a);

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { BenchConnection, CONNECT_TIMEOUT_MS, sourceAddress, type ConnectionSink, type Traffic } from './bench-connection.js';
-import type { GeneratorJob, SetupResult, WindowEdge } from './job.js';
+import { portOf, type GeneratorJob, type SetupResult, type WindowEdge } from './job.js';
 import type { PhaseRecorder } from './phase-recorder.js';
 import { inPool } from './pool.js';
 import { protocolFor, type WireProtocol } from './protocols.js';
@@ -37,15 +37,16 @@ export class Session {
   private readonly sink: ConnectionSink;
   private senderThread: SenderThread | null = null;
   private readonly senderIndexes = new Set<number>();
+  private senderOrder: number[] = [];
 
   constructor(
     readonly job: GeneratorJob,
     /** Told when a load phase starts (before its warm-up) and when its measured window closes. */
     readonly onWindow: (edge: WindowEdge) => void,
   ) {
-    this.protocol = protocolFor(job.protocol, job.host, job.port);
+    this.protocol = protocolFor(job.protocol, job.host, (index) => portOf(job.ports, index));
     this.sink = {
-      onDelivery: (index, sentMicros, receivedAt) => this.recorder?.onDelivery(index, sentMicros, receivedAt),
+      onDelivery: (index, sentMicros, receivedAt, receiver) => this.recorder?.onDelivery(index, sentMicros, receivedAt, receiver),
       onAck: (index, receivedAt) => this.recorder?.onAck(index, receivedAt),
       onErrorFrame: () => {
         if (this.recorder) this.recorder.errorFrames++;
@@ -63,6 +64,11 @@ export class Session {
 
   get senderCount(): number {
     return this.senderIndexes.size;
+  }
+
+  /** The user that sends a phase's message k (see openSenders). */
+  senderOf(k: number): number {
+    return this.senderOrder[k % this.senderOrder.length]!;
   }
 
   /** Routes deliveries and acks to `recorder` from now on. */
@@ -97,7 +103,7 @@ export class Session {
     const opened = await inPool(indexes, this.job.connectConcurrency, (index) =>
       BenchConnection.open(this.protocol, index, {
         host: this.job.host,
-        port: this.job.port,
+        port: portOf(this.job.ports, index),
         localAddress: sourceAddress(index),
         timeoutMs: CONNECT_TIMEOUT_MS,
         traffic: this.traffic,
@@ -111,11 +117,12 @@ export class Session {
   async openSenders(senders: readonly SenderPlacement[]): Promise<void> {
     if (this.senderThread) throw new Error('the senders are already open');
     if (senders.some((s) => !this.senderIndexes.has(s.index))) throw new Error('every sender must be reserved first');
+    this.senderOrder = senders.map((s) => s.index);
     this.senderThread = await SenderThread.open(
       {
         protocol: this.job.protocol,
         host: this.job.host,
-        port: this.job.port,
+        ports: this.job.ports,
         connectConcurrency: this.job.connectConcurrency,
         senders: senders.map((s) => ({ ...s, handshake: this.protocol.handshake(s.index) })),
       },

@@ -46,6 +46,8 @@ export function describeEnvironment(): Environment {
       'engine.io': packageVersion(join(modules, 'engine.io')),
       ws: packageVersion(join(modules, 'ws')),
       'hdr-histogram-js': packageVersion(join(modules, 'hdr-histogram-js')),
+      pg: packageVersion(join(modules, 'pg')),
+      ioredis: packageVersion(join(modules, 'ioredis')),
     },
     commit: commit(),
   };

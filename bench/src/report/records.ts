@@ -11,6 +11,15 @@ export const INTERFERENCE_LIMIT = 0.05;
 /** Steal above this many cores during a window makes its figures suspect (a VM whose host is oversubscribed). */
 export const STEAL_LIMIT = 0.05;
 
+/** Redis's command counters over one load phase (warm-up and window), every client's: `info` (ours) left out. */
+export interface RedisCounts {
+  /** PUBLISH and SPUBLISH calls. */
+  publishes: number;
+  commands: number;
+  /** The commands called most, with their calls. */
+  byCommand: Record<string, number>;
+}
+
 export interface RunRecord {
   round: number;
   scenario: ScenarioId;
@@ -30,6 +39,10 @@ export interface RunRecord {
   /** Busy share of the server's and the generator's core just before the run, while nothing of ours ran. */
   background: { serverCore: number; generatorCore: number } | null;
   elapsedMs: number;
+  /** Targets on Redis: its counters per load phase. */
+  redis?: RedisCounts[];
+  /** Targets on PostgreSQL, profiling: what the run's backends were doing, sampled from pg_stat_activity over the load phase. */
+  postgresWaits?: Array<{ state: string; backends: number; share: number }>;
 }
 
 export interface BenchResults extends Environment {
@@ -38,5 +51,7 @@ export interface BenchResults extends Environment {
   options: BenchOptions;
   /** How expected deliveries are counted, the same on every target. */
   counting: string;
+  /** Targets selected but not run, and why (a service they need could not be reached). */
+  skipped?: Array<{ target: TargetName; reason: string }>;
   runs: RunRecord[];
 }

@@ -45,6 +45,22 @@ const METHOD = `## Method
   (the lobby from its start) and 20 \`members\` and 20 \`rooms\` requests, and reads every reply. Ping is
   round trip; fan-out is from the post's due time to its delivery to the bystander (stored first). The
   window ends with the flood's last reply.
+- D (S5, S7) is Parley with DATABASE_URL on a PostgreSQL database made for that run on this machine's PostgreSQL
+  (and dropped after it), with its defaults (DATABASE_POOL_SIZE=10 plus one writing connection; group commit).
+  "PostgreSQL CPU" is the user + system time of the backends serving that database (found from their process
+  titles in /proc/<pid>/cmdline, \`postgres: user database host(port) state\`), reported beside Parley's own;
+  PostgreSQL's shared processes (WAL writer, checkpointer) are not counted, and neither core is reserved for
+  PostgreSQL: it runs wherever the kernel puts it, on the server's core or the generator's.
+- E (S7) is two Parley nodes on one such database, linked by this machine's Redis under a key prefix of the
+  run's own (REDIS_URL, REDIS_PREFIX), both pinned to the server core; the generator connects (and logs in)
+  user i at node i mod 2, senders included. CPU per delivery counts both nodes, the run's PostgreSQL backends
+  and the whole redis-server process, against D's Parley and backends in the same round. Parley exposes no
+  figure for the Redis hop, so it is measured from the outside: every delivery is timed from the message's
+  scheduled send, and the hop is the cross-node recipients' latency minus the same-node recipients' at the
+  same percentile. Redis publishes per message are the difference of INFO commandstats (PUBLISH + SPUBLISH
+  calls) from before the warm-up to after the window, divided by every message sent in between; the counters
+  are Redis's, so another client publishing meanwhile would count too (other processes' CPU is flagged below
+  each table).
 - Cores: the server gets the core that takes the device interrupts (from /proc/interrupts), so that its disk
   writes complete on its own core and not on the generator's; the orchestrator shares the generator's core.
 - Where the remaining time goes, with profiles: [analysis.md](analysis.md) (written by hand, dated).
@@ -58,18 +74,22 @@ export function renderHead(results: BenchResults): string {
     '# Parley benchmark results',
     '',
     `Run ${results.startedAt}${options.quick ? ' (quick mode: short windows, 1/5 of the connections; indicative only)' : ''}, ` +
-      `${options.rounds} round(s), targets alternating A B C within each round.`,
+      `${options.rounds} round(s), targets alternating within each round.`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os} ${machine.kernel}. ` +
       (options.pin
         ? `Server pinned to core ${options.serverCore}, generator to core ${options.generatorCore}${options.coresChosenBy ? `: ${options.coresChosenBy}` : ''}. `
         : 'Not pinned. ') +
+      (options.nice !== null && options.nice !== undefined
+        ? `Everything measured ran at nice ${options.nice} (--nice: servers, generator, the run's PostgreSQL backends, redis-server's main thread), ahead of other work on the machine. `
+        : '') +
       `Commit ${commit ? `${commit.sha.slice(0, 12)}${commit.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'}.`,
     '',
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
     `Targets: A Parley (SQLite, every message stored before its ack), B Socket.IO (\`io.to(room).emit\`, websocket only, no deflate, ` +
-      `no persistence), C raw node:net WebSocket server writing one pre-built frame per recipient (no persistence). ` +
+      `no persistence), C raw node:net WebSocket server writing one pre-built frame per recipient (no persistence), ` +
+      `D Parley on PostgreSQL, E two Parley nodes on PostgreSQL linked by Redis (D and E store every message before its ack too). ` +
       `B and C ack each send too. ${results.counting}`,
     '',
     'Latency is from the scheduled send time to arrival, in milliseconds; "gen" columns are the load generator\'s own ' +

@@ -5,7 +5,7 @@
  * (or, for absolute targets, against every round).
  */
 import type { ProfileSummary } from './cpu-profile.js';
-import type { FloodResult, PhaseResult } from '../generator/job.js';
+import type { CompanionCpu, FloodResult, LatencySummary, PhaseResult } from '../generator/job.js';
 import type { ScenarioId } from '../options.js';
 import { TARGETS, type TargetName } from '../targets.js';
 import { INTERFERENCE_LIMIT, STEAL_LIMIT, type BenchResults, type RunRecord } from './records.js';
@@ -36,8 +36,8 @@ interface Ratio {
 interface ScenarioReport {
   columns: Column[];
   ratios: Ratio[];
-  /** An absolute check on Parley's runs, every round. */
-  absolute?: { text: string; passes: (run: RunRecord) => boolean };
+  /** Absolute checks on one target's runs, every round. */
+  absolute?: Array<{ target: TargetName; text: string; passes: (run: RunRecord) => boolean }>;
 }
 
 const phaseOf = (run: RunRecord): PhaseResult | null =>
@@ -68,6 +68,36 @@ const kibPerConnection: Metric = (run) => (run.outcome?.kind === 'idle' ? run.ou
 const fromFlood = (pick: (f: FloodResult) => number | null): Metric => (run) => (run.outcome?.kind === 'flood' ? pick(run.outcome.flood) : null);
 
 const percent = (v: number | null) => (v === null ? null : v * 100);
+/** A companion group's CPU over the window (PostgreSQL's backends, Redis), when the target had it. */
+const companion = (name: string, pick: (c: CompanionCpu) => number): Metric => (run) => {
+  const found = phaseOf(run)?.companions?.find((c) => c.name === name);
+  return found ? pick(found) : null;
+};
+const totalPerDelivery: Metric = fromPhase((p) => p.totalCpuMicrosPerDelivery ?? p.serverCpuMicrosPerDelivery);
+/** Servers and companions together, as a fraction of one core. */
+const totalCpu: Metric = fromPhase((p) => p.serverCpu + (p.companions ?? []).reduce((total, c) => total + c.cpu, 0));
+const byNode = (side: 'same' | 'cross', pick: (l: LatencySummary) => number): Metric => (run) => {
+  const split = phaseOf(run)?.fanoutByNode;
+  return split ? pick(split[side]) : null;
+};
+/** What the hop between nodes adds: cross-node minus same-node latency at one percentile. */
+const hop = (pick: (l: LatencySummary) => number): Metric => (run) => {
+  const split = phaseOf(run)?.fanoutByNode;
+  return split ? pick(split.cross) - pick(split.same) : null;
+};
+/** Redis's PUBLISH calls over the phase per message sent in it (warm-up included, as the counters are). */
+const publishesPerMessage: Metric = (run) => {
+  const phase = phaseOf(run);
+  const counts = run.redis?.[0];
+  return phase && counts && phase.phaseMessages > 0 ? counts.publishes / phase.phaseMessages : null;
+};
+const redisCommandsPerMessage: Metric = (run) => {
+  const phase = phaseOf(run);
+  const counts = run.redis?.[0];
+  return phase && counts && phase.phaseMessages > 0 ? counts.commands / phase.phaseMessages : null;
+};
+/** Every node has members in S7's one room. */
+const S7_INTERESTED_NODES = 2;
 const serverCoreColumn: Column = { name: 'server core %', value: fromPhase((p) => percent(p.serverCoreBusy) ?? Number.NaN), digits: 0 };
 const serverMainThreadColumn: Column = { name: 'server main thread %', value: fromPhase((p) => p.serverMainThreadShare * 100), digits: 0 };
 const generatorColumns: Column[] = [
@@ -112,7 +142,7 @@ const REPORTS: Record<ScenarioId, ScenarioReport> = {
       { name: 'p99 A/B', metric: fromPhase((p) => p.fanout.p99), over: ['parley', 'socketio'] },
       { name: 'server CPU A/C', metric: fromPhase((p) => p.serverCpu), over: ['parley', 'raw'] },
     ],
-    absolute: { text: 'Parley loses nothing and p99 < 100 ms', passes: (run) => (phaseOf(run)?.lost ?? 1) === 0 && (phaseOf(run)?.fanout.p99 ?? Infinity) < 100 },
+    absolute: [{ target: 'parley', text: 'Parley loses nothing and p99 < 100 ms', passes: (run) => (phaseOf(run)?.lost ?? 1) === 0 && (phaseOf(run)?.fanout.p99 ?? Infinity) < 100 }],
   },
   s3: {
     columns: [
@@ -151,16 +181,29 @@ const REPORTS: Record<ScenarioId, ScenarioReport> = {
       { name: 'lost', value: fromPhase((p) => p.lost), digits: 0 },
       { name: 'unacked', value: fromPhase((p) => p.unacked), digits: 0 },
       { name: 'server CPU %', value: fromPhase((p) => p.serverCpu * 100), digits: 0 },
+      { name: 'PostgreSQL CPU %', value: companion('PostgreSQL', (c) => c.cpu * 100), digits: 0 },
       serverCoreColumn,
       serverMainThreadColumn,
       ...generatorColumns,
     ],
     ratios: [
+      { name: 'ack p50 D/A', metric: fromPhase((p) => p.ack.p50), over: ['parley-pg', 'parley'] },
+      { name: 'ack p99 D/A', metric: fromPhase((p) => p.ack.p99), over: ['parley-pg', 'parley'] },
+      { name: 'fan-out p99 D/A', metric: fromPhase((p) => p.fanout.p99), over: ['parley-pg', 'parley'] },
+      { name: 'server CPU D/A', metric: fromPhase((p) => p.serverCpu), over: ['parley-pg', 'parley'] },
+      { name: 'server + PostgreSQL CPU D/A', metric: totalCpu, over: ['parley-pg', 'parley'] },
       { name: 'ack p99 A/C', metric: fromPhase((p) => p.ack.p99), over: ['parley', 'raw'] },
       { name: 'fan-out p99 A/C', metric: fromPhase((p) => p.fanout.p99), over: ['parley', 'raw'] },
       { name: 'server CPU A/C', metric: fromPhase((p) => p.serverCpu), over: ['parley', 'raw'] },
     ],
-    absolute: { text: 'Parley ack p99 < 25 ms (persisted, group commit)', passes: (run) => (phaseOf(run)?.ack.p99 ?? Infinity) < 25 && (phaseOf(run)?.unacked ?? 1) === 0 },
+    absolute: [
+      { target: 'parley', text: 'Parley ack p99 < 25 ms (persisted, group commit)', passes: (run) => (phaseOf(run)?.ack.p99 ?? Infinity) < 25 && (phaseOf(run)?.unacked ?? 1) === 0 },
+      {
+        target: 'parley-pg',
+        text: 'Parley on PostgreSQL ack p99 < 50 ms at 2,000 persisted sends/s, PostgreSQL on the same machine (issue 17)',
+        passes: (run) => (phaseOf(run)?.ack.p99 ?? Infinity) < 50 && (phaseOf(run)?.unacked ?? 1) === 0,
+      },
+    ],
   },
   s6: {
     columns: [
@@ -178,16 +221,53 @@ const REPORTS: Record<ScenarioId, ScenarioReport> = {
       { name: 'gen send lag p99 ms', value: fromFlood((f) => f.flooded.sendLagMs.p99), digits: 1 },
     ],
     ratios: [],
-    absolute: {
-      text: "the bystander's ping p99 < 50 ms while the flood is answered in full (nothing refused, the flooder not cut off)",
-      passes: (run) =>
-        run.outcome?.kind === 'flood' &&
-        run.outcome.flood.flooded.ping.p99 < 50 &&
-        run.outcome.flood.flooded.unansweredPings === 0 &&
-        run.outcome.flood.answered === run.outcome.flood.frames &&
-        run.outcome.flood.refused === 0 &&
-        run.outcome.flood.flooderClosed === null,
-    },
+    absolute: [
+      {
+        target: 'parley',
+        text: "the bystander's ping p99 < 50 ms while the flood is answered in full (nothing refused, the flooder not cut off)",
+        passes: (run) =>
+          run.outcome?.kind === 'flood' &&
+          run.outcome.flood.flooded.ping.p99 < 50 &&
+          run.outcome.flood.flooded.unansweredPings === 0 &&
+          run.outcome.flood.answered === run.outcome.flood.frames &&
+          run.outcome.flood.refused === 0 &&
+          run.outcome.flood.flooderClosed === null,
+      },
+    ],
+  },
+  s7: {
+    columns: [
+      { name: 'all µs/delivery', value: totalPerDelivery, digits: 3 },
+      { name: 'Parley µs/delivery', value: fromPhase((p) => p.serverCpuMicrosPerDelivery), digits: 3 },
+      { name: 'PostgreSQL µs/delivery', value: companion('PostgreSQL', (c) => c.microsPerDelivery), digits: 3 },
+      { name: 'Redis µs/delivery', value: companion('Redis', (c) => c.microsPerDelivery), digits: 3 },
+      { name: 'Parley CPU %', value: fromPhase((p) => p.serverCpu * 100), digits: 0 },
+      { name: 'lost', value: fromPhase((p) => p.lost), digits: 0 },
+      { name: 'p50 ms', value: fromPhase((p) => p.fanout.p50), digits: 1 },
+      { name: 'p99 ms', value: fromPhase((p) => p.fanout.p99), digits: 1 },
+      { name: 'same-node p50 ms', value: byNode('same', (l) => l.p50), digits: 1 },
+      { name: 'same-node p99 ms', value: byNode('same', (l) => l.p99), digits: 1 },
+      { name: 'cross-node p50 ms', value: byNode('cross', (l) => l.p50), digits: 1 },
+      { name: 'cross-node p99 ms', value: byNode('cross', (l) => l.p99), digits: 1 },
+      { name: 'hop p50 ms', value: hop((l) => l.p50), digits: 1 },
+      { name: 'hop p99 ms', value: hop((l) => l.p99), digits: 1 },
+      { name: 'Redis publishes/message', value: publishesPerMessage, digits: 2 },
+      { name: 'Redis commands/message', value: redisCommandsPerMessage, digits: 2 },
+      ...generatorColumns,
+    ],
+    ratios: [
+      { name: 'CPU/delivery, all processes, E/D', metric: totalPerDelivery, over: ['parley-cluster', 'parley-pg'], goal: { max: 1.25, text: '≤ 1.25' } },
+      { name: 'Parley CPU/delivery E/D', metric: fromPhase((p) => p.serverCpuMicrosPerDelivery), over: ['parley-cluster', 'parley-pg'] },
+      { name: 'p50 E/D', metric: fromPhase((p) => p.fanout.p50), over: ['parley-cluster', 'parley-pg'] },
+      { name: 'p99 E/D', metric: fromPhase((p) => p.fanout.p99), over: ['parley-cluster', 'parley-pg'] },
+    ],
+    absolute: [
+      {
+        target: 'parley-cluster',
+        text: `the cluster loses nothing and Redis carries at most ${S7_INTERESTED_NODES} publishes per message (the nodes with members in the room)`,
+        passes: (run) => (phaseOf(run)?.lost ?? 1) === 0 && (publishesPerMessage(run) ?? Infinity) <= S7_INTERESTED_NODES,
+      },
+    ],
   },
 };
 
@@ -253,11 +333,11 @@ function scenarioSection(results: BenchResults, id: ScenarioId): string {
       out.push('', `Target ${ratio.name} ${ratio.goal.text}: **${ok ? 'met' : 'not met'}** (median ${format(m ?? null, 2)}).`);
     }
   }
-  if (report.absolute) {
-    const parley = runs.filter((r) => r.target === 'parley');
-    if (parley.length > 0) {
-      const ok = parley.every((r) => r.ok && report.absolute!.passes(r));
-      out.push('', `Target: ${report.absolute.text}, every round: **${ok ? 'met' : 'not met'}**.`);
+  for (const check of report.absolute ?? []) {
+    const ofTarget = runs.filter((r) => r.target === check.target);
+    if (ofTarget.length > 0) {
+      const ok = ofTarget.every((r) => r.ok && check.passes(r));
+      out.push('', `Target: ${check.text}, every round: **${ok ? 'met' : 'not met'}**.`);
     }
   }
   // The runs where `value` passed `limit`, named with it: "round 1 Parley (0.06 cores)".
@@ -274,6 +354,24 @@ function scenarioSection(results: BenchResults, id: ScenarioId): string {
   if (bound.length > 0) out.push('', `Note: the generator used over 90 % of its core in ${bound.map((r) => `round ${r.round} ${TARGETS[r.target].label}`).join(', ')}; those figures may be generator-bound.`);
   const late = flagged((run) => (phaseOf(run) ?? failedStep(run))?.generator.sendLagMs.p99 ?? 0, GENERATOR_LATE_MS, 'ms', 1);
   if (late) out.push('', `Note: the generator's own send lag had a p99 over ${GENERATOR_LATE_MS} ms in ${late}; that lateness is inside those latency figures.`);
+  return out.join('\n');
+}
+
+function waitsSection(results: BenchResults): string {
+  const sampled = results.runs.filter((r) => r.postgresWaits && r.postgresWaits.length > 0);
+  if (sampled.length === 0) return '';
+  const out = [
+    '## What the PostgreSQL backends were doing',
+    '',
+    "Sampled from pg_stat_activity every 20 ms over the load phase (warm-up and window) for the run's own database: " +
+      '"backends" is how many were in that state on average; `active: CPU` is running a statement with no wait event, ' +
+      '`idle: Client/ClientRead` is waiting for Parley to send the next statement, `idle in transaction` is a transaction ' +
+      'left open while Parley works, `IO/WALSync` and `LWLock/WALWrite` are the commit flushing its WAL.',
+  ];
+  for (const run of sampled) {
+    out.push('', `### ${run.scenario.toUpperCase()} round ${run.round}, ${TARGETS[run.target].letter} ${TARGETS[run.target].label}`, '');
+    out.push(table(['state: wait event', 'backends', '% of samples'], run.postgresWaits!.slice(0, 12).map((w) => [w.state, format(w.backends, 2), format(w.share * 100, 1)])));
+  }
   return out.join('\n');
 }
 
@@ -303,5 +401,6 @@ function profileSection(results: BenchResults): string {
 
 export function renderSummary(results: BenchResults): string {
   const sections = (Object.keys(REPORTS) as ScenarioId[]).map((id) => scenarioSection(results, id)).filter((s) => s !== '');
-  return [renderHead(results), '', '## Scenarios', '', sections.join('\n\n'), '', profileSection(results)].join('\n').trimEnd() + '\n';
+  const skipped = (results.skipped ?? []).map(({ target, reason }) => `Skipped ${TARGETS[target].letter} ${TARGETS[target].label}: ${reason}.`);
+  return [renderHead(results), '', ...skipped.flatMap((line) => [line, '']), '## Scenarios', '', sections.join('\n\n'), '', profileSection(results), '', waitsSection(results)].join('\n').trimEnd() + '\n';
 }

@@ -32,7 +32,7 @@ test('through the raw reference server every member, the sender included, gets a
   const acks: number[] = [];
   const connections: BenchConnection[] = [];
   try {
-    const protocol = protocolFor('raw', '127.0.0.1', server.port);
+    const protocol = protocolFor('raw', '127.0.0.1', () => server.port);
     for (let member = 0; member < 3; member++) {
       const sink: ConnectionSink = {
         onDelivery: (index) => deliveries.push({ member, index }),
