@@ -365,7 +365,7 @@ export const en = {
   columnMembers: 'Members',
   columnEvents: 'Events',
   columnActions: 'Actions',
-  kinds: { account: 'Account', guest: 'Guest', external: 'External' } as Record<'account' | 'guest' | 'external', string>,
+  kinds: { account: 'Account', guest: 'Guest', external: 'External', bot: 'Bot' } as Record<'account' | 'guest' | 'external' | 'bot', string>,
   statusOnline: 'online',
   statusOffline: 'offline',
   statusDisabled: 'disabled',
@@ -391,6 +391,10 @@ export const en = {
   bytes: (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds: number) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)} min` : seconds < 86_400 ? `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min` : `${Math.floor(seconds / 86_400)} d`,
+
+  // bots
+  botBadge: 'BOT',
+  botBadgeTitle: 'Sent by a bot account',
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

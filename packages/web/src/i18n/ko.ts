@@ -339,7 +339,7 @@ export const ko: Messages = {
   columnMembers: '멤버',
   columnEvents: '이벤트',
   columnActions: '작업',
-  kinds: { account: '계정', guest: '게스트', external: '외부' },
+  kinds: { account: '계정', guest: '게스트', external: '외부', bot: '봇' },
   statusOnline: '온라인',
   statusOffline: '오프라인',
   statusDisabled: '비활성',
@@ -365,4 +365,8 @@ export const ko: Messages = {
   bytes: (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)}분` : seconds < 86_400 ? `${Math.floor(seconds / 3600)}시간 ${Math.floor((seconds % 3600) / 60)}분` : `${Math.floor(seconds / 86_400)}일`,
+
+  // bots
+  botBadge: '봇',
+  botBadgeTitle: '봇 계정이 보낸 메시지',
 };

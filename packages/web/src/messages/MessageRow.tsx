@@ -113,6 +113,11 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           {startsGroup && (
             <header className="msg-header">
               <span className="msg-author">{authorName}</span>
+              {message?.bot && (
+                <span className="bot-badge" title={m.botBadgeTitle}>
+                  {m.botBadge}
+                </span>
+              )}
               <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
                 {time}
               </time>

@@ -59,6 +59,8 @@ function roomOf(write: WriteRequest): string | null {
     case 'createSession':
     case 'revokeSession':
     case 'revokeTokens':
+    case 'createBot':
+    case 'setBotToken':
     case 'ensureLobby':
     case 'addFile':
     case 'setBlock':

@@ -105,11 +105,11 @@ async function readMessage(tx: WriteTx, row: EventRow): Promise<MessageEvent> {
  * (room, author, client id) — a retry is answered as it was, whatever changed since.
  * Its files (`attachments`, ids of the author's uploads to this room not sent yet)
  * are sent with it: the event carries them, and from then on they are the message's.
- * `admin`: the author is a server admin (ADMIN_USERS).
+ * `admin`: the author is a server admin (ADMIN_USERS); `bot`: a bot account, marked on the message.
  */
 export async function appendMessage(
   tx: WriteTx,
-  input: { room: string; user: UserRef; clientId: string; body: string; attachments?: readonly string[]; admin?: boolean },
+  input: { room: string; user: UserRef; clientId: string; body: string; attachments?: readonly string[]; admin?: boolean; bot?: boolean },
 ): Promise<{ event: MessageEvent; duplicate: boolean }> {
   const locked = await requireMember(tx, input.room, input.user.id);
   const stored = await tx.messageByClientId(input.room, input.user.id, input.clientId);
@@ -121,7 +121,7 @@ export async function appendMessage(
     throw new ParleyError('forbidden', 'This person does not take direct messages from you.');
   }
   const files = input.attachments?.length ? await filesToAttach(tx, input.room, input.user.id, input.attachments) : [];
-  const data = files.length > 0 ? { attachments: files.map(toAttachment) } : null;
+  const data = files.length > 0 || input.bot ? { ...(files.length > 0 ? { attachments: files.map(toAttachment) } : {}), ...(input.bot ? { bot: true as const } : {}) } : null;
   const event = await appendEvent(tx, input.room, input.user, check.now, { kind: 'message', clientId: input.clientId, body: input.body, data });
   for (const file of files) await tx.attachFile(file.id, event.seq);
   if (slowMode) await tx.setLastPostAt(input.room, input.user.id, check.now);

@@ -4,6 +4,7 @@
  * commit (group-commit.ts).
  */
 import * as accountWrites from './account-writes.js';
+import * as botWrites from './bot-writes.js';
 import * as fileWrites from './file-writes.js';
 import * as adminWrites from './admin-writes.js';
 import * as communityWrites from './community-writes.js';
@@ -16,6 +17,8 @@ export const WRITE_OPS = {
   createSession: accountWrites.createSession,
   revokeSession: accountWrites.revokeSession,
   revokeTokens: accountWrites.revokeTokens,
+  createBot: botWrites.createBot,
+  setBotToken: botWrites.setBotToken,
   renameUser: logWrites.renameUser,
   createRoom: logWrites.createRoom,
   ensureLobby: logWrites.ensureLobby,

@@ -13,7 +13,7 @@ export interface EventData {
    * A live message: its files (null when none). A deleted one: `moderated` when a moderator
    * deleted it (null otherwise); its files are forgotten.
    */
-  message: { attachments?: Attachment[]; moderated?: true };
+  message: { attachments?: Attachment[]; moderated?: true; /** Sent by a bot account (kept while the message lives). */ bot?: true };
   reaction: { emoji: string; on: boolean };
   join: { by: UserRef };
   rename: { from: string; to: string };
@@ -77,7 +77,11 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
       if (row.deleted) event.deleted = true;
       if (row.deleted && row.data !== null && parseData<'message'>(row).moderated) event.moderated = true;
       if (reactions) event.reactions = reactions;
-      if (row.data !== null && !row.deleted) event.attachments = parseData<'message'>(row).attachments;
+      if (row.data !== null && !row.deleted) {
+        const data = parseData<'message'>(row);
+        if (data.attachments) event.attachments = data.attachments;
+        if (data.bot) event.bot = true;
+      }
       return event;
     }
     case 'edit':

@@ -252,6 +252,39 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Merge note: numbered 10 once the other branches' migrations are in (issue 23).
+    name: 'bot accounts: users of kind bot, and their token hashes',
+    // SQLite cannot change a CHECK in place: the users table is rebuilt. With legacy_alter_table
+    // on, renaming it leaves the other tables' REFERENCES users as they are, so they name the new
+    // table once it takes the name; the old one is then dropped with nothing referring to it.
+    sql: `
+      PRAGMA legacy_alter_table = ON;
+      ALTER TABLE users RENAME TO users_v7;
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('account', 'guest', 'external', 'bot')),
+        password_hash TEXT,
+        external_id TEXT UNIQUE,
+        created_at INTEGER NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+      );
+      INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at, disabled)
+        SELECT id, username, name, kind, password_hash, external_id, created_at, disabled FROM users_v7;
+      DROP TABLE users_v7;
+      PRAGMA legacy_alter_table = OFF;
+
+      CREATE TABLE bots (
+        user_id TEXT PRIMARY KEY REFERENCES users (id),
+        created_by TEXT NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        token_hash TEXT UNIQUE
+      );
+      CREATE INDEX bots_created_by ON bots (created_by, created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
