@@ -14,6 +14,12 @@ import type { Database } from 'better-sqlite3';
 interface Migration {
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table others refer to (SQLite's way of changing a constraint):
+   * foreign keys are off while it runs — they cannot be switched inside a transaction, so
+   * around it — and checked before it commits (the procedure of SQLite's ALTER TABLE page).
+   */
+  rebuildsTables?: true;
 }
 
 const MIGRATIONS: readonly Migration[] = [
@@ -255,13 +261,11 @@ const MIGRATIONS: readonly Migration[] = [
   {
     // Merge note: numbered 10 once the other branches' migrations are in (issue 23).
     name: 'bot accounts: users of kind bot, and their token hashes',
-    // SQLite cannot change a CHECK in place: the users table is rebuilt. With legacy_alter_table
-    // on, renaming it leaves the other tables' REFERENCES users as they are, so they name the new
-    // table once it takes the name; the old one is then dropped with nothing referring to it.
+    // SQLite cannot change a CHECK in place: the users table is rebuilt, foreign keys off. The
+    // other tables' REFERENCES users name the new table once it takes the name.
+    rebuildsTables: true,
     sql: `
-      PRAGMA legacy_alter_table = ON;
-      ALTER TABLE users RENAME TO users_v7;
-      CREATE TABLE users (
+      CREATE TABLE users_v7 (
         id TEXT PRIMARY KEY,
         username TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
@@ -271,10 +275,10 @@ const MIGRATIONS: readonly Migration[] = [
         created_at INTEGER NOT NULL,
         disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
       );
-      INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at, disabled)
-        SELECT id, username, name, kind, password_hash, external_id, created_at, disabled FROM users_v7;
-      DROP TABLE users_v7;
-      PRAGMA legacy_alter_table = OFF;
+      INSERT INTO users_v7 (id, username, name, kind, password_hash, external_id, created_at, disabled)
+        SELECT id, username, name, kind, password_hash, external_id, created_at, disabled FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_v7 RENAME TO users;
 
       CREATE TABLE bots (
         user_id TEXT PRIMARY KEY REFERENCES users (id),
@@ -299,6 +303,10 @@ export function runMigrations(db: Database, target = SCHEMA_VERSION): void {
     // Another process may have applied it since we looked.
     if (version() !== index) return;
     db.exec(migration.sql);
+    if (migration.rebuildsTables) {
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`migration "${migration.name}" left ${broken.length} broken references`);
+    }
     db.pragma(`user_version = ${index + 1}`);
   });
   const found = version();
@@ -306,6 +314,13 @@ export function runMigrations(db: Database, target = SCHEMA_VERSION): void {
     throw new Error(`the database is at schema version ${found}, newer than this server's ${SCHEMA_VERSION}`);
   }
   for (let index = found; index < target; index++) {
-    step.immediate(index, MIGRATIONS[index]!);
+    const migration = MIGRATIONS[index]!;
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (migration.rebuildsTables && foreignKeys) db.pragma('foreign_keys = OFF');
+    try {
+      step.immediate(index, migration);
+    } finally {
+      if (migration.rebuildsTables && foreignKeys) db.pragma('foreign_keys = ON');
+    }
   }
 }
