@@ -39,6 +39,7 @@ import { frameRoutes } from './http/frame-routes.js';
 import { botRoutes } from './http/bot-routes.js';
 import { openApiRoutes } from './http/openapi-routes.js';
 import { cors } from './http/cors.js';
+import { describedRoutesOnly } from './http/described-routes.js';
 import { requestDeadline } from './http/request-deadline.js';
 import { openFiles } from './files/create-files.js';
 import { FileService } from './files/file-service.js';
@@ -129,6 +130,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   let closing = false;
 
   const app = Fastify(fastifyOptions(config, log));
+  const allDescribed = describedRoutesOnly(app);
   app.setErrorHandler(errorHandler(log));
   requestDeadline(app, config.http.requestTimeoutMs, (request) => request.method === 'POST' && request.url.split('?')[0] === FILES_PATH);
   securityHeaders(app, config.allowedOrigins);
@@ -154,6 +156,8 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   botRoutes(app, { ...restIdentity, config, store, closer });
   openApiRoutes(app);
   await webApp(app, config.webDir, log);
+  await app.ready();
+  allDescribed();
   gateway.attach(app.server);
   // Behind a trusted proxy every socket is the proxy's: the gateway counts WebSockets by client instead.
   if (!config.trustProxy) capConnectionsByAddress(app.server, addressCap, () => metrics.connectionsRefused.inc());
