@@ -15,7 +15,6 @@ import {
   directoryFrame,
   dmFrame,
   editFrame,
-  historyFields,
   inviteFrame,
   joinFrame,
   kickFrame,
