@@ -61,9 +61,13 @@ describe('bot messages in the web app', { timeout: 120_000 }, () => {
     await row.waitFor();
     const badge = row.locator('.bot-badge');
     assert.equal(await badge.textContent(), 'BOT');
-    assert.equal(await badge.getAttribute('title'), 'Sent by a bot account');
+    assert.equal(await badge.getAttribute('title'), 'A bot account');
     assert.equal(await row.locator('.msg-author').textContent(), 'Deploy');
     assert.equal(await messages(owner.page, 'Deploying now?').locator('.bot-badge').count(), 0);
+    // The member list says so too (read as the panel opens: closed and opened again here).
+    await owner.page.getByRole('button', { name: /^Hide members/ }).first().click();
+    await owner.page.getByRole('button', { name: /^Show members/ }).first().click();
+    await owner.page.locator('li.member', { hasText: 'Deploy' }).locator('.bot-badge').waitFor();
     await owner.page.mouse.move(0, 0);
     await screenshot(owner.page, 'bot-message-desktop-en');
     assert.deepEqual(owner.errors, []);

@@ -60,8 +60,10 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
       if (event.deleted) return `${head}${paint(`${who}: (${event.moderated ? 'removed by a moderator' : 'deleted'})`, 'dim')}`;
       const after = `${event.editedTs ? paint(' (edited)', 'dim') : ''}${reactionsText(event.reactions, color)}`;
       const files = (event.attachments ?? []).map((file) => INDENT + attachmentText(file, context.serverUrl ?? '', color));
-      if (event.body === '' && files.length > 0) return [`${head}${paint(who, 'bold')}:${after}`, ...files].join('\n');
-      return [withBody(`${head}${paint(who, 'bold')}: `, event.body, after, color), ...files].join('\n');
+      // A bot account's message (protocol §28) says so after the name.
+      const author = `${paint(who, 'bold')}${event.bot ? paint(' [bot]', 'dim') : ''}`;
+      if (event.body === '' && files.length > 0) return [`${head}${author}:${after}`, ...files].join('\n');
+      return [withBody(`${head}${author}: `, event.body, after, color), ...files].join('\n');
     }
     case 'edit':
       return withBody(`${notice(`${who} edited #${event.target}:`)} `, event.body, '', color);

@@ -4,9 +4,15 @@ import { openApiDocument } from '@parley/protocol';
 import { referencePage } from './api-reference.js';
 
 export function openApiRoutes(app: FastifyInstance): void {
-  const doc = openApiDocument();
-  const json = JSON.stringify(doc);
-  const page = referencePage(doc);
-  app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(json));
-  app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  // Made at the first request, not at start: it takes a few hundred milliseconds of zod's work.
+  let made: { json: string; page: string } | null = null;
+  const document = () => {
+    if (made === null) {
+      const doc = openApiDocument();
+      made = { json: JSON.stringify(doc), page: referencePage(doc) };
+    }
+    return made;
+  };
+  app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(document().json));
+  app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(document().page));
 }

@@ -394,7 +394,7 @@ export const en = {
 
   // bots
   botBadge: 'BOT',
-  botBadgeTitle: 'Sent by a bot account',
+  botBadgeTitle: 'A bot account',
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

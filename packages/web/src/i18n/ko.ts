@@ -368,5 +368,5 @@ export const ko: Messages = {
 
   // bots
   botBadge: '봇',
-  botBadgeTitle: '봇 계정이 보낸 메시지',
+  botBadgeTitle: '봇 계정',
 };
