@@ -4,6 +4,7 @@ export { OutboxFullError, ClientClosedError, ConnectionLostError } from './error
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export * as rest from './rest-api.js';
 export * as admin from './admin-api.js';
+export * as bots from './bot-api.js';
 export { rightsIn, type RoomRights } from './rights.js';
 export { parseMarkdown, parseInline, type Block, type Inline } from './markdown/parse.js';
 export { safeHref } from './markdown/safe-href.js';
@@ -12,6 +13,9 @@ export type { UploadOptions, UploadSource } from './upload.js';
 export type * from './types.js';
 export { ParleyError, CLOSE, TYPING, shouldReconnect, ROLES, PERMISSIONS, DEFAULT_PERMISSIONS, MODERATION_LIMITS, mentionsEveryone, mentionedUsernames, THREAD_PARTICIPANTS_MAX } from '@parley/protocol';
 export type {
+  Bot,
+  BotBody,
+  BotTokenResponse,
   AdminRoom,
   AdminStats,
   AdminUser,

@@ -80,25 +80,25 @@ const fileId = z.string().regex(FILE_ID_PATTERN, 'file ids are 22 characters of 
  * A message: `body`, and files uploaded before (`attachments`, ids from `POST /api/files`).
  * With files the body may be empty (a caption is optional); without, it may not.
  */
-export const sendFrame = z
-  .strictObject({
-    type: z.literal('send'),
-    id: clientId,
-    room: roomId,
-    body: storable,
-    attachments: z
-      .array(fileId)
-      .min(1)
-      .max(DEFAULT_LIMITS.maxAttachments)
-      .refine((ids) => new Set(ids).size === ids.length, 'each file at most once')
-      .optional(),
-    /** A reply in the thread of this root message (a reply's seq: its thread). */
-    thread: seq.min(1).optional(),
-    /** With `thread`: also show the reply in the room's main timeline. */
-    alsoInRoom: z.literal(true).optional(),
-    /** A quoted reply in the main timeline: the message it answers. */
-    replyTo: seq.min(1).optional(),
-  })
+export const sendFields = z.strictObject({
+  type: z.literal('send'),
+  id: clientId,
+  room: roomId,
+  body: storable,
+  attachments: z
+    .array(fileId)
+    .min(1)
+    .max(DEFAULT_LIMITS.maxAttachments)
+    .refine((ids) => new Set(ids).size === ids.length, 'each file at most once')
+    .optional(),
+  /** A reply in the thread of this root message (a reply's seq: its thread). */
+  thread: seq.min(1).optional(),
+  /** With `thread`: also show the reply in the room's main timeline. */
+  alsoInRoom: z.literal(true).optional(),
+  /** A quoted reply in the main timeline: the message it answers. */
+  replyTo: seq.min(1).optional(),
+});
+export const sendFrame = sendFields
   .refine((f) => f.body.length > 0 || f.attachments !== undefined, { message: 'a message needs a body or attachments', path: ['body'] })
   .refine((f) => f.alsoInRoom === undefined || f.thread !== undefined, { message: 'alsoInRoom needs thread', path: ['alsoInRoom'] })
   .refine((f) => f.thread === undefined || f.replyTo === undefined, { message: 'give thread or replyTo, not both', path: ['replyTo'] });
@@ -144,16 +144,15 @@ export const directoryFrame = z.strictObject({
  * first (returned in ascending order). `after`: events with seq > after.
  * Neither: the newest page.
  */
-export const historyFrame = z
-  .strictObject({
-    type: z.literal('history'),
-    ref,
-    room: roomId,
-    before: seq.optional(),
-    after: seq.optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
-  })
-  .refine((f) => f.before === undefined || f.after === undefined, 'give before or after, not both');
+export const historyFields = z.strictObject({
+  type: z.literal('history'),
+  ref,
+  room: roomId,
+  before: seq.optional(),
+  after: seq.optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+export const historyFrame = historyFields.refine((f) => f.before === undefined || f.after === undefined, 'give before or after, not both');
 export const pingFrame = z.strictObject({ type: z.literal('ping'), ref: ref.optional() });
 
 const role = z.enum(ROLES);
@@ -182,17 +181,16 @@ export const timeoutFrame = z.strictObject({
   reason: reason.optional(),
 });
 /** Changes some of a room's settings; `permissions` gives the least role for each permission named. */
-export const roomSettingsFrame = z
-  .strictObject({
-    type: z.literal('room_settings'),
-    ref,
-    room: roomId,
-    readOnly: z.boolean().optional(),
-    slowModeSeconds: z.number().int().min(0).max(MODERATION_LIMITS.slowModeMaxSeconds).optional(),
-    permissions: z.partialRecord(z.enum(PERMISSIONS), role).optional(),
-    reason: reason.optional(),
-  })
-  .refine((f) => f.readOnly !== undefined || f.slowModeSeconds !== undefined || f.permissions !== undefined, 'change at least one setting');
+export const roomSettingsFields = z.strictObject({
+  type: z.literal('room_settings'),
+  ref,
+  room: roomId,
+  readOnly: z.boolean().optional(),
+  slowModeSeconds: z.number().int().min(0).max(MODERATION_LIMITS.slowModeMaxSeconds).optional(),
+  permissions: z.partialRecord(z.enum(PERMISSIONS), role).optional(),
+  reason: reason.optional(),
+});
+export const roomSettingsFrame = roomSettingsFields.refine((f) => f.readOnly !== undefined || f.slowModeSeconds !== undefined || f.permissions !== undefined, 'change at least one setting');
 export const reportFrame = z.strictObject({ type: z.literal('report'), ref, room: roomId, target: seq, reason: reason.optional() });
 export const reportsFrame = z.strictObject({ type: z.literal('reports'), ref, room: roomId });
 export const resolveReportFrame = z.strictObject({ type: z.literal('resolve_report'), ref, room: roomId, report: seq, reason: reason.optional() });

@@ -7,7 +7,8 @@ export interface UserRef {
   name: string;
 }
 
-export type UserKind = 'account' | 'guest' | 'external';
+/** `bot`: a bot account (protocol §28), made by a server admin or a room owner; it signs in with a bot token. */
+export type UserKind = 'account' | 'guest' | 'external' | 'bot';
 
 export interface UserSummary extends UserRef {
   /** Unique, lowercase handle used to open DMs and invite. */
@@ -85,6 +86,8 @@ export interface MessageEvent extends EventBase {
   deleted?: boolean;
   /** With `deleted`: a moderator removed it, not its author. */
   moderated?: true;
+  /** Sent by a bot account (protocol §28). */
+  bot?: true;
   reactions?: Reactions;
   /** Files sent with the message, in the order given; omitted when none (and once it is deleted). */
   attachments?: Attachment[];
@@ -279,21 +282,23 @@ export type ModerationEventKind = 'role' | 'kick' | 'ban' | 'unban' | 'timeout' 
  * What the audit log records. Room actions are also events of the room's log;
  * the others are server admins' (ADMIN_USERS) actions over REST.
  */
-export type AuditAction =
-  | 'role'
-  | 'kick'
-  | 'ban'
-  | 'unban'
-  | 'timeout'
-  | 'settings'
-  | 'delete_message'
-  | 'resolve_report'
-  | 'archive_room'
-  | 'delete_room'
-  | 'disable_user'
-  | 'enable_user'
-  | 'sign_out_user'
-  | 'delete_user';
+export const AUDIT_ACTIONS = [
+  'role',
+  'kick',
+  'ban',
+  'unban',
+  'timeout',
+  'settings',
+  'delete_message',
+  'resolve_report',
+  'archive_room',
+  'delete_room',
+  'disable_user',
+  'enable_user',
+  'sign_out_user',
+  'delete_user',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One entry of the append-only audit log: who did what to whom, when, and why. */
 export interface AuditEntry {

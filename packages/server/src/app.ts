@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FILES_PATH } from '@parley/protocol';
+import { CHAT_ROUTES, FILES_PATH } from '@parley/protocol';
 import Fastify from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { Config } from './config.js';
@@ -35,6 +35,11 @@ import { webApp } from './http/web-app.js';
 import { securityHeaders } from './http/security-headers.js';
 import { AddressCap, capConnectionsByAddress } from './http/address-cap.js';
 import { fileRoutes } from './http/file-routes.js';
+import { frameRoutes } from './http/frame-routes.js';
+import { botRoutes } from './http/bot-routes.js';
+import { openApiRoutes } from './http/openapi-routes.js';
+import { cors } from './http/cors.js';
+import { describedRoutesOnly } from './http/described-routes.js';
 import { requestDeadline } from './http/request-deadline.js';
 import { openFiles } from './files/create-files.js';
 import { FileService } from './files/file-service.js';
@@ -67,7 +72,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     throw error;
   }
 
-  const rates = createRateLimits(config.rateLimits);
+  const rates = createRateLimits(config.rateLimits, config.botRate);
   const { node, bus, presence, feedCheckMs } = createNodeLinks(config);
   const backgroundError = (where: string, error: Error) => {
     log.error({ err: error, where }, 'background failure');
@@ -128,10 +133,13 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   let closing = false;
 
   const app = Fastify(fastifyOptions(config, log));
+  const allDescribed = describedRoutesOnly(app);
   app.setErrorHandler(errorHandler(log));
   requestDeadline(app, config.http.requestTimeoutMs, (request) => request.method === 'POST' && request.url.split('?')[0] === FILES_PATH);
   securityHeaders(app, config.allowedOrigins);
   await app.register(fastifyCookie);
+  await cors(app, config.allowedOrigins);
+  const restIdentity = { accounts, allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
   authRoutes(app, {
     accounts,
     trustProxy: config.trustProxy,
@@ -149,7 +157,12 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   });
   opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
   adminRoutes(app, { config, accounts, chat, closer, figures });
+  frameRoutes(app, CHAT_ROUTES, { ...restIdentity, chat, maxJsonDepth: config.limits.maxJsonDepth });
+  botRoutes(app, { ...restIdentity, config, store, closer });
+  openApiRoutes(app);
   await webApp(app, config.webDir, log);
+  await app.ready();
+  allDescribed();
   gateway.attach(app.server);
   // Behind a trusted proxy every socket is the proxy's: the gateway counts WebSockets by client instead.
   if (!config.trustProxy) capConnectionsByAddress(app.server, addressCap, () => metrics.connectionsRefused.inc());

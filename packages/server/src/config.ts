@@ -54,6 +54,8 @@ const envSchema = z.object({
   MAX_FRAME_BYTES: int(1024, 16 * 1024 * 1024).default(DEFAULT_LIMITS.maxFrameBytes),
   REPLAY_LIMIT: int(1, 100_000).default(DEFAULT_LIMITS.replayLimit),
   RATE_LIMITS: onOff.default(true),
+  BOT_MESSAGES_PER_MINUTE: int(1, 60_000).default(60),
+  BOT_MESSAGE_BURST: int(1, 10_000).default(10),
   SQLITE_SYNC: z.enum(['full', 'normal']).default('full'),
   SQLITE_WRITER: z.enum(['auto', 'thread', 'inline']).default('auto'),
   SQLITE_COMMIT_INTERVAL_MS: int(0, 100).default(5),
@@ -120,6 +122,8 @@ export interface Config {
   maxConnectionsPerAddress: number;
   limits: Limits;
   rateLimits: boolean;
+  /** BOT_MESSAGE_BURST and BOT_MESSAGES_PER_MINUTE: each bot's bucket for its messages (limits/rate-limiter.ts). */
+  botRate: { capacity: number; refillMs: number };
   sqliteSync: 'full' | 'normal';
   /** Which thread commits SQLite writes (store/sqlite/writer.ts); `auto` resolved by the cores available. */
   sqliteWriter: 'thread' | 'inline';
@@ -263,6 +267,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttachments: DEFAULT_LIMITS.maxAttachments,
     },
     rateLimits: e.RATE_LIMITS,
+    /** Each bot's own bucket for send, edit, delete and react (instead of a person's). */
+    botRate: { capacity: e.BOT_MESSAGE_BURST, refillMs: Math.max(1, Math.round(60_000 / e.BOT_MESSAGES_PER_MINUTE)) },
     sqliteSync: e.SQLITE_SYNC,
     // A writer thread pays off only with a core of its own to run on.
     sqliteWriter: e.SQLITE_WRITER === 'auto' ? (cores > 1 ? 'thread' : 'inline') : e.SQLITE_WRITER,

@@ -51,6 +51,11 @@ it('never passes on an escape sequence or control character from a name or a mes
   assert.equal(formatEvent(reaction, { ...colored, target: { author: evil, body: evil } }).replace(/\x1b\[[0-9;]*m/g, '').includes(ESC), false);
 });
 
+it('marks a bot\'s messages after its name', () => {
+  assert.equal(formatEvent(message('deployed', { user: { id: 'u-bot', name: 'Deploy' }, bot: true }), plain), '[09:05] Deploy [bot]: deployed');
+  assert.equal(formatEvent(message('deployed'), plain), '[09:05] Bob: deployed');
+});
+
 it('shows reactions on messages and as lines of their own', () => {
   assert.equal(formatEvent(message('ship it', { reactions: { '👍': ['u-a', 'u-b'], '🎉': ['u-a'] }, editedTs: at }), plain), '[09:05] Bob: ship it (edited) [👍 2  🎉 1]');
   const reaction = (on: boolean): RoomEvent => ({ kind: 'reaction', room: 'r', seq: 9, ts: at, user: { id: 'u-ann', name: 'Ann' }, target: 7, emoji: '👍', on });

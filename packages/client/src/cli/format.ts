@@ -64,8 +64,10 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
       const count = event.replies ? paint(` [${event.replies.count} repl${event.replies.count === 1 ? 'y' : 'ies'}: /thread ${event.seq}]`, 'dim') : '';
       const after = `${event.editedTs ? paint(' (edited)', 'dim') : ''}${reactionsText(event.reactions, color)}${count}`;
       const files = (event.attachments ?? []).map((file) => INDENT + attachmentText(file, context.serverUrl ?? '', color));
-      if (event.body === '' && files.length > 0) return [`${start}${paint(who, 'bold')}:${after}`, ...files].join('\n');
-      return [withBody(`${start}${paint(who, 'bold')}: `, event.body, after, color), ...files].join('\n');
+      // A bot account's message (protocol §28) says so after the name.
+      const author = `${paint(who, 'bold')}${event.bot ? paint(' [bot]', 'dim') : ''}`;
+      if (event.body === '' && files.length > 0) return [`${start}${author}:${after}`, ...files].join('\n');
+      return [withBody(`${start}${author}: `, event.body, after, color), ...files].join('\n');
     }
     case 'edit':
       return withBody(`${notice(`${who} edited #${event.target}:`)} `, event.body, '', color);

@@ -3,7 +3,7 @@
  * (session or JWT) to a user, log out. Transport-neutral: HTTP routes and the
  * WebSocket gateway both call it.
  */
-import { ParleyError, type UserSummary } from '@parley/protocol';
+import { BOT_TOKEN_PREFIX, ParleyError, type UserSummary } from '@parley/protocol';
 import type { Store, StoredUser } from '../store/store.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
@@ -117,10 +117,23 @@ export class Accounts {
     }
   }
 
-  /** Resolves a session token or a JWT; null when it is unknown, expired, revoked or invalid, or its user is disabled. */
+  /**
+   * Resolves a session token, a JWT or a bot token; null when it is unknown, expired, revoked
+   * or invalid, or its user is disabled. A bot token is looked up at every call: a revoked one
+   * fails at once.
+   */
   async resolve(token: string): Promise<Identity | null> {
-    const identity = looksLikeJwt(token) ? await this.#resolveJwt(token) : await this.#resolveSession(token);
+    const identity = token.startsWith(BOT_TOKEN_PREFIX)
+      ? await this.#resolveBot(token)
+      : looksLikeJwt(token)
+        ? await this.#resolveJwt(token)
+        : await this.#resolveSession(token);
     return identity?.user.disabled ? null : identity;
+  }
+
+  async #resolveBot(token: string): Promise<Identity | null> {
+    const user = await this.#o.store.findBotByTokenHash(hashToken(token));
+    return user ? { user, sessionHash: null, expiresAt: null, jwt: null } : null;
   }
 
   async #resolveSession(token: string): Promise<Identity | null> {

@@ -59,6 +59,11 @@ export function publishToUser(ctx: ChatContext, userId: string, message: UserMes
   ctx.bus.publish(userTopic(userId), encodeUserMessage(message));
 }
 
+/** The bucket of a user's messages, edits, deletions and reactions: a bot has its own rule (BOT_MESSAGES_PER_MINUTE). */
+export function takeMessageRate(ctx: ChatContext, user: { id: string; kind: string }): void {
+  takeRate(user.kind === 'bot' ? ctx.rates.botMessages : ctx.rates.messages, user.id);
+}
+
 export function takeRate(limiter: RateLimiter, key: string): void {
   const wait = limiter.take(key);
   if (wait > 0) throw new ParleyError('rate_limited', `Slow down: retry in ${Math.ceil(wait / 1000)} s.`, wait);

@@ -4,7 +4,7 @@ import { TYPING } from '@parley/protocol';
 import { roomTopic } from '../bus/bus.js';
 import { encodeRoomMessage } from '../bus/messages.js';
 import type { Peer } from '../hub/peer.js';
-import { ack, publishEvent, publishToUser, replyError, requireMember, takeRate, type ChatContext } from './context.js';
+import { ack, publishEvent, publishToUser, replyError, requireMember, takeMessageRate, takeRate, type ChatContext } from './context.js';
 import { isServerAdmin } from './admins.js';
 import { isAdminId } from './moderation.js';
 import { publishThreadUpdate } from './threads.js';
@@ -26,15 +26,17 @@ function checkBody(ctx: ChatContext, body: string, withFiles = false): void {
  */
 export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'send'>, queued?: () => void): Promise<void> {
   checkBody(ctx, frame.body, frame.attachments !== undefined);
-  takeRate(ctx.rates.messages, peer.user.id);
+  takeMessageRate(ctx, peer.user);
   const user = { id: peer.user.id, name: peer.user.name };
   const admin = isServerAdmin(ctx.config, peer.user);
+  const bot = peer.user.kind === 'bot';
   const message = {
     room: frame.room,
     user,
     clientId: frame.id,
     body: frame.body,
     ...(admin ? { admin } : {}),
+    ...(bot ? { bot } : {}),
     ...(frame.thread !== undefined ? { thread: frame.thread, alsoInRoom: frame.alsoInRoom === true } : {}),
     ...(frame.replyTo !== undefined ? { replyTo: frame.replyTo } : {}),
   };
@@ -62,7 +64,7 @@ export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'s
 
 export async function edit(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'edit'>): Promise<void> {
   checkBody(ctx, frame.body);
-  takeRate(ctx.rates.messages, peer.user.id);
+  takeMessageRate(ctx, peer.user);
   const user = { id: peer.user.id, name: peer.user.name };
   const admin = isServerAdmin(ctx.config, peer.user);
   const event = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body, ...(admin ? { admin } : {}) });
@@ -72,7 +74,7 @@ export async function edit(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'e
 
 /** Deletes one's own message, or (a moderator) someone else's: the store decides which it may be. */
 export async function remove(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'delete'>): Promise<void> {
-  takeRate(ctx.rates.messages, peer.user.id);
+  takeMessageRate(ctx, peer.user);
   const user = { id: peer.user.id, name: peer.user.name };
   // A server admin's message ranks above every role: whose it is matters only when it is not one's own.
   const message = ctx.config.admins.length > 0 ? await ctx.store.findMessage(frame.room, frame.target) : null;
@@ -92,7 +94,7 @@ export async function remove(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<
 }
 
 export async function react(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'react'>): Promise<void> {
-  takeRate(ctx.rates.messages, peer.user.id);
+  takeMessageRate(ctx, peer.user);
   const user = { id: peer.user.id, name: peer.user.name };
   const admin = isServerAdmin(ctx.config, peer.user);
   const event = await ctx.store.react({ room: frame.room, user, target: frame.target, emoji: frame.emoji, on: frame.on, ...(admin ? { admin } : {}) });

@@ -58,10 +58,12 @@ export class RateLimiter {
 }
 
 /** The server's limits. Each is per user unless named otherwise. */
-export function createRateLimits(enabled: boolean) {
+export function createRateLimits(enabled: boolean, botRule: BucketRule = { capacity: 10, refillMs: 1000 }) {
   return {
     /** send, edit, delete, react: bursts of 20, then 5 per second. */
     messages: new RateLimiter({ capacity: 20, refillMs: 200 }, enabled),
+    /** send, edit, delete, react by a bot, per bot: BOT_MESSAGE_BURST, then BOT_MESSAGES_PER_MINUTE. */
+    botMessages: new RateLimiter(botRule, enabled),
     /** typing frames beyond the client-side throttle. */
     typing: new RateLimiter({ capacity: 10, refillMs: 1000 }, enabled),
     /** create room, open DM, invite: 10, then one every 6 s. */

@@ -219,6 +219,47 @@ describe('SQLite schema migrations', () => {
     }
   });
 
+  it('rebuilds the users of a version 6 file for bots (version 7): every user and reference kept, foreign keys enforced after', { timeout: TIMEOUT_MS }, async () => {
+    const dir = tempDir();
+    const file = join(dir, 'parley.db');
+    try {
+      const v6 = new BetterSqlite3(file);
+      v6.pragma('foreign_keys = ON');
+      runMigrations(v6, 6);
+      v6.exec(`
+        INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at, disabled)
+          VALUES ('u-a', 'a', 'A', 'account', 'hash', NULL, 5, 1), ('u-b', 'b', 'B', 'external', NULL, 'sub-b', 6, 0);
+        INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('s-1', 'u-b', 99);
+        INSERT INTO rooms (id, name, name_key, kind, created_by, created_at) VALUES ('r-1', 'one', 'one', 'public', 'u-a', 0);
+      `);
+      assert.throws(() => v6.exec(`INSERT INTO users (id, username, name, kind, created_at) VALUES ('u-c', 'c', 'C', 'bot', 0)`), /CHECK/);
+      v6.close();
+      const store = createSqliteStore({ file, synchronous: 'full', writer: 'inline' });
+      try {
+        await store.migrate();
+        assert.deepEqual(await store.findUserById('u-a'), { id: 'u-a', username: 'a', name: 'A', kind: 'account', passwordHash: 'hash', externalId: null, createdAt: 5, disabled: true });
+        assert.equal((await store.findUserByExternalId('sub-b'))?.id, 'u-b');
+        assert.equal((await store.findSession('s-1'))?.userId, 'u-b');
+        const bot = await store.createBot({ id: 'u-bot', username: 'bot', name: 'Bot', createdBy: 'u-b', tokenHash: 'h' });
+        assert.equal(bot.user.kind, 'bot');
+      } finally {
+        await store.close();
+      }
+      const db = new BetterSqlite3(file);
+      try {
+        db.pragma('foreign_keys = ON');
+        assert.deepEqual(db.pragma('foreign_key_check'), []);
+        // The other tables refer to the new users table: a session of nobody is still refused.
+        assert.throws(() => db.exec(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('s-2', 'nobody', 1)`), /FOREIGN KEY/);
+        assert.match(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'sessions'`).pluck().get() as string, /REFERENCES users \(id\)/);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('counts the members and indexes the live messages of a file made before version 2', { timeout: TIMEOUT_MS }, async () => {
     const dir = tempDir();
     const file = join(dir, 'parley.db');

@@ -26,6 +26,7 @@ import type {
   StoredRoomSummary,
   StoredSession,
   StoredUser,
+  StoredBot,
   TokenRevocation,
 } from './store.js';
 import type { AuditEntry, Ban, Report, Role, UserSummary } from '@parley/protocol';
@@ -42,6 +43,7 @@ import { runMigrations } from './sqlite/migrations.js';
 import { openDatabase } from './sqlite/open.js';
 import { withStatementCache } from './sqlite/statement-cache.js';
 import * as roomReads from './sql/room-reads.js';
+import * as botReads from './sql/bot-reads.js';
 import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
@@ -160,6 +162,21 @@ class SqliteStore implements Store {
   }
   revocationsSince(createdAfter: number): Promise<Array<TokenRevocation & { createdAt: number }>> {
     return tokenReads.revocationsSince(this.#kysely, createdAfter);
+  }
+  createBot(input: Parameters<Store['createBot']>[0]): Promise<StoredBot> {
+    return this.#write('createBot', input);
+  }
+  setBotToken(userId: string, tokenHash: string | null): Promise<StoredBot> {
+    return this.#write('setBotToken', userId, tokenHash);
+  }
+  findBotByTokenHash(tokenHash: string): Promise<StoredUser | null> {
+    return botReads.botByTokenHash(this.#kysely, tokenHash);
+  }
+  listBots(createdBy: string | null): Promise<StoredBot[]> {
+    return botReads.listBots(this.#kysely, createdBy);
+  }
+  async findBot(userId: string): Promise<StoredBot | null> {
+    return (await botReads.listBots(this.#kysely, null, userId))[0] ?? null;
   }
   renameUser(userId: string, name: string): Promise<{ user: StoredUser; events: RoomEvent[] }> {
     return this.#write('renameUser', userId, name);

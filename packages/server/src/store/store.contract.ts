@@ -5,6 +5,7 @@
  */
 import { describe } from 'node:test';
 import { accountTests } from './contract/accounts.js';
+import { botTests } from './contract/bots.js';
 import { concurrencyTests } from './contract/concurrency.js';
 import { fileTests } from './contract/files.js';
 import { guaranteeTests } from './contract/guarantees.js';
@@ -25,6 +26,7 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     guaranteeTests(makeStore);
     concurrencyTests(makeStore);
     accountTests(makeStore);
+    botTests(makeStore);
     roomTests(makeStore);
     logTests(makeStore);
     fileTests(makeStore);

@@ -89,6 +89,15 @@ export interface NewUser {
   externalId?: string | null;
 }
 
+/** A bot account (protocol §28) as its managers see it. */
+export interface StoredBot {
+  user: StoredUser;
+  createdBy: UserRef;
+  createdAt: number;
+  /** Its token works (not revoked). */
+  active: boolean;
+}
+
 /** A revocation of JWTs: by `jti`, or by subject with a time before which tokens are revoked. */
 export type TokenRevocation = { jti: string } | { subject: string; notBefore: number };
 
@@ -228,6 +237,17 @@ export interface Store {
   /** Revocations made after `createdAfter` (epoch ms), oldest first: each node closes the sockets they concern. */
   revocationsSince(createdAfter: number): Promise<Array<TokenRevocation & { createdAt: number }>>;
 
+  // bots
+  /** Creates a bot's user (kind `bot`, in no room) with the hash of its token. Throws `name_taken`, `user_not_found` (no such creator). */
+  createBot(input: { id: string; username: string; name: string; createdBy: string; tokenHash: string }): Promise<StoredBot>;
+  /** Replaces a bot's token hash; null revokes it. Throws `not_found` for anyone but a bot. */
+  setBotToken(userId: string, tokenHash: string | null): Promise<StoredBot>;
+  /** The bot whose current token has this hash; null when none. */
+  findBotByTokenHash(tokenHash: string): Promise<StoredUser | null>;
+  /** The bots `createdBy` made, or every bot (null), oldest first. */
+  listBots(createdBy: string | null): Promise<StoredBot[]>;
+  findBot(userId: string): Promise<StoredBot | null>;
+
   /**
    * Renames a user and appends one `rename` event to every room they are a
    * member of, in one transaction. Returns the events (empty when unchanged).
@@ -277,6 +297,8 @@ export interface Store {
     body: string;
     attachments?: readonly string[];
     admin?: boolean;
+    /** The author is a bot account: the message is marked `bot`. */
+    bot?: boolean;
     /**
      * A reply in the thread of this message (a live message; a reply's own root when it is a
      * reply, `not_found` otherwise): the result's `thread` is the thread after it (§25).

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { CLOSE, DEFAULT_PERMISSIONS, ERRORS, HTTP_STATUS, PERMISSIONS, clientFrame, type EventKind, type ServerFrameType } from '@parley/protocol';
+import { API_ROUTES, CHAT_ROUTES, CLOSE, DEFAULT_PERMISSIONS, ERRORS, HTTP_STATUS, PERMISSIONS, clientFrame, type EventKind, type ServerFrameType } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { guest } from '../testing/ws-client.js';
 
@@ -131,6 +131,14 @@ describe('docs/protocol.md and the server agree', () => {
       assert.equal(response.status, 401, `${route} without credentials`);
     }
     assert.equal((await fetch(`${server.url}/api/admin/nothing-here`)).status, 404);
+  });
+
+  test('§20 lists every frame route with its frame and status, and the bots API, as the routes define them', () => {
+    const frames = tableRows(section('### Frame routes')).map((row) => [row[0]!.replace(/`/g, ''), row[1]!.replace(/`/g, ''), Number(row[3])]);
+    assert.deepEqual(frames, CHAT_ROUTES.map((r) => [`${r.method} ${r.path}`, r.frame, r.status]));
+    const bots = tableRows(section('### Bots API')).map((row) => row[0]!.replace(/`/g, ''));
+    assert.deepEqual(bots, API_ROUTES.filter((r) => r.tag === 'bots').map((r) => `${r.method} ${r.path}`));
+    section('## 28. Bots');
   });
 
   test('every request with a rate limit in §7’s summary lists rate_limited among its errors', () => {

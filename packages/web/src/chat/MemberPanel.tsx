@@ -73,6 +73,11 @@ function MemberGroup(props: MemberGroupProps) {
               <Avatar id={user.id} name={user.name} size={28} online={online} />
               <span className="member-name">{user.name}</span>
               {isSelf && <span className="tag">{m.you}</span>}
+              {user.kind === 'bot' && (
+                <span className="bot-badge" title={m.botBadgeTitle}>
+                  {m.botBadge}
+                </span>
+              )}
               {role !== 'member' && <span className="tag accent">{m.roleTags[role]}</span>}
               {timedOutUntil !== undefined && timedOutUntil > now && <span className="tag warning">{m.timedOutTag}</span>}
               {props.blocked.has(user.id) && <span className="tag">{m.blockedTag}</span>}

@@ -365,7 +365,7 @@ export const en = {
   columnMembers: 'Members',
   columnEvents: 'Events',
   columnActions: 'Actions',
-  kinds: { account: 'Account', guest: 'Guest', external: 'External' } as Record<'account' | 'guest' | 'external', string>,
+  kinds: { account: 'Account', guest: 'Guest', external: 'External', bot: 'Bot' } as Record<'account' | 'guest' | 'external' | 'bot', string>,
   statusOnline: 'online',
   statusOffline: 'offline',
   statusDisabled: 'disabled',
@@ -459,6 +459,9 @@ export const en = {
   claimAction: 'Save',
   claimed: 'Saved. Sign in with this username and password from now on.',
   claimMenu: 'Keep my identity…',
+  // bots
+  botBadge: 'BOT',
+  botBadgeTitle: 'A bot account',
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

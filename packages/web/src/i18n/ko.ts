@@ -339,7 +339,7 @@ export const ko: Messages = {
   columnMembers: '멤버',
   columnEvents: '이벤트',
   columnActions: '작업',
-  kinds: { account: '계정', guest: '게스트', external: '외부' },
+  kinds: { account: '계정', guest: '게스트', external: '외부', bot: '봇' },
   statusOnline: '온라인',
   statusOffline: '오프라인',
   statusDisabled: '비활성',
@@ -433,4 +433,7 @@ export const ko: Messages = {
   claimAction: '저장',
   claimed: '저장했어요. 이제부터 이 사용자 이름과 비밀번호로 로그인하세요.',
   claimMenu: '내 신원 유지하기…',
+  // bots
+  botBadge: '봇',
+  botBadgeTitle: '봇 계정',
 };

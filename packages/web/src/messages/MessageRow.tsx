@@ -122,6 +122,11 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           {startsGroup && (
             <header className="msg-header">
               <PersonName id={authorId} name={authorName} className="msg-author" />
+              {message?.bot && (
+                <span className="bot-badge" title={m.botBadgeTitle}>
+                  {m.botBadge}
+                </span>
+              )}
               <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
                 {time}
               </time>

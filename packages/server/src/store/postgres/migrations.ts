@@ -266,6 +266,20 @@ const MIGRATIONS: readonly Migration[] = [
     sql: SEARCH_SCHEMA_SQL,
     run: backfillSearch,
   },
+  {
+    name: 'bot accounts: users of kind bot, and their token hashes (SQLite version 9)',
+    sql: `
+      ALTER TABLE users DROP CONSTRAINT users_kind_check;
+      ALTER TABLE users ADD CONSTRAINT users_kind_check CHECK (kind IN ('account', 'guest', 'external', 'bot'));
+      CREATE TABLE bots (
+        user_id text COLLATE "C" PRIMARY KEY REFERENCES users (id),
+        created_by text COLLATE "C" NOT NULL REFERENCES users (id),
+        created_at bigint NOT NULL,
+        token_hash text COLLATE "C" UNIQUE
+      );
+      CREATE INDEX bots_created_by ON bots (created_by, created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,7 +21,7 @@
  */
 import type pg from 'pg';
 import type { FollowWrite, LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, ThreadFollowRow, ThreadRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { AuditRow, BanRow, BotRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, ThreadFollowRow, ThreadRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 import { MODERATION_SQL } from './moderation-sql.js';
 import { THREAD_SQL } from './thread-sql.js';
 import type { ReadAhead } from '../rules/read-ahead.js';
@@ -34,6 +34,9 @@ const SQL = {
   insertUser: `INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   setUserName: `UPDATE users SET name = $2 WHERE id = $1`,
   claimUser: `UPDATE users SET username = $2, password_hash = $3, kind = 'account' WHERE id = $1`,
+  botById: `SELECT * FROM bots WHERE user_id = $1`,
+  insertBot: `INSERT INTO bots (user_id, created_by, created_at, token_hash) VALUES ($1, $2, $3, $4)`,
+  setBotTokenHash: `UPDATE bots SET token_hash = $2 WHERE user_id = $1`,
   insertSession: `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
   revokeSession: `UPDATE sessions SET revoked = 1 WHERE token_hash = $1`,
   putTokenRevocation: `INSERT INTO token_revocations (key, jti, subject, not_before, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -189,6 +192,18 @@ export class PgWriteTx implements WriteTx {
   async usernameExists(username: string): Promise<boolean> {
     return (await this.#first('usernameExists', [username])) !== null;
   }
+  async botById(userId: string): Promise<BotRow | null> {
+    return this.#first('botById', [userId]);
+  }
+
+  async insertBot(row: BotRow): Promise<void> {
+    await this.#rows('insertBot', [row.user_id, row.created_by, row.created_at, row.token_hash]);
+  }
+
+  async setBotTokenHash(userId: string, tokenHash: string | null): Promise<void> {
+    await this.#rows('setBotTokenHash', [userId, tokenHash]);
+  }
+
   async insertUser(row: UserRow): Promise<void> {
     await this.#rows('insertUser', [row.id, row.username, row.name, row.kind, row.password_hash, row.external_id, row.created_at]);
   }

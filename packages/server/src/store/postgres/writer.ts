@@ -63,6 +63,8 @@ function roomOf(write: WriteRequest): string | null {
     case 'revokeSession':
     case 'revokeTokens':
     case 'claimGuest':
+    case 'createBot':
+    case 'setBotToken':
     case 'ensureLobby':
     case 'addFile':
     case 'setBlock':

@@ -95,7 +95,7 @@ async function readMessage(tx: WriteTx, row: EventRow): Promise<MessageEvent> {
  * (room, author, client id) — a retry is answered as it was, whatever changed since.
  * Its files (`attachments`, ids of the author's uploads to this room not sent yet)
  * are sent with it: the event carries them, and from then on they are the message's.
- * `admin`: the author is a server admin (ADMIN_USERS).
+ * `admin`: the author is a server admin (ADMIN_USERS); `bot`: a bot account, marked on the message.
  */
 export async function appendMessage(
   tx: WriteTx,
@@ -106,6 +106,7 @@ export async function appendMessage(
     body: string;
     attachments?: readonly string[];
     admin?: boolean;
+    bot?: boolean;
     thread?: number;
     alsoInRoom?: boolean;
     replyTo?: number;
@@ -126,6 +127,7 @@ export async function appendMessage(
   const data: EventData['message'] = {};
   if (files.length > 0) data.attachments = files.map(toAttachment);
   if (input.replyTo !== undefined) data.replyTo = input.replyTo;
+  if (input.bot) data.bot = true;
   const place = root ? { thread: root.seq, alsoInRoom: input.alsoInRoom === true } : {};
   const message: NewEvent = { kind: 'message', clientId: input.clientId, body: input.body, data: Object.keys(data).length > 0 ? data : null, ...place };
   const event = (await appendEvent(tx, input.room, input.user, check.now, message)) as MessageEvent;

@@ -4,6 +4,7 @@
  * commit (group-commit.ts).
  */
 import * as accountWrites from './account-writes.js';
+import * as botWrites from './bot-writes.js';
 import * as fileWrites from './file-writes.js';
 import * as adminWrites from './admin-writes.js';
 import * as communityWrites from './community-writes.js';
@@ -18,6 +19,8 @@ export const WRITE_OPS = {
   revokeSession: accountWrites.revokeSession,
   revokeTokens: accountWrites.revokeTokens,
   claimGuest: accountWrites.claimGuest,
+  createBot: botWrites.createBot,
+  setBotToken: botWrites.setBotToken,
   renameUser: logWrites.renameUser,
   createRoom: logWrites.createRoom,
   ensureLobby: logWrites.ensureLobby,

@@ -20,6 +20,7 @@
  */
 import type {
   AuditRow,
+  BotRow,
   FileRow,
   TokenRevocationsTable,
   ThreadFollowRow,
@@ -68,6 +69,10 @@ export interface WriteTx {
   revokeSession(tokenHash: string): Promise<void>;
   /** Inserts the revocation, or replaces the one with the same key. */
   putTokenRevocation(row: TokenRevocationsTable): Promise<void>;
+  botById(userId: string): Promise<BotRow | null>;
+  insertBot(row: BotRow): Promise<void>;
+  /** null: revoked. */
+  setBotTokenHash(userId: string, tokenHash: string | null): Promise<void>;
 
   // rooms
   roomById(id: string): Promise<RoomRow | null>;
@@ -213,6 +218,8 @@ export const WRITE_METHODS = [
   'insertSession',
   'revokeSession',
   'putTokenRevocation',
+  'insertBot',
+  'setBotTokenHash',
   'insertRoom',
   'appendEvent',
   'insertMember',

@@ -13,7 +13,7 @@ export interface EventData {
    * A live message: its files (null when none). A deleted one: `moderated` when a moderator
    * deleted it (null otherwise); its files are forgotten.
    */
-  message: { attachments?: Attachment[]; moderated?: true; replyTo?: number };
+  message: { attachments?: Attachment[]; moderated?: true; replyTo?: number; /** Sent by a bot account (kept while the message lives). */ bot?: true };
   reaction: { emoji: string; on: boolean };
   join: { by: UserRef };
   rename: { from: string; to: string };
@@ -84,6 +84,7 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
         const data = parseData<'message'>(row);
         if (data.attachments) event.attachments = data.attachments;
         if (data.replyTo !== undefined) event.replyTo = data.replyTo;
+        if (data.bot) event.bot = true;
       }
       if (row.thread !== null) event.thread = row.thread;
       if (row.also_in_room === 1) event.alsoInRoom = true;

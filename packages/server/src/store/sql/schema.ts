@@ -220,8 +220,19 @@ export interface BlocksTable {
   created_at: number;
 }
 
+/** A bot account (SQLite migration 7, PostgreSQL 5): its user row has kind `bot`. */
+export interface BotsTable {
+  user_id: string;
+  /** Who made it: a server admin or a room owner, who manages it. */
+  created_by: string;
+  created_at: number;
+  /** SHA-256 of its token (base64url); null once revoked. The token itself is never stored. */
+  token_hash: string | null;
+}
+
 export interface Database {
   users: UsersTable;
+  bots: BotsTable;
   sessions: SessionsTable;
   rooms: RoomsTable;
   members: MembersTable;
@@ -239,6 +250,7 @@ export interface Database {
 }
 
 export type UserRow = UsersTable;
+export type BotRow = BotsTable;
 export type RoomRow = RoomsTable;
 export type EventRow = EventsTable;
 export type ReactionRow = Pick<ReactionsTable, 'target' | 'user_id' | 'emoji'>;

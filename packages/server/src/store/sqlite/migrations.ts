@@ -17,6 +17,12 @@ interface Migration {
   sql: string;
   /** Runs after `sql`, in the same transaction: data the schema's SQL cannot compute. */
   run?: (db: Database) => void;
+  /**
+   * The migration rebuilds a table others refer to (SQLite's way of changing a constraint):
+   * foreign keys are off while it runs — they cannot be switched inside a transaction, so
+   * around it — and checked before it commits (the procedure of SQLite's ALTER TABLE page).
+   */
+  rebuildsTables?: true;
 }
 
 const MIGRATIONS: readonly Migration[] = [
@@ -293,6 +299,36 @@ const MIGRATIONS: readonly Migration[] = [
     sql: SEARCH_SCHEMA_SQL,
     run: backfillSearch,
   },
+  {
+    name: 'bot accounts: users of kind bot, and their token hashes',
+    // SQLite cannot change a CHECK in place: the users table is rebuilt, foreign keys off. The
+    // other tables' REFERENCES users name the new table once it takes the name.
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE users_v7 (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('account', 'guest', 'external', 'bot')),
+        password_hash TEXT,
+        external_id TEXT UNIQUE,
+        created_at INTEGER NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+      );
+      INSERT INTO users_v7 (id, username, name, kind, password_hash, external_id, created_at, disabled)
+        SELECT id, username, name, kind, password_hash, external_id, created_at, disabled FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_v7 RENAME TO users;
+
+      CREATE TABLE bots (
+        user_id TEXT PRIMARY KEY REFERENCES users (id),
+        created_by TEXT NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        token_hash TEXT UNIQUE
+      );
+      CREATE INDEX bots_created_by ON bots (created_by, created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -315,6 +351,10 @@ export function runMigrations(db: Database, target = SCHEMA_VERSION): void {
     if (version() !== index) return;
     db.exec(migration.sql);
     migration.run?.(db);
+    if (migration.rebuildsTables) {
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`migration "${migration.name}" left ${broken.length} broken references`);
+    }
     db.pragma(`user_version = ${index + 1}`);
   });
   const found = version();
@@ -322,6 +362,13 @@ export function runMigrations(db: Database, target = SCHEMA_VERSION): void {
     throw new Error(`the database is at schema version ${found}, newer than this server's ${SCHEMA_VERSION}`);
   }
   for (let index = found; index < target; index++) {
-    step.immediate(index, MIGRATIONS[index]!);
+    const migration = MIGRATIONS[index]!;
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (migration.rebuildsTables && foreignKeys) db.pragma('foreign_keys = OFF');
+    try {
+      step.immediate(index, migration);
+    } finally {
+      if (migration.rebuildsTables && foreignKeys) db.pragma('foreign_keys = ON');
+    }
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { FollowWrite, LockedRoom, NewEventRow, WriteTx } from '../rules/write-tx.js';
-import type { AuditRow, BanRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, ThreadFollowRow, ThreadRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
+import type { AuditRow, BanRow, BotRow, EventRow, FileRow, MemberLimitsRow, MemberRole, MemberRow, ReactionRow, ReportRow, RoomRow, ThreadFollowRow, ThreadRow, TokenRevocationsTable, UserRow } from '../sql/schema.js';
 import { ModerationStatements } from './moderation-statements.js';
 import { ThreadStatements } from './thread-statements.js';
 import { searchDocWriter, searchRoomDropper } from '../../search/search-sqlite-schema.js';
@@ -20,6 +20,9 @@ export class SqliteWriteTx implements WriteTx {
   readonly #userById: Statement<[string], UserRow>;
   readonly #usernameExists: Statement<[string], 1>;
   readonly #insertUser: Statement<[UserRow]>;
+  readonly #botById: Statement<[string], BotRow>;
+  readonly #insertBot: Statement<[BotRow]>;
+  readonly #setBotTokenHash: Statement<[string | null, string]>;
   readonly #setUserName: Statement<[string, string]>;
   readonly #claimUser: Statement<[string, string, string]>;
   readonly #insertSession: Statement<[{ token_hash: string; user_id: string; expires_at: number }]>;
@@ -66,6 +69,9 @@ export class SqliteWriteTx implements WriteTx {
     const prepare = <P extends Params, R = void>(sql: string) => db.prepare(sql) as unknown as Statement<P, R>;
     this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
     this.#usernameExists = prepare<[string], 1>(`SELECT 1 FROM users WHERE username = ?`).pluck();
+    this.#botById = prepare(`SELECT * FROM bots WHERE user_id = ?`);
+    this.#insertBot = prepare(`INSERT INTO bots (user_id, created_by, created_at, token_hash) VALUES (@user_id, @created_by, @created_at, @token_hash)`);
+    this.#setBotTokenHash = prepare(`UPDATE bots SET token_hash = ? WHERE user_id = ?`);
     this.#insertUser = prepare(`INSERT INTO users (id, username, name, kind, password_hash, external_id, created_at)
       VALUES (@id, @username, @name, @kind, @password_hash, @external_id, @created_at)`);
     this.#setUserName = prepare(`UPDATE users SET name = ? WHERE id = ?`);
@@ -129,6 +135,18 @@ export class SqliteWriteTx implements WriteTx {
   async usernameExists(username: string): Promise<boolean> {
     return this.#usernameExists.get(username) !== undefined;
   }
+  async botById(userId: string): Promise<BotRow | null> {
+    return this.#botById.get(userId) ?? null;
+  }
+
+  async insertBot(row: BotRow): Promise<void> {
+    this.#insertBot.run(row);
+  }
+
+  async setBotTokenHash(userId: string, tokenHash: string | null): Promise<void> {
+    this.#setBotTokenHash.run(tokenHash, userId);
+  }
+
   async insertUser(row: UserRow): Promise<void> {
     this.#insertUser.run(row);
   }
