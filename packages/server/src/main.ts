@@ -32,9 +32,11 @@ let server;
 try {
   server = await createParleyServer(config, log);
 } catch (error) {
-  if (!(error instanceof StartError)) throw error;
-  log.fatal({ err: error.cause }, error.message);
-  console.error(error.message);
+  // Whatever stopped the start, the process stops too: a rethrown error would reach the
+  // uncaughtException handler above, which logs it and keeps a server that never listens.
+  const message = error instanceof StartError ? error.message : `the server could not start: ${error instanceof Error ? error.message : String(error)}`;
+  log.fatal({ err: error instanceof StartError ? error.cause : error }, message);
+  console.error(message);
   process.exit(1);
 }
 let address: { port: number; url: string };

@@ -12,6 +12,10 @@ import {
   blockFrame,
   createFrame,
   deleteFrame,
+  peopleFrame,
+  profileFrame,
+  searchFrame,
+  threadReadFrame,
   directoryFrame,
   dmFrame,
   editFrame,
@@ -28,7 +32,21 @@ import {
   sendFields,
   timeoutFrame,
 } from '../client-frames.js';
-import { banSchema, auditEntrySchema, memberSchema, reportSchema, roomEventSchema, roomSettingsSchema, roomSummarySchema, userSummarySchema } from './models.js';
+import {
+  auditEntrySchema,
+  banSchema,
+  memberSchema,
+  personSchema,
+  repliesPageSchema,
+  reportSchema,
+  roomEventSchema,
+  roomSettingsSchema,
+  roomSummarySchema,
+  searchResultSchema,
+  threadListItemSchema,
+  threadStateSchema,
+  userSummarySchema,
+} from './models.js';
 import { route } from './route.js';
 
 const NO_REF = { type: true, ref: true } as const;
@@ -38,6 +56,8 @@ const seqParam = z.coerce.number().int().min(0);
 const messageParams = roomParam.extend({ target: seqParam });
 const userParams = roomParam.extend({ user: roleFrame.shape.user });
 const roomSeq = z.object({ room: z.string(), seq: z.number().int() });
+const threadParams = roomParam.extend({ root: seqParam });
+const threadAnswer = z.object({ thread: threadStateSchema });
 
 export const CHAT_ROUTES = [
   // rooms
@@ -193,5 +213,55 @@ export const CHAT_ROUTES = [
     operationId: 'unblock', method: 'DELETE', path: '/api/blocks/{user}', tag: 'account', auth: 'user', frame: 'block',
     summary: 'Unblocks someone (frame `block`, `on: false`).', params: z.object({ user: blockFrame.shape.user }), fixed: { on: false },
     status: 200, response: z.object({ users: z.array(userSummarySchema) }),
+  }),
+  // threads (§25)
+  route({
+    operationId: 'threadReplies', method: 'GET', path: '/api/rooms/{room}/threads/{root}', tag: 'threads', auth: 'user', frame: 'replies',
+    summary: 'A page of a thread: its root and the replies after `after`, ascending (frame `replies`).',
+    params: threadParams, query: z.object({ after: seqParam.optional(), limit: count.optional() }), status: 200, response: repliesPageSchema,
+  }),
+  route({
+    operationId: 'listThreads', method: 'GET', path: '/api/threads', tag: 'threads', auth: 'user', frame: 'threads',
+    summary: 'The threads you follow, unread first (frame `threads`).',
+    query: z.object({ limit: count.optional() }), status: 200, response: z.object({ threads: z.array(threadListItemSchema) }),
+  }),
+  route({
+    operationId: 'followThread', method: 'PUT', path: '/api/rooms/{room}/threads/{root}/follow', tag: 'threads', auth: 'user', frame: 'follow',
+    summary: 'Follows a thread (frame `follow`, `on: true`).', params: threadParams, fixed: { on: true }, status: 200, response: threadAnswer,
+  }),
+  route({
+    operationId: 'unfollowThread', method: 'DELETE', path: '/api/rooms/{room}/threads/{root}/follow', tag: 'threads', auth: 'user', frame: 'follow',
+    summary: 'Stops following a thread (frame `follow`, `on: false`).', params: threadParams, fixed: { on: false }, status: 200, response: threadAnswer,
+  }),
+  route({
+    operationId: 'markThreadRead', method: 'POST', path: '/api/rooms/{room}/threads/{root}/read', tag: 'threads', auth: 'user', frame: 'thread_read',
+    summary: 'Moves your read marker in a thread (frame `thread_read`).',
+    params: threadParams, body: threadReadFrame.omit({ ...NO_REF, room: true, root: true }), status: 200, response: threadAnswer,
+  }),
+  // search (§26)
+  route({
+    operationId: 'search', method: 'GET', path: '/api/search', tag: 'search', auth: 'user', frame: 'search',
+    summary: 'Messages of the rooms you may read that hold every word of `query`, newest first (frame `search`).',
+    query: z.object({
+      query: searchFrame.shape.query,
+      room: searchFrame.shape.room,
+      author: searchFrame.shape.author,
+      since: seqParam.optional(),
+      until: seqParam.optional(),
+      before: seqParam.optional(),
+      limit: count.optional(),
+    }),
+    status: 200, response: z.object({ results: z.array(searchResultSchema), next: z.number().int().nullable() }),
+  }),
+  // people (§27)
+  route({
+    operationId: 'people', method: 'GET', path: '/api/people', tag: 'people', auth: 'user', frame: 'people',
+    summary: 'People who share a room with you, by name or username, best matches first (frame `people`).',
+    query: z.object({ query: z.string(), room: peopleFrame.shape.room, limit: count.optional() }),
+    status: 200, response: z.object({ users: z.array(personSchema) }),
+  }),
+  route({
+    operationId: 'profile', method: 'GET', path: '/api/people/{user}', tag: 'people', auth: 'user', frame: 'profile',
+    summary: "Someone's card (frame `profile`).", params: z.object({ user: profileFrame.shape.user }), status: 200, response: z.object({ user: personSchema }),
   }),
 ];

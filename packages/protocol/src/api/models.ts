@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../model.js';
-import type { Attachment, AuditEntry, Ban, Member, Report, RoomEvent, RoomSummary, UserSummary } from '../model.js';
+import type { Attachment, AuditEntry, Ban, Member, MessageEvent, Person, Report, RoomEvent, RoomSummary, ThreadInfo, ThreadListItem, ThreadState, UserSummary } from '../model.js';
+import type { RepliesPage, SearchResult } from '../server-frames.js';
 import { PERMISSIONS, ROLES, type RoomSettings } from '../roles.js';
 
 const seq = z.number().int().min(0);
@@ -52,19 +53,30 @@ export const attachmentSchema = z.object({
 }).meta({ id: 'Attachment' });
 
 const base = { room: z.string(), seq, ts: ms, user: userRefSchema };
+export const threadInfoSchema = z.object({
+  count: z.number().int(),
+  lastSeq: seq,
+  lastTs: ms,
+  participants: z.array(userRefSchema),
+}).meta({ id: 'ThreadInfo' });
+export const messageEventSchema = z.object({
+  ...base,
+  kind: z.literal('message'),
+  id: z.string(),
+  body: z.string(),
+  editedTs: ms.optional(),
+  deleted: z.boolean().optional(),
+  moderated: z.literal(true).optional(),
+  bot: z.literal(true).optional(),
+  reactions: z.record(z.string(), z.array(z.string())).optional(),
+  attachments: z.array(attachmentSchema).optional(),
+  thread: seq.optional(),
+  alsoInRoom: z.literal(true).optional(),
+  replyTo: seq.optional(),
+  replies: threadInfoSchema.optional(),
+}).meta({ id: 'MessageEvent' });
 export const roomEventSchema = z.discriminatedUnion('kind', [
-  z.object({
-    ...base,
-    kind: z.literal('message'),
-    id: z.string(),
-    body: z.string(),
-    editedTs: ms.optional(),
-    deleted: z.boolean().optional(),
-    moderated: z.literal(true).optional(),
-    bot: z.literal(true).optional(),
-    reactions: z.record(z.string(), z.array(z.string())).optional(),
-    attachments: z.array(attachmentSchema).optional(),
-  }),
+  messageEventSchema,
   z.object({ ...base, kind: z.literal('edit'), target: seq, body: z.string() }),
   z.object({ ...base, kind: z.literal('delete'), target: seq, moderated: z.literal(true).optional() }),
   z.object({ ...base, kind: z.literal('reaction'), target: seq, emoji: z.string(), on: z.boolean() }),
@@ -107,6 +119,29 @@ export const reportSchema = z.object({
   resolved: z.object({ by: userRefSchema, ts: ms }).optional(),
 }).meta({ id: 'Report' });
 export const banSchema = z.object({ user: userSummarySchema, until: ms.optional(), ts: ms }).meta({ id: 'Ban' });
+export const threadStateSchema = z.object({
+  room: z.string(),
+  root: seq,
+  info: threadInfoSchema,
+  following: z.boolean(),
+  readSeq: seq,
+  unread: z.number().int(),
+  version: z.number().int(),
+}).meta({ id: 'ThreadState' });
+export const threadListItemSchema = threadStateSchema.extend({ message: messageEventSchema }).meta({ id: 'ThreadListItem' });
+export const repliesPageSchema = z.object({
+  room: z.string(),
+  root: messageEventSchema,
+  replies: z.array(messageEventSchema),
+  hasAfter: z.boolean(),
+  thread: threadStateSchema.nullable(),
+}).meta({ id: 'RepliesPage' });
+export const personSchema = userSummarySchema.extend({ online: z.boolean() }).meta({ id: 'Person' });
+export const searchResultSchema = z.object({
+  roomName: z.string(),
+  event: messageEventSchema,
+  highlights: z.array(z.tuple([z.number().int(), z.number().int()])),
+}).meta({ id: 'SearchResult' });
 
 /** The wire shape of an error (errors.ts ErrorBody), as REST answers carry it: `{ error: … }`. */
 export const errorResponseSchema = z.object({
@@ -125,3 +160,10 @@ same<Same<z.infer<typeof roomEventSchema>, RoomEvent>>();
 same<Same<z.infer<typeof auditEntrySchema>, AuditEntry>>();
 same<Same<z.infer<typeof reportSchema>, Report>>();
 same<Same<z.infer<typeof banSchema>, Ban>>();
+same<Same<z.infer<typeof messageEventSchema>, MessageEvent>>();
+same<Same<z.infer<typeof threadInfoSchema>, ThreadInfo>>();
+same<Same<z.infer<typeof threadStateSchema>, ThreadState>>();
+same<Same<z.infer<typeof threadListItemSchema>, ThreadListItem>>();
+same<Same<z.infer<typeof repliesPageSchema>, RepliesPage>>();
+same<Same<z.infer<typeof personSchema>, Person>>();
+same<Same<z.infer<typeof searchResultSchema>, SearchResult>>();

@@ -6,6 +6,7 @@ import {
   adminRoomsQuery,
   adminUsersQuery,
   archiveRoomBody,
+  claimBody,
   disableUserBody,
   guestBody,
   loginBody,
@@ -61,6 +62,11 @@ export const SERVER_ROUTES = [
   route({
     operationId: 'guest', method: 'POST', path: '/api/auth/guest', tag: 'account', auth: 'none',
     summary: 'Enters as a guest.', body: guestBody, status: 201, response: sessionResponseSchema,
+  }),
+  route({
+    operationId: 'claim', method: 'POST', path: '/api/auth/claim', tag: 'account', auth: 'person',
+    summary: 'A guest keeps their identity: a password (and a username) makes the guest an account, with a new session (protocol §27).',
+    body: claimBody, status: 200, response: sessionResponseSchema,
   }),
   route({
     operationId: 'logout', method: 'POST', path: '/api/auth/logout', tag: 'account', auth: 'optional',

@@ -72,6 +72,18 @@ describe('durability, heartbeats and shutdown', () => {
     }
   });
 
+  test('a server whose start fails for any other reason exits non-zero, saying why (it kept running, not listening)', async () => {
+    // A data directory that is a file: creating it fails inside the start, not as a StartError.
+    const failed = await startServerProcess({ dataDir: '/etc/hostname', env: { DATABASE_URL: '' } }).then(
+      () => assert.fail('started with a file as its data directory'),
+      (error: unknown) => error as Error & { exitCode?: number | string | null; logs?: Array<Record<string, unknown>> },
+    );
+    assert.equal(failed.exitCode, 1, failed.message);
+    const fatal = failed.logs?.find((entry) => entry.level === 60);
+    assert.ok(fatal, `no fatal log line in ${JSON.stringify(failed.logs)}`);
+    assert.match(String(fatal.msg), /could not start: EEXIST/);
+  });
+
   test('SIGTERM closes clients with 4000 (reconnect and resume) and exits promptly', async () => {
     const server = await startServerProcess();
     const client = await connectRaw(server.wsUrl, { token: (await guest(server.url, 'Bye')).token });

@@ -17,9 +17,11 @@ import {
   type Bot,
   type HistoryPage,
   type Member,
+  type Person,
   type RoomEvent,
   type RoomSummary,
   type SessionResponse,
+  type ThreadListItem,
   type UserSummary,
   type z,
 } from './openapi-client-support.js';
@@ -98,6 +100,9 @@ test('a client generated from the OpenAPI document type-checks against, and pars
   const loggedIn: SessionResponse = await call('/api/auth/login', 'post', { body: { username: 'api-admin', password: 'correct horse battery' } });
   const other: SessionResponse = await call('/api/auth/guest', 'post', { body: { name: 'Other' } });
   const extra: SessionResponse = await call('/api/auth/guest', 'post', { body: { name: 'Extra' } });
+  const claimer: SessionResponse = await call('/api/auth/guest', 'post', { body: { name: 'Claimer' } });
+  const claimed: SessionResponse = await call('/api/auth/claim', 'post', { token: claimer.token, body: { username: 'kept-guest', password: 'correct horse battery' } });
+  assert.deepEqual([claimed.user.id, claimed.user.kind, claimed.user.username], [claimer.user.id, 'account', 'kept-guest']);
   const check = await call('/api/session', 'get', { token: admin });
   assert.equal(check.user?.username, 'api-admin');
   const me: UserSummary = (await call('/api/me', 'get', { token: admin })).user;
@@ -150,6 +155,22 @@ test('a client generated from the OpenAPI document type-checks against, and pars
   const blocked = await call('/api/blocks/{user}', 'put', { token: other.token, path: { user: extra.user.id } });
   assert.deepEqual(blocked.users.map((u) => u.id), [extra.user.id]);
   await call('/api/blocks/{user}', 'delete', { token: other.token, path: { user: extra.user.id } });
+  // Threads, search and people (§25–§27).
+  const reply = await call('/api/rooms/{room}/messages', 'post', { token: other.token, path: { room }, body: { id: 'typed-reply-01', body: 'a reply to hello', thread: sent.seq } });
+  const thread = await call('/api/rooms/{room}/threads/{root}', 'get', { token: admin, path: { room, root: sent.seq }, query: { after: 0, limit: 50 } });
+  assert.deepEqual(thread.replies.map((r) => r.seq), [reply.seq]);
+  assert.equal(thread.root.replies?.count, 1);
+  const followed = await call('/api/rooms/{room}/threads/{root}/follow', 'put', { token: admin, path: { room, root: sent.seq } });
+  assert.equal(followed.thread.following, true);
+  assert.equal((await call('/api/rooms/{room}/threads/{root}/read', 'post', { token: admin, path: { room, root: sent.seq }, body: { seq: reply.seq } })).thread.unread, 0);
+  const threads: ThreadListItem[] = (await call('/api/threads', 'get', { token: other.token, query: { limit: 10 } })).threads;
+  assert.deepEqual(threads.map((t) => t.root), [sent.seq]);
+  assert.equal((await call('/api/rooms/{room}/threads/{root}/follow', 'delete', { token: admin, path: { room, root: sent.seq } })).thread.following, false);
+  const found = await call('/api/search', 'get', { token: other.token, query: { query: 'edited', room, limit: 10 } });
+  assert.deepEqual(found.results.map((r) => r.event.seq), [sent.seq]);
+  const people: Person[] = (await call('/api/people', 'get', { token: other.token, query: { query: 'admin', limit: 5 } })).users;
+  assert.ok(people.some((p) => p.id === me.id));
+  assert.equal((await call('/api/people/{user}', 'get', { token: other.token, path: { user: me.id } })).user.username, 'api-admin');
   await call('/api/rooms/{room}/messages/{target}', 'delete', { token: admin, path: { room, target: sent.seq } });
 
   const made = await call('/api/bots', 'post', { token: admin, body: { username: 'typed-bot' } });
