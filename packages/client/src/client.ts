@@ -694,17 +694,23 @@ export class ParleyClient {
     for (const summary of welcome.rooms) this.#upsertRoom(summary);
     this.#emitter.emit('welcome', welcome);
 
+    // Thread frames sent while disconnected are lost: the list is read again, after the rooms
+    // caught up (it never holds a resume back).
+    const reloadThreads = () => this.loadThreads().catch((error: unknown) => this.#backgroundError(error));
     if (reconnected) {
       this.#sync.resume(toResume).then(
-        (results) => this.#emitter.emit('resumed', results),
+        (results) => {
+          this.#emitter.emit('resumed', results);
+          reloadThreads();
+        },
         (error: unknown) => this.#backgroundError(error),
       );
+    } else {
+      reloadThreads();
     }
     this.#requests.flush();
     this.#flushOutbox();
     if (this.#options.loadMembers) for (const room of toResume) this.#loadMembers(room);
-    // Thread frames sent while disconnected are lost: the list is read again.
-    this.loadThreads().catch((error: unknown) => this.#backgroundError(error));
     this.#connected?.resolve(welcome);
   }
 

@@ -91,13 +91,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let cluster: Cluster | null = null;
   let proxy: RoundRobinProxy | null = null;
   const tracked: Tracked[] = [];
+  // Every client made, closed however the run ends: one left reconnecting keeps the process alive after a failure.
+  const made: ParleyClient[] = [];
   try {
     cluster = await startCluster({ count: options.nodes, redisUrl: redis.url, env: { RATE_LIMITS: 'off', MAX_CONNECTIONS_PER_ADDRESS: '0' } });
     proxy = await startRoundRobinProxy(cluster.nodes.map((node) => node.port));
     log(`cluster: ${options.nodes} nodes on ${cluster.nodes.map((n) => n.port).join(', ')}, proxy on ${proxy.port}, Redis on ${redis.port}`);
 
-    const make = (name: string) =>
-      new ParleyClient({ url: proxy!.url, credentials: { kind: 'guest', name }, WebSocket, initialHistory: 0, loadMembers: false });
+    const make = (name: string) => {
+      const client = new ParleyClient({ url: proxy!.url, credentials: { kind: 'guest', name }, WebSocket, initialHistory: 0, loadMembers: false });
+      made.push(client);
+      return client;
+    };
     const founder = make('Founder');
     await founder.connect();
     const rooms: string[] = [];
@@ -294,7 +299,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       durationMs: now(),
     };
   } finally {
-    for (const entry of tracked) entry.client.close();
+    for (const client of made) client.close();
     await proxy?.close();
     await cluster?.stop();
     await redis.stop();
