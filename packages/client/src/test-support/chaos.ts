@@ -91,6 +91,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let cluster: Cluster | null = null;
   let proxy: RoundRobinProxy | null = null;
   const tracked: Tracked[] = [];
+  // Cleared in `finally` too: a run that fails midway (a node that does not come back in time)
+  // must stop its senders, or their timers keep the test process alive after the failure.
+  let sending = true;
   try {
     cluster = await startCluster({ count: options.nodes, redisUrl: redis.url, env: { RATE_LIMITS: 'off', MAX_CONNECTIONS_PER_ADDRESS: '0' } });
     proxy = await startRoundRobinProxy(cluster.nodes.map((node) => node.port));
@@ -123,7 +126,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // Sending, all the while.
     const sends: Array<{ id: string; room: string; result: Promise<number | null> }> = [];
-    let sending = true;
     const senders = tracked.map(async ({ client, rooms: mine }) => {
       while (sending) {
         await new Promise((resolve) => setTimeout(resolve, exponential(options.sendEveryMs)));
@@ -294,6 +296,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       durationMs: now(),
     };
   } finally {
+    sending = false;
     for (const entry of tracked) entry.client.close();
     await proxy?.close();
     await cluster?.stop();
