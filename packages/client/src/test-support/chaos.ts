@@ -93,6 +93,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const tracked: Tracked[] = [];
   // Every client made, closed however the run ends: one left reconnecting keeps the process alive after a failure.
   const made: ParleyClient[] = [];
+  // Cleared in `finally` too: a run that fails midway (a node that does not come back in time)
+  // must stop its senders, or their timers keep the test process alive after the failure.
+  let sending = true;
   try {
     cluster = await startCluster({ count: options.nodes, redisUrl: redis.url, env: { RATE_LIMITS: 'off', MAX_CONNECTIONS_PER_ADDRESS: '0' } });
     proxy = await startRoundRobinProxy(cluster.nodes.map((node) => node.port));
@@ -128,7 +131,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // Sending, all the while.
     const sends: Array<{ id: string; room: string; result: Promise<number | null> }> = [];
-    let sending = true;
     const senders = tracked.map(async ({ client, rooms: mine }) => {
       while (sending) {
         await new Promise((resolve) => setTimeout(resolve, exponential(options.sendEveryMs)));
@@ -299,6 +301,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       durationMs: now(),
     };
   } finally {
+    sending = false;
     for (const client of made) client.close();
     await proxy?.close();
     await cluster?.stop();

@@ -124,7 +124,7 @@ export function UserMenu({ user, theme, setTheme, notifications, blockedCount, o
               )}
             </div>
           )}
-          <button type="button" className="menu-item danger" onClick={onLogout}>
+          <button type="button" className="menu-item danger" onClick={() => { setOpen(false); onLogout(); }}>
             <Icon name="logOut" size={16} />
             {m.logOut}
           </button>

@@ -17,16 +17,17 @@ export function GuestLogoutDialog({ onLogout, onKeep, onClose }: { onLogout(): v
           <button type="button" className="button" onClick={onClose} autoFocus>
             {m.cancel}
           </button>
-          <button type="button" className="button" onClick={onKeep}>
-            {m.keepIdentity}
-          </button>
           <button type="button" className="button danger" onClick={onLogout}>
             {m.guestLogoutConfirm}
           </button>
         </>
       }
     >
-      {null}
+      <div>
+        <button type="button" className="button" onClick={onKeep}>
+          {m.keepIdentity}
+        </button>
+      </div>
     </Dialog>
   );
 }
