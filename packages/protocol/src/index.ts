@@ -7,3 +7,4 @@ export * from './client-frames.js';
 export * from './server-frames.js';
 export * from './rest.js';
 export * from './parse.js';
+export * from './fallback.js';

@@ -2,26 +2,29 @@
  * The server is killed with kill -9 and restarted on the same data directory
  * and port while two clients keep sending: afterwards every message acked
  * before the kill and every message sent during the outage is in both
- * clients' timelines exactly once, in the same order.
+ * clients' timelines exactly once, in the same order — over a WebSocket, and
+ * over the HTTP fallback (server-sent events and POSTs, protocol.md §30).
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServerProcess, type ServerProcess } from '@parley/server/testing';
 import { v7 as uuidv7 } from 'uuid';
 import type { ParleyClient } from '../client.js';
-import type { SendResult } from '../types.js';
+import type { SendResult, Transport } from '../types.js';
 import { ClientPool, assertOrdered, messagesOf, sleep, waitFor, within } from '../test-support/helpers.js';
 
-it('loses and duplicates nothing across kill -9 and a restart of the server', { timeout: 60_000 }, async (t) => {
+for (const transport of ['websocket', 'http'] as const satisfies readonly Transport[]) {
+it(`loses and duplicates nothing across kill -9 and a restart of the server (${transport})`, { timeout: 60_000 }, async (t) => {
   let server: ServerProcess = await startServerProcess();
   const pool = new ClientPool();
   t.after(async () => {
     pool.closeAll();
     await server.stop('SIGKILL');
   });
-  const a = pool.create(server.url, { kind: 'guest', name: 'ada' });
-  const b = pool.create(server.url, { kind: 'guest', name: 'bob' });
+  const a = pool.create(server.url, { kind: 'guest', name: 'ada' }, { transport });
+  const b = pool.create(server.url, { kind: 'guest', name: 'bob' }, { transport });
   await within('both clients connect', Promise.all([a.connect(), b.connect()]));
+  assert.deepEqual([a.transport, b.transport], [transport, transport]);
 
   const events = new Map<ParleyClient, number[]>([[a, []], [b, []]]);
   for (const [client, seqs] of events) client.on('event', (event) => event.room === 'lobby' && seqs.push(event.seq));
@@ -81,3 +84,4 @@ it('loses and duplicates nothing across kill -9 and a restart of the server', { 
     for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1]! + 1, 'events arrive once each, in order, without gaps');
   }
 });
+}
