@@ -78,6 +78,29 @@ it('behind a proxy that refuses WebSocket upgrades, a client falls back to HTTP 
   assert.ok(transports.length >= 2 && transports.every((tr) => tr === 'http'), `every connection of the blocked client was HTTP (${transports.join()})`);
 });
 
+it('falls back to HTTP when every WebSocket is cut soon after it opens, and stays up', { timeout: 60_000 }, async (t) => {
+  const server = await startServerProcess();
+  const proxy = await startTcpProxy(server.port, '127.0.0.1', { cutWebSocketsAfterMs: 300 });
+  const pool = new ClientPool();
+  t.after(async () => {
+    pool.closeAll();
+    await proxy.close();
+    await server.stop();
+  });
+  const client = pool.create(proxy.url, { kind: 'guest', name: 'cut' });
+  const ends: Array<{ code?: number; transport?: Transport }> = [];
+  client.on('status', (status, info) => status === 'reconnecting' && ends.push({ code: info.closeCode, transport: info.transport }));
+  await within('it connects', client.connect(), 20_000);
+  await waitFor('it is on the fallback', () => client.transport === 'http' && client.status === 'open', 20_000);
+  assert.ok(ends.filter((end) => end.transport === 'websocket').length >= 2, `WebSockets were cut first (${JSON.stringify(ends)})`);
+  const cutsBefore = ends.length;
+  // The proxy cuts no HTTP: the fallback connection stays, and works.
+  await sleep(1000);
+  await within('a send is acked', client.send('lobby', 'on the fallback at last'));
+  assert.equal(client.status, 'open');
+  assert.equal(ends.length, cutsBefore, 'no cut since');
+});
+
 const skip = (await skipWithoutPostgres()) || (await skipWithoutRedis());
 
 /** A fetch that sends the stream to `streamBase` and every POST of frames to `postBase`: no two requests share a node. */
