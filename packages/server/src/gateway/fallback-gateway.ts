@@ -43,11 +43,6 @@ export class FallbackGateway {
     return this.#host.closing;
   }
 
-  /** Streams open on this node. */
-  get size(): number {
-    return this.#streams.size;
-  }
-
   /**
    * Opens a stream on `res` for an authenticated request: the headers, the `stream` event with
    * its id once POSTs can reach it from any node, then the session's `welcome`. `onClose` runs
@@ -61,6 +56,8 @@ export class FallbackGateway {
       // nginx buffers responses unless told not to; a buffered stream would deliver nothing.
       'x-accel-buffering': 'no',
       'x-content-type-options': 'nosniff',
+      // A stream's TCP connection ends with it: kept alive, it would hold a shutdown until its idle timeout.
+      connection: 'close',
     });
     // An SSE response's idle time is bounded by the keepalive, not by the HTTP server's idle timeout.
     res.socket?.setTimeout(0);
@@ -72,12 +69,21 @@ export class FallbackGateway {
       ended = true;
       if (stream) {
         this.#streams.delete(id);
+        this.#host.metrics.fallbackStreams.dec();
         this.#relay?.unregister(id);
         stream.session.onClose();
       }
       onClose();
     });
-    if (this.#relay) await this.#relay.register(id, (forward) => this.#take(id, forward));
+    try {
+      if (this.#relay) await this.#relay.register(id, (forward) => this.#take(id, forward));
+    } catch (error) {
+      // The bus could not subscribe: POSTs reaching other nodes could not find this stream.
+      this.#host.log.error({ err: error }, 'could not open a fallback stream');
+      this.#relay?.unregister(id);
+      wire.close(CLOSE.internalError, 'internal error');
+      return;
+    }
     if (ended) {
       this.#relay?.unregister(id);
       return;
@@ -85,6 +91,7 @@ export class FallbackGateway {
     res.write(sseEvent(FALLBACK_EVENT.stream, id));
     stream = { wire, session: new SocketSession(this.#host, wire, identity), user: identity.user.id };
     this.#streams.set(id, stream);
+    this.#host.metrics.fallbackStreams.inc();
   }
 
   /**

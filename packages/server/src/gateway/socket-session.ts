@@ -79,9 +79,6 @@ export class SocketSession {
     return this.#connection;
   }
 
-  /** Frames read and not yet handled, past which reading stops (`Wire.pause`). */
-  static readonly maxWaitingFrames = MAX_WAITING_FRAMES;
-
   onMessage(data: RawData | string, isBinary: boolean): void {
     const host = this.#host;
     if (this.#connection === null && byteLength(data) > AUTH_FRAME_MAX_BYTES) {

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { CLOSE, type AckFrame, type ErrorFrame, type EventFrame, type WelcomeFrame } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { openStream, type SseClient } from '../testing/sse-client.js';
-import { guest } from '../testing/ws-client.js';
+import { connectRaw, guest } from '../testing/ws-client.js';
+import { get, type IncomingMessage } from 'node:http';
+import { FALLBACK_STREAM_PATH } from '@parley/protocol';
 
 describe('the HTTP fallback transport', () => {
   let server: ServerProcess;
@@ -44,6 +46,7 @@ describe('the HTTP fallback transport', () => {
     const welcome = await client.waitFor<WelcomeFrame>((f) => f.type === 'welcome');
     assert.equal(welcome.user.id, user.id);
     assert.match(client.id ?? '', /^[A-Za-z0-9_-]{22}$/);
+    assert.match(await (await fetch(`${server.url}/api/metrics`)).text(), /^parley_fallback_streams [1-9]/m);
     const answer = await client.post([
       { type: 'ping', ref: 'p1' },
       { type: 'send', id: '018f0000-0000-7000-8000-000000000001', room: 'lobby', body: 'hello over sse' },
@@ -113,5 +116,36 @@ it('closes every stream with 4000 when the server shuts down', async () => {
     assert.equal((await client.waitForClose()).code, CLOSE.serverRestart);
   } finally {
     client.abort();
+  }
+});
+
+it('closes a stream whose reader stopped reading as a slow consumer (4002), as a WebSocket', async () => {
+  const server = await startServerProcess({ env: { RATE_LIMITS: 'off', OUTBOUND_QUEUE_LIMIT_BYTES: String(256 * 1024) } });
+  try {
+    const sender = await connectRaw(server.wsUrl, { token: (await guest(server.url, 'Sender')).token });
+    const { token } = await guest(server.url, 'Stalled');
+    // A reader that takes the head of the stream and then reads nothing: the kernel's buffers fill, then the server's queue.
+    const response = await new Promise<IncomingMessage>((resolve, reject) =>
+      get(`${server.url}${FALLBACK_STREAM_PATH}`, { headers: { authorization: `Bearer ${token}` } }, resolve).on('error', reject),
+    );
+    assert.equal(response.statusCode, 200);
+    response.pause();
+    const streams = async () => Number(/^parley_fallback_streams (\d+)/m.exec(await (await fetch(`${server.url}/api/metrics`)).text())![1]);
+    assert.equal(await streams(), 1);
+    const body = 'x'.repeat(3900);
+    let last: AckFrame<'send'> | undefined;
+    for (let i = 0; i < 2000 && (await streams()) > 0; i += 100) {
+      const batch = [];
+      for (let j = i; j < i + 100; j++) batch.push(sender.request<AckFrame<'send'>>({ type: 'send', id: `flood-${String(j).padStart(6, '0')}`, room: 'lobby', body }, 20_000));
+      last = (await Promise.all(batch)).at(-1);
+    }
+    assert.ok(last);
+    const metrics = await (await fetch(`${server.url}/api/metrics`)).text();
+    assert.match(metrics, /^parley_slow_consumers_total 1/m);
+    assert.match(metrics, /^parley_fallback_streams 0/m, 'the stream was closed');
+    response.socket.destroy();
+    sender.close();
+  } finally {
+    await server.stop();
   }
 });
