@@ -7,10 +7,10 @@
  * Transport. With `transport: 'auto'` (the default) a connection is a
  * WebSocket until WebSockets fail FALLBACK_AFTER times in a row — no welcome,
  * or cut (1006) within STABLE_MS of it, while plain HTTP reaches the server —
- * then the HTTP fallback
- * (http-connection.ts). Each time a fallback connection ends, the next attempt
- * tries a WebSocket once more: a network that lets WebSockets through again
- * gets them back, one that does not costs one refused attempt per reconnect.
+ * then the HTTP fallback (http-connection.ts). Each time a fallback connection
+ * ends, the next attempt tries a WebSocket once more: a network that lets
+ * WebSockets through again gets them back, one that does not costs one
+ * refused attempt per reconnect.
  */
 import { CLOSE, ParleyError, shouldReconnect, type ServerFrame, type SessionResponse, type UserSummary, type WelcomeFrame } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';

@@ -13,16 +13,19 @@
  * the stream's session in order and answers on the POST node's own topic; the
  * POST is answered then. A client sends its next POST only after the last one
  * was answered, so frames reach the session in the order the client wrote
- * them, whichever nodes the POSTs reached. The bus delivers at most once: a
- * lost forward or a lost answer leaves the POST unanswered until
- * `timeoutMs`, then it fails (503) and the client drops the stream and
- * reconnects, as after a WebSocket cut — it resumes from the store and re-sends
- * its unacknowledged messages, which the store stores once (by client id).
- * Nothing is lost or reordered; nothing depends on which node a request hits.
+ * them, whichever nodes the POSTs reached. The bus delivers at most once: the
+ * POST's node publishes its forward again every RESEND_MS until answered, and
+ * the stream's node takes each forward once (by its node and number) and
+ * answers every copy, so a forward or an answer lost in a short gap of the bus
+ * costs a delay. After `timeoutMs` without an answer the POST fails (503) and
+ * the client drops the stream and reconnects, as after a WebSocket cut — it
+ * resumes from the store and re-sends its unacknowledged messages, which the
+ * store stores once (by client id). Nothing is lost or reordered; nothing
+ * depends on which node a request hits.
  *
  * Payloads are cut into parts of at most PAYLOAD_SAFE_BYTES (PostgreSQL's
  * NOTIFY takes 8,000 bytes); parts from one publisher arrive in order, and a
- * forward missing a part is dropped (its POST fails as above).
+ * copy missing a part is dropped (the next copy may arrive whole).
  */
 import type { Bus } from '../bus/bus.js';
 import { PAYLOAD_SAFE_BYTES } from '../bus/bus.js';
@@ -42,8 +45,10 @@ const STREAM = 'fallback:';
 const NODE = 'fallback-node:';
 /** UTF-16 units per part: at most 3 bytes each in UTF-8, with room for the header. */
 const PART_UNITS = Math.floor((PAYLOAD_SAFE_BYTES - 200) / 3);
-/** An incomplete forward is dropped after this long (its POST has failed by then). */
+/** An incomplete forward is dropped after this long, and a taken one forgotten (its POST is over by then). */
 const PARTS_TTL_MS = 60_000;
+/** A forward not answered in this long is published again. */
+const RESEND_MS = 1000;
 
 interface Parts {
   parts: string[];
@@ -70,6 +75,8 @@ export class FallbackRelay {
   readonly #timeoutMs: number;
   readonly #streams = new Map<string, StreamHandler>();
   readonly #assembling = new Map<string, Parts>();
+  /** Forwards taken here, by `<node> <post>`: their answer, or null while their frames are being taken. */
+  readonly #taken = new Map<string, Receipt | null>();
   readonly #waiting = new Map<number, (receipt: Receipt | null) => void>();
   readonly #onError: (error: Error) => void;
   #nextPost = 1;
@@ -116,17 +123,22 @@ export class FallbackRelay {
     const post = this.#nextPost++;
     const text = JSON.stringify(forward);
     const parts = cutIntoParts(text);
+    let copy = 0;
+    const publish = (): void => {
+      const head = `${this.#node} ${post} ${copy++}`;
+      parts.forEach((part, i) => this.#bus.publish(STREAM + stream, `${head} ${i} ${parts.length}\n${part}`));
+    };
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(post);
-        resolve(null);
-      }, this.#timeoutMs);
-      this.#waiting.set(post, (receipt) => {
+      const resend = setInterval(publish, RESEND_MS);
+      const done = (receipt: Receipt | null): void => {
+        clearInterval(resend);
         clearTimeout(timer);
         this.#waiting.delete(post);
         resolve(receipt);
-      });
-      parts.forEach((part, i) => this.#bus.publish(STREAM + stream, `${this.#node} ${post} ${i} ${parts.length}\n${part}`));
+      };
+      const timer = setTimeout(() => done(null), this.#timeoutMs);
+      this.#waiting.set(post, done);
+      publish();
     });
   }
 
@@ -134,15 +146,16 @@ export class FallbackRelay {
     for (const done of [...this.#waiting.values()]) done(null);
     for (const parts of this.#assembling.values()) clearTimeout(parts.timer);
     this.#assembling.clear();
+    this.#taken.clear();
   }
 
   #part(stream: string, payload: string): void {
     const newline = payload.indexOf('\n');
-    const [from, post, index, count] = payload.slice(0, newline).split(' ');
+    const [from, post, copy, index, count] = payload.slice(0, newline).split(' ');
     const i = Number(index);
     const n = Number(count);
-    if (newline < 0 || !from || !post || !(i >= 0 && i < n && n <= 10_000)) return;
-    const key = `${stream} ${from} ${post}`;
+    if (newline < 0 || !from || !post || !copy || !(i >= 0 && i < n && n <= 10_000)) return;
+    const key = `${stream} ${from} ${post} ${copy}`;
     let parts = this.#assembling.get(key);
     if (!parts) {
       const timer = setTimeout(() => this.#assembling.delete(key), PARTS_TTL_MS);
@@ -163,13 +176,22 @@ export class FallbackRelay {
     void this.#deliver(stream, from, Number(post), parts.parts.join(''));
   }
 
+  /** Takes a forward's frames once, whatever the copies; answers each copy once it has an answer. */
   async #deliver(stream: string, from: string, post: number, text: string): Promise<void> {
-    let receipt: Receipt = { status: 'not_found' };
-    try {
-      const handler = this.#streams.get(stream);
-      if (handler) receipt = await handler(JSON.parse(text) as Forward);
-    } catch (error) {
-      this.#onError(error as Error);
+    const key = `${from} ${post}`;
+    const earlier = this.#taken.get(key);
+    if (earlier === null) return;
+    let receipt: Receipt = earlier ?? { status: 'not_found' };
+    if (earlier === undefined) {
+      this.#taken.set(key, null);
+      setTimeout(() => this.#taken.delete(key), PARTS_TTL_MS).unref();
+      try {
+        const handler = this.#streams.get(stream);
+        if (handler) receipt = await handler(JSON.parse(text) as Forward);
+      } catch (error) {
+        this.#onError(error as Error);
+      }
+      this.#taken.set(key, receipt);
     }
     this.#bus.publish(NODE + from, JSON.stringify({ post, receipt }));
   }
