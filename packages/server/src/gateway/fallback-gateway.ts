@@ -84,8 +84,10 @@ export class FallbackGateway {
       wire.close(CLOSE.internalError, 'internal error');
       return;
     }
-    if (ended) {
+    if (ended || this.#host.closing) {
+      // Gone meanwhile, or the server began to shut down (it closed the connections it had).
       this.#relay?.unregister(id);
+      wire.close(CLOSE.serverRestart, 'server restart');
       return;
     }
     res.write(sseEvent(FALLBACK_EVENT.stream, id));
