@@ -94,6 +94,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let cluster: Cluster | null = null;
   let proxy: RoundRobinProxy | null = null;
   const tracked: Tracked[] = [];
+  // What a failed run must stop too, or its clients and send loops would keep the process alive.
+  let founder: ParleyClient | null = null;
+  let sending = true;
   try {
     cluster = await startCluster({ count: options.nodes, redisUrl: redis.url, env: { RATE_LIMITS: 'off', MAX_CONNECTIONS_PER_ADDRESS: '0' } });
     proxy = await startRoundRobinProxy(cluster.nodes.map((node) => node.port));
@@ -101,7 +104,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const make = (name: string) =>
       new ParleyClient({ url: proxy!.url, credentials: { kind: 'guest', name }, WebSocket, transport: options.transport ?? 'websocket', initialHistory: 0, loadMembers: false });
-    const founder = make('Founder');
+    founder = make('Founder');
     await founder.connect();
     const rooms: string[] = [];
     for (let r = 0; r < options.rooms; r++) rooms.push((await founder.createRoom(`Chaos ${r}`, 'public')).id);
@@ -126,7 +129,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // Sending, all the while.
     const sends: Array<{ id: string; room: string; result: Promise<number | null> }> = [];
-    let sending = true;
     const senders = tracked.map(async ({ client, rooms: mine }) => {
       while (sending) {
         await new Promise((resolve) => setTimeout(resolve, exponential(options.sendEveryMs)));
@@ -297,6 +299,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       durationMs: now(),
     };
   } finally {
+    sending = false;
+    founder?.close();
     for (const entry of tracked) entry.client.close();
     await proxy?.close();
     await cluster?.stop();
