@@ -47,6 +47,7 @@ import { upload, type UploadOptions, type UploadSource } from './upload.js';
 import type {
   ClientSnapshot,
   ConnectionStatus,
+  Transport,
   HistoryQuery,
   SearchOptions,
   ParleyClientEvents,
@@ -149,6 +150,11 @@ export class ParleyClient {
 
   get status(): ConnectionStatus {
     return this.#link.status;
+  }
+
+  /** The transport of the current connection (or of the last one): a WebSocket, or the HTTP fallback. */
+  get transport(): Transport {
+    return this.#link.transport;
   }
 
   /** The signed-in user (known after sign-in or the first welcome). */

@@ -16,6 +16,15 @@ export interface ConnectionEnd {
   unauthorized: boolean;
 }
 
+/** What the link needs of a connection, whatever its transport (this WebSocket one, or http-connection.ts). */
+export interface LinkConnection {
+  readonly isOpen: boolean;
+  /** Writes one frame; false when the connection is not open. */
+  send(frame: object): boolean;
+  /** Drops the connection and reports its end now, with `code`. */
+  abandon(code: number, reason: string): void;
+}
+
 export interface ConnectionHandlers {
   onFrame(frame: ServerFrame): void;
   onEnd(end: ConnectionEnd): void;
@@ -25,7 +34,7 @@ const OPEN = 1;
 /** Ref of the `auth` frame; the server's error for a bad token carries it. */
 export const AUTH_REF = 'auth';
 
-export class Connection {
+export class Connection implements LinkConnection {
   readonly #socket: WebSocketLike;
   readonly #handlers: ConnectionHandlers;
   #opened = false;

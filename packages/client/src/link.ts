@@ -3,14 +3,30 @@
  * connection, waiting for its welcome, watching its heartbeat, and after it
  * ends, reconnecting with jittered backoff (at once when the browser comes
  * back online) unless the close code or a refused session says not to.
+ *
+ * Transport. With `transport: 'auto'` (the default) a connection is a
+ * WebSocket until WebSockets fail FALLBACK_AFTER times in a row — no welcome,
+ * or cut (1006) within STABLE_MS of it, while plain HTTP reaches the server —
+ * then the HTTP fallback (http-connection.ts). Each time a fallback connection
+ * ends, the next attempt tries a WebSocket once more: a network that lets
+ * WebSockets through again gets them back, one that does not costs one
+ * refused attempt per reconnect.
  */
 import { CLOSE, ParleyError, shouldReconnect, type ServerFrame, type SessionResponse, type UserSummary, type WelcomeFrame } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';
-import { AUTH_REF, Connection, type ConnectionEnd } from './connection.js';
+import { AUTH_REF, Connection, type ConnectionEnd, type LinkConnection } from './connection.js';
+import { HttpConnection } from './http-connection.js';
 import { HeartbeatMonitor } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { me as restMe, signIn, type RestOptions } from './rest-api.js';
-import type { ConnectionStatus, Credentials, StatusInfo } from './types.js';
+import type { ConnectionStatus, Credentials, StatusInfo, Transport } from './types.js';
+
+/** WebSocket failures in a row after which the next attempt uses the HTTP fallback. */
+const FALLBACK_AFTER = 2;
+/** A WebSocket cut later than this after its welcome is not held against WebSockets. */
+const STABLE_MS = 10_000;
+/** How long the probe of plain HTTP after a failed WebSocket may take. */
+const PROBE_TIMEOUT_MS = 5000;
 
 export interface LinkHandlers {
   status(status: ConnectionStatus, info: StatusInfo): void;
@@ -37,7 +53,15 @@ export class Link {
   #token: string | null;
   /** The options' credentials, until a registration succeeds: from then on, that account's password. */
   #credentials: Credentials;
-  #connection: Connection | null = null;
+  #connection: LinkConnection | null = null;
+  /** The transport of the current (or last) connection. */
+  #transport: Transport = 'websocket';
+  /** WebSocket attempts that failed in a row (see the transport note above). */
+  #wsFailures = 0;
+  /** The count of the last connection's end, while it probes the server (see #countFailures). */
+  #counting: Promise<void> | null = null;
+  /** When the current connection was welcomed. */
+  #welcomedAt = 0;
   #up = false;
   #heartbeat: HeartbeatMonitor | null = null;
   #attempts = 0;
@@ -63,6 +87,11 @@ export class Link {
 
   get token(): string | null {
     return this.#token;
+  }
+
+  /** The transport of the current connection, or of the last one. */
+  get transport(): Transport {
+    return this.#transport;
   }
 
   /** Whether a welcomed connection is open. */
@@ -119,17 +148,23 @@ export class Link {
         return this.#scheduleReconnect({});
       }
     }
-    let connection: Connection;
+    if (this.#counting) {
+      await this.#counting;
+      this.#counting = null;
+      if (this.#isClosed()) return;
+    }
+    let connection: LinkConnection;
+    const auth = { transport: this.#options.authTransport, token: this.#token };
+    const handlers = {
+      onFrame: (frame: ServerFrame) => connection === this.#connection && this.#onFrame(connection, frame),
+      onEnd: (end: ConnectionEnd) => connection === this.#connection && void this.#onEnd(end),
+    };
+    this.#transport = this.#nextTransport();
     try {
-      connection = new Connection(
-        this.#options.WebSocket,
-        this.#options.wsUrl,
-        { transport: this.#options.authTransport, token: this.#token },
-        {
-          onFrame: (frame) => connection === this.#connection && this.#onFrame(connection, frame),
-          onEnd: (end) => connection === this.#connection && void this.#onEnd(end),
-        },
-      );
+      connection =
+        this.#transport === 'http'
+          ? new HttpConnection(this.#options.fetchImpl, this.#options.baseUrl, auth, handlers, this.#options.requestTimeoutMs)
+          : new Connection(this.#options.WebSocket, this.#options.wsUrl, auth, handlers);
     } catch (error) {
       // The WebSocket constructor itself refused (a browser's security policy, say): report and retry later.
       this.#on.trouble(error);
@@ -166,11 +201,45 @@ export class Link {
     return { baseUrl: this.#options.baseUrl, fetch: this.#options.fetch, timeoutMs: this.#options.connectTimeoutMs };
   }
 
-  #onFrame(connection: Connection, frame: ServerFrame): void {
+  #nextTransport(): Transport {
+    const chosen = this.#options.transport;
+    if (chosen !== 'auto') return chosen;
+    return this.#wsFailures >= FALLBACK_AFTER ? 'http' : 'websocket';
+  }
+
+  /**
+   * Counts WebSocket failures (auto transport) from how a connection ended. A WebSocket that
+   * got no welcome, or was cut within STABLE_MS of it, counts only if plain HTTP reaches the
+   * server meanwhile: a server that is down or restarting says nothing against WebSockets.
+   */
+  async #countFailures(end: ConnectionEnd, welcomed: boolean): Promise<void> {
+    if (this.#options.transport !== 'auto') return;
+    if (this.#transport === 'http') {
+      // Back on the fallback after one more failed WebSocket; both failing means the server is away: start over.
+      this.#wsFailures = welcomed ? FALLBACK_AFTER - 1 : 0;
+      return;
+    }
+    const failed = !welcomed || (end.code === CLOSE.abnormal && Date.now() - this.#welcomedAt < STABLE_MS);
+    if (!failed) this.#wsFailures = 0;
+    else if (await this.#httpReachable()) this.#wsFailures++;
+  }
+
+  /** Whether the server answers a plain HTTP request (any answer). */
+  async #httpReachable(): Promise<boolean> {
+    try {
+      await restMe({ ...this.#restOptions(), timeoutMs: Math.min(PROBE_TIMEOUT_MS, this.#options.connectTimeoutMs) });
+      return true;
+    } catch (error) {
+      return error instanceof ParleyError && error.code !== 'unavailable';
+    }
+  }
+
+  #onFrame(connection: LinkConnection, frame: ServerFrame): void {
     this.#heartbeat?.received();
     if (frame.type === 'welcome') {
       this.#clearWelcomeTimer();
       this.#up = true;
+      this.#welcomedAt = Date.now();
       this.#attempts = 0;
       this.#refusals = 0;
       this.#heartbeat = new HeartbeatMonitor(
@@ -182,7 +251,7 @@ export class Link {
         () => connection.abandon(CLOSE.heartbeatTimeout, 'no heartbeat from the server'),
       );
       this.#on.up(frame);
-      this.#setStatus('open', { attempt: 0 });
+      this.#setStatus('open', { attempt: 0, transport: this.#transport });
     } else if (frame.type === 'error' && frame.ref === AUTH_REF && !this.#up) {
       this.#fail(ParleyError.fromBody(frame));
     } else if (this.#up) {
@@ -191,13 +260,16 @@ export class Link {
   }
 
   async #onEnd(end: ConnectionEnd): Promise<void> {
+    const welcomed = this.#up;
     this.#connection = null;
     this.#up = false;
     this.#clearWelcomeTimer();
     this.#heartbeat?.stop();
     this.#heartbeat = null;
     this.#on.down();
-    const info: StatusInfo = { attempt: this.#attempts, closeCode: end.code, reason: end.reason };
+    const info: StatusInfo = { attempt: this.#attempts, closeCode: end.code, reason: end.reason, transport: this.#transport };
+    // Counted while the backoff runs; the next attempt waits for it (#tryConnect).
+    this.#counting = this.#countFailures(end, welcomed);
     if (end.code === CLOSE.sessionEnded && this.#mayTrySigningInAgain()) {
       // The session expired or was ended while connected: a password signs in again.
       this.#token = null;

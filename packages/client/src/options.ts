@@ -1,6 +1,6 @@
 /** ParleyClientOptions with defaults applied, checked and frozen once. */
 import { WS_PATH } from '@parley/protocol';
-import type { AuthTransport, Credentials, ParleyClientOptions, WebSocketConstructor } from './types.js';
+import type { AuthTransport, Credentials, ParleyClientOptions, Transport, WebSocketConstructor } from './types.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
 export interface ResolvedOptions {
@@ -9,6 +9,9 @@ export interface ResolvedOptions {
   wsUrl: string;
   WebSocket: WebSocketConstructor;
   fetch: typeof fetch | undefined;
+  /** The fetch of the HTTP fallback: `fetch`, or the global one. */
+  fetchImpl: typeof fetch;
+  transport: 'auto' | Transport;
   authTransport: AuthTransport;
   backoff: BackoffOptions;
   heartbeat: { intervalMs?: number; timeoutMs?: number };
@@ -42,6 +45,10 @@ export function resolveOptions(options: ParleyClientOptions): Readonly<ResolvedO
   if (credentials.kind === 'session' && authTransport !== 'cookie') {
     throw new TypeError('credentials { kind: "session" } use the browser\'s session cookie: they need authTransport "cookie".');
   }
+  const transport = options.transport ?? 'auto';
+  if (!['auto', 'websocket', 'http'].includes(transport)) throw new TypeError(`options.transport must be "auto", "websocket" or "http", got "${String(transport)}".`);
+  // Called as a plain function: a browser's fetch must keep the global as its `this`.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const backoff = { ...DEFAULT_BACKOFF, ...options.reconnect };
   if (backoff.minDelayMs <= 0 || backoff.maxDelayMs < backoff.minDelayMs) {
     throw new TypeError('options.reconnect needs 0 < minDelayMs <= maxDelayMs.');
@@ -52,6 +59,8 @@ export function resolveOptions(options: ParleyClientOptions): Readonly<ResolvedO
     wsUrl: `${baseUrl.replace(/^http/, 'ws')}${WS_PATH}`,
     WebSocket: WebSocketImpl,
     fetch: options.fetch,
+    fetchImpl,
+    transport,
     authTransport,
     backoff,
     heartbeat: { ...options.heartbeat },

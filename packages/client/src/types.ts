@@ -52,6 +52,9 @@ export type Credentials =
  */
 export type AuthTransport = 'header' | 'cookie' | 'frame';
 
+/** How frames travel: a WebSocket, or the HTTP fallback (server-sent events and POSTs; protocol.md §30). */
+export type Transport = 'websocket' | 'http';
+
 /**
  * The least a WebSocket must offer: the browser's WebSocket and `ws` both fit.
  * Handlers take `never` so that any socket's own event types are accepted; the
@@ -81,8 +84,14 @@ export interface ParleyClientOptions {
   url?: string;
   /** WebSocket constructor. Default: the global `WebSocket`. Node 20 passes `ws`. */
   WebSocket?: WebSocketConstructor;
-  /** fetch for the REST calls. Default: the global `fetch`. */
+  /** fetch for the REST calls and the HTTP fallback. Default: the global `fetch`. */
   fetch?: typeof fetch;
+  /**
+   * `auto` (default): WebSocket, falling back to HTTP (server-sent events and POSTs) when
+   * WebSockets fail twice in a row — refused, or cut soon after connecting; `websocket` or
+   * `http`: that one only.
+   */
+  transport?: 'auto' | Transport;
   /** Default: `header` when there is no `window` (Node), else `frame` for token credentials and `cookie` otherwise. */
   authTransport?: AuthTransport;
   /** Reconnect backoff: full jitter between 0 and min(maxDelayMs, minDelayMs * 2^attempt). Defaults 500 and 20000. */
@@ -120,6 +129,8 @@ export interface StatusInfo {
   reason?: string;
   /** With `closed` after a refusal (bad credentials, session ended). */
   error?: ParleyError;
+  /** With `open`, and with the end of a connection: the transport it used. */
+  transport?: Transport;
 }
 
 /** A message in a room's timeline, in its current state (edits, deletion and reactions applied). */

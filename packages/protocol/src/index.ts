@@ -14,3 +14,4 @@ export * from './api/models.js';
 export * from './api/chat-routes.js';
 export * from './api/server-routes.js';
 export * from './api/openapi.js';
+export * from './fallback.js';

@@ -23,6 +23,9 @@ import { HashGate } from './auth/hash-gate.js';
 import { createJwtVerifier } from './auth/jwt.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { WorkScheduler } from './gateway/work-scheduler.js';
+import { FallbackGateway } from './gateway/fallback-gateway.js';
+import { FallbackRelay } from './gateway/fallback-relay.js';
+import { fallbackRoutes } from './http/fallback-routes.js';
 import { errorHandler } from './http/errors.js';
 import { fastifyOptions } from './http/fastify-options.js';
 import { authRoutes } from './http/auth-routes.js';
@@ -89,9 +92,14 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   });
   const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
   const closer = new UserCloser(bus, hub);
+  // On a cluster, POSTs of the HTTP fallback may reach another node than their stream's.
+  const relay = config.cluster
+    ? new FallbackRelay({ bus, node, timeoutMs: config.fallbackRelayTimeoutMs, onError: (error) => backgroundError('fallback-relay', error) })
+    : null;
   const figures = new LiveFigures(metrics);
   try {
-    await bus.start(tapBus(hub.busEvents, closer, figures));
+    await bus.start(tapBus(hub.busEvents, closer, figures, relay));
+    await relay?.start();
     await hub.start();
     await closer.start();
     await presence.start({
@@ -130,6 +138,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const guests = new GuestLifecycle(chat.ctx, config.guestLifecycle.sweepIntervalMs, backgroundError);
   const addressCap = new AddressCap(config.maxConnectionsPerAddress);
   const gateway = new WsGateway({ config, accounts, chat, log, metrics, addressCap, work });
+  const fallback = new FallbackGateway({ host: gateway.sessionHost, relay, keepaliveMs: config.heartbeat.intervalMs });
   let closing = false;
 
   const app = Fastify(fastifyOptions(config, log));
@@ -160,6 +169,15 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   frameRoutes(app, CHAT_ROUTES, { ...restIdentity, chat, maxJsonDepth: config.limits.maxJsonDepth });
   botRoutes(app, { ...restIdentity, config, store, closer });
   openApiRoutes(app);
+  fallbackRoutes(app, {
+    gateway: fallback,
+    accounts,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    addressCap,
+    maxFrameBytes: config.limits.maxFrameBytes,
+    onRefused: () => metrics.connectionsRefused.inc(),
+  });
   await webApp(app, config.webDir, log);
   await app.ready();
   allDescribed();
@@ -195,6 +213,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
       const closed = app.close();
       // Frames already accepted finish storing (their acks are queued) before the sockets close.
       await gateway.close(Math.max(100, config.shutdownTimeoutMs - 2000));
+      fallback.close();
       await closed;
       hub.close();
       // Presence first: this node's users go offline for the others now, not when its entries expire.

@@ -66,6 +66,7 @@ const envSchema = z.object({
   FLUSH_MAX_PAUSE_MS: int(0, 100).default(10),
   PRESENCE_INTERVAL_MS: int(0, 60_000).default(250),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  FALLBACK_RELAY_TIMEOUT_MS: int(100, 60_000).default(5000),
   WEB_DIR: z.string().min(1).default(DEFAULT_WEB_DIR),
   // Default: the cluster's database with REDIS_URL (every node must serve every file), else disk.
   FILES_STORAGE: z.enum(['disk', 'postgres']).optional(),
@@ -134,6 +135,8 @@ export interface Config {
   flushMaxPauseMs: number;
   presenceIntervalMs: number;
   shutdownTimeoutMs: number;
+  /** On a cluster, how long a POST of the HTTP fallback relayed to its stream's node waits for its answer (gateway/fallback-relay.ts). */
+  fallbackRelayTimeoutMs: number;
   webDir: string;
   files: FilesConfig;
 }
@@ -277,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flushMaxPauseMs: e.FLUSH_MAX_PAUSE_MS,
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    fallbackRelayTimeoutMs: e.FALLBACK_RELAY_TIMEOUT_MS,
     webDir: resolve(e.WEB_DIR),
     files: {
       storage:

@@ -6,7 +6,8 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
   return {
     registry,
-    connections: new Gauge({ name: 'parley_connections', help: 'Open authenticated WebSocket connections', registers: [registry] }),
+    connections: new Gauge({ name: 'parley_connections', help: 'Open authenticated connections (WebSockets and HTTP fallback streams)', registers: [registry] }),
+    fallbackStreams: new Gauge({ name: 'parley_fallback_streams', help: 'Open HTTP fallback streams (also counted in parley_connections)', registers: [registry] }),
     messages: new Counter({ name: 'parley_messages_total', help: 'Messages stored', registers: [registry] }),
     frameErrors: new Counter({ name: 'parley_frame_errors_total', help: 'Error frames sent, by code', labelNames: ['code'], registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_slow_consumers_total', help: 'Connections closed for reading too slowly', registers: [registry] }),

@@ -3,13 +3,14 @@
  * `npm run chaos`: the long chaos run of the issue (3 nodes, 300 clients in 30 rooms, 60 s, a
  * node killed every 15 s, the pub/sub connections cut once, Redis restarted once), printed as
  * a report; exit code 1 if anything was lost, duplicated or reordered, a killed node's clients
- * were slow to resume, or presence kept a ghost. Flags: --clients N --rooms N --seconds N.
+ * were slow to resume, or presence kept a ghost. Flags: --clients N --rooms N --seconds N
+ * --transport websocket|http (http: the fallback, protocol.md §30).
  */
 import { parseArgs } from 'node:util';
 import { runChaos } from './chaos.js';
 
 const { values } = parseArgs({
-  options: { clients: { type: 'string', default: '300' }, rooms: { type: 'string', default: '30' }, seconds: { type: 'string', default: '60' } },
+  options: { clients: { type: 'string', default: '300' }, rooms: { type: 'string', default: '30' }, seconds: { type: 'string', default: '60' }, transport: { type: 'string', default: 'websocket' } },
 });
 const report = await runChaos({
   nodes: 3,
@@ -19,6 +20,7 @@ const report = await runChaos({
   killEveryMs: 15_000,
   restartAfterMs: 2000,
   sendEveryMs: 2000,
+  transport: values.transport === 'http' ? 'http' : 'websocket',
   log: (line) => console.log(`  ${line}`),
 });
 console.log(JSON.stringify(report, null, 2));

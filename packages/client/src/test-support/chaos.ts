@@ -18,6 +18,7 @@ import { startCluster, type Cluster } from '@parley/server/testing/cluster';
 import { startRedisServer, type RedisServer } from '@parley/server/testing/redis-server';
 import type { RoomEvent } from '@parley/protocol';
 import { ParleyClient } from '../client.js';
+import type { Transport } from '../types.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 
 export interface ChaosOptions {
@@ -30,6 +31,8 @@ export interface ChaosOptions {
   restartAfterMs: number;
   /** Each client sends one message every this long on average (to one of its rooms). */
   sendEveryMs: number;
+  /** The clients' transport (default: websocket; `http`: the fallback, protocol.md §30). */
+  transport?: Transport;
   log?: (line: string) => void;
 }
 
@@ -102,7 +105,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(`cluster: ${options.nodes} nodes on ${cluster.nodes.map((n) => n.port).join(', ')}, proxy on ${proxy.port}, Redis on ${redis.port}`);
 
     const make = (name: string) => {
-      const client = new ParleyClient({ url: proxy!.url, credentials: { kind: 'guest', name }, WebSocket, initialHistory: 0, loadMembers: false });
+      const client = new ParleyClient({ url: proxy!.url, credentials: { kind: 'guest', name }, WebSocket, transport: options.transport ?? 'websocket', initialHistory: 0, loadMembers: false });
       made.push(client);
       return client;
     };

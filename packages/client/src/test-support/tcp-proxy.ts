@@ -5,6 +5,11 @@
  * forwarding while keeping the TCP connections open (a dead peer that never
  * says so; `stall('toClient')` holds back only what the server sends, so
  * requests arrive and their answers do not), `forward()` returns to normal.
+ * With `refuseUpgrades`, it is a proxy that breaks WebSockets, as some
+ * corporate ones do: a request asking for `Upgrade: websocket` is answered
+ * 403 and its connection closed; plain HTTP goes through. With
+ * `cutWebSocketsAfterMs`, it lets WebSockets open and cuts each that long
+ * after its upgrade (another way proxies break them).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -25,7 +30,11 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+/** A request head asking to upgrade to WebSocket. */
+const UPGRADE = /\r\nupgrade:[ \t]*websocket/i;
+const REFUSED = 'HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 22\r\n\r\nWebSockets are blocked';
+
+export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1', options: { refuseUpgrades?: boolean; cutWebSocketsAfterMs?: number } = {}): Promise<TcpProxy> {
   let mode: ProxyMode = 'forward';
   let stalled: StallDirection = 'both';
   /** Each pair is [client side, server side]. */
@@ -34,6 +43,13 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
 
   const pump = (from: Socket, to: Socket, pair: [Socket, Socket]) => {
     from.on('data', (chunk: Buffer) => {
+      const upgrade = from === pair[0] && (options.refuseUpgrades || options.cutWebSocketsAfterMs !== undefined) && UPGRADE.test(chunk.toString('latin1'));
+      if (upgrade && options.refuseUpgrades) {
+        pair[1].destroy();
+        from.end(REFUSED);
+        return;
+      }
+      if (upgrade) setTimeout(() => pair.forEach((socket) => socket.destroy()), options.cutWebSocketsAfterMs);
       if (!to.write(chunk)) from.pause();
     });
     to.on('drain', () => {

@@ -5,6 +5,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { DEFAULT_LIMITS, type WelcomeFrame } from '@parley/protocol';
 import { Connection } from './connection.js';
+import { WsWire } from './ws-wire.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { encodeTextFrame } from './text-frame.js';
 import { SharedFrame } from '../hub/shared-frame.js';
@@ -38,7 +39,7 @@ test('a burst queued for one connection is written whole, and the queue does not
   try {
     const flushes = new FlushScheduler({ maxPauseMs: 0 });
     // The WebSocket is only used to close; this test never closes.
-    const connection = new Connection(null as unknown as WebSocket, pair.serverEnd, { user, sessionHash: null, expiresAt: null, jwt: null }, { queueLimitBytes: 1 << 20, flushes });
+    const connection = new Connection(new WsWire(null as unknown as WebSocket, pair.serverEnd), { user, sessionHash: null, expiresAt: null, jwt: null }, { queueLimitBytes: 1 << 20, flushes });
     const frame = (n: number) => new SharedFrame(`<${n}>`);
     const wire = (n: number) => encodeTextFrame(`<${n}>`).toString('latin1');
     const welcome: WelcomeFrame = {

@@ -1,22 +1,16 @@
 /**
- * One client's WebSocket, as the hub and the chat logic see it: who it is,
- * which rooms it receives, and an outbound queue of pre-encoded frames.
- *
- * Outbound frames are written straight to the TCP socket (the `ws` library
- * still owns the handshake, inbound parsing, pings and closing). That is safe
- * because `ws` writes whole frames synchronously when compression is off, so
- * frames never interleave mid-frame.
+ * One client's connection, as the hub and the chat logic see it: who it is,
+ * which rooms it receives, and an outbound queue of pre-encoded frames written
+ * to its wire (wire.ts: a WebSocket, or an HTTP fallback stream).
  */
-import type { Socket } from 'node:net';
-import type WebSocket from 'ws';
 import type { ServerFrame, UserSummary, WelcomeFrame } from '@parley/protocol';
 import { CLOSE } from '@parley/protocol';
 import { toSummary, type Identity } from '../auth/accounts.js';
 import type { JwtCredential } from '../auth/token-revocations.js';
 import type { Peer } from '../hub/peer.js';
 import type { SharedFrame } from '../hub/shared-frame.js';
-import { encodeTextFrame } from './text-frame.js';
 import type { FlushScheduler } from './flush-scheduler.js';
+import type { Wire } from './wire.js';
 
 /** A room being resumed: live events are held back until the replay has been sent. */
 interface Held {
@@ -62,8 +56,7 @@ export class Connection implements Peer {
    * Null once it is sent.
    */
   #beforeWelcome: Buffer[] | null = [];
-  readonly #ws: WebSocket;
-  readonly #socket: Socket;
+  readonly #wire: Wire;
   readonly #outbound: Outbound;
   /**
    * Frames queued since the last flush: the first (most flushes carry one
@@ -81,9 +74,8 @@ export class Connection implements Peer {
   #burstBytes = 0;
   #closed = false;
 
-  constructor(ws: WebSocket, socket: Socket, identity: Identity, outbound: Outbound) {
-    this.#ws = ws;
-    this.#socket = socket;
+  constructor(wire: Wire, identity: Identity, outbound: Outbound) {
+    this.#wire = wire;
     this.user = toSummary(identity.user);
     this.sessionHash = identity.sessionHash;
     this.expiresAt = identity.expiresAt ?? Infinity;
@@ -97,7 +89,7 @@ export class Connection implements Peer {
 
   /** Bytes queued for this connection or written to its socket that the network has not taken yet. */
   get backlogBytes(): number {
-    return this.#queuedBytes + this.#socket.writableLength;
+    return this.#queuedBytes + this.#wire.writableLength;
   }
 
   /**
@@ -107,17 +99,7 @@ export class Connection implements Peer {
    */
   drained(): Promise<void> {
     this.flush();
-    const socket = this.#socket;
-    if (socket.writableLength === 0 || socket.destroyed || this.#closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
+    return this.#closed ? Promise.resolve() : this.#wire.drained();
   }
 
   /** Slots the outbound queue keeps allocated while empty (for tests). */
@@ -127,7 +109,7 @@ export class Connection implements Peer {
 
   /** Serializes and queues one frame for this connection only; returns its size in bytes. */
   send(frame: ServerFrame): number {
-    const bytes = encodeTextFrame(JSON.stringify(frame));
+    const bytes = this.#wire.encode(JSON.stringify(frame));
     this.#enqueue(bytes);
     return bytes.length;
   }
@@ -149,7 +131,7 @@ export class Connection implements Peer {
    * encoded to once. This is the per-recipient path of every fan-out: keep it to a push and a sum.
    */
   deliver(frame: SharedFrame): void {
-    this.#enqueue(frame.encoded(encodeTextFrame));
+    this.#enqueue(frame.encoded(this.#wire.encode));
   }
 
   /**
@@ -181,7 +163,7 @@ export class Connection implements Peer {
 
   /** Delivers a room's event frame, or holds it back while that room is being resumed. */
   deliverEvent(room: string, seq: number, frame: SharedFrame): void {
-    const bytes = frame.encoded(encodeTextFrame);
+    const bytes = frame.encoded(this.#wire.encode);
     const held = this.#held?.get(room);
     if (held) held.frames.push({ seq, bytes });
     else this.#enqueue(bytes);
@@ -204,7 +186,7 @@ export class Connection implements Peer {
   flush(): void {
     const first = this.#first;
     if (first === null || this.#closed) return;
-    const socket = this.#socket;
+    const wire = this.#wire;
     const bytes = this.#queuedBytes;
     // A slow consumer is one that left more than the limit of earlier flushes untaken by the
     // kernel. This flush's own frames do not count: a burst queued in one go (many messages
@@ -213,7 +195,7 @@ export class Connection implements Peer {
     // raised by that burst's size. A reader that stopped holds at most the limit plus the
     // largest burst (a resume's replay is bounded, chat/history.ts) plus one flush.
     const limit = this.#outbound.queueLimitBytes;
-    const backlog = socket.writableLength;
+    const backlog = wire.writableLength;
     if (backlog > limit + this.#burstBytes) {
       this.#slowConsumer();
       return;
@@ -223,7 +205,7 @@ export class Connection implements Peer {
     // Node's writev path (cork/uncork), which costs a request object per chunk.
     const chunk = this.#moreCount === 0 ? first : this.#outbound.flushes.join(first, this.#more as Buffer[], this.#moreCount, bytes);
     this.#clearQueue();
-    if (!socket.destroyed) socket.write(chunk);
+    if (!wire.destroyed) wire.write(chunk);
   }
 
   /** Empties the queue, dropping its references to the frames. */
@@ -248,12 +230,11 @@ export class Connection implements Peer {
     if (code !== CLOSE.slowConsumer) this.flush();
     this.#closed = true;
     this.#clearQueue();
+    this.#wire.close(code, reason);
     if (code === CLOSE.slowConsumer) {
-      // Its socket buffer is full; a close frame would wait behind it.
-      this.#ws.close(code, reason);
-      setTimeout(() => this.#ws.terminate(), 1000).unref();
-    } else {
-      this.#ws.close(code, reason);
+      // Its socket buffer is full; the close would wait behind it.
+      const wire = this.#wire;
+      setTimeout(() => wire.terminate(), 1000).unref();
     }
   }
 

@@ -1,14 +1,14 @@
 /**
- * One WebSocket from its upgrade to its close: authentication (at the
+ * One client connection from its opening to its close, whatever its wire (a
+ * WebSocket, or an HTTP fallback stream and its POSTs): authentication (at the
  * handshake, or by a first `auth` frame), validation of every inbound frame
  * with its error budget, and the handling of its frames in arrival order.
  *
- * One object per socket, with what the gateway shares in `host`: the socket's
- * listeners are the gateway's, shared by every socket (WsGateway finds the
- * session by its socket), so a connection costs no closures of its own.
+ * One object per connection, with what the gateways share in `host`: the
+ * socket's listeners are the gateway's, shared by every socket (WsGateway finds
+ * the session by its socket), so a connection costs no closures of its own.
  */
-import type { Socket } from 'node:net';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import { AUTH_FRAME_MAX_BYTES, CLOSE, ParleyError, parseClientFrame } from '@parley/protocol';
 import type { Accounts, Identity } from '../auth/accounts.js';
 import type { Chat } from '../chat/chat.js';
@@ -18,6 +18,7 @@ import type { Metrics } from '../metrics.js';
 import { Connection, type Outbound } from './connection.js';
 import { isExpensive } from './frame-costs.js';
 import type { WorkScheduler } from './work-scheduler.js';
+import type { Wire } from './wire.js';
 
 /** Frames read but not yet handled past which the socket is not read (see onMessage). */
 const MAX_WAITING_FRAMES = 256;
@@ -28,7 +29,8 @@ const ERROR_WINDOW_MS = 10_000;
 
 const nothing = (): void => undefined;
 
-function byteLength(data: RawData): number {
+function byteLength(data: RawData | string): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
   if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
@@ -51,8 +53,7 @@ export interface SessionHost {
 
 export class SocketSession {
   readonly #host: SessionHost;
-  readonly #ws: WebSocket;
-  readonly #socket: Socket;
+  readonly #wire: Wire;
   #connection: Connection | null = null;
   #authenticating = false;
   /** When the recent invalid frames came; made on the first. */
@@ -66,23 +67,27 @@ export class SocketSession {
   #authTimer: NodeJS.Timeout | undefined;
 
   /** `identity` is who authenticated at the handshake; null: the first frame must be `auth`. */
-  constructor(host: SessionHost, ws: WebSocket, socket: Socket, identity: Identity | null) {
+  constructor(host: SessionHost, wire: Wire, identity: Identity | null) {
     this.#host = host;
-    this.#ws = ws;
-    this.#socket = socket;
+    this.#wire = wire;
     if (identity) this.#open(identity);
-    else this.#authTimer = setTimeout(() => ws.close(CLOSE.authTimeout, 'authentication timeout'), host.config.authTimeoutMs);
+    else this.#authTimer = setTimeout(() => wire.close(CLOSE.authTimeout, 'authentication timeout'), host.config.authTimeoutMs);
   }
 
-  onMessage(data: RawData, isBinary: boolean): void {
+  /** The connection, once authenticated. */
+  get connection(): Connection | null {
+    return this.#connection;
+  }
+
+  onMessage(data: RawData | string, isBinary: boolean): void {
     const host = this.#host;
     if (this.#connection === null && byteLength(data) > AUTH_FRAME_MAX_BYTES) {
       // Before authentication only an `auth` frame makes sense: a larger frame is not parsed.
-      this.#ws.close(CLOSE.tooLarge, 'frame too large before authentication');
+      this.#wire.close(CLOSE.tooLarge, 'frame too large before authentication');
       return;
     }
     if (isBinary) return this.#fail(null, new ParleyError('invalid_frame', 'Binary frames are not accepted; send JSON text.'));
-    const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
+    const text = typeof data === 'string' ? data : Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
     const parsed = parseClientFrame(text, host.config.limits.maxJsonDepth);
     if (parsed.error || !parsed.frame) return this.#fail(parsed.ref, parsed.error ?? new ParleyError('invalid_frame'));
     const frame = parsed.frame;
@@ -99,7 +104,7 @@ export class SocketSession {
     if (connection.closed) return;
     // Reading stops while too many frames wait (it resumes as they are handled): a client that
     // pipelines faster than its frames run cannot pile up work and memory without bound.
-    if (++this.#waiting === MAX_WAITING_FRAMES) this.#ws.pause();
+    if (++this.#waiting === MAX_WAITING_FRAMES) this.#wire.pause();
     const earlier = this.#pending;
     const handle = (queued?: () => void): Promise<void> | undefined =>
       connection.closed ? undefined : host.chat.handle(connection, frame, queued, earlier);
@@ -127,7 +132,7 @@ export class SocketSession {
   }
 
   #frameHandled(): void {
-    if (this.#waiting-- === MAX_WAITING_FRAMES) this.#ws.resume();
+    if (this.#waiting-- === MAX_WAITING_FRAMES) this.#wire.resume();
   }
 
   onClose(): void {
@@ -141,15 +146,15 @@ export class SocketSession {
   }
 
   #authenticate(token: string, ref: string): void {
-    const ws = this.#ws;
+    const wire = this.#wire;
     this.#authenticating = true;
     clearTimeout(this.#authTimer);
     void this.#host.accounts.resolve(token).then(
       (who) => {
-        if (ws.readyState !== ws.OPEN) return;
+        if (!wire.open) return;
         if (!who) {
-          ws.send(JSON.stringify({ type: 'error', ref, ...new ParleyError('invalid_credentials').toBody() }));
-          ws.close(CLOSE.sessionEnded, 'invalid credentials');
+          wire.sendText(JSON.stringify({ type: 'error', ref, ...new ParleyError('invalid_credentials').toBody() }));
+          wire.close(CLOSE.sessionEnded, 'invalid credentials');
           return;
         }
         this.#open(who);
@@ -157,14 +162,14 @@ export class SocketSession {
       },
       (error: unknown) => {
         this.#host.log.error({ err: error }, 'authentication failed');
-        ws.close(CLOSE.internalError, 'internal error');
+        wire.close(CLOSE.internalError, 'internal error');
       },
     );
   }
 
   #open(who: Identity): void {
     const host = this.#host;
-    const opened = new Connection(this.#ws, this.#socket, who, host.outbound);
+    const opened = new Connection(this.#wire, who, host.outbound);
     this.#connection = opened;
     host.connections.add(opened);
     this.#pending = host.chat.open(opened).catch((error: unknown) => {
@@ -183,10 +188,10 @@ export class SocketSession {
     const frame = { type: 'error' as const, ref, ...error.toBody() };
     const connection = this.#connection;
     if (connection) connection.reply(frame);
-    else this.#ws.send(JSON.stringify(frame));
+    else this.#wire.sendText(JSON.stringify(frame));
     if (errors.length > MAX_ERRORS) {
       if (connection) connection.close(CLOSE.tooManyErrors, 'too many invalid frames');
-      else this.#ws.close(CLOSE.tooManyErrors, 'too many invalid frames');
+      else this.#wire.close(CLOSE.tooManyErrors, 'too many invalid frames');
     }
   }
 }

@@ -20,6 +20,7 @@ import { cameOverTls, clientAddress } from '../http/forwarded.js';
 import { credentialsOf, originAllowed } from '../http/handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { SocketSession, type SessionHost } from './socket-session.js';
+import { WsWire } from './ws-wire.js';
 import type { WorkScheduler } from './work-scheduler.js';
 
 /**
@@ -118,6 +119,11 @@ export class WsGateway {
     };
   }
 
+  /** What every session shares: the HTTP fallback's sessions share it too (fallback-gateway.ts). */
+  get sessionHost(): SessionHost {
+    return this.#host;
+  }
+
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#upgrade(request, socket, head).catch((error: unknown) => {
@@ -171,7 +177,7 @@ export class WsGateway {
     socket.off('error', destroySocket);
     this.#heartbeat.track(ws);
     ws.on('error', this.#onSocketError);
-    this.#sessions.set(ws, new SocketSession(this.#host, ws, socket, identity));
+    this.#sessions.set(ws, new SocketSession(this.#host, new WsWire(ws, socket), identity));
     ws.on('message', this.#onMessage);
     ws.on('close', this.#onClose);
   }

@@ -1,11 +1,12 @@
 /**
  * What this node takes off the bus besides the hub's topics: the control topic
- * (user-closer.ts), and the time each room event arrives (live-figures.ts). The
+ * (user-closer.ts), the HTTP fallback's relay (gateway/fallback-relay.ts), and the time each room event arrives (live-figures.ts). The
  * hub still gets every payload of its own topics, unchanged and first.
  */
 import type { BusEvents } from '../bus/bus.js';
 import { CONTROL_TOPIC, type UserCloser } from './user-closer.js';
 import type { LiveFigures } from './live-figures.js';
+import type { FallbackRelay } from '../gateway/fallback-relay.js';
 
 const ROOM_TOPIC = 'room:';
 const TS = '"ts":';
@@ -20,10 +21,11 @@ export function eventTime(payload: string): number | null {
   return Number.isSafeInteger(ts) ? ts : null;
 }
 
-export function tapBus(events: BusEvents, closer: UserCloser, figures: LiveFigures): BusEvents {
+export function tapBus(events: BusEvents, closer: UserCloser, figures: LiveFigures, relay: FallbackRelay | null = null): BusEvents {
   return {
     message(topic, payload) {
       if (topic === CONTROL_TOPIC) return closer.received(payload);
+      if (relay?.received(topic, payload)) return;
       events.message(topic, payload);
       if (topic.startsWith(ROOM_TOPIC)) {
         const ts = eventTime(payload);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { API_ROUTES, CHAT_ROUTES, CLOSE, DEFAULT_PERMISSIONS, ERRORS, HTTP_STATUS, PERMISSIONS, clientFrame, type EventKind, type ServerFrameType } from '@parley/protocol';
+import { API_ROUTES, CHAT_ROUTES, CLOSE, FALLBACK_FRAMES_PATH, FALLBACK_POST_MAX_FRAMES, FALLBACK_STREAM_PATH, DEFAULT_PERMISSIONS, ERRORS, HTTP_STATUS, PERMISSIONS, clientFrame, type EventKind, type ServerFrameType } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { guest } from '../testing/ws-client.js';
 
@@ -65,6 +65,14 @@ describe('docs/protocol.md and the server agree', () => {
   });
   after(async () => {
     await server.stop();
+  });
+
+  test('every close code Parley defines says what it becomes on the HTTP fallback (§30.3), and §30 names the routes', () => {
+    const mapped = new Set(tableRows(section('### 30.3 Close codes on the fallback')).map((row) => Number(row[0]!.replace(/\*/g, ''))));
+    for (const [name, code] of Object.entries(CLOSE)) assert.ok(mapped.has(code), `CLOSE.${name} (${code}) is not in §30.3`);
+    const fallback = section('## 30. The HTTP fallback transport');
+    for (const path of [FALLBACK_STREAM_PATH, FALLBACK_FRAMES_PATH]) assert.ok(fallback.includes(path), `§30 names ${path}`);
+    assert.ok(fallback.includes(`1 to ${FALLBACK_POST_MAX_FRAMES} client frames`), '§30.2 gives the most frames a POST carries');
   });
 
   test('every close code Parley defines is in §18’s table, and the protocol error code the server sends (1002) is one', async () => {
