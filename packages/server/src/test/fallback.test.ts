@@ -140,6 +140,8 @@ it('closes a stream whose reader stopped reading as a slow consumer (4002), as a
       last = (await Promise.all(batch)).at(-1);
     }
     assert.ok(last);
+    // The close frame waits behind the full buffer; the stream is cut a second after it (connection.ts).
+    for (let waited = 0; waited < 5000 && (await streams()) > 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     const metrics = await (await fetch(`${server.url}/api/metrics`)).text();
     assert.match(metrics, /^parley_slow_consumers_total 1/m);
     assert.match(metrics, /^parley_fallback_streams 0/m, 'the stream was closed');
