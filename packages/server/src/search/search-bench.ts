@@ -37,7 +37,7 @@ const PG_COUNT = Number(process.env.SEARCH_BENCH_PG_MESSAGES ?? COUNT);
 const ROOMS = 200;
 const PAGE = 20;
 const REPEATS = 20;
-const LIKE_REPEATS = 3;
+const LIKE_REPEATS = 1;
 const USER = 'u-bench';
 const BASE_TS = Date.UTC(2026, 0, 1);
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bench', 'results', 'search.md');
@@ -283,7 +283,7 @@ function render(engines: Array<Engine | string>, loadBefore: number[]): string {
     '',
     `Run ${new Date().toISOString()} by \`npm run bench:search\` (packages/server/src/search/search-bench.ts), node ${process.version}, ${cpus().length} cores; load average (1, 5, 15 min) ${load(loadBefore)} at the start, ${load(loadavg())} at the end (the machine is shared: other work inflates the tail of the times).`,
     '',
-    `Corpus: chat lines from bench-corpus.ts — 45% Korean (particles and endings glued on, 20% of nouns in compounds such as 정보검색), 45% English, 10% Korean with English words — in ${ROOMS} public rooms, one second apart, 1% deleted. The messages are written at the schema version before search; the store's migration indexes them (backfill). Ground truth: \`LIKE '%query%'\` over every live message (each word of the query); for words that are not Korean, only matches at the start of a word count (search matches such words by their start: \`deploy\` finds \`deployment\`, not \`redeploy\`). Recall is the share of the truth the index matches; "extra" the messages it matches beyond the truth. "First page" checks the store's first page (${PAGE}, newest first) against the truth's newest ${PAGE}. Times are \`Store.searchMessages\` for that page (${REPEATS} runs per query, in this process); "LIKE page" is the same page read with \`LIKE … ORDER BY ts DESC LIMIT ${PAGE}\` (median of ${LIKE_REPEATS}), the same-run baseline.`,
+    `Corpus: chat lines from bench-corpus.ts — 45% Korean (particles and endings glued on, 20% of nouns in compounds such as 정보검색), 45% English, 10% Korean with English words — in ${ROOMS} public rooms, one second apart, 1% deleted. The messages are written at the schema version before search; the store's migration indexes them (backfill). Ground truth: \`LIKE '%query%'\` over every live message (each word of the query); for words that are not Korean, only matches at the start of a word count (search matches such words by their start: \`deploy\` finds \`deployment\`, not \`redeploy\`). Recall is the share of the truth the index matches; "extra" the messages it matches beyond the truth. "First page" checks the store's first page (${PAGE}, newest first) against the truth's newest ${PAGE}. Times are \`Store.searchMessages\` for that page (${REPEATS} runs per query, in this process); "LIKE page" is the same page read with \`LIKE … ORDER BY ts DESC LIMIT ${PAGE}\` (${LIKE_REPEATS === 1 ? 'once' : `median of ${LIKE_REPEATS}`}), the same-run baseline.`,
     '',
   ];
   for (const engine of engines) {
