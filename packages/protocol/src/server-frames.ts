@@ -1,7 +1,7 @@
 /** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
 import type { ErrorBody } from './errors.js';
 import type { Limits } from './limits.js';
-import type { AuditEntry, Ban, Member, Report, RoomEvent, RoomSummary, UserRef, UserSummary } from './model.js';
+import type { AuditEntry, Ban, Member, Report, RoomEvent, RoomSummary, UserRef, UserSummary, Webhook, WebhookDelivery } from './model.js';
 import type { RoomSettings } from './roles.js';
 
 /** First frame after a successful authentication. */
@@ -61,6 +61,15 @@ export interface Results {
   audit: { room: string; entries: AuditEntry[]; hasMore: boolean };
   bans: { room: string; bans: Ban[] };
   block: { users: UserSummary[] };
+  /**
+   * `secret`: incoming, the secret part of its URL (`url`, a path on this server: POST there);
+   * outgoing, its signing secret (`whsec_…`). Shown this once; only a hash of an incoming URL's
+   * secret is kept. `signingSecret`: a signed incoming webhook's.
+   */
+  webhook_create: { webhook: Webhook; secret: string; url?: string; signingSecret?: string };
+  webhooks: { room: string; webhooks: Webhook[] };
+  webhook_revoke: { room: string; webhook: string };
+  webhook_deliveries: { room: string; deliveries: WebhookDelivery[] };
 }
 
 export type RequestType = keyof Results;

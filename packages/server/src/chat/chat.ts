@@ -16,6 +16,7 @@ import * as historyHandlers from './history.js';
 import * as profile from './profile.js';
 import * as moderation from './moderation.js';
 import * as community from './community.js';
+import * as webhooks from './webhooks.js';
 
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
@@ -61,6 +62,10 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   audit: community.audit,
   bans: community.bans,
   block: community.block,
+  webhook_create: webhooks.create,
+  webhooks: webhooks.list,
+  webhook_revoke: webhooks.revoke,
+  webhook_deliveries: webhooks.deliveries,
 };
 
 export class Chat {

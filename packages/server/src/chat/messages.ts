@@ -47,6 +47,7 @@ export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'s
   if (!duplicate) {
     ctx.metrics.messages.inc();
     publishEvent(ctx, event);
+    ctx.linkPreviews?.messageStored(event);
   }
 }
 

@@ -39,6 +39,10 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   reports: 'expensive',
   audit: 'expensive',
   bans: 'expensive',
+  webhook_create: 'cheap',
+  webhook_revoke: 'cheap',
+  webhooks: 'expensive',
+  webhook_deliveries: 'expensive',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

@@ -13,6 +13,7 @@ import { logTests } from './contract/log.js';
 import { moderationTests } from './contract/moderation.js';
 import { administrationTests } from './contract/administration.js';
 import { roomTests } from './contract/rooms.js';
+import { webhookTests } from './contract/webhooks.js';
 
 export type { MakeStore } from './contract/harness.js';
 
@@ -27,5 +28,6 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     fileTests(makeStore);
     moderationTests(makeStore);
     administrationTests(makeStore);
+    webhookTests(makeStore);
   });
 }

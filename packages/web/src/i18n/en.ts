@@ -391,6 +391,11 @@ export const en = {
   bytes: (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds: number) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)} min` : seconds < 86_400 ? `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min` : `${Math.floor(seconds / 86_400)} d`,
+
+  // webhooks
+  webhookBadge: 'webhook',
+  webhookBadgeTitle: 'Posted through a webhook of this room',
+  linkPreviewLabel: (host: string) => `Preview of a link to ${host}`,
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

@@ -365,4 +365,9 @@ export const ko: Messages = {
   bytes: (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
   uptime: (seconds) =>
     seconds < 3600 ? `${Math.floor(seconds / 60)}분` : seconds < 86_400 ? `${Math.floor(seconds / 3600)}시간 ${Math.floor((seconds % 3600) / 60)}분` : `${Math.floor(seconds / 86_400)}일`,
+
+  // webhooks
+  webhookBadge: '웹훅',
+  webhookBadgeTitle: '이 방의 웹훅으로 올라온 메시지',
+  linkPreviewLabel: (host: string) => `${host} 링크 미리보기`,
 };

@@ -17,6 +17,7 @@ import { EditBox } from './EditBox.js';
 import { MessageSheet } from './MessageSheet.js';
 import { useLongPress } from './useLongPress.js';
 import { Attachments } from './Attachments.js';
+import { LinkPreviewCard } from './LinkPreviewCard.js';
 
 export interface MessageHandlers {
   react(seq: number, emoji: string, on: boolean): void;
@@ -113,6 +114,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           {startsGroup && (
             <header className="msg-header">
               <span className="msg-author">{authorName}</span>
+              {message?.webhook && <span className="msg-webhook-badge" title={m.webhookBadgeTitle}>{m.webhookBadge}</span>}
               <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
                 {time}
               </time>
@@ -152,6 +154,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
             </div>
           )}
           {!deleted && !folded && <Attachments files={(message ? message.attachments : pending!.attachments) ?? []} readOnly={readOnly} />}
+          {!deleted && !folded && message?.preview && <LinkPreviewCard preview={message.preview} />}
           {message && !deleted && !folded && (
             <Reactions
               reactions={message.reactions}

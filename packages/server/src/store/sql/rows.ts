@@ -3,7 +3,7 @@
  * (no `undefined` keys): events are JSON-serialized on the fan-out path.
  */
 import { FILES_PATH, THUMBNAILS_PATH } from '@parley/protocol';
-import type { Attachment, AuditEntry, MessageEvent, Reactions, Report, Role, RoomEvent, RoomKind, RoomSettings, UserRef, UserSummary } from '@parley/protocol';
+import type { Attachment, AuditEntry, LinkPreview, MessageEvent, WebhookRef, Reactions, Report, Role, RoomEvent, RoomKind, RoomSettings, UserRef, UserSummary } from '@parley/protocol';
 import type { StoredFile, StoredRoomSummary, StoredUser } from '../store.js';
 import type { AuditRow, EventRow, FileRow, MemberRole, ReactionRow, ReportRow, RoomsTable, UserRow } from './schema.js';
 
@@ -13,7 +13,8 @@ export interface EventData {
    * A live message: its files (null when none). A deleted one: `moderated` when a moderator
    * deleted it (null otherwise); its files are forgotten.
    */
-  message: { attachments?: Attachment[]; moderated?: true };
+  message: { attachments?: Attachment[]; moderated?: true; webhook?: WebhookRef; preview?: LinkPreview };
+  preview: { preview: LinkPreview };
   reaction: { emoji: string; on: boolean };
   join: { by: UserRef };
   rename: { from: string; to: string };
@@ -27,6 +28,9 @@ export interface EventData {
   /** A delete by a moderator; also written on the deleted message's own row. */
   delete: { moderated: true };
 }
+
+/** Messages posted through a webhook are by the user `webhook:<webhook id>`, whom no account can be (user ids have no colon). */
+export const WEBHOOK_USER_PREFIX = 'webhook:';
 
 /** The room's settings from `rooms.settings`. */
 export function parseSettings(text: string | null): RoomSettings {
@@ -77,7 +81,12 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
       if (row.deleted) event.deleted = true;
       if (row.deleted && row.data !== null && parseData<'message'>(row).moderated) event.moderated = true;
       if (reactions) event.reactions = reactions;
-      if (row.data !== null && !row.deleted) event.attachments = parseData<'message'>(row).attachments;
+      if (row.data !== null && !row.deleted) {
+        const data = parseData<'message'>(row);
+        if (data.attachments) event.attachments = data.attachments;
+        if (data.preview) event.preview = data.preview;
+        if (data.webhook) event.webhook = data.webhook;
+      }
       return event;
     }
     case 'edit':
@@ -121,6 +130,8 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
     }
     case 'settings':
       return { kind: 'settings', room, seq, ts, user, settings: parseData<'settings'>(row).settings };
+    case 'preview':
+      return { kind: 'preview', room, seq, ts, user, target: row.target!, preview: parseData<'preview'>(row).preview };
   }
 }
 

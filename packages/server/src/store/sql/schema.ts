@@ -188,6 +188,53 @@ export interface BlocksTable {
   created_at: number;
 }
 
+/** A room's webhook (issue 23; the last migration of each store). No foreign key: rows of a deleted room are inert. */
+export interface WebhooksTable {
+  id: string;
+  room_id: string;
+  kind: 'incoming' | 'outgoing';
+  name: string;
+  /** Outgoing: where to POST. */
+  url: string | null;
+  /** Outgoing: JSON array of WebhookTrigger. */
+  triggers: string | null;
+  command: string | null;
+  /** Incoming: hex SHA-256 of its URL's secret (the secret itself is shown once). */
+  secret_hash: string | null;
+  /** `whsec_…`: outgoing, what deliveries are signed with; incoming, what requests must be signed with (null: unsigned). */
+  signing_secret: string | null;
+  created_by_id: string;
+  created_by_name: string;
+  created_at: number;
+  /** null: active. */
+  revoked_at: number | null;
+  /** Outgoing: the room's seq up to which events were turned into deliveries. */
+  cursor: number;
+}
+
+/** The outbox of outgoing webhooks and its delivery log: one row per (webhook, message, trigger). */
+export interface WebhookDeliveriesTable {
+  /** Stable: `<webhook id>_<seq>`; the `webhook-id` header. */
+  id: string;
+  webhook_id: string;
+  room_id: string;
+  seq: number;
+  event: 'message' | 'mention' | 'command';
+  /** The JSON body, fixed when enqueued, so that every attempt sends (and signs) the same bytes. */
+  payload: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_at: number;
+  /** A node's claim on the row ends then (a lease); 0: unclaimed. */
+  claimed_until: number;
+  /** The claim's token: only its holder records the attempt. */
+  claim: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -202,6 +249,8 @@ export interface Database {
   audit: AuditTable;
   reports: ReportsTable;
   blocks: BlocksTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = UsersTable;
