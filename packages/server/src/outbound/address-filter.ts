@@ -8,6 +8,7 @@
  * address (::ffff:a.b.c.d) is judged as the IPv4 address it is. The operator's allow-list
  * (OUTBOUND_ALLOWED_ADDRESSES, CIDR blocks) lets chosen addresses through anyway.
  */
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -31,9 +32,11 @@ export class AddressFilter {
 
   /** Why `address` (an IP literal) is refused, e.g. `loopback`; null when it may be reached. Not an IP address: refused. */
   refusal(address: string): string | null {
-    if (!ipaddr.isValid(address)) return 'not an IP address';
+    // Node's strict forms only: no legacy IPv4 shorthands (1.2.3, 0x7f.1), which could be read two ways.
+    const bare = address.replace(/^\[|\]$/g, '');
+    if (isIP(bare) === 0) return 'not an IP address';
     // process(): an IPv4-mapped IPv6 address becomes the IPv4 address it carries.
-    const parsed = ipaddr.process(address.replace(/^\[|\]$/g, ''));
+    const parsed = ipaddr.process(bare);
     for (const [block, bits] of this.#allowed) {
       if (block.kind() === parsed.kind() && parsed.match(block as never, bits)) return null;
     }
