@@ -189,6 +189,28 @@ describe('webhooks and link previews, end to end', { timeout: 180_000 }, () => {
     for (const delivery of log) assert.ok(delivery.deliveredAt !== undefined && (delivery.lastStatus === 204));
   });
 
+  test('each delivery is attempted by one node: two nodes on one database send each message once to a receiver that is up', async () => {
+    // On SQLite there is one node (a file is not shared); on PostgreSQL a second node works the same outbox.
+    const second = server.database.kind === 'postgres' ? await startServerProcess({ env: { ...FAST, OUTBOUND_ALLOWED_ADDRESSES: '127.0.0.1', DATABASE_URL: server.database.url } }) : null;
+    try {
+      const owner = await enterAsGuest(server, 'Owner', open);
+      const room = await roomWith(owner);
+      const target = receiver(() => ({ status: 204 }));
+      await target.start();
+      await owner.client.request({ type: 'webhook_create', room, kind: 'outgoing', name: 'Counter', url: target.url('/count'), triggers: ['message'] });
+      for (let i = 0; i < 20; i++) await owner.client.request({ type: 'send', id: `msg-${++n}-count`, room, body: `message ${i}` });
+      await eventually(async () => {
+        const list = (await owner.client.request<AckFrame<'webhook_deliveries'>>({ type: 'webhook_deliveries', room })).deliveries;
+        return list.length === 20 && list.every((d) => d.state === 'delivered');
+      }, 'twenty deliveries delivered');
+      const ids = target.requests.map((request) => String(request.headers['webhook-id']));
+      assert.equal(new Set(ids).size, 20);
+      assert.equal(ids.length, 20, 'no attempt made twice');
+    } finally {
+      await second?.stop();
+    }
+  });
+
   test('a bot answers a slash command posted by a user, through its outgoing webhook', async () => {
     const owner = await enterAsGuest(server, 'Owner', open);
     const user = await enterAsGuest(server, 'User', open);
