@@ -121,7 +121,7 @@ export class WebhookOutbox {
   }
 
   async #deliverDue(hooks: Map<string, WebhookRow>): Promise<void> {
-    while (!this.#closed) {
+    while (!this.#closed && (await this.#o.store.webhooks.anyDue(Date.now()))) {
       const claim = randomUUID();
       const leaseMs = this.#o.config.timeoutMs + 30_000;
       const due = await this.#o.store.webhooks.claimDue({ now: Date.now(), leaseMs, claim, limit: CLAIM_BATCH });

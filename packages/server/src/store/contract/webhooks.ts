@@ -79,7 +79,9 @@ export function webhookTests(makeStore: MakeStore): void {
       const other = await another();
       const now = Date.now();
       const rows = Array.from({ length: 20 }, (_, i) => delivery('hook-1', room.id, i + 1, now - 1000));
+      assert.equal(await store.webhooks.anyDue(now), false);
       await store.webhooks.enqueue([...rows, delivery('hook-1', room.id, 99, now + 3_600_000)]);
+      assert.equal(await store.webhooks.anyDue(now), true);
       const [a, b] = await Promise.all([
         store.webhooks.claimDue({ now, leaseMs: 60_000, claim: 'claim-a', limit: 15 }),
         other.webhooks.claimDue({ now, leaseMs: 60_000, claim: 'claim-b', limit: 15 }),
@@ -88,6 +90,7 @@ export function webhookTests(makeStore: MakeStore): void {
       assert.equal(new Set(claimed).size, claimed.length, 'no delivery claimed twice');
       assert.equal(claimed.length, 20, 'every due delivery claimed, the one not due left');
       assert.deepEqual(await store.webhooks.claimDue({ now, leaseMs: 60_000, claim: 'claim-c', limit: 50 }), []);
+      assert.equal(await store.webhooks.anyDue(now), false, 'claimed rows are not due');
 
       const first = (a[0] ?? b[0])!;
       const holder = a.includes(first) ? 'claim-a' : 'claim-b';

@@ -38,6 +38,12 @@ export interface WebhookStore {
   enqueue(rows: readonly DeliveryRow[]): Promise<void>;
   /** Moves an outgoing webhook's cursor from `from` to `to`; false when it is no longer at `from`. */
   advanceCursor(id: string, from: number, to: number): Promise<boolean>;
+  /**
+   * Whether any pending delivery is due and unclaimed at `now`: a read, which on SQLite never waits
+   * for the writer, so that an idle outbox takes no write lock (claimDue's UPDATE would, matching
+   * nothing or not).
+   */
+  anyDue(now: number): Promise<boolean>;
   /** Claims up to `limit` pending deliveries due at `now` until `now + leaseMs` under `claim`. */
   claimDue(input: { now: number; leaseMs: number; claim: string; limit: number }): Promise<DeliveryRow[]>;
   /** Records an attempt made under `claim`; false when the claim was lost (its lease ran out and another node took it). */
@@ -115,6 +121,17 @@ export function sqlWebhookStore(db: Kysely<Database>, options: { skipLocked: boo
     async advanceCursor(id, from, to) {
       const result = await db.updateTable('webhooks').set({ cursor: to }).where('id', '=', id).where('cursor', '=', from).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+    async anyDue(now) {
+      const row = await db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('next_at', '<=', now)
+        .where('claimed_until', '<=', now)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
     },
     claimDue({ now, leaseMs, claim, limit }) {
       const due = db
