@@ -161,6 +161,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   await webhookRoutes(app, {
     store,
     maxBodyChars: config.limits.maxBodyChars,
+    maxRequestBytes: config.limits.maxFrameBytes,
     rate: rates.messages,
     published,
     messageStored: (event) => linkPreviews?.messageStored(event),

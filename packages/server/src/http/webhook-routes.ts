@@ -18,14 +18,14 @@ import type { MessageEvent } from '@parley/protocol';
 export interface WebhookRoutesOptions {
   store: Store;
   maxBodyChars: number;
+  /** The REST body limit (MAX_FRAME_BYTES). */
+  maxRequestBytes: number;
   /** Per webhook, as members' messages are limited. */
   rate: RateLimiter;
   published: (event: RoomEvent) => void;
   messageStored: (event: MessageEvent) => void;
 }
 
-/** JSON bodies are small messages; Slack's carry some extra fields. */
-const BODY_LIMIT = 256 * 1024;
 const params = z.strictObject({ id: z.string().min(1).max(64), secret: z.string().min(1).max(128) });
 
 function sameHash(a: string, b: string): boolean {
@@ -38,7 +38,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutes
   await app.register(async (scope) => {
     // The raw text is what a signature covers: parse it here, after the check.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.maxRequestBytes }, (_request, body, done) => done(null, body));
 
     scope.post(`${INCOMING_WEBHOOK_PATH}/:id/:secret`, async (request): Promise<IncomingWebhookResponse> => {
       const { id, secret } = params.parse(request.params);
