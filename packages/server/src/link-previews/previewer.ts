@@ -34,10 +34,12 @@ const IMAGE_SIDE = 160;
 const IMAGE_MAX_BYTES = 16 * 1024;
 const CACHE_ENTRIES = 500;
 const CACHE_TTL_MS = 3_600_000;
-/** Previews fetched at once by a node; more wait. */
+/** Previews fetched at once by a node; more wait … */
 const CONCURRENCY = 4;
+/** … up to this many; past it a link gets no preview (a flood of links cannot queue without end). */
+const MAX_WAITING = 100;
 
-type Result = 'attached' | 'refused' | 'failed' | 'empty' | 'cached';
+type Result = 'attached' | 'refused' | 'failed' | 'empty' | 'cached' | 'skipped';
 
 export interface LinkPreviewerOptions {
   store: Store;
@@ -56,10 +58,12 @@ export class LinkPreviewer {
   readonly #abort = new AbortController();
   readonly #running = new Set<Promise<void>>();
   readonly #waiting: Array<() => void> = [];
+  /** Fetches under way. */
+  #active = 0;
 
   constructor(options: LinkPreviewerOptions) {
     this.#o = options;
-    this.#results = new Counter({ name: 'parley_link_previews_total', help: 'Link previews, by result (attached, cached, empty, refused, failed)', labelNames: ['result'], registers: [options.registry] });
+    this.#results = new Counter({ name: 'parley_link_previews_total', help: 'Link previews, by result (attached, cached, empty, refused, failed, skipped)', labelNames: ['result'], registers: [options.registry] });
   }
 
   messageStored(event: MessageEvent): void {
@@ -83,6 +87,9 @@ export class LinkPreviewer {
       if (cached !== undefined) {
         result = 'cached';
         preview = 'none' in cached ? null : cached;
+      } else if (this.#active >= CONCURRENCY && this.#waiting.length >= MAX_WAITING) {
+        this.#results.inc({ result: 'skipped' });
+        return;
       } else {
         await this.#slot();
         try {
@@ -104,7 +111,6 @@ export class LinkPreviewer {
     this.#results.inc({ result });
   }
 
-  #active = 0;
   async #slot(): Promise<void> {
     while (this.#active >= CONCURRENCY && !this.#abort.signal.aborted) await new Promise<void>((wake) => this.#waiting.push(wake));
     this.#active++;

@@ -114,12 +114,16 @@ describe('the guarded fetcher refuses before it connects', () => {
         if (req.url === '/to-metadata') res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
         else if (req.url === '/to-internal-name') res.writeHead(301, { location: 'http://internal.attacker.example/' }).end();
         else if (req.url === '/to-self') res.writeHead(307, { location: '/page' }).end();
+        else if (req.url === '/never-ends') res.writeHead(200, { 'content-type': 'text/html' }).write('<html><head>');
         else res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(4096));
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as AddressInfo).port;
     });
-    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    after(() => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
 
     const allowingLoopback = new GuardedFetcher(new AddressFilter([parseCidr('127.0.0.1')]), { userAgent: 'test', resolve });
 
@@ -136,6 +140,10 @@ describe('the guarded fetcher refuses before it connects', () => {
       assert.equal(cut.url, `http://127.0.0.1:${port}/page`);
       assert.equal(requests - before, 2);
       await assert.rejects(allowingLoopback.fetch(`http://127.0.0.1:${port}/page`, request), /larger than 1024 bytes/);
+    });
+
+    test('a body that never ends is given up at the deadline', async () => {
+      await assert.rejects(allowingLoopback.fetch(`http://127.0.0.1:${port}/never-ends`, { ...request, timeoutMs: 300 }), (error: Error) => error.name === 'TimeoutError');
     });
 
     test('without the allow-list even the loopback server is refused, and sees no request', async () => {

@@ -142,6 +142,8 @@ export class GuardedFetcher {
           });
           res.on('end', done);
           res.on('error', reject);
+          // An abort (the deadline) while the body comes closes the response without 'end' or 'error'.
+          res.on('close', () => reject(signal.aborted ? (signal.reason as Error) : new Error('the connection closed before the response ended')));
         },
       );
       req.on('error', reject);
