@@ -87,7 +87,14 @@ export class GuardedFetcher {
       if (target.username || target.password) throw new RefusedAddressError('refused URL with credentials');
       const pinned = await this.address(target.hostname);
       signal.throwIfAborted();
-      const response = await this.#once(target, pinned, { ...request, method, body }, signal);
+      let response: GuardedResponse;
+      try {
+        response = await this.#once(target, pinned, { ...request, method, body }, signal);
+      } catch (error) {
+        // The deadline aborts with a bare AbortError: say what happened.
+        if (deadline.aborted) throw Object.assign(new Error(`no complete answer within ${request.timeoutMs} ms`), { name: 'TimeoutError' });
+        throw error;
+      }
       const location = response.headers.location;
       if (!REDIRECTS.has(response.status) || location === undefined || hop >= request.maxRedirects) return response;
       target = new URL(location, target);
@@ -142,8 +149,8 @@ export class GuardedFetcher {
           });
           res.on('end', done);
           res.on('error', reject);
-          // An abort (the deadline) while the body comes closes the response without 'end' or 'error'.
-          res.on('close', () => reject(signal.aborted ? (signal.reason as Error) : new Error('the connection closed before the response ended')));
+          // A response cut off (an abort, the peer) may close without 'end' or 'error'.
+          res.on('close', () => reject(new Error('the connection closed before the response ended')));
         },
       );
       req.on('error', reject);
