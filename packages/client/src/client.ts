@@ -31,6 +31,9 @@ import {
   type ServerFrame,
   type UserSummary,
   type WelcomeFrame,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookTrigger,
 } from '@parley/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import { Emitter } from './emitter.js';
@@ -485,6 +488,34 @@ export class ParleyClient {
   /** The room's bans in force (moderators). */
   async bans(room: string): Promise<Ban[]> {
     return (await this.#request({ type: 'bans', room })).bans;
+  }
+
+  /**
+   * Creates a webhook in a room (its admins and owner; §29). Incoming: resolves with the URL to
+   * POST to (a path on the server) and its secret, shown only now. Outgoing: with the signing
+   * secret its deliveries are signed with.
+   */
+  createWebhook(
+    room: string,
+    webhook:
+      | { kind: 'incoming'; name: string; signed?: boolean }
+      | { kind: 'outgoing'; name: string; url: string; triggers: WebhookTrigger[]; command?: string },
+  ): Promise<{ webhook: Webhook; secret: string; url?: string; signingSecret?: string }> {
+    return this.#request({ type: 'webhook_create', room, ...webhook });
+  }
+
+  /** The room's webhooks (its admins and owner). */
+  async webhooks(room: string): Promise<Webhook[]> {
+    return (await this.#request({ type: 'webhooks', room })).webhooks;
+  }
+
+  async revokeWebhook(room: string, webhook: string): Promise<void> {
+    await this.#request({ type: 'webhook_revoke', room, webhook });
+  }
+
+  /** The newest deliveries of the room's outgoing webhooks (or of one), newest first. */
+  async webhookDeliveries(room: string, query: { webhook?: string; limit?: number } = {}): Promise<WebhookDelivery[]> {
+    return (await this.#request({ type: 'webhook_deliveries', room, ...query })).deliveries;
   }
 
   /** Blocks a user: their messages and DMs are for the UI to hide; they cannot write to you in a DM. */

@@ -45,4 +45,9 @@ export type {
   UserRef,
   UserSummary,
   WelcomeFrame,
+  LinkPreview,
+  Webhook,
+  WebhookDelivery,
+  WebhookRef,
+  WebhookTrigger,
 } from '@parley/protocol';

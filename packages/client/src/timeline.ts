@@ -13,7 +13,7 @@ export function toMessageItem(event: MessageEvent): MessageItem {
 
 /** Whether the event is listed in the timeline itself (rather than applied to a message). */
 export function isListed(event: RoomEvent): event is TimelineItem & RoomEvent {
-  return event.kind !== 'edit' && event.kind !== 'delete' && event.kind !== 'reaction';
+  return event.kind !== 'edit' && event.kind !== 'delete' && event.kind !== 'reaction' && event.kind !== 'preview';
 }
 
 export function toTimelineItem(event: RoomEvent): TimelineItem | null {
@@ -70,14 +70,18 @@ export function applyToMessage(message: MessageItem, event: RoomEvent): MessageI
       const reactions = withReaction(message.reactions, event.emoji, event.user.id, event.on);
       return reactions === message.reactions ? null : { ...message, reactions };
     }
+    case 'preview':
+      // A message read from the store after the preview carries it already.
+      if (message.deleted || message.preview !== undefined) return null;
+      return { ...message, preview: event.preview };
     default:
       return null;
   }
 }
 
-/** The seq of the message an edit, delete or reaction event targets; null for other kinds. */
+/** The seq of the message an edit, delete, reaction or preview event targets; null for other kinds. */
 export function targetOf(event: RoomEvent): number | null {
-  return event.kind === 'edit' || event.kind === 'delete' || event.kind === 'reaction' ? event.target : null;
+  return event.kind === 'edit' || event.kind === 'delete' || event.kind === 'reaction' || event.kind === 'preview' ? event.target : null;
 }
 
 /** The seqs of the messages an event changes: its target, or the messages a ban deleted. */

@@ -258,6 +258,52 @@ export const searchFrame = z
     limit: z.number().int().min(1).max(SEARCH_PAGE_MAX).optional(),
   })
   .refine((f) => f.since === undefined || f.until === undefined || f.since < f.until, 'since must be before until');
+/** A webhook's name: as a display name (an outgoing webhook's mention trigger is `@<name>`). */
+const webhookName = displayName;
+const webhookId = storable.min(1).max(64);
+/** A slash command's name, without its slash. */
+export const COMMAND_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/**
+ * Creates a webhook in a room (room admins and owners, §29.1). Incoming: `signed` asks that
+ * requests carry a Standard Webhooks signature. Outgoing: `url` (http or https) gets a POST for
+ * each `triggers` event; `command` names the slash command of the `command` trigger.
+ */
+export const webhookCreateFields = z.strictObject({
+    type: z.literal('webhook_create'),
+    ref,
+    room: roomId,
+    kind: z.enum(['incoming', 'outgoing']),
+    name: webhookName,
+    signed: z.boolean().optional(),
+    url: z
+      .string()
+      .max(2048)
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'http:// or https:// only')
+      .optional(),
+    triggers: z
+      .array(z.enum(['message', 'mention', 'command']))
+      .min(1)
+      .max(3)
+      .refine((t) => new Set(t).size === t.length, 'each trigger at most once')
+      .optional(),
+    command: z.string().regex(COMMAND_PATTERN, 'commands are 1–32 of a–z 0–9 _ - starting with a letter or digit').optional(),
+  });
+export const webhookCreateFrame = webhookCreateFields
+  .refine((f) => f.kind === 'incoming' || (f.url !== undefined && f.triggers !== undefined), { message: 'an outgoing webhook needs url and triggers', path: ['url'] })
+  .refine((f) => f.kind === 'outgoing' || (f.url === undefined && f.triggers === undefined && f.command === undefined), { message: 'an incoming webhook takes no url, triggers or command', path: ['kind'] })
+  .refine((f) => (f.triggers?.includes('command') ?? false) === (f.command !== undefined), { message: 'the command trigger and command go together', path: ['command'] })
+  .refine((f) => f.kind === 'incoming' || f.signed === undefined, { message: 'outgoing deliveries are always signed', path: ['signed'] });
+export const webhooksFrame = z.strictObject({ type: z.literal('webhooks'), ref, room: roomId });
+export const webhookRevokeFrame = z.strictObject({ type: z.literal('webhook_revoke'), ref, room: roomId, webhook: webhookId });
+/** The newest deliveries of the room's outgoing webhooks (or of one), newest first. */
+export const webhookDeliveriesFrame = z.strictObject({
+  type: z.literal('webhook_deliveries'),
+  ref,
+  room: roomId,
+  webhook: webhookId.optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+});
 
 export const clientFrame = z.discriminatedUnion('type', [
   authFrame,
@@ -299,6 +345,10 @@ export const clientFrame = z.discriminatedUnion('type', [
   // people
   peopleFrame,
   profileFrame,
+  webhookCreateFrame,
+  webhooksFrame,
+  webhookRevokeFrame,
+  webhookDeliveriesFrame,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

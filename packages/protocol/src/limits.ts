@@ -66,3 +66,6 @@ export const THUMBNAILS_PATH = '/api/thumbnails';
 export const SEARCH_QUERY_MAX = 200;
 /** Most results one `search` page returns. */
 export const SEARCH_PAGE_MAX = 50;
+
+/** Where incoming webhooks are POSTed: `<path>/<webhook id>/<secret>` (§29.2). */
+export const INCOMING_WEBHOOK_PATH = '/api/hooks';

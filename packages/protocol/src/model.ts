@@ -99,6 +99,10 @@ export interface MessageEvent extends EventBase {
   replyTo?: number;
   /** A thread's root: its replies so far (current state; see ThreadInfo). Omitted while it has none. */
   replies?: ThreadInfo;
+  /** Posted through an incoming webhook, or a webhook's reply to a slash command: `user` is then the webhook (§29). */
+  webhook?: WebhookRef;
+  /** The preview of the message's first link, once the server fetched it (a `preview` event); omitted when none. */
+  preview?: LinkPreview;
 }
 
 /**
@@ -135,6 +139,25 @@ export interface ThreadState {
 /** A followed thread as `threads` lists it: the state with its root message in current state. */
 export interface ThreadListItem extends ThreadState {
   message: MessageEvent;
+}
+
+/** The webhook a message came through. `id` is the webhook's id, never its secret. */
+export interface WebhookRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * What the server read of a link (§29.6). Texts are plain (no markup), cut to their limits;
+ * `image` is a small WebP the server fetched and re-encoded itself, as a `data:` URL, so that
+ * no reader's browser fetches anything from the linked site.
+ */
+export interface LinkPreview {
+  url: string;
+  title?: string;
+  description?: string;
+  siteName?: string;
+  image?: string;
 }
 
 /**
@@ -251,6 +274,13 @@ export interface TimeoutEvent extends EventBase {
   until: number;
 }
 
+/** The server attached a preview of the first link of message `target` (§29.6); `user` is the message's author. */
+export interface PreviewEvent extends EventBase {
+  kind: 'preview';
+  target: number;
+  preview: LinkPreview;
+}
+
 /** `user` changed the room's settings; `settings` are the room's settings now, whole. */
 export interface SettingsEvent extends EventBase {
   kind: 'settings';
@@ -271,7 +301,8 @@ export type RoomEvent =
   | BanEvent
   | UnbanEvent
   | TimeoutEvent
-  | SettingsEvent;
+  | SettingsEvent
+  | PreviewEvent;
 
 export type EventKind = RoomEvent['kind'];
 
@@ -337,4 +368,45 @@ export interface Ban {
   /** When it ends; omitted: until unbanned. */
   until?: number;
   ts: number;
+}
+
+/** What makes an outgoing webhook fire (§29.3): every new message, a mention of its name, or its slash command. */
+export type WebhookTrigger = 'message' | 'mention' | 'command';
+
+/** A webhook of a room, as its admins list them. Secrets are shown once, when it is created. */
+export interface Webhook {
+  id: string;
+  room: string;
+  kind: 'incoming' | 'outgoing';
+  name: string;
+  /** Outgoing: where deliveries are POSTed. */
+  url?: string;
+  /** Outgoing: what makes it fire. */
+  triggers?: WebhookTrigger[];
+  /** Outgoing with the `command` trigger: the command's name, without its slash. */
+  command?: string;
+  /** Incoming: requests must carry a Standard Webhooks signature made with its signing secret. */
+  signed?: true;
+  createdBy: UserRef;
+  createdAt: number;
+}
+
+/** One delivery of an outgoing webhook, as its delivery log shows it (§29.4). */
+export interface WebhookDelivery {
+  /** Stable across retries: the `webhook-id` header, for the receiver to deduplicate on. */
+  id: string;
+  webhook: string;
+  /** The seq of the message that made it fire. */
+  seq: number;
+  event: WebhookTrigger;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** When the next attempt is due (pending only). */
+  nextAttemptAt?: number;
+  /** HTTP status of the last attempt; omitted when it got no answer. */
+  lastStatus?: number;
+  /** Why the last attempt failed (refused address, timeout, connection error …). */
+  lastError?: string;
+  createdAt: number;
+  deliveredAt?: number;
 }

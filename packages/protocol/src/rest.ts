@@ -125,3 +125,22 @@ export interface AdminAuditResponse {
   entries: AuditEntry[];
   hasMore: boolean;
 }
+
+// Incoming webhooks (§29.2): POST /api/hooks/<id>/<secret>.
+
+const hookText = z.string().min(1).refine(isStorableText, 'NUL characters and lone surrogates are not allowed').refine((s) => s.trim().length > 0, 'the message is empty');
+/**
+ * The body of a POST to an incoming webhook: Slack's `{"text": …}` or Parley's `{"body": …}`
+ * (one of them). Other fields (Slack's `username`, `blocks` …) are accepted and ignored.
+ */
+export const incomingWebhookBody = z
+  .looseObject({ text: hookText.optional(), body: hookText.optional() })
+  .refine((b) => (b.text === undefined) !== (b.body === undefined), 'give text or body');
+
+/** The answer of a POST to an incoming webhook: the message it stored. */
+export interface IncomingWebhookResponse {
+  room: string;
+  seq: number;
+  /** true when this `webhook-id` was already posted (a retried request). */
+  duplicate: boolean;
+}

@@ -1,7 +1,7 @@
 /** Frames the server sends. The server is trusted by its clients, so these are types, not schemas. */
 import type { ErrorBody } from './errors.js';
 import type { Limits } from './limits.js';
-import type { AuditEntry, Ban, Member, MessageEvent, Report, RoomEvent, RoomSummary, ThreadListItem, ThreadState, UserRef, UserSummary, Person } from './model.js';
+import type { AuditEntry, Ban, Member, MessageEvent, Report, RoomEvent, RoomSummary, ThreadListItem, ThreadState, UserRef, UserSummary, Person, Webhook, WebhookDelivery } from './model.js';
 import type { RoomSettings } from './roles.js';
 
 /** First frame after a successful authentication. */
@@ -70,6 +70,15 @@ export interface Results {
   /** Best matches first: a name or username starting with the query before one containing it, then by name. */
   people: { users: Person[] };
   profile: { user: Person };
+  /**
+   * `secret`: incoming, the secret part of its URL (`url`, a path on this server: POST there);
+   * outgoing, its signing secret (`whsec_…`). Shown this once; only a hash of an incoming URL's
+   * secret is kept. `signingSecret`: a signed incoming webhook's.
+   */
+  webhook_create: { webhook: Webhook; secret: string; url?: string; signingSecret?: string };
+  webhooks: { room: string; webhooks: Webhook[] };
+  webhook_revoke: { room: string; webhook: string };
+  webhook_deliveries: { room: string; deliveries: WebhookDelivery[] };
 }
 
 /** A page of a thread (§25). */

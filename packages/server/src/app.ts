@@ -49,6 +49,13 @@ import { FileService } from './files/file-service.js';
 import { FileSweeper } from './files/sweeper.js';
 import { GuestLifecycle } from './chat/guests.js';
 import type { Files } from './files/files.js';
+import { AddressFilter } from './outbound/address-filter.js';
+import { GuardedFetcher } from './outbound/guarded-fetch.js';
+import { WebhookOutbox } from './webhooks/outbox.js';
+import { LinkPreviewer } from './link-previews/previewer.js';
+import { webhookRoutes } from './http/webhook-routes.js';
+import { publishEvent } from './chat/context.js';
+import type { RoomEvent } from '@parley/protocol';
 
 export interface ParleyServer {
   listen(): Promise<{ port: number; url: string }>;
@@ -90,7 +97,14 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     budget: { capacityMs: 100, refillMsPerSecond: 250 },
     backlogLimitBytes: Math.floor(config.outboundQueueLimitBytes / 2),
   });
-  const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics });
+  // Requests made on users' behalf: outgoing webhooks and link previews (outbound/guarded-fetch.ts).
+  const fetcher = new GuardedFetcher(new AddressFilter(config.outbound.allowed), { userAgent: 'Parley (+https://github.com/parley-chat)' });
+  const published = (event: RoomEvent) => publishEvent(chat.ctx, event);
+  const linkPreviews = config.linkPreviews.enabled
+    ? new LinkPreviewer({ store, fetcher, timeoutMs: config.linkPreviews.timeoutMs, log, registry: metrics.registry, published })
+    : null;
+  const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics, linkPreviews });
+  const outbox = new WebhookOutbox({ store, fetcher, config: config.webhooks, maxBodyChars: config.limits.maxBodyChars, log, published, onError: backgroundError });
   const closer = new UserCloser(bus, hub);
   // On a cluster, POSTs of the HTTP fallback may reach another node than their stream's.
   const relay = config.cluster
@@ -178,6 +192,14 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     maxFrameBytes: config.limits.maxFrameBytes,
     onRefused: () => metrics.connectionsRefused.inc(),
   });
+  await webhookRoutes(app, {
+    store,
+    maxBodyChars: config.limits.maxBodyChars,
+    maxRequestBytes: config.limits.maxFrameBytes,
+    rate: rates.messages,
+    published,
+    messageStored: (event) => linkPreviews?.messageStored(event),
+  });
   await webApp(app, config.webDir, log);
   await app.ready();
   allDescribed();
@@ -191,6 +213,8 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     log.error({ err: error }, 'http server error');
     metrics.backgroundErrors.inc({ where: 'http-server' });
   });
+
+  outbox.start();
 
   const sweeper = setInterval(() => {
     for (const limiter of Object.values(rates)) limiter.sweep();
@@ -215,6 +239,8 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
       await gateway.close(Math.max(100, config.shutdownTimeoutMs - 2000));
       fallback.close();
       await closed;
+      await outbox.close();
+      await linkPreviews?.close();
       hub.close();
       // Presence first: this node's users go offline for the others now, not when its entries expire.
       await presence.close();

@@ -84,3 +84,17 @@ test('ADMIN_USERS: none by default; usernames, trimmed and lowercased; anything 
     assert.throws(() => loadConfig({ ADMIN_USERS: bad }), (error: unknown) => error instanceof ConfigError && /ADMIN_USERS/.test(error.message), bad);
   }
 });
+
+test('webhooks and link previews: no private address allowed and previews off by default; the allow-list takes addresses and CIDR blocks, anything else is refused by name', () => {
+  const defaults = loadConfig({});
+  assert.deepEqual(defaults.outbound.allowed, []);
+  assert.equal(defaults.linkPreviews.enabled, false);
+  assert.deepEqual(defaults.webhooks, { timeoutMs: 10_000, retryBaseMs: 10_000, retryMaxMs: 3_600_000, retryForMs: 25 * 3_600_000, pollMs: 1000 });
+  const allowed = loadConfig({ OUTBOUND_ALLOWED_ADDRESSES: ' 127.0.0.1, 10.20.0.0/16 ,fd00::/8', LINK_PREVIEWS: 'on' });
+  assert.deepEqual(allowed.outbound.allowed.map(([address, bits]) => `${address.toString()}/${bits}`), ['127.0.0.1/32', '10.20.0.0/16', 'fd00::/8']);
+  assert.equal(allowed.linkPreviews.enabled, true);
+  for (const bad of ['localhost', '10.0.0.0/40', '10.0.0.1,,nope']) {
+    assert.throws(() => loadConfig({ OUTBOUND_ALLOWED_ADDRESSES: bad }), (error: unknown) => error instanceof ConfigError && /OUTBOUND_ALLOWED_ADDRESSES/.test(error.message), bad);
+  }
+  assert.throws(() => loadConfig({ WEBHOOK_RETRY_HOURS: '0' }), (error: unknown) => error instanceof ConfigError && /WEBHOOK_RETRY_HOURS/.test(error.message));
+});

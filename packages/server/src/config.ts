@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from '@parley/protocol';
+import { parseCidr, type Cidr } from './outbound/address-filter.js';
 
 const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -81,6 +82,15 @@ const envSchema = z.object({
   FILE_UPLOAD_TIMEOUT_MS: int(1000, 24 * 3_600_000).default(600_000),
   UNSENT_FILE_TTL_HOURS: int(1, 24 * 365).default(24),
   FILES_SWEEP_INTERVAL_MS: int(100, 24 * 3_600_000).default(60_000),
+  // webhooks and link previews (outbound/, webhooks/, link-previews/)
+  OUTBOUND_ALLOWED_ADDRESSES: z.string().default(''),
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000).default(10_000),
+  WEBHOOK_RETRY_MAX_MS: int(10, 24 * 3_600_000).default(3_600_000),
+  WEBHOOK_RETRY_HOURS: int(1, 24 * 30).default(25),
+  WEBHOOK_POLL_MS: int(10, 60_000).default(1000),
+  LINK_PREVIEWS: onOff.default(false),
+  LINK_PREVIEW_TIMEOUT_MS: int(100, 60_000).default(5000),
 });
 
 export interface Config {
@@ -139,6 +149,24 @@ export interface Config {
   fallbackRelayTimeoutMs: number;
   webDir: string;
   files: FilesConfig;
+  /** Requests the server makes on users' behalf (outbound/guarded-fetch.ts): private, loopback … addresses are refused unless in `allowed`. */
+  outbound: { allowed: readonly Cidr[] };
+  webhooks: WebhooksConfig;
+  /** Previews of the first link of each message (link-previews/); off by default: they make the server fetch what users link to. */
+  linkPreviews: { enabled: boolean; timeoutMs: number };
+}
+
+/** Outgoing webhooks' deliveries (webhooks/outbox.ts). */
+export interface WebhooksConfig {
+  /** One attempt, connection and answer. */
+  timeoutMs: number;
+  /** The wait after the first failed attempt, doubled after each (with jitter), up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A delivery is retried until this long after the message, then marked failed. */
+  retryForMs: number;
+  /** How often each node looks for new messages to deliver and for deliveries due. */
+  pollMs: number;
 }
 
 /** Uploads: where their bytes go (files/create-files.ts) and what is accepted (files/upload.ts). */
@@ -219,6 +247,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (clustered && filesStorage === 'disk' && e.FILES_DIR === undefined) {
     throw new ConfigError('A cluster (REDIS_URL or CLUSTER) with FILES_STORAGE=disk and no FILES_DIR: files would be on each node\'s own disk, and a file uploaded through one node must be served by every other. Set FILES_DIR to a directory every node shares, or leave FILES_STORAGE unset (the cluster\'s database keeps them).');
   }
+  let allowedAddresses: Cidr[];
+  try {
+    allowedAddresses = e.OUTBOUND_ALLOWED_ADDRESSES.split(',').map((s) => s.trim()).filter(Boolean).map(parseCidr);
+  } catch {
+    throw new ConfigError(`OUTBOUND_ALLOWED_ADDRESSES: "${e.OUTBOUND_ALLOWED_ADDRESSES}" is not a comma-separated list of IP addresses and CIDR blocks (127.0.0.1, 10.0.0.0/8, fd00::/8).`);
+  }
   const fileTypes = e.FILE_TYPES.split(',').map((t) => t.trim()).filter(Boolean);
   const admins = e.ADMIN_USERS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   const notUsername = admins.find((name) => !USERNAME.test(name));
@@ -295,5 +329,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       unsentTtlMs: e.UNSENT_FILE_TTL_HOURS * 3_600_000,
       sweepIntervalMs: e.FILES_SWEEP_INTERVAL_MS,
     },
+    outbound: { allowed: allowedAddresses },
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.WEBHOOK_RETRY_BASE_MS, e.WEBHOOK_RETRY_MAX_MS),
+      retryForMs: e.WEBHOOK_RETRY_HOURS * 3_600_000,
+      pollMs: e.WEBHOOK_POLL_MS,
+    },
+    linkPreviews: { enabled: e.LINK_PREVIEWS, timeoutMs: e.LINK_PREVIEW_TIMEOUT_MS },
   });
 }

@@ -168,7 +168,7 @@ const COMMANDS: Record<string, Command> = {
     help: 'this list',
     run(session) {
       for (const command of Object.values(COMMANDS)) session.print(`${command.usage.padEnd(30)} ${dim(command.help)}`);
-      session.print(dim('Anything else is sent to the room on screen.'));
+      session.print(dim('Anything else is sent to the room on screen, other /commands too: a webhook of the room may answer them.'));
     },
   },
 };
@@ -178,7 +178,8 @@ export async function runCommand(session: ChatSession, line: string): Promise<vo
   const [, name = '', args = ''] = /^\/(\S*)\s*([\s\S]*)$/.exec(line.trim()) ?? [];
   const command = COMMANDS[name.toLowerCase()];
   if (!command) {
-    session.print(dim(`unknown command /${clean(name)}; /help lists them`));
+    // Not the client's own: a slash command for the room's webhooks (/deploy), sent as a message.
+    session.client.send(session.current, line.trim()).catch((error: unknown) => session.printError(error));
     return;
   }
   try {

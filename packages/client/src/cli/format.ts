@@ -52,7 +52,7 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
   const paint = (text: string, style: 'dim' | 'bold' | 'cyan') => styled(text, [style], color);
   const where = context.showRoom ? `${paint(context.roomLabel, 'cyan')} ` : '';
   const head = `${paint(`[${clock(event.ts)}]`, 'dim')} ${where}${context.showSeq ? paint(`#${event.seq} `, 'dim') : ''}`;
-  const who = clean(event.user.name);
+  const who = clean(event.user.name) + (event.kind === 'message' && event.webhook ? ' [webhook]' : '');
   const notice = (text: string) => `${head}${paint(`* ${text}`, 'dim')}`;
   const counts = context.members === undefined ? '' : ` ${paint(`(${context.members} member${context.members === 1 ? '' : 's'})`, 'dim')}`;
   switch (event.kind) {
@@ -101,6 +101,11 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
       return notice(event.until === 0 ? `${who} lifted ${clean(event.target.name)}'s time-out` : `${who} timed ${clean(event.target.name)} out until ${clock(event.until)}`);
     case 'settings':
       return notice(`${who} changed the room's settings: ${settingsText(event.settings)}`);
+    case 'preview': {
+      const { title, description, url } = event.preview;
+      const text = [title, description].filter(Boolean).map((part) => plainExcerpt(part!, EXCERPT_CHARS)).join(' — ');
+      return `${head}${paint(`↳ ${text || clean(url)}`, 'dim')}`;
+    }
   }
 }
 

@@ -16,6 +16,9 @@ import {
   profileFrame,
   searchFrame,
   threadReadFrame,
+  webhookCreateFields,
+  webhookDeliveriesFrame,
+  webhookRevokeFrame,
   directoryFrame,
   dmFrame,
   editFrame,
@@ -46,6 +49,8 @@ import {
   threadListItemSchema,
   threadStateSchema,
   userSummarySchema,
+  webhookDeliverySchema,
+  webhookSchema,
 } from './models.js';
 import { route } from './route.js';
 
@@ -263,5 +268,27 @@ export const CHAT_ROUTES = [
   route({
     operationId: 'profile', method: 'GET', path: '/api/people/{user}', tag: 'people', auth: 'user', frame: 'profile',
     summary: "Someone's card (frame `profile`).", params: z.object({ user: profileFrame.shape.user }), status: 200, response: z.object({ user: personSchema }),
+  }),
+  // webhooks (§29)
+  route({
+    operationId: 'createWebhook', method: 'POST', path: '/api/rooms/{room}/webhooks', tag: 'webhooks', auth: 'user', frame: 'webhook_create',
+    summary: "Creates an incoming or outgoing webhook in the room; its secrets are in this answer only (frame `webhook_create`).",
+    params: roomParam, body: webhookCreateFields.omit({ ...NO_REF, room: true }), status: 200,
+    response: z.object({ webhook: webhookSchema, secret: z.string(), url: z.string().optional(), signingSecret: z.string().optional() }),
+  }),
+  route({
+    operationId: 'listWebhooks', method: 'GET', path: '/api/rooms/{room}/webhooks', tag: 'webhooks', auth: 'user', frame: 'webhooks',
+    summary: "The room's active webhooks (frame `webhooks`).", params: roomParam, status: 200, response: z.object({ room: z.string(), webhooks: z.array(webhookSchema) }),
+  }),
+  route({
+    operationId: 'revokeWebhook', method: 'DELETE', path: '/api/rooms/{room}/webhooks/{webhook}', tag: 'webhooks', auth: 'user', frame: 'webhook_revoke',
+    summary: 'Revokes a webhook (frame `webhook_revoke`).',
+    params: roomParam.extend({ webhook: webhookRevokeFrame.shape.webhook }), status: 200, response: z.object({ room: z.string(), webhook: z.string() }),
+  }),
+  route({
+    operationId: 'webhookDeliveries', method: 'GET', path: '/api/rooms/{room}/webhook-deliveries', tag: 'webhooks', auth: 'user', frame: 'webhook_deliveries',
+    summary: "The newest deliveries of the room's outgoing webhooks, newest first (frame `webhook_deliveries`).",
+    params: roomParam, query: z.object({ webhook: webhookDeliveriesFrame.shape.webhook, limit: count.optional() }),
+    status: 200, response: z.object({ room: z.string(), deliveries: z.array(webhookDeliverySchema) }),
   }),
 ];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../model.js';
+import type { Webhook, WebhookDelivery } from '../model.js';
 import type { Attachment, AuditEntry, Ban, Member, MessageEvent, Person, Report, RoomEvent, RoomSummary, ThreadInfo, ThreadListItem, ThreadState, UserSummary } from '../model.js';
 import type { RepliesPage, SearchResult } from '../server-frames.js';
 import { PERMISSIONS, ROLES, type RoomSettings } from '../roles.js';
@@ -59,6 +60,14 @@ export const threadInfoSchema = z.object({
   lastTs: ms,
   participants: z.array(userRefSchema),
 }).meta({ id: 'ThreadInfo' });
+export const webhookRefSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'WebhookRef' });
+export const linkPreviewSchema = z.object({
+  url: z.string(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  siteName: z.string().optional(),
+  image: z.string().optional(),
+}).meta({ id: 'LinkPreview' });
 export const messageEventSchema = z.object({
   ...base,
   kind: z.literal('message'),
@@ -74,11 +83,13 @@ export const messageEventSchema = z.object({
   alsoInRoom: z.literal(true).optional(),
   replyTo: seq.optional(),
   replies: threadInfoSchema.optional(),
+  webhook: webhookRefSchema.optional(),
+  preview: linkPreviewSchema.optional(),
 }).meta({ id: 'MessageEvent' });
 export const roomEventSchema = z.discriminatedUnion('kind', [
   messageEventSchema,
   z.object({ ...base, kind: z.literal('edit'), target: seq, body: z.string() }),
-  z.object({ ...base, kind: z.literal('delete'), target: seq, moderated: z.literal(true).optional() }),
+  z.object({ ...base, kind: z.literal('delete'), target: seq, thread: seq.optional(), moderated: z.literal(true).optional() }),
   z.object({ ...base, kind: z.literal('reaction'), target: seq, emoji: z.string(), on: z.boolean() }),
   z.object({ ...base, kind: z.literal('join'), by: userRefSchema.optional() }),
   z.object({ ...base, kind: z.literal('leave') }),
@@ -97,6 +108,7 @@ export const roomEventSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('unban'), target: userRefSchema }),
   z.object({ ...base, kind: z.literal('timeout'), target: userRefSchema, until: ms }),
   z.object({ ...base, kind: z.literal('settings'), settings: roomSettingsSchema }),
+  z.object({ ...base, kind: z.literal('preview'), target: seq, preview: linkPreviewSchema }),
 ]).meta({ id: 'RoomEvent' });
 export const auditEntrySchema = z.object({
   id: z.number().int(),
@@ -136,6 +148,32 @@ export const repliesPageSchema = z.object({
   hasAfter: z.boolean(),
   thread: threadStateSchema.nullable(),
 }).meta({ id: 'RepliesPage' });
+const webhookTriggerSchema = z.enum(['message', 'mention', 'command']);
+export const webhookSchema = z.object({
+  id: z.string(),
+  room: z.string(),
+  kind: z.enum(['incoming', 'outgoing']),
+  name: z.string(),
+  url: z.string().optional(),
+  triggers: z.array(webhookTriggerSchema).optional(),
+  command: z.string().optional(),
+  signed: z.literal(true).optional(),
+  createdBy: userRefSchema,
+  createdAt: ms,
+}).meta({ id: 'Webhook' });
+export const webhookDeliverySchema = z.object({
+  id: z.string(),
+  webhook: z.string(),
+  seq,
+  event: webhookTriggerSchema,
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  nextAttemptAt: ms.optional(),
+  lastStatus: z.number().int().optional(),
+  lastError: z.string().optional(),
+  createdAt: ms,
+  deliveredAt: ms.optional(),
+}).meta({ id: 'WebhookDelivery' });
 export const personSchema = userSummarySchema.extend({ online: z.boolean() }).meta({ id: 'Person' });
 export const searchResultSchema = z.object({
   roomName: z.string(),
@@ -167,3 +205,5 @@ same<Same<z.infer<typeof threadListItemSchema>, ThreadListItem>>();
 same<Same<z.infer<typeof repliesPageSchema>, RepliesPage>>();
 same<Same<z.infer<typeof personSchema>, Person>>();
 same<Same<z.infer<typeof searchResultSchema>, SearchResult>>();
+same<Same<z.infer<typeof webhookSchema>, Webhook>>();
+same<Same<z.infer<typeof webhookDeliverySchema>, WebhookDelivery>>();

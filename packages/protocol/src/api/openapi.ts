@@ -114,9 +114,9 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Json 
       title: 'Parley REST API',
       version: '1',
       description:
-        'Everything a Parley client does that makes sense as a request. Routes tagged rooms, messages, threads, search, people and moderation are client frames over HTTP (docs/protocol.md §7): the same validation, authorization, rate limits and errors; their events reach WebSocket clients as usual. Errors: `{ "error": { code, message, retryable, retryAfterMs? } }` with the HTTP status of protocol §17.',
+        'Everything a Parley client does that makes sense as a request. Routes tagged rooms, messages, threads, search, people, moderation and webhooks (except the incoming webhook itself) are client frames over HTTP (docs/protocol.md §7): the same validation, authorization, rate limits and errors; their events reach WebSocket clients as usual. Errors: `{ "error": { code, message, retryable, retryAfterMs? } }` with the HTTP status of protocol §17.',
     },
-    tags: ['account', 'rooms', 'messages', 'threads', 'search', 'people', 'moderation', 'files', 'bots', 'admin', 'operations'].map((name) => ({ name })),
+    tags: ['account', 'rooms', 'messages', 'threads', 'search', 'people', 'moderation', 'webhooks', 'files', 'bots', 'admin', 'operations'].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

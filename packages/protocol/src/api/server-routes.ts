@@ -7,6 +7,7 @@ import {
   adminUsersQuery,
   archiveRoomBody,
   claimBody,
+  incomingWebhookBody,
   disableUserBody,
   guestBody,
   loginBody,
@@ -17,7 +18,7 @@ import {
   type SessionResponse,
 } from '../rest.js';
 import { botBody, type Bot, type BotTokenResponse } from '../bots.js';
-import { FILES_PATH, THUMBNAILS_PATH } from '../limits.js';
+import { FILES_PATH, INCOMING_WEBHOOK_PATH, THUMBNAILS_PATH } from '../limits.js';
 import { attachmentSchema, auditEntrySchema, roomSettingsSchema, userRefSchema, userSummarySchema } from './models.js';
 import { route } from './route.js';
 
@@ -79,6 +80,13 @@ export const SERVER_ROUTES = [
   route({
     operationId: 'me', method: 'GET', path: '/api/me', tag: 'account', auth: 'user',
     summary: 'Who you are.', status: 200, response: z.object({ user: userSummarySchema }),
+  }),
+  // webhooks (§29)
+  route({
+    operationId: 'postIncomingWebhook', method: 'POST', path: `${INCOMING_WEBHOOK_PATH}/{id}/{secret}`, tag: 'webhooks', auth: 'none',
+    summary: "Posts a message through an incoming webhook: Slack's `{text}` or `{body}`; the secret URL is the credential (and a Standard Webhooks signature when the webhook is signed).",
+    params: z.object({ id: z.string(), secret: z.string() }), body: incomingWebhookBody, status: 200,
+    response: z.object({ room: z.string(), seq: z.number().int(), duplicate: z.boolean() }),
   }),
   // files
   route({

@@ -19,6 +19,7 @@ import * as community from './community.js';
 import * as threads from './threads.js';
 import * as searchHandlers from './search.js';
 import * as people from './people.js';
+import * as webhooks from './webhooks.js';
 
 /** `queued` is for `send`: called once its write is queued in the store (see Chat.handle); the others ignore it. */
 type Handler<T extends ClientFrameType> = (
@@ -74,6 +75,10 @@ const HANDLERS: { [T in ClientFrameType]: Handler<T> } = {
   // people
   people: people.people,
   profile: people.profile,
+  webhook_create: webhooks.create,
+  webhooks: webhooks.list,
+  webhook_revoke: webhooks.revoke,
+  webhook_deliveries: webhooks.deliveries,
 };
 
 export class Chat {

@@ -1,5 +1,5 @@
 /** What every chat command handler works with, and the small helpers they share. */
-import { ParleyError, type RoomEvent, type RoomSummary, type Results, type RequestType, type ServerFrame } from '@parley/protocol';
+import { ParleyError, type MessageEvent, type RoomEvent, type RoomSummary, type Results, type RequestType, type ServerFrame } from '@parley/protocol';
 import type { Store } from '../store/store.js';
 import type { Bus } from '../bus/bus.js';
 import { EVERYONE_TOPIC, roomTopic, userTopic } from '../bus/bus.js';
@@ -30,6 +30,8 @@ export interface ChatContext {
   config: Config;
   log: Logger;
   metrics: Metrics;
+  /** Told of each new message, to fetch the preview of its first link (link-previews/); null when previews are off. */
+  linkPreviews?: { messageStored(event: MessageEvent): void } | null;
 }
 
 export function ack<K extends RequestType>(peer: Peer, ref: string, result: Results[K]): void {

@@ -59,6 +59,7 @@ export async function send(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'s
     ctx.metrics.messages.inc();
     publishEvent(ctx, event);
     if (result.thread) publishThreadUpdate(ctx, result.thread);
+    ctx.linkPreviews?.messageStored(event);
   }
 }
 

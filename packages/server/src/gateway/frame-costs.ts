@@ -49,6 +49,10 @@ const COSTS: { [T in ClientFrameType]: 'cheap' | 'expensive' } = {
   // people: a search over the users sharing a room with the user
   people: 'expensive',
   profile: 'cheap',
+  webhook_create: 'cheap',
+  webhook_revoke: 'cheap',
+  webhooks: 'expensive',
+  webhook_deliveries: 'expensive',
 };
 
 export function isExpensive(type: ClientFrameType): boolean {

@@ -43,6 +43,7 @@ import * as roomReads from './sql/room-reads.js';
 import * as botReads from './sql/bot-reads.js';
 import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
+import { sqlWebhookStore, type WebhookStore } from './sql/webhooks.js';
 import { newPool } from './postgres/connect.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
 import { SEARCH_SQL, searchParams } from '../search/search-postgres.js';
@@ -68,6 +69,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #kysely: Kysely<Database>;
+  readonly webhooks: WebhookStore;
   readonly #reads: PgConnectReads;
   readonly #writer: PgWriter;
   #closed: Promise<void> | null = null;
@@ -78,6 +80,7 @@ class PostgresStore implements Store {
     // An idle pooled connection that breaks emits here; without a listener it would crash the process.
     this.#pool.on('error', backgroundError('postgres read pool'));
     this.#kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.#pool }) });
+    this.webhooks = sqlWebhookStore(this.#kysely, { skipLocked: true });
     this.#reads = new PgConnectReads(this.#pool);
     this.#writer = new PgWriter(options.url, backgroundError('postgres writer'));
   }
@@ -193,6 +196,12 @@ class PostgresStore implements Store {
   }
   react(input: Parameters<Store['react']>[0]): Promise<RoomEvent | null> {
     return this.#write('react', input);
+  }
+  appendWebhookMessage(input: Parameters<Store['appendWebhookMessage']>[0]): Promise<{ event: MessageEvent; duplicate: boolean }> {
+    return this.#write('appendWebhookMessage', input);
+  }
+  attachPreview(input: Parameters<Store['attachPreview']>[0]): Promise<RoomEvent | null> {
+    return this.#write('attachPreview', input);
   }
   join(input: Parameters<Store['join']>[0]): Promise<RoomEvent | null> {
     return this.#write('join', input);

@@ -46,6 +46,7 @@ import * as roomReads from './sql/room-reads.js';
 import * as botReads from './sql/bot-reads.js';
 import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
+import { sqlWebhookStore, type WebhookStore } from './sql/webhooks.js';
 import type { WriteArgs, WriteOp, WriteResult } from './rules/write-ops.js';
 import { Checkpointer } from './sqlite/checkpointer.js';
 import { InlineWriter } from './sqlite/inline-writer.js';
@@ -86,6 +87,7 @@ class SqliteStore implements Store {
   readonly #options: SqliteStoreOptions;
   readonly #db: SqliteDatabase;
   readonly #kysely: Kysely<Database>;
+  readonly webhooks: WebhookStore;
   #writer: Writer | null = null;
   #checkpointer: Checkpointer | null = null;
   #connectReads: ConnectReads | null = null;
@@ -96,6 +98,7 @@ class SqliteStore implements Store {
     this.#options = options;
     this.#db = openDatabase(options.file, options.synchronous);
     this.#kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(this.#db, READ_STATEMENTS_CACHED) }) });
+    this.webhooks = sqlWebhookStore(this.#kysely, { skipLocked: false });
   }
 
   /** Queues a write for the writer's next group commit. */
@@ -219,6 +222,12 @@ class SqliteStore implements Store {
   }
   react(input: Parameters<Store['react']>[0]): Promise<RoomEvent | null> {
     return this.#write('react', input);
+  }
+  appendWebhookMessage(input: Parameters<Store['appendWebhookMessage']>[0]): Promise<{ event: MessageEvent; duplicate: boolean }> {
+    return this.#write('appendWebhookMessage', input);
+  }
+  attachPreview(input: Parameters<Store['attachPreview']>[0]): Promise<RoomEvent | null> {
+    return this.#write('attachPreview', input);
   }
   join(input: Parameters<Store['join']>[0]): Promise<RoomEvent | null> {
     return this.#write('join', input);

@@ -17,6 +17,7 @@ import { peopleTests } from './contract/people.js';
 import { roomTests } from './contract/rooms.js';
 import { threadTests } from './contract/threads.js';
 import { searchTests } from './contract/search.js';
+import { webhookTests } from './contract/webhooks.js';
 
 export type { MakeStore } from './contract/harness.js';
 
@@ -35,5 +36,6 @@ export function runStoreContract(name: string, makeStore: MakeStore, skip: strin
     threadTests(makeStore);
     searchTests(makeStore);
     peopleTests(makeStore);
+    webhookTests(makeStore);
   });
 }

@@ -41,6 +41,7 @@ import type {
   AuditEntry,
   Ban,
   HistoryPage,
+  LinkPreview,
   MessageEvent,
   Report,
   Role,
@@ -62,6 +63,7 @@ import type {
 import type { DeletedUser, DeletedRoom } from './rules/admin-writes.js';
 import type { ThreadUpdate } from './rules/thread-writes.js';
 import type { RepliesPage, ThreadListItem, ThreadState } from '@parley/protocol';
+import type { WebhookStore } from './sql/webhooks.js';
 
 export type { ThreadUpdate };
 import type { SearchClause } from '../search/tokenize.js';
@@ -210,6 +212,8 @@ export interface SearchPage {
 }
 
 export interface Store {
+  /** Webhooks and their delivery outbox (sql/webhooks.ts): the same queries on either store, usable once migrated. */
+  readonly webhooks: WebhookStore;
   /** Creates or upgrades the schema (versioned migrations) and ensures the lobby room exists. */
   migrate(): Promise<void>;
   /** Flushes pending writes and closes the database. */
@@ -327,6 +331,18 @@ export interface Store {
    * it was already in that state. Throws `not_found` for a missing or deleted message.
    */
   react(input: { room: string; user: UserRef; target: number; emoji: string; on: boolean; admin?: boolean }): Promise<RoomEvent | null>;
+  /**
+   * Appends a message posted through a webhook (an incoming webhook, or an outgoing one's reply
+   * to a slash command): by `user` (the webhook itself, who is no member), marked `webhook`.
+   * Idempotent on (room, webhook, clientId) as appendMessage. Refused: `not_found` (no such
+   * room), `forbidden` (archived).
+   */
+  appendWebhookMessage(input: { room: string; webhook: { id: string; name: string }; clientId: string; body: string }): Promise<{ event: MessageEvent; duplicate: boolean }>;
+  /**
+   * Attaches a link preview to a live message: a `preview` event, and the message shows it from
+   * then on. Null (nothing written) when the message is gone or has a preview already.
+   */
+  attachPreview(input: { room: string; target: number; preview: LinkPreview }): Promise<RoomEvent | null>;
   /**
    * Adds a member with a `join` event; null (nothing written) if already a member. Refused:
    * `banned`, `forbidden` (archived; `by` may not invite). `byAdmin`: `by` is a server admin.

@@ -171,6 +171,13 @@ test('a client generated from the OpenAPI document type-checks against, and pars
   const people: Person[] = (await call('/api/people', 'get', { token: other.token, query: { query: 'admin', limit: 5 } })).users;
   assert.ok(people.some((p) => p.id === me.id));
   assert.equal((await call('/api/people/{user}', 'get', { token: other.token, path: { user: me.id } })).user.username, 'api-admin');
+  // Webhooks (§29): one made over REST posts a message through its secret URL.
+  const hook = await call('/api/rooms/{room}/webhooks', 'post', { token: admin, path: { room }, body: { kind: 'incoming', name: 'Typed hook' } });
+  const posted = await call('/api/hooks/{id}/{secret}', 'post', { path: { id: hook.webhook.id, secret: hook.secret }, body: { text: 'from a webhook' } });
+  assert.equal(posted.duplicate, false);
+  assert.deepEqual((await call('/api/rooms/{room}/webhooks', 'get', { token: admin, path: { room } })).webhooks.map((w) => w.id), [hook.webhook.id]);
+  assert.deepEqual((await call('/api/rooms/{room}/webhook-deliveries', 'get', { token: admin, path: { room }, query: { limit: 10 } })).deliveries, []);
+  await call('/api/rooms/{room}/webhooks/{webhook}', 'delete', { token: admin, path: { room, webhook: hook.webhook.id } });
   await call('/api/rooms/{room}/messages/{target}', 'delete', { token: admin, path: { room, target: sent.seq } });
 
   const made = await call('/api/bots', 'post', { token: admin, body: { username: 'typed-bot' } });

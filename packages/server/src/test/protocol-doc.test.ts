@@ -37,7 +37,7 @@ function tableRows(text: string): string[][] {
 /** Every event kind and server frame type, by name: the compiler asks for each, so that a new one must be listed here (and so in the document). */
 const EVENT_KINDS: { [K in EventKind]: true } = {
   message: true, edit: true, delete: true, reaction: true, join: true, leave: true, rename: true, created: true,
-  role: true, kick: true, ban: true, unban: true, timeout: true, settings: true,
+  role: true, kick: true, ban: true, unban: true, timeout: true, settings: true, preview: true,
 };
 const SERVER_FRAMES: { [T in ServerFrameType]: true } = {
   welcome: true, ack: true, error: true, pong: true, event: true, typing: true, presence: true, room: true,

@@ -462,6 +462,27 @@ export const en = {
   // bots
   botBadge: 'BOT',
   botBadgeTitle: 'A bot account',
+  // webhooks
+  webhookBadge: 'webhook',
+  webhookBadgeTitle: 'Posted through a webhook of this room',
+  linkPreviewLabel: (host: string) => `Preview of a link to ${host}`,
+  webhooksTitle: 'Webhooks',
+  webhooksHelp: 'Incoming: a secret URL that posts messages here. Outgoing: Parley tells a URL of new messages, mentions or a /command, and posts its answer to a command.',
+  noWebhooks: 'No webhooks yet.',
+  webhookIncoming: 'Incoming',
+  webhookOutgoing: (url: string, triggers: string) => `Outgoing to ${url} on ${triggers}`,
+  webhookTriggers: { message: 'every message', mention: 'mentions', command: 'a command' } as Record<'message' | 'mention' | 'command', string>,
+  webhookKind: 'Kind of webhook',
+  webhookKinds: { incoming: 'Incoming', outgoing: 'Outgoing' } as Record<'incoming' | 'outgoing', string>,
+  webhookName: 'Name',
+  webhookUrl: 'URL to call',
+  webhookCommand: 'Command, without its slash',
+  addWebhook: 'Add',
+  revokeWebhook: 'Revoke',
+  webhookSecretOnce: (name: string) => `${name}: copy this now, it is not shown again`,
+  webhookDeliveries: 'Recent deliveries',
+  deliveryStates: { pending: 'Pending', delivered: 'Delivered', failed: 'Failed' } as Record<'pending' | 'delivered' | 'failed', string>,
+  deliveryAttempts: (n: number) => (n === 1 ? '1 attempt' : `${n} attempts`),
 };
 
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] };

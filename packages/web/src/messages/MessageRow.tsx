@@ -20,6 +20,7 @@ import { useLongPress } from './useLongPress.js';
 import { Attachments } from './Attachments.js';
 import { QuotedReply } from '../threads/QuotedReply.js';
 import { ThreadSummary } from '../threads/ThreadSummary.js';
+import { LinkPreviewCard } from './LinkPreviewCard.js';
 
 export interface MessageHandlers {
   react(seq: number, emoji: string, on: boolean): void;
@@ -127,6 +128,8 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
                   {m.botBadge}
                 </span>
               )}
+              <span className="msg-author">{authorName}</span>
+              {message?.webhook && <span className="msg-webhook-badge" title={m.webhookBadgeTitle}>{m.webhookBadge}</span>}
               <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
                 {time}
               </time>
@@ -167,6 +170,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
             </div>
           )}
           {!deleted && !folded && <Attachments files={(message ? message.attachments : pending!.attachments) ?? []} readOnly={readOnly} />}
+          {!deleted && !folded && message?.preview && <LinkPreviewCard preview={message.preview} />}
           {message && !deleted && !folded && (
             <Reactions
               reactions={message.reactions}

@@ -10,6 +10,7 @@ import { errorText } from '../chat/error-text.js';
 import { useClient } from '../chat/ClientContext.js';
 import { Dialog } from '../components/Dialog.js';
 import { SLOW_MODE_SECONDS } from './durations.js';
+import { WebhooksSection } from '../webhooks/WebhooksSection.js';
 
 /** Permissions a room cannot use yet: file uploads come with their own feature. */
 const SHOWN = PERMISSIONS.filter((permission) => permission !== 'upload');
@@ -110,6 +111,7 @@ export function RoomSettingsDialog({ room, admin, onClose }: { room: RoomState; 
           </div>
         </fieldset>
       )}
+      {rights.level >= ROLES.indexOf('admin') && room.kind !== 'dm' && <WebhooksSection room={room} />}
       {error && (
         <p className="form-error" role="alert">
           {error}

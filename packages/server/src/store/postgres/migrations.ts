@@ -280,6 +280,50 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bots_created_by ON bots (created_by, created_at);
     `,
   },
+  {
+    // Webhooks and their delivery outbox (issue 23; SQLite version 10).
+    name: 'webhooks, their delivery outbox',
+    sql: `
+      CREATE TABLE webhooks (
+        id text COLLATE "C" PRIMARY KEY,
+        room_id text COLLATE "C" NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('incoming', 'outgoing')),
+        name text NOT NULL,
+        url text,
+        triggers text,
+        command text,
+        secret_hash text,
+        signing_secret text,
+        created_by_id text COLLATE "C" NOT NULL,
+        created_by_name text NOT NULL,
+        created_at bigint NOT NULL,
+        revoked_at bigint,
+        cursor bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX webhooks_room ON webhooks (room_id, created_at);
+      CREATE INDEX webhooks_active_outgoing ON webhooks (kind) WHERE revoked_at IS NULL;
+
+      CREATE TABLE webhook_deliveries (
+        id text COLLATE "C" PRIMARY KEY,
+        webhook_id text COLLATE "C" NOT NULL,
+        room_id text COLLATE "C" NOT NULL,
+        seq bigint NOT NULL,
+        event text NOT NULL,
+        payload text NOT NULL,
+        state text NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_at bigint NOT NULL,
+        claimed_until bigint NOT NULL DEFAULT 0,
+        claim text,
+        last_status integer,
+        last_error text,
+        created_at bigint NOT NULL,
+        delivered_at bigint
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
+      CREATE INDEX webhook_deliveries_room ON webhook_deliveries (room_id, created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -74,6 +74,7 @@ const SQL = {
   messageByClientId: `SELECT * FROM events WHERE room_id = $1 AND user_id = $2 AND client_id = $3`,
   setMessageBody: `UPDATE events SET body = $3, edited_ts = $4 WHERE room_id = $1 AND seq = $2`,
   tombstoneMessage: `UPDATE events SET body = '', deleted = 1, data = NULL WHERE room_id = $1 AND seq = $2`,
+  setMessageData: `UPDATE events SET data = $3 WHERE room_id = $1 AND seq = $2`,
   eraseEditBodies: `UPDATE events SET body = '' WHERE room_id = $1 AND target = $2 AND kind = 'edit'`,
 
   reactionsOf: `SELECT target, user_id, emoji FROM reactions WHERE room_id = $1 AND target = $2 ORDER BY seq`,
@@ -378,6 +379,10 @@ export class PgWriteTx implements WriteTx {
   }
   async tombstoneMessage(roomId: string, seq: number): Promise<void> {
     await this.#rows('tombstoneMessage', [roomId, seq]);
+    this.#cache.messagesChanged(roomId);
+  }
+  async setMessageData(roomId: string, seq: number, data: string | null): Promise<void> {
+    await this.#rows('setMessageData', [roomId, seq, data]);
     this.#cache.messagesChanged(roomId);
   }
   async eraseEditBodies(roomId: string, target: number): Promise<void> {

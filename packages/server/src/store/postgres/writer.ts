@@ -45,6 +45,8 @@ function roomOf(write: WriteRequest): string | null {
     case 'editMessage':
     case 'deleteMessage':
     case 'react':
+    case 'appendWebhookMessage':
+    case 'attachPreview':
     case 'join':
     case 'leave':
     case 'setRole':

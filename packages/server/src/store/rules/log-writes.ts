@@ -9,11 +9,11 @@
  * it commit. (A write that fails after changing something makes its batch roll
  * back and run again one write per transaction; group-commit.ts.)
  */
-import { ParleyError, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
+import { ParleyError, type LinkPreview, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
 import type { NewRoom, StoredRoom, StoredUser } from '../store.js';
 import { LOBBY_ID, LOBBY_NAME } from '../lobby.js';
 import { SERVER_USER } from '../server-user.js';
-import { groupReactions, parseSettings, toAttachment, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
+import { WEBHOOK_USER_PREFIX, groupReactions, parseSettings, toAttachment, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
 import type { EventRow, MemberRole, MemberRow } from '../sql/schema.js';
 import type { LockedRoom, NewEventRow, WriteTx } from './write-tx.js';
 import { filesToAttach } from './file-writes.js';
@@ -38,7 +38,8 @@ export type NewEvent =
   | { kind: 'ban'; data: EventData['ban'] }
   | { kind: 'unban'; data: EventData['unban'] }
   | { kind: 'timeout'; data: EventData['timeout'] }
-  | { kind: 'settings'; data: EventData['settings'] };
+  | { kind: 'settings'; data: EventData['settings'] }
+  | { kind: 'preview'; target: number; data: EventData['preview'] };
 
 /** Appends the event to the room's log with the room's next seq. */
 export async function appendEvent(tx: WriteTx, room: string, user: UserRef, ts: number, event: NewEvent): Promise<RoomEvent> {
@@ -136,6 +137,41 @@ export async function appendMessage(
   if (slowMode) await tx.setLastPostAt(input.room, input.user.id, check.now);
   if (root) return { event, duplicate: false, thread: await recordReply(tx, event, root) };
   return { event, duplicate: false };
+}
+
+/**
+ * Appends a message posted through a webhook, by the webhook itself (`webhook:<id>`, no member):
+ * refused in an archived room. Idempotent on (room, webhook, client id) as appendMessage.
+ */
+export async function appendWebhookMessage(
+  tx: WriteTx,
+  input: { room: string; webhook: { id: string; name: string }; clientId: string; body: string },
+): Promise<{ event: MessageEvent; duplicate: boolean }> {
+  const user = { id: `${WEBHOOK_USER_PREFIX}${input.webhook.id}`, name: input.webhook.name };
+  const locked = await existingRoom(tx, input.room, user.id);
+  const stored = await tx.messageByClientId(input.room, user.id, input.clientId);
+  if (stored) return { event: await readMessage(tx, stored), duplicate: true };
+  if (parseSettings(locked.room.settings).archived) throw new ParleyError('forbidden', 'This room is archived: nothing more can be written in it.');
+  const data = { webhook: { id: input.webhook.id, name: input.webhook.name } };
+  const event = await appendEvent(tx, input.room, user, Date.now(), { kind: 'message', clientId: input.clientId, body: input.body, data });
+  return { event: event as MessageEvent, duplicate: false };
+}
+
+/**
+ * Attaches a link preview to a live message: a `preview` event by the message's author, and the
+ * message row keeps it. Null (nothing written) when the message is gone or has one already.
+ */
+export async function attachPreview(tx: WriteTx, input: { room: string; target: number; preview: LinkPreview }): Promise<RoomEvent | null> {
+  const locked = await tx.lockRoom(input.room, SERVER_USER.id);
+  if (!locked) return null;
+  const row = await tx.eventBySeq(input.room, input.target);
+  if (!row || row.kind !== 'message' || row.deleted) return null;
+  const data: EventData['message'] = row.data === null ? {} : (JSON.parse(row.data) as EventData['message']);
+  if (data.preview) return null;
+  const author = { id: row.user_id, name: row.user_name };
+  const event = await appendEvent(tx, input.room, author, Date.now(), { kind: 'preview', target: input.target, data: { preview: input.preview } });
+  await tx.setMessageData(input.room, input.target, JSON.stringify({ ...data, preview: input.preview }));
+  return event;
 }
 
 export async function editMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent> {

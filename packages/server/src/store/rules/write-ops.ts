@@ -28,6 +28,8 @@ export const WRITE_OPS = {
   editMessage: logWrites.editMessage,
   deleteMessage: logWrites.deleteMessage,
   react: logWrites.react,
+  appendWebhookMessage: logWrites.appendWebhookMessage,
+  attachPreview: logWrites.attachPreview,
   join: logWrites.join,
   leave: logWrites.leave,
   setReadMarker: logWrites.setReadMarker,

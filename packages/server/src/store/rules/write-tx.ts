@@ -155,6 +155,8 @@ export interface WriteTx {
   eventBySeq(roomId: string, seq: number): Promise<EventRow | null>;
   messageByClientId(roomId: string, userId: string, clientId: string): Promise<EventRow | null>;
   setMessageBody(roomId: string, seq: number, body: string, editedTs: number): Promise<void>;
+  /** Replaces the message row's `data` (JSON of EventData['message']). */
+  setMessageData(roomId: string, seq: number, data: string | null): Promise<void>;
   /** Marks the message deleted and empties its body. */
   tombstoneMessage(roomId: string, seq: number): Promise<void>;
   /** Empties the bodies of the `edit` events of message `target`. */
@@ -227,6 +229,7 @@ export const WRITE_METHODS = [
   'advanceReadMarker',
   'setMessageBody',
   'tombstoneMessage',
+  'setMessageData',
   'eraseEditBodies',
   'indexMessage',
   'insertReaction',

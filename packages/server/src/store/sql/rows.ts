@@ -3,7 +3,7 @@
  * (no `undefined` keys): events are JSON-serialized on the fan-out path.
  */
 import { FILES_PATH, THUMBNAILS_PATH } from '@parley/protocol';
-import type { Attachment, AuditEntry, MessageEvent, Reactions, Report, Role, RoomEvent, RoomKind, RoomSettings, UserRef, UserSummary } from '@parley/protocol';
+import type { Attachment, AuditEntry, LinkPreview, MessageEvent, WebhookRef, Reactions, Report, Role, RoomEvent, RoomKind, RoomSettings, UserRef, UserSummary } from '@parley/protocol';
 import type { StoredFile, StoredRoomSummary, StoredUser } from '../store.js';
 import type { AuditRow, EventRow, FileRow, MemberRole, ReactionRow, ReportRow, RoomsTable, UserRow } from './schema.js';
 
@@ -13,7 +13,8 @@ export interface EventData {
    * A live message: its files (null when none). A deleted one: `moderated` when a moderator
    * deleted it (null otherwise); its files are forgotten.
    */
-  message: { attachments?: Attachment[]; moderated?: true; replyTo?: number; /** Sent by a bot account (kept while the message lives). */ bot?: true };
+  message: { attachments?: Attachment[]; moderated?: true; replyTo?: number; /** Sent by a bot account (kept while the message lives). */ bot?: true; webhook?: WebhookRef; preview?: LinkPreview };
+  preview: { preview: LinkPreview };
   reaction: { emoji: string; on: boolean };
   join: { by: UserRef };
   rename: { from: string; to: string };
@@ -30,6 +31,9 @@ export interface EventData {
    */
   delete: { moderated?: true; thread?: number };
 }
+
+/** Messages posted through a webhook are by the user `webhook:<webhook id>`, whom no account can be (user ids have no colon). */
+export const WEBHOOK_USER_PREFIX = 'webhook:';
 
 /** The room's settings from `rooms.settings`. */
 export function parseSettings(text: string | null): RoomSettings {
@@ -85,6 +89,8 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
         if (data.attachments) event.attachments = data.attachments;
         if (data.replyTo !== undefined) event.replyTo = data.replyTo;
         if (data.bot) event.bot = true;
+        if (data.preview) event.preview = data.preview;
+        if (data.webhook) event.webhook = data.webhook;
       }
       if (row.thread !== null) event.thread = row.thread;
       if (row.also_in_room === 1) event.alsoInRoom = true;
@@ -136,6 +142,8 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
     }
     case 'settings':
       return { kind: 'settings', room, seq, ts, user, settings: parseData<'settings'>(row).settings };
+    case 'preview':
+      return { kind: 'preview', room, seq, ts, user, target: row.target!, preview: parseData<'preview'>(row).preview };
   }
 }
 

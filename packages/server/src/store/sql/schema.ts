@@ -220,7 +220,7 @@ export interface BlocksTable {
   created_at: number;
 }
 
-/** A bot account (SQLite migration 7, PostgreSQL 5): its user row has kind `bot`. */
+/** A bot account (SQLite migration 9, PostgreSQL 7): its user row has kind `bot`. */
 export interface BotsTable {
   user_id: string;
   /** Who made it: a server admin or a room owner, who manages it. */
@@ -228,6 +228,53 @@ export interface BotsTable {
   created_at: number;
   /** SHA-256 of its token (base64url); null once revoked. The token itself is never stored. */
   token_hash: string | null;
+}
+
+/** A room's webhook (issue 23; the last migration of each store). No foreign key: rows of a deleted room are inert. */
+export interface WebhooksTable {
+  id: string;
+  room_id: string;
+  kind: 'incoming' | 'outgoing';
+  name: string;
+  /** Outgoing: where to POST. */
+  url: string | null;
+  /** Outgoing: JSON array of WebhookTrigger. */
+  triggers: string | null;
+  command: string | null;
+  /** Incoming: hex SHA-256 of its URL's secret (the secret itself is shown once). */
+  secret_hash: string | null;
+  /** `whsec_…`: outgoing, what deliveries are signed with; incoming, what requests must be signed with (null: unsigned). */
+  signing_secret: string | null;
+  created_by_id: string;
+  created_by_name: string;
+  created_at: number;
+  /** null: active. */
+  revoked_at: number | null;
+  /** Outgoing: the room's seq up to which events were turned into deliveries. */
+  cursor: number;
+}
+
+/** The outbox of outgoing webhooks and its delivery log: one row per (webhook, message, trigger). */
+export interface WebhookDeliveriesTable {
+  /** Stable: `<webhook id>_<seq>`; the `webhook-id` header. */
+  id: string;
+  webhook_id: string;
+  room_id: string;
+  seq: number;
+  event: 'message' | 'mention' | 'command';
+  /** The JSON body, fixed when enqueued, so that every attempt sends (and signs) the same bytes. */
+  payload: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_at: number;
+  /** A node's claim on the row ends then (a lease); 0: unclaimed. */
+  claimed_until: number;
+  /** The claim's token: only its holder records the attempt. */
+  claim: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
 }
 
 export interface Database {
@@ -247,6 +294,8 @@ export interface Database {
   blocks: BlocksTable;
   threads: ThreadsTable;
   thread_follows: ThreadFollowsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = UsersTable;

@@ -329,6 +329,50 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bots_created_by ON bots (created_by, created_at);
     `,
   },
+  {
+    // Webhooks and their delivery outbox (issue 23).
+    name: 'webhooks, their delivery outbox',
+    sql: `
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('incoming', 'outgoing')),
+        name TEXT NOT NULL,
+        url TEXT,
+        triggers TEXT,
+        command TEXT,
+        secret_hash TEXT,
+        signing_secret TEXT,
+        created_by_id TEXT NOT NULL,
+        created_by_name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        cursor INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX webhooks_room ON webhooks (room_id, created_at);
+      CREATE INDEX webhooks_active_outgoing ON webhooks (kind) WHERE revoked_at IS NULL;
+
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        webhook_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        claimed_until INTEGER NOT NULL DEFAULT 0,
+        claim TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
+      CREATE INDEX webhook_deliveries_room ON webhook_deliveries (room_id, created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

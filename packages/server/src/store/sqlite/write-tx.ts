@@ -41,6 +41,7 @@ export class SqliteWriteTx implements WriteTx {
   readonly #messageByClientId: Statement<[string, string, string], EventRow>;
   readonly #setMessageBody: Statement<[string, number, string, number]>;
   readonly #tombstoneMessage: Statement<[string, number]>;
+  readonly #setMessageData: Statement<[string | null, string, number]>;
   readonly #eraseEditBodies: Statement<[string, number]>;
   readonly #reactionsOf: Statement<[string, number], ReactionRow>;
   readonly #reactionExists: Statement<[string, number, string, string], 1>;
@@ -102,6 +103,7 @@ export class SqliteWriteTx implements WriteTx {
     this.#setMessageBody = prepare(`UPDATE events SET body = ?, edited_ts = ? WHERE room_id = ? AND seq = ?`);
     // `data` of a message holds its attachments, which go with it.
     this.#tombstoneMessage = prepare(`UPDATE events SET body = '', deleted = 1, data = NULL WHERE room_id = ? AND seq = ?`);
+    this.#setMessageData = prepare(`UPDATE events SET data = ? WHERE room_id = ? AND seq = ?`);
     // Without the hint SQLite's planner scans the room's whole log through the primary key for this UPDATE.
     this.#eraseEditBodies = prepare(`UPDATE events INDEXED BY events_target SET body = ''
       WHERE room_id = ? AND target = ? AND kind = 'edit'`);
@@ -298,6 +300,9 @@ export class SqliteWriteTx implements WriteTx {
   }
   async tombstoneMessage(roomId: string, seq: number): Promise<void> {
     this.#tombstoneMessage.run(roomId, seq);
+  }
+  async setMessageData(roomId: string, seq: number, data: string | null): Promise<void> {
+    this.#setMessageData.run(data, roomId, seq);
   }
   async eraseEditBodies(roomId: string, target: number): Promise<void> {
     this.#eraseEditBodies.run(roomId, target);
