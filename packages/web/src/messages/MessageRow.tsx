@@ -122,13 +122,17 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
         <div className="msg-main">
           {startsGroup && (
             <header className="msg-header">
-              <PersonName id={authorId} name={authorName} className="msg-author" />
+              {/* A webhook is no person: its name opens no profile card. */}
+              {message?.webhook ? (
+                <span className="msg-author">{authorName}</span>
+              ) : (
+                <PersonName id={authorId} name={authorName} className="msg-author" />
+              )}
               {message?.bot && (
                 <span className="bot-badge" title={m.botBadgeTitle}>
                   {m.botBadge}
                 </span>
               )}
-              <span className="msg-author">{authorName}</span>
               {message?.webhook && <span className="msg-webhook-badge" title={m.webhookBadgeTitle}>{m.webhookBadge}</span>}
               <time className="msg-time" dateTime={new Date(ts).toISOString()} title={fullTime}>
                 {time}
