@@ -82,11 +82,20 @@ class StormClient {
   caughtUpAt: number | null = null;
   resumeStatus: string | null = null;
   #resuming = false;
+  #joined: { resolve: () => void; reject: (error: Error) => void } | null = null;
 
   constructor(
     readonly token: string,
     readonly room: string,
   ) {}
+
+  /** Joins the client's room; resolves once the join is acked (stored). */
+  join(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#joined = { resolve, reject };
+      this.ws!.send(JSON.stringify({ type: 'join', ref: 'storm-join', room: this.room }));
+    });
+  }
 
   get lastSeq(): number {
     return this.applied.at(-1) ?? 0;
@@ -125,6 +134,9 @@ class StormClient {
           this.#resuming = false;
           this.resumeStatus = (frame.rooms as Array<{ status: string }>)[0]?.status ?? 'missing';
           this.caughtUpAt = now();
+        } else if (frame.ref === 'storm-join') {
+          if (frame.type === 'ack') this.#joined?.resolve();
+          else this.#joined?.reject(new Error(`join refused: ${String(frame.code)}`));
         } else if (frame.type === 'error' && frame.ref === 'storm-resume') {
           this.#resuming = false;
           this.resumeStatus = String(frame.code);
@@ -235,10 +247,10 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
     await inBatches(tokens, 100, async (token, i) => {
       const client = new StormClient(token, rooms[i % rooms.length]!);
       await client.open(victim!.wsUrl, onClose, false, now);
-      client.ws!.send(JSON.stringify({ type: 'join', ref: 'storm-join', room: client.room }));
+      await client.join();
       clients.push(client);
     });
-    log(`${clients.length} clients connected in ${(now() / 1000).toFixed(1)} s`);
+    log(`${clients.length} clients connected and joined in ${(now() / 1000).toFixed(1)} s`);
 
     let sending = true;
     let sentDuringStorm = 0;

@@ -13,6 +13,22 @@ import { runChaos } from '../test-support/chaos.js';
 
 const skip = (await skipWithoutPostgres()) || (await skipWithoutRedis());
 
+type ChaosReport = Awaited<ReturnType<typeof runChaos>>;
+
+/** What every chaos run must show: all acked, nothing lost or doubled, views equal to the log, resumes within 5 s, no ghost. */
+function assertSurvived(report: ChaosReport, minAcked: number): void {
+  console.log(`# ${JSON.stringify({ ...report, viewErrors: report.viewErrors.slice(0, 5) })}`);
+  assert.ok(report.acked > minAcked, `${report.acked} messages acked`);
+  assert.equal(report.acked, report.sent, 'every message written was acked in the end');
+  assert.equal(report.lost, 0);
+  assert.equal(report.storedTwice, 0);
+  assert.deepEqual(report.viewErrors, []);
+  assert.ok(report.clientsOfKilledNodes > 0);
+  assert.ok(report.resumedWithin5s / report.clientsOfKilledNodes >= 0.99, `${report.resumedWithin5s} of ${report.clientsOfKilledNodes} resumed within 5 s`);
+  assert.deepEqual(report.ghosts, []);
+  assert.ok(report.presenceSettledMs !== null && report.presenceSettledMs <= 15_000, `presence settled after ${report.presenceSettledMs} ms`);
+}
+
 it('a cluster under chaos: nothing lost, duplicated or reordered; killed nodes\' clients resume within 5 s; no presence ghost after 15 s', { skip, timeout: 240_000 }, async () => {
   const report = await runChaos({
     nodes: 3,
@@ -24,16 +40,7 @@ it('a cluster under chaos: nothing lost, duplicated or reordered; killed nodes\'
     sendEveryMs: 1500,
     log: (line) => console.log(`# ${line}`),
   });
-  console.log(`# ${JSON.stringify({ ...report, viewErrors: report.viewErrors.slice(0, 5) })}`);
-  assert.ok(report.acked > 100, `${report.acked} messages acked`);
-  assert.equal(report.acked, report.sent, 'every message written was acked in the end');
-  assert.equal(report.lost, 0);
-  assert.equal(report.storedTwice, 0);
-  assert.deepEqual(report.viewErrors, []);
-  assert.ok(report.clientsOfKilledNodes > 0);
-  assert.ok(report.resumedWithin5s / report.clientsOfKilledNodes >= 0.99, `${report.resumedWithin5s} of ${report.clientsOfKilledNodes} resumed within 5 s`);
-  assert.deepEqual(report.ghosts, []);
-  assert.ok(report.presenceSettledMs !== null && report.presenceSettledMs <= 15_000, `presence settled after ${report.presenceSettledMs} ms`);
+  assertSurvived(report, 100);
 });
 
 it('the same chaos over the HTTP fallback: nothing lost, duplicated or reordered; killed nodes\' clients resume within 5 s', { skip, timeout: 240_000 }, async () => {
@@ -48,14 +55,5 @@ it('the same chaos over the HTTP fallback: nothing lost, duplicated or reordered
     transport: 'http',
     log: (line) => console.log(`# ${line}`),
   });
-  console.log(`# ${JSON.stringify({ ...report, viewErrors: report.viewErrors.slice(0, 5) })}`);
-  assert.ok(report.acked > 50, `${report.acked} messages acked`);
-  assert.equal(report.acked, report.sent, 'every message written was acked in the end');
-  assert.equal(report.lost, 0);
-  assert.equal(report.storedTwice, 0);
-  assert.deepEqual(report.viewErrors, []);
-  assert.ok(report.clientsOfKilledNodes > 0);
-  assert.ok(report.resumedWithin5s / report.clientsOfKilledNodes >= 0.99, `${report.resumedWithin5s} of ${report.clientsOfKilledNodes} resumed within 5 s`);
-  assert.deepEqual(report.ghosts, []);
-  assert.ok(report.presenceSettledMs !== null && report.presenceSettledMs <= 15_000, `presence settled after ${report.presenceSettledMs} ms`);
+  assertSurvived(report, 50);
 });
