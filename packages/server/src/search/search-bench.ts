@@ -23,8 +23,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { createSqliteStore } from '../store/store-sqlite.js';
 import { createPostgresStore } from '../store/store-postgres.js';
-import { SCHEMA_VERSION as SQLITE_VERSION, runMigrations as runSqliteMigrations } from '../store/sqlite/migrations.js';
-import { SCHEMA_VERSION as PG_VERSION, runMigrations as runPgMigrations } from '../store/postgres/migrations.js';
+import { runMigrations as runSqliteMigrations, versionBefore as sqliteVersionBefore } from '../store/sqlite/migrations.js';
+import { runMigrations as runPgMigrations, versionBefore as pgVersionBefore } from '../store/postgres/migrations.js';
 import type { Store } from '../store/store.js';
 import { createTestDatabase, postgresUnavailable } from '../testing/postgres.js';
 import { QUERIES, message, seeded } from './bench-corpus.js';
@@ -157,7 +157,7 @@ async function sqlite(): Promise<Engine> {
   try {
     const db = new BetterSqlite3(file);
     db.pragma('journal_mode = WAL');
-    runSqliteMigrations(db, SQLITE_VERSION - 1);
+    runSqliteMigrations(db, sqliteVersionBefore('search'));
     db.transaction(() => {
       db.prepare(`INSERT INTO users (id, username, name, kind, created_at) VALUES (?, 'bench', 'Bench', 'guest', 0)`).run(USER);
       const room = db.prepare(`INSERT INTO rooms (id, name, name_key, kind, created_at, last_seq) VALUES (?, ?, ?, 'public', 0, 0)`);
@@ -219,7 +219,7 @@ async function postgres(): Promise<Engine | string> {
   const client = new pg.Client({ connectionString: database.url });
   try {
     await client.connect();
-    await runPgMigrations(client, PG_VERSION - 1);
+    await runPgMigrations(client, pgVersionBefore('search'));
     await client.query(`INSERT INTO users (id, username, name, kind, created_at) VALUES ($1, 'bench', 'Bench', 'guest', 0)`, [USER]);
     const rooms = Array.from({ length: ROOMS }, (_, r) => `room-${r}`);
     await client.query(`INSERT INTO rooms (id, name, name_key, kind, created_at, last_seq) SELECT id, id, id, 'public', 0, 0 FROM unnest($1::text[]) AS id`, [rooms]);
