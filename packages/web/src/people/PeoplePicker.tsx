@@ -4,7 +4,7 @@
  * and "invite". Enter with nothing highlighted chooses the first match; with no match, the text is
  * taken as a username as typed (someone reached by their exact handle).
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Person } from '@parley/client';
 import { useI18n } from '../i18n/i18n.js';
 import { useClient, useSnapshot } from '../chat/ClientContext.js';
@@ -40,6 +40,22 @@ export function PeoplePicker({ excludeSelf = true, busy = false, onPick, status 
   const said = chosenFor === text ? status : null;
   const current = list[Math.min(active, list.length - 1)];
   const stale = answered !== text;
+  // Enter pressed while the answer for the text is still on its way counts once it is here: a
+  // quick typist's Enter must not fall on the list of what they had typed before.
+  const enterPending = useRef(false);
+  const enter = (): void => {
+    if (stale || searching) {
+      enterPending.current = true;
+      return;
+    }
+    if (current) choose(current);
+    else if (text.trim() !== '') choose({ username: text.trim(), name: text.trim() });
+  };
+  useEffect(() => {
+    if (!enterPending.current || stale || searching) return;
+    enterPending.current = false;
+    enter();
+  });
 
   return (
     <div className="people-picker">
@@ -63,6 +79,7 @@ export function PeoplePicker({ excludeSelf = true, busy = false, onPick, status 
         onChange={(event) => {
           setText(event.target.value);
           setActive(0);
+          enterPending.current = false;
         }}
         onKeyDown={(event) => {
           if (event.nativeEvent.isComposing || event.keyCode === 229) return;
@@ -74,8 +91,7 @@ export function PeoplePicker({ excludeSelf = true, busy = false, onPick, status 
             setActive((i) => (i - 1 + list.length) % list.length);
           } else if (event.key === 'Enter') {
             event.preventDefault();
-            if (current && !stale) choose(current);
-            else if (!searching && text.trim() !== '' && list.length === 0) choose({ username: text.trim(), name: text.trim() });
+            enter();
           }
         }}
       />
