@@ -136,7 +136,7 @@ export class RoomModel {
     return older;
   }
 
-  /** Takes a member list; `stale` when joins or leaves were applied after it was read (the counts from events stay). */
+  /** Takes a member list; `stale` when joins, leaves or member changes were applied after it was read (the counts from events stay). */
   setMembers(members: Member[], stale: boolean): void {
     this.members = members;
     this.membersLoaded = true;
@@ -251,6 +251,8 @@ export class RoomModel {
   }
 
   #changeMember(userId: string, change: (member: Member) => Member): void {
+    // A member list read before this change and answered after it would undo it: it is stale.
+    this.membershipVersion++;
     this.members = this.members.map((m) => (m.user.id === userId ? change(m) : m));
   }
 
