@@ -10,7 +10,7 @@
  * back and run again one write per transaction; group-commit.ts.)
  */
 import { ParleyError, type LinkPreview, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
-import type { NewRoom, StoredRoom, StoredUser } from '../store.js';
+import type { NewRoom, Store, StoredRoom, StoredUser } from '../store.js';
 import { LOBBY_ID, LOBBY_NAME } from '../lobby.js';
 import { SERVER_USER } from '../server-user.js';
 import { WEBHOOK_USER_PREFIX, groupReactions, parseSettings, toAttachment, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
@@ -20,7 +20,7 @@ import { filesToAttach } from './file-writes.js';
 import { checkPost, checkReact, checkText, checkUpload, levelOf, requireAbove, requirePermission, type WriteCheck } from './moderation-rules.js';
 import { writeAudit } from './audit.js';
 import { requireMember } from './membership.js';
-import { recordReply, threadRootFor, type ThreadUpdate } from './thread-writes.js';
+import { recordReply, threadRootFor } from './thread-writes.js';
 
 const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
 
@@ -100,19 +100,8 @@ async function readMessage(tx: WriteTx, row: EventRow): Promise<MessageEvent> {
  */
 export async function appendMessage(
   tx: WriteTx,
-  input: {
-    room: string;
-    user: UserRef;
-    clientId: string;
-    body: string;
-    attachments?: readonly string[];
-    admin?: boolean;
-    bot?: boolean;
-    thread?: number;
-    alsoInRoom?: boolean;
-    replyTo?: number;
-  },
-): Promise<{ event: MessageEvent; duplicate: boolean; thread?: ThreadUpdate }> {
+  input: Parameters<Store['appendMessage']>[0],
+): ReturnType<Store['appendMessage']> {
   const locked = await requireMember(tx, input.room, input.user.id);
   const stored = await tx.messageByClientId(input.room, input.user.id, input.clientId);
   if (stored) return { event: await readMessage(tx, stored), duplicate: true };
