@@ -103,7 +103,8 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
   const linkPreviews = config.linkPreviews.enabled
     ? new LinkPreviewer({ store, fetcher, timeoutMs: config.linkPreviews.timeoutMs, log, registry: metrics.registry, published })
     : null;
-  const chat = new Chat({ store, pacer: work, bus, hub, presence, presenceNotifier, rates, config, log, metrics, linkPreviews });
+  // The chat code's store and presence are watched: a request waiting on them lets the next one in.
+  const chat = new Chat({ store: work.watchIo(store), pacer: work, bus, hub, presence: work.watchIo(presence), presenceNotifier, rates, config, log, metrics, linkPreviews });
   const outbox = new WebhookOutbox({ store, fetcher, config: config.webhooks, maxBodyChars: config.limits.maxBodyChars, log, published, onError: backgroundError });
   const closer = new UserCloser(bus, hub);
   // On a cluster, POSTs of the HTTP fallback may reach another node than their stream's.

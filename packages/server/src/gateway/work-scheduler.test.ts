@@ -151,6 +151,86 @@ test('after a unit the next waits as long as it took: units take at most half of
     started = performance.now();
   });
   await Promise.all([a, b]);
-  // The rest is measured as event-loop time, within a fraction of a millisecond of the wall clock here.
-  assert.ok(started - ended >= 8, `the next unit started ${(started - ended).toFixed(1)} ms after a 10 ms one`);
+  // The rest is measured as event-loop time, within a fraction of a millisecond of the wall clock
+  // here; a slice of it (2 ms) is the burst units may run ahead.
+  assert.ok(started - ended >= 7.5, `the next unit started ${(started - ended).toFixed(1)} ms after a 10 ms one`);
+});
+
+/** I/O the test answers by hand: each call returns a promise, resolved by `answer(i)`. */
+function manualIo(): { io: { read(name: string): Promise<string> }; asked: string[]; answer(name: string): void } {
+  const waiting = new Map<string, () => void>();
+  const asked: string[] = [];
+  return {
+    io: {
+      read(name: string) {
+        asked.push(name);
+        return new Promise<string>((resolve) => waiting.set(name, () => resolve(name)));
+      },
+    },
+    asked,
+    answer: (name) => waiting.get(name)!(),
+  };
+}
+
+test('a unit waiting on watched I/O lets the next in: units wait for their reads together, and each resumes when its read answers', async () => {
+  const work = scheduler();
+  const { io: rawIo, asked, answer } = manualIo();
+  const io = work.watchIo(rawIo);
+  const order: string[] = [];
+  const runs = ['a', 'b', 'c'].map((name) =>
+    work.run(peer(), true, async () => {
+      const got = await io.read(name);
+      order.push(`${got} answered`);
+    }),
+  );
+  while (asked.length < 3) await nextTurn();
+  assert.deepEqual(asked, ['a', 'b', 'c'], 'every unit asked before any read answered');
+  answer('b');
+  answer('c');
+  answer('a');
+  await Promise.all(runs);
+  assert.deepEqual(order, ['b answered', 'c answered', 'a answered']);
+});
+
+test('at most maxWaitingUnits units are in flight; the next is admitted when one ends', async () => {
+  const work = scheduler({ maxWaitingUnits: 2 });
+  const { io: rawIo, asked, answer } = manualIo();
+  const io = work.watchIo(rawIo);
+  const runs = ['a', 'b', 'c'].map((name) => work.run(peer(), true, async () => void (await io.read(name))));
+  for (let turn = 0; turn < 5; turn++) await nextTurn();
+  assert.deepEqual(asked, ['a', 'b'], 'the third unit waited for room');
+  answer('a');
+  while (asked.length < 3) await nextTurn();
+  answer('b');
+  answer('c');
+  await Promise.all(runs);
+});
+
+test('a unit back from a pause is admitted though new units wait for room: the units in flight can always end', async () => {
+  const work = scheduler({ maxWaitingUnits: 1 });
+  const long = peer();
+  const order: string[] = [];
+  const done = work.run(long, true, async () => {
+    for (let part = 0; part < 3; part++) {
+      await busy(3)();
+      order.push(`long ${part}`);
+      if (part === 0) void work.run(peer(), true, () => Promise.resolve(void order.push('other')));
+      await work.pause(long);
+    }
+  });
+  await done;
+  await nextTurn();
+  assert.deepEqual(order, ['long 0', 'long 1', 'long 2', 'other']);
+});
+
+test('a unit awaiting I/O that is not watched holds the line only until the turn ends', async () => {
+  const work = scheduler();
+  const { io, answer } = manualIo();
+  const order: string[] = [];
+  const first = work.run(peer(), true, async () => void order.push(await io.read('unwatched')));
+  const second = work.run(peer(), true, () => Promise.resolve(void order.push('second')));
+  await second;
+  assert.deepEqual(order, ['second']);
+  answer('unwatched');
+  await first;
 });

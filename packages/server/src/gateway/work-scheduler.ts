@@ -10,19 +10,25 @@
  * synchronous: 256 history pages held every other client for two seconds.)
  *
  * Units. Expensive requests (frame-costs.ts), and the parts a long one is cut
- * into (`pause`), are units admitted one at a time, first come first served
- * across connections, and at most `sliceMs` of them per turn — the first of a
- * turn is always admitted, whatever it costs: a unit is not cut. After a unit
- * the next waits as long as it took, so that units take at most half of the
- * loop whoever sends them (with one per turn only, a flood put a unit in every
- * turn, and a message crossing four turns to be stored and fanned out waited
- * behind four). Each connection pays for its units from a token bucket of
- * event-loop milliseconds; one in debt waits until the bucket has refilled to
- * zero, and one whose earlier replies still wait unsent waits for its socket
- * to take them. Work is delayed, never refused.
+ * into (`pause`), are units admitted first come first served across
+ * connections. A unit's code runs in segments: from its admission, or from the
+ * answer of an I/O call it awaited (the store's, presence's: `watchIo`), to its
+ * next such call, its next `pause` or its end. One segment runs at a time, and a
+ * turn runs at most `sliceMs` of them — the first of a turn is always admitted,
+ * whatever it costs: a segment is not cut. While a unit waits for I/O the next
+ * is admitted, up to `maxWaitingUnits` in flight: on SQLite, whose reads are
+ * synchronous, a unit is one segment; on PostgreSQL a thousand resumes wait for
+ * their reads together rather than one after another. Units together take at
+ * most half of the loop, beyond a burst of a slice: each segment is followed by
+ * a rest as long (with one unit per turn only, a flood put a unit in every turn,
+ * and a message crossing four turns to be stored and fanned out waited behind
+ * four). Each connection pays for its units from a token
+ * bucket of event-loop milliseconds; one in debt waits until the bucket has
+ * refilled to zero, and one whose earlier replies still wait unsent waits for
+ * its socket to take them. Work is delayed, never refused.
  *
- * Costs are event-loop time (performance.eventLoopUtilization's `active`):
- * the time the loop was busy while the unit ran, not the time a store spent
+ * Costs are event-loop time (performance.eventLoopUtilization's `active`) over
+ * a segment: the time the loop was busy running it, not the time a store spent
  * waiting on the network.
  */
 import { performance } from 'node:perf_hooks';
@@ -37,12 +43,14 @@ export interface Paced {
 }
 
 export interface WorkSchedulerOptions {
-  /** Most of one turn a connection's frames, and all connections' units together, take before yielding. */
+  /** Most of one turn a connection's frames, and all units' segments together, take before yielding. */
   sliceMs: number;
   /** The token bucket of each connection's units: a burst of `capacityMs`, refilled by `refillMsPerSecond`. */
   budget: { capacityMs: number; refillMsPerSecond: number };
   /** A connection's unit waits while more than this is unsent on its socket. */
   backlogLimitBytes: number;
+  /** Most units admitted and not ended (most of them waiting for I/O); 16 unless set. */
+  maxWaitingUnits?: number;
 }
 
 interface Account {
@@ -52,10 +60,48 @@ interface Account {
   /** Milliseconds of units it may run now; below zero, its debt. */
   tokens: number;
   refilledAt: number;
-  /** Its running unit: when it began (performance.now()), the loop's active time then, the turn it was admitted in. */
-  unitBegan: number;
-  unitActiveBegan: number;
-  unitTurn: number;
+  /** Whether one of its units is admitted and not ended. */
+  inUnit: boolean;
+  /** Its running segment: when it began (performance.now(), -1: none runs) and the loop's active time then. */
+  segmentBegan: number;
+  segmentActiveBegan: number;
+}
+
+/** A unit waiting to be admitted: a new one, or one coming back from `pause`; `order` is its place in line. */
+interface Waiting {
+  account: Account;
+  fresh: boolean;
+  order: number;
+  admit: () => void;
+}
+
+/** A first-in, first-out line. */
+class Line<T> {
+  #items: T[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  peek(): T | undefined {
+    return this.#items[this.#head];
+  }
+
+  push(item: T): void {
+    this.#items.push(item);
+  }
+
+  shift(): T | undefined {
+    const item = this.#items[this.#head];
+    if (item === undefined) return undefined;
+    this.#items[this.#head++] = undefined as T;
+    if (this.#head === this.#items.length) {
+      this.#items.length = 0;
+      this.#head = 0;
+    }
+    return item;
+  }
 }
 
 const activeMs = (): number => performance.eventLoopUtilization().active;
@@ -65,26 +111,38 @@ export class WorkScheduler {
   readonly #capacityMs: number;
   readonly #refillPerMs: number;
   readonly #backlogLimitBytes: number;
+  readonly #maxInFlight: number;
   readonly #accounts = new WeakMap<Paced, Account>();
   #turn = 0;
   #armed = false;
   /** Frames waiting for the next turn (their connection used its slice). */
   #nextTurn: Array<() => void> = [];
-  /** Units waiting to be admitted, in arrival order. */
-  readonly #units: Array<() => void> = [];
-  #unitsHead = 0;
-  /** Units admitted in this turn and not yet ended, and the cost of those that ended. */
-  #unitsRunning = 0;
+  /** Units waiting to be admitted: new ones, and ones back from a pause (apart, so that units in flight can always end). */
+  readonly #fresh = new Line<Waiting>();
+  readonly #back = new Line<Waiting>();
+  #arrivals = 0;
+  /** The unit whose segment runs now; one admitted whose code has not started yet. */
+  #current: Account | null = null;
+  #starting = false;
+  /** Units admitted and not ended. */
+  #inFlight = 0;
+  /** The cost of the segments that ran in this turn. */
   #unitsMs = 0;
-  /** performance.now() before which no unit starts: after a unit, as long a rest (units take at most half the loop). */
+  /**
+   * performance.now() that units have used the loop up to, counting a rest as long as each
+   * segment after it (units take at most half of the loop); a unit is admitted while this is
+   * less than a slice ahead of now.
+   */
   #restUntil = 0;
   #restTimer: NodeJS.Timeout | null = null;
+  #admitQueued = false;
 
   constructor(options: WorkSchedulerOptions) {
     this.#sliceMs = options.sliceMs;
     this.#capacityMs = options.budget.capacityMs;
     this.#refillPerMs = options.budget.refillMsPerSecond / 1000;
     this.#backlogLimitBytes = options.backlogLimitBytes;
+    this.#maxInFlight = options.maxWaitingUnits ?? 16;
   }
 
   /**
@@ -101,34 +159,71 @@ export class WorkScheduler {
     let account = this.#accounts.get(peer);
     if (!account) this.#accounts.set(peer, (account = this.#newAccount()));
     const own = account;
-    const wait = expensive ? this.#admit(peer, own) : this.#hasSlice(own) ? undefined : this.#waitTurn();
+    const wait = expensive ? this.#admit(peer, own, true) : this.#hasSlice(own) ? undefined : this.#waitTurn();
     if (wait === undefined) return this.#start(own, expensive, work, queued);
     return wait.then(() => this.#start(own, expensive, work, queued));
   }
 
   /**
-   * Inside an expensive request, between its parts: when the running unit has taken its
+   * Inside an expensive request, between its parts: when the running segment has taken its
    * slice, ends it and waits to be admitted again (behind every unit already waiting).
    */
   pause(peer: Paced): Promise<void> | undefined {
     const account = this.#accounts.get(peer);
-    if (!account || account.unitBegan < 0 || performance.now() - account.unitBegan < this.#sliceMs) return undefined;
-    this.#endUnit(account);
-    const admitted = this.#admit(peer, account);
-    if (admitted === undefined) {
-      this.#beginUnit(account);
-      return undefined;
-    }
-    return admitted.then(() => this.#beginUnit(account));
+    if (!account || account.segmentBegan < 0 || performance.now() - account.segmentBegan < this.#sliceMs) return undefined;
+    this.#endSegment(account);
+    return this.#admit(peer, account, false);
+  }
+
+  /**
+   * `io` with each method call made by a running unit watched: when the call returns a
+   * promise, the unit's segment ends there (it waits for I/O, and the next unit may be
+   * admitted) and its next segment begins when the promise settles. For the store and
+   * presence as the chat code sees them; a unit awaiting anything else is charged for the
+   * loop's time until the turn ends.
+   */
+  watchIo<T extends object>(io: T): T {
+    const wrapped = new Map<PropertyKey, unknown>();
+    return new Proxy(io, {
+      get: (target, key) => {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        let method = wrapped.get(key);
+        if (method === undefined) {
+          const call = value as (...args: unknown[]) => unknown;
+          method = (...args: unknown[]): unknown => {
+            const unit = this.#current;
+            const result = call.apply(target, args);
+            if (unit === null || !(result instanceof Promise)) return result;
+            const resumed = result.then(
+              (answer: unknown) => {
+                this.#resume(unit);
+                return answer;
+              },
+              (error: unknown) => {
+                this.#resume(unit);
+                throw error;
+              },
+            );
+            // After `resumed` is chained: a read that has answered already resumes the unit
+            // before the next one is looked at.
+            this.#suspend(unit);
+            return resumed;
+          };
+          wrapped.set(key, method);
+        }
+        return method;
+      },
+    });
   }
 
   #newAccount(): Account {
-    return { turn: -1, usedMs: 0, tokens: this.#capacityMs, refilledAt: performance.now(), unitBegan: -1, unitActiveBegan: 0, unitTurn: -1 };
+    return { turn: -1, usedMs: 0, tokens: this.#capacityMs, refilledAt: performance.now(), inUnit: false, segmentBegan: -1, segmentActiveBegan: 0 };
   }
 
   #start(account: Account, expensive: boolean, work: (queued?: () => void) => Promise<void> | undefined, queued?: () => void): Promise<void> | undefined {
     const began = performance.now();
-    if (expensive) this.#beginUnit(account);
+    if (expensive) this.#beginSegment(account);
     let counted = false;
     const count = (): void => {
       if (counted) return;
@@ -187,7 +282,8 @@ export class WorkScheduler {
   readonly #onTurn = (): void => {
     this.#armed = false;
     this.#turn++;
-    this.#unitsRunning = 0;
+    // A segment still running at the end of a turn awaited something `watchIo` does not see.
+    if (this.#current !== null && !this.#starting) this.#endSegment(this.#current);
     this.#unitsMs = 0;
     const waiting = this.#nextTurn;
     this.#nextTurn = [];
@@ -198,29 +294,42 @@ export class WorkScheduler {
   // ---- units ----
 
   /** Undefined: admitted now. Else resolves when admitted (its bucket refilled, its backlog taken, its place in line reached). */
-  #admit(peer: Paced, account: Account): Promise<void> | undefined {
+  #admit(peer: Paced, account: Account, fresh: boolean): Promise<void> | undefined {
     const debtMs = -this.#refill(account);
     if (debtMs > 0 && !peer.closed) {
-      return new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(debtMs / this.#refillPerMs))).then(() => this.#admit(peer, account));
+      return new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(debtMs / this.#refillPerMs))).then(() => this.#admit(peer, account, fresh));
     }
-    if (peer.backlogBytes > this.#backlogLimitBytes && !peer.closed) return peer.drained().then(() => this.#admit(peer, account));
-    if (this.#unitsHead === this.#units.length && this.#mayAdmit()) {
-      this.#unitsRunning++;
+    if (peer.backlogBytes > this.#backlogLimitBytes && !peer.closed) return peer.drained().then(() => this.#admit(peer, account, fresh));
+    if (this.#fresh.size + this.#back.size === 0 && this.#mayAdmit(fresh)) {
+      this.#take(account, fresh);
       return undefined;
     }
-    const admitted = new Promise<void>((resolve) => this.#units.push(resolve));
+    const line = fresh ? this.#fresh : this.#back;
+    const admitted = new Promise<void>((admit) => line.push({ account, fresh, order: this.#arrivals++, admit }));
     this.#armAdmission();
     return admitted;
   }
 
-  /** Whether a unit may start now: none running in this turn, this turn's have not taken the slice, the rest is over. */
-  #mayAdmit(): boolean {
-    return this.#unitsRunning === 0 && this.#unitsMs < this.#sliceMs && performance.now() >= this.#restUntil;
+  /** Whether a unit may start now: no segment runs, this turn's have not taken the slice, units have rested, and a new unit finds room. */
+  #mayAdmit(fresh: boolean): boolean {
+    return this.#current === null && this.#unitsMs < this.#sliceMs && this.#restUntil - performance.now() < this.#sliceMs && (!fresh || this.#inFlight < this.#maxInFlight);
   }
 
-  /** Makes sure the units in line are looked at again: at the next turn, or when the rest ends. */
+  /** Admits `account`'s unit: its segment begins when its code starts (#start, or at once back from a pause). */
+  #take(account: Account, fresh: boolean): void {
+    if (fresh) {
+      this.#inFlight++;
+      account.inUnit = true;
+      this.#current = account;
+      this.#starting = true;
+    } else {
+      this.#beginSegment(account);
+    }
+  }
+
+  /** Makes sure the units in line are looked at again: at the next turn, or when units have rested. */
   #armAdmission(): void {
-    const rest = this.#restUntil - performance.now();
+    const rest = this.#restUntil - this.#sliceMs - performance.now();
     if (rest < 1) {
       this.#arm();
     } else if (this.#restTimer === null) {
@@ -231,19 +340,36 @@ export class WorkScheduler {
     }
   }
 
-  /** Admits the next unit in line if this turn has room (or none ran yet in it); arms the next turn while any wait. */
+  /**
+   * Admits the next unit in line if it may start (it then runs: the next is looked at when it
+   * waits or ends); arms the next look while any wait. A unit back from a pause goes before a
+   * new one that finds no room, since only the units in flight can make room.
+   */
   #admitNext(): void {
-    if (this.#unitsHead < this.#units.length && this.#mayAdmit()) {
-      const admit = this.#units[this.#unitsHead]!;
-      this.#units[this.#unitsHead++] = undefined as unknown as () => void;
-      if (this.#unitsHead === this.#units.length) {
-        this.#units.length = 0;
-        this.#unitsHead = 0;
-      }
-      this.#unitsRunning++;
-      admit();
+    const fresh = this.#fresh.peek();
+    const back = this.#back.peek();
+    const line = back !== undefined && (fresh === undefined || back.order < fresh.order || this.#inFlight >= this.#maxInFlight) ? this.#back : this.#fresh;
+    const next = line.peek();
+    if (next === undefined) return;
+    if (this.#mayAdmit(next.fresh)) {
+      line.shift();
+      this.#take(next.account, next.fresh);
+      next.admit();
+      if (this.#fresh.size + this.#back.size > 0) this.#armAdmission();
+    } else if (!next.fresh || this.#inFlight < this.#maxInFlight) {
+      this.#armAdmission();
     }
-    if (this.#unitsHead < this.#units.length) this.#armAdmission();
+    // Else every room is taken: the next unit to end looks again.
+  }
+
+  /** Looks at the line again once the running code has gone on (a microtask later). */
+  #admitSoon(): void {
+    if (this.#admitQueued) return;
+    this.#admitQueued = true;
+    queueMicrotask(() => {
+      this.#admitQueued = false;
+      this.#admitNext();
+    });
   }
 
   /** The bucket after refilling; negative: the debt. */
@@ -254,22 +380,47 @@ export class WorkScheduler {
     return account.tokens;
   }
 
-  #beginUnit(account: Account): void {
-    account.unitBegan = performance.now();
-    account.unitActiveBegan = activeMs();
-    account.unitTurn = this.#turn;
+  #beginSegment(account: Account): void {
+    // Another unit's segment still marked as running awaited something `watchIo` does not see.
+    if (this.#current !== null && this.#current !== account && !this.#starting) this.#endSegment(this.#current);
+    this.#current = account;
+    this.#starting = false;
+    account.segmentBegan = performance.now();
+    account.segmentActiveBegan = activeMs();
+  }
+
+  /** Charges the segment that ran to its connection, the turn and the units' rest. */
+  #endSegment(account: Account): void {
+    if (this.#current === account) {
+      this.#current = null;
+      this.#starting = false;
+    }
+    if (account.segmentBegan < 0) return;
+    const cost = Math.max(0, activeMs() - account.segmentActiveBegan);
+    this.#restUntil = Math.max(this.#restUntil, account.segmentBegan) + 2 * cost;
+    account.segmentBegan = -1;
+    this.#refill(account);
+    account.tokens -= cost;
+    this.#unitsMs += cost;
+  }
+
+  /** The unit awaits I/O: its segment ends, and the line moves once its code has gone on. */
+  #suspend(account: Account): void {
+    if (this.#current !== account) return;
+    this.#endSegment(account);
+    this.#admitSoon();
+  }
+
+  /** The I/O a unit awaited has answered: its next segment begins. */
+  #resume(account: Account): void {
+    if (account.inUnit) this.#beginSegment(account);
   }
 
   #endUnit(account: Account): void {
-    if (account.unitBegan < 0) return;
-    const cost = Math.max(0, activeMs() - account.unitActiveBegan);
-    account.unitBegan = -1;
-    this.#refill(account);
-    account.tokens -= cost;
-    this.#restUntil = Math.max(this.#restUntil, performance.now() + cost);
-    if (account.unitTurn === this.#turn) {
-      this.#unitsRunning = Math.max(0, this.#unitsRunning - 1);
-      this.#unitsMs += cost;
+    if (this.#current === account) this.#endSegment(account);
+    if (account.inUnit) {
+      account.inUnit = false;
+      this.#inFlight--;
     }
     this.#admitNext();
   }
