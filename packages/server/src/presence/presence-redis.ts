@@ -89,6 +89,14 @@ const SCRIPTS = {
     redis.call('SREM', p .. 'user:' .. user .. ':rooms', room)
     if redis.call('SREM', p .. 'room:' .. room, user) == 1 then bump(p, room); return 1 end
     return 0`,
+  /** ARGV: prefix, rooms…; returns, flat, each room's online count and version (one command however many rooms: a welcome asks for dozens). */
+  presenceOnline: `
+    local p, out = ARGV[1], {}
+    for i = 2, #ARGV do
+      out[#out + 1] = redis.call('SCARD', p .. 'room:' .. ARGV[i])
+      out[#out + 1] = redis.call('GET', p .. 'room:' .. ARGV[i] .. ':v') or '0'
+    end
+    return out`,
   /** ARGV: prefix, node; records a heartbeat at Redis's time. 1 when the node was not listed (new, reaped, or Redis restarted). */
   presenceHeartbeat: `${BUMP}
     return redis.call('ZADD', ARGV[1] .. 'nodes', now_ms(), ARGV[2])`,
@@ -211,10 +219,8 @@ export class RedisPresence implements Presence {
 
   async online(roomIds: readonly string[]): Promise<RoomOnline[]> {
     if (roomIds.length === 0) return [];
-    const pipeline = this.#redis.pipeline();
-    for (const id of roomIds) pipeline.scard(`${this.#prefix}room:${id}`).get(`${this.#prefix}room:${id}:v`);
-    const results = await this.#call<Array<[Error | null, unknown]> | null>('online', () => pipeline.exec(), null);
-    return roomIds.map((_, i) => ({ online: Number(results?.[2 * i]?.[1] ?? 0), version: Number(results?.[2 * i + 1]?.[1] ?? 0) }));
+    const flat = await this.#call<unknown[] | null>('online', () => this.#redis.presenceOnline(this.#prefix, ...roomIds), null);
+    return roomIds.map((_, i) => ({ online: Number(flat?.[2 * i] ?? 0), version: Number(flat?.[2 * i + 1] ?? 0) }));
   }
 
   /** Leaves the cluster as a node that shut down: its users go offline at once for the others. */
