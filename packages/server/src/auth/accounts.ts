@@ -138,10 +138,9 @@ export class Accounts {
 
   async #resolveSession(token: string): Promise<Identity | null> {
     const sessionHash = hashToken(token);
-    const session = await this.#o.store.findSession(sessionHash);
-    if (!session || session.revoked || session.expiresAt <= Date.now()) return null;
-    const user = await this.#o.store.findUserById(session.userId);
-    return user ? { user, sessionHash, expiresAt: session.expiresAt, jwt: null } : null;
+    const found = await this.#o.store.findSessionUser(sessionHash);
+    if (!found || found.session.revoked || found.session.expiresAt <= Date.now()) return null;
+    return { user: found.user, sessionHash, expiresAt: found.session.expiresAt, jwt: null };
   }
 
   async #resolveJwt(token: string): Promise<Identity | null> {

@@ -128,6 +128,9 @@ class PostgresStore implements Store {
   findSession(tokenHash: string): Promise<StoredSession | null> {
     return this.#reads.session(tokenHash);
   }
+  findSessionUser(tokenHash: string): Promise<{ session: StoredSession; user: StoredUser } | null> {
+    return this.#reads.sessionUser(tokenHash);
+  }
   revokeSession(tokenHash: string): Promise<void> {
     return this.#write('revokeSession', tokenHash);
   }

@@ -154,6 +154,9 @@ class SqliteStore implements Store {
   async findSession(tokenHash: string): Promise<StoredSession | null> {
     return this.#reads().session(tokenHash);
   }
+  async findSessionUser(tokenHash: string): Promise<{ session: StoredSession; user: StoredUser } | null> {
+    return this.#reads().sessionUser(tokenHash);
+  }
   revokeSession(tokenHash: string): Promise<void> {
     return this.#write('revokeSession', tokenHash);
   }

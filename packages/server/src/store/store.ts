@@ -228,6 +228,8 @@ export interface Store {
   findUserByExternalId(externalId: string): Promise<StoredUser | null>;
   createSession(tokenHash: string, userId: string, expiresAt: number): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | null>;
+  /** A session and its user, in one read (every connection's first); null when either is missing. */
+  findSessionUser(tokenHash: string): Promise<{ session: StoredSession; user: StoredUser } | null>;
   revokeSession(tokenHash: string): Promise<void>;
 
   /**

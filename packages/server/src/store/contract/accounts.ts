@@ -41,6 +41,15 @@ export function accountTests(makeStore: MakeStore): void {
       assert.equal(await store.findSession('hash-unknown'), null);
     });
 
+    storeTest(makeStore, 'a session is found with its user in one read, revoked or not; none for an unknown token', async ({ store, alice }) => {
+      const expiresAt = Date.now() + 3_600_000;
+      await store.createSession('hash-1', alice.id, expiresAt);
+      assert.deepEqual(await store.findSessionUser('hash-1'), { session: { userId: alice.id, expiresAt, revoked: false }, user: await store.findUserById(alice.id) });
+      await store.revokeSession('hash-1');
+      assert.deepEqual((await store.findSessionUser('hash-1'))?.session, await store.findSession('hash-1'));
+      assert.equal(await store.findSessionUser('hash-unknown'), null);
+    });
+
     storeTest(makeStore, 'revoked JWTs: one by its jti, or a subject\'s issued before a time; listed for the sweep', async ({ store }) => {
       const before = Date.now();
       assert.equal(await store.tokenRevoked({ subject: 'sub-a', jti: 'jti-1', issuedAt: 1000 }), false);

@@ -7,7 +7,7 @@
 import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
 import type pg from 'pg';
 import type { DirectoryQuery, StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
-import { dmPeer, toRoomSummary, toStoredUser, type SummaryRow } from '../sql/rows.js';
+import { dmPeer, toRoomSummary, toSessionUser, toStoredUser, type SessionUserRow, type SummaryRow } from '../sql/rows.js';
 import { directoryPage, directoryParams } from '../sql/directory.js';
 import type { SessionsTable, UserRow } from '../sql/schema.js';
 
@@ -29,6 +29,8 @@ const SUMMARY_SELECT = `
 
 const SQL = {
   session: `SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $1`,
+  sessionUser: `SELECT s.expires_at AS session_expires_at, s.revoked AS session_revoked, u.*
+    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
   userById: `SELECT * FROM users WHERE id = $1`,
   userByUsername: `SELECT * FROM users WHERE username = $1`,
   userByExternalId: `SELECT * FROM users WHERE external_id = $1`,
@@ -66,6 +68,11 @@ export class PgConnectReads {
   async session(tokenHash: string): Promise<StoredSession | null> {
     const [row] = await this.#rows<Pick<SessionsTable, 'user_id' | 'expires_at' | 'revoked'>>('session', [tokenHash]);
     return row ? { userId: row.user_id, expiresAt: row.expires_at, revoked: row.revoked === 1 } : null;
+  }
+
+  async sessionUser(tokenHash: string): Promise<{ session: StoredSession; user: StoredUser } | null> {
+    const [row] = await this.#rows<SessionUserRow>('sessionUser', [tokenHash]);
+    return row ? toSessionUser(row) : null;
   }
 
   async userBy(column: 'id' | 'username' | 'external_id', value: string): Promise<StoredUser | null> {

@@ -4,7 +4,7 @@
  */
 import { FILES_PATH, THUMBNAILS_PATH } from '@parley/protocol';
 import type { Attachment, AuditEntry, LinkPreview, MessageEvent, WebhookRef, Reactions, Report, Role, RoomEvent, RoomKind, RoomSettings, UserRef, UserSummary } from '@parley/protocol';
-import type { StoredFile, StoredRoomSummary, StoredUser } from '../store.js';
+import type { StoredFile, StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
 import type { AuditRow, EventRow, FileRow, MemberRole, ReactionRow, ReportRow, RoomsTable, UserRow } from './schema.js';
 
 /** What `events.data` holds, by event kind. */
@@ -43,6 +43,13 @@ export function parseSettings(text: string | null): RoomSettings {
 /** `rooms.settings` for these settings: null when none differs from the defaults. */
 export function settingsText(settings: RoomSettings): string | null {
   return Object.keys(settings).length === 0 ? null : JSON.stringify(settings);
+}
+
+/** A session joined with its user (findSessionUser): the user's columns and the session's, prefixed. */
+export type SessionUserRow = UserRow & { session_expires_at: number; session_revoked: number };
+
+export function toSessionUser(row: SessionUserRow): { session: StoredSession; user: StoredUser } {
+  return { session: { userId: row.id, expiresAt: row.session_expires_at, revoked: row.session_revoked === 1 }, user: toStoredUser(row) };
 }
 
 export function toStoredUser(row: UserRow): StoredUser {

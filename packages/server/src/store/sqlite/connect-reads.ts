@@ -11,7 +11,7 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
 import type { DirectoryQuery, StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
-import { dmPeer, toRoomSummary, toStoredUser, type SummaryRow } from '../sql/rows.js';
+import { dmPeer, toRoomSummary, toSessionUser, toStoredUser, type SessionUserRow, type SummaryRow } from '../sql/rows.js';
 import { directoryPage, directoryParams } from '../sql/directory.js';
 import type { SessionsTable, UserRow } from '../sql/schema.js';
 
@@ -59,6 +59,7 @@ const DIRECTORY_PAGE = `
 
 export class ConnectReads {
   readonly #session: Statement<[string], Pick<SessionsTable, 'user_id' | 'expires_at' | 'revoked'>>;
+  readonly #sessionUser: Statement<[string], SessionUserRow>;
   readonly #userById: Statement<[string], UserRow>;
   readonly #userByUsername: Statement<[string], UserRow>;
   readonly #userByExternalId: Statement<[string], UserRow>;
@@ -72,6 +73,8 @@ export class ConnectReads {
   constructor(db: SqliteDatabase) {
     const prepare = <P extends unknown[], R>(text: string) => db.prepare(text) as unknown as Statement<P, R>;
     this.#session = prepare(`SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = ?`);
+    this.#sessionUser = prepare(`SELECT s.expires_at AS session_expires_at, s.revoked AS session_revoked, u.*
+      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`);
     this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
     this.#userByUsername = prepare(`SELECT * FROM users WHERE username = ?`);
     this.#userByExternalId = prepare(`SELECT * FROM users WHERE external_id = ?`);
@@ -82,6 +85,11 @@ export class ConnectReads {
     this.#roomMembers = prepare(
       `SELECT m.room_id, u.id, u.name, u.username, u.kind FROM members m JOIN users u ON u.id = m.user_id WHERE m.room_id = ?`,
     );
+  }
+
+  sessionUser(tokenHash: string): { session: StoredSession; user: StoredUser } | null {
+    const row = this.#sessionUser.get(tokenHash);
+    return row ? toSessionUser(row) : null;
   }
 
   session(tokenHash: string): StoredSession | null {
