@@ -45,20 +45,23 @@ export async function resume(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<
     peer.hold(room);
     let replayedUpTo = after;
     try {
-      const latestSeq = await ctx.store.latestSeq(room);
+      // The first chunk comes first: when it is short, it ends where the log did (the room's end
+      // need not be read: one round trip less for a client a few events behind, most of them).
+      const firstChunk = Math.min(REPLAY_CHUNK, limit + 1);
+      let events = await ctx.store.eventsAfter(room, after, firstChunk);
+      const latestSeq = events.length > 0 && events.length < firstChunk ? events.at(-1)!.seq : await ctx.store.latestSeq(room);
       if (latestSeq - after > limit || (replayedBytes >= budgetBytes && latestSeq > after)) {
         results.push({ room, status: 'too_far_behind', latestSeq });
         // Held live events are dropped: the client pages forward from `after` and finds them there.
         replayedUpTo = Number.MAX_SAFE_INTEGER;
         continue;
       }
-      // Read in chunks, each a unit of the peer's budget: a replay of thousands of events
+      // Sent in chunks, each a unit of the peer's budget: a replay of thousands of events
       // does not hold the event loop in one go. The room's live events stay held meanwhile.
       let replayed = 0;
       let lastSeq = 0;
       for (;;) {
         const chunk = Math.min(REPLAY_CHUNK, limit + 1 - replayed);
-        const events = await ctx.store.eventsAfter(room, replayedUpTo, chunk);
         for (const event of events) {
           replayedBytes += peer.send({ type: 'event', event });
           replayedUpTo = lastSeq = event.seq;
@@ -66,6 +69,7 @@ export async function resume(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<
         replayed += events.length;
         if (events.length < chunk || replayed > limit) break;
         await ctx.pacer.pause(peer);
+        events = await ctx.store.eventsAfter(room, replayedUpTo, Math.min(REPLAY_CHUNK, limit + 1 - replayed));
       }
       // The true end of the log, even when the client claims to be ahead of it (a restored database).
       results.push({ room, status: 'ok', latestSeq: Math.max(latestSeq, lastSeq) });
