@@ -1,102 +1,108 @@
 /**
- * PostgreSQL's search index (migration 6): the tokens of indexText (tokenize.ts) as a `tsvector`
- * built here, lexeme by lexeme with their positions (no text search configuration or parser is
- * involved, so both stores hold exactly the same tokens), under a GIN index; queries are
- * `tsquery` values built the same way: a phrase of bigrams is `a <-> b`, a prefix `a:*`.
+ * PostgreSQL's search: the key index on `events` (search-postgres-keys.ts) finds candidates,
+ * tokenize.ts's matchesClauses decides, newest first by `events.search_id` (a number each message
+ * takes when it is sent and keeps through edits: the order of results and the page cursor).
  *
- * Why tsvector and not pg_trgm: trigrams cannot find one- or two-syllable Korean words (a
- * trigram index needs three characters of the query), and a trigram index of every message
- * is several times the text; the bigram tokens make both stores answer one contract.
+ * A page is read window by window, newest first: the newest WALK_WINDOW messages are read and
+ * checked as they are (a frequent word fills a page there, with no index read); then each
+ * window, SPREAD times wider than the last, is read through the key index intersected with the
+ * window's ids, so that a word found in a hundred thousand messages costs the few in the window,
+ * not a sort of all of them. It stops when the page is full or no message is left.
  */
 import type pg from 'pg';
-import { indexTokens, type SearchClause } from './tokenize.js';
+import { matchesClauses } from './tokenize.js';
+import { ANY_KEY, SEARCH_KEYS_FUNCTION_SQL, searchKeys } from './search-postgres-keys.js';
 import type { SearchQuery } from '../store/store.js';
+import type { SearchHitRow } from '../store/sql/search-reads.js';
 
-export const SEARCH_SCHEMA_SQL = `
-  CREATE TABLE search_docs (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    room_id text COLLATE "C" NOT NULL,
-    seq bigint NOT NULL,
-    tokens tsvector NOT NULL,
-    UNIQUE (room_id, seq)
-  );
-  CREATE INDEX search_docs_tokens ON search_docs USING gin (tokens);
+/** The migration's schema: the search order, the key function and the two indexes; the previous index table goes. */
+export const SEARCH_KEYS_SCHEMA_SQL = `
+  DROP TABLE search_docs;
+  ALTER TABLE events ADD COLUMN search_id bigint;
+  CREATE SEQUENCE events_search_id OWNED BY events.search_id;
+  ${SEARCH_KEYS_FUNCTION_SQL};
 `;
 
-/** A lexeme, quoted for a tsvector or tsquery literal. */
-function lexeme(token: string): string {
-  return `'${token.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
-
-/** The tsvector literal of a message's text; null when it has no token. */
-export function tsvectorOf(body: string): string | null {
-  const positions = new Map<string, number[]>();
-  indexTokens(body).forEach((token, i) => {
-    // PostgreSQL keeps positions up to 16383; later ones count as 16383.
-    const list = positions.get(token);
-    if (list === undefined) positions.set(token, [Math.min(i + 1, 16383)]);
-    else if (list.length < 256) list.push(Math.min(i + 1, 16383));
-  });
-  if (positions.size === 0) return null;
-  return [...positions].map(([token, list]) => `${lexeme(token)}:${list.join(',')}`).join(' ');
-}
-
-/** The tsquery literal of a query's clauses (at least one). */
-export function tsqueryOf(clauses: readonly SearchClause[]): string {
-  return clauses
-    .map((clause) => ('prefix' in clause ? `${lexeme(clause.prefix)}:*` : `(${clause.phrase.map(lexeme).join(' <-> ')})`))
-    .join(' & ');
-}
-
 /**
- * Sets the index entries of messages: a tsvector replaces the entry (keeping its id, so an edit
- * keeps its place), null removes it. One statement for any number of messages.
+ * Numbers every message in the order it was sent (ts, then room and seq), and makes new events
+ * take the next numbers; then builds the indexes. The migration, and a copy from SQLite (whose
+ * rows took numbers in the copy's order).
  */
-export const PUT_SEARCH_DOCS_SQL = `WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(room_id, seq, tokens)),
-  gone AS (DELETE FROM search_docs d USING input i WHERE d.room_id = i.room_id AND d.seq = i.seq AND i.tokens IS NULL)
-  INSERT INTO search_docs (room_id, seq, tokens)
-  SELECT room_id, seq, tokens::tsvector FROM input WHERE tokens IS NOT NULL
-  ON CONFLICT (room_id, seq) DO UPDATE SET tokens = excluded.tokens`;
-
-/** Indexes every live message not yet indexed, oldest first, in batches (the migration, and a copy from SQLite). */
-export async function backfillSearch(client: pg.ClientBase): Promise<void> {
-  await client.query(`DECLARE parley_search_backfill NO SCROLL CURSOR FOR
-    SELECT room_id, seq, body FROM events WHERE kind = 'message' AND deleted = 0 ORDER BY ts, room_id, seq`);
-  for (;;) {
-    const { rows } = await client.query<{ room_id: string; seq: string; body: string }>('FETCH 5000 FROM parley_search_backfill');
-    if (rows.length === 0) break;
-    const docs = rows.map((row) => ({ ...row, tokens: tsvectorOf(row.body) })).filter((row) => row.tokens !== null);
-    await client.query(PUT_SEARCH_DOCS_SQL, [docs.map((d) => d.room_id), docs.map((d) => d.seq), docs.map((d) => d.tokens)]);
-  }
-  await client.query('CLOSE parley_search_backfill');
+export async function numberMessagesForSearch(client: pg.ClientBase): Promise<void> {
+  await client.query(`DROP INDEX IF EXISTS events_search_order, events_search_keys`);
+  await client.query(`UPDATE events e SET search_id = o.n
+    FROM (SELECT room_id, seq, row_number() OVER (ORDER BY ts, room_id, seq) AS n FROM events WHERE kind = 'message') o
+    WHERE e.room_id = o.room_id AND e.seq = o.seq`);
+  await client.query(`SELECT setval('events_search_id', (SELECT coalesce(max(search_id), 0) + 1 FROM events), false)`);
+  await client.query(`ALTER TABLE events ALTER COLUMN search_id SET DEFAULT nextval('events_search_id')`);
+  await client.query(`CREATE INDEX events_search_order ON events (search_id) WHERE kind = 'message' AND deleted = 0`);
+  await client.query(`CREATE INDEX events_search_keys ON events USING gin (parley_search_keys(body)) WHERE kind = 'message' AND deleted = 0`);
+  // The planner's estimate of each key's messages (the index expression's statistics).
+  await client.query(`ANALYZE events`);
 }
 
-/** The search: the GIN index finds the documents, newest first, of live messages in rooms the user may read. */
-export const SEARCH_SQL = `
-  SELECT d.id AS doc_id, r.name AS room_name, e.*
-  FROM search_docs d
-    JOIN events e ON e.room_id = d.room_id AND e.seq = d.seq
-    JOIN rooms r ON r.id = d.room_id
-  WHERE d.tokens @@ $1::tsquery AND d.id < $2
-    AND d.room_id IN (SELECT room_id FROM members WHERE user_id = $3 UNION ALL SELECT id FROM rooms WHERE kind = 'public')
-    AND ($4::text IS NULL OR d.room_id = $4)
+/** Messages with search_id in [from, before) ($2, $1) the user may read, newest first; with $10, only those whose keys hold them. */
+const WINDOW_SQL = (keyed: boolean) => `
+  SELECT e.search_id AS doc_id, r.name AS room_name, e.*
+  FROM events e JOIN rooms r ON r.id = e.room_id
+  WHERE e.kind = 'message' AND e.deleted = 0 AND e.search_id < $1 AND e.search_id >= $2
+    ${keyed ? `AND (parley_search_keys(e.body) @> $10::text[] OR parley_search_keys(e.body) @> '{${ANY_KEY}}')` : ''}
+    AND e.room_id IN (SELECT room_id FROM members WHERE user_id = $3 UNION ALL SELECT id FROM rooms WHERE kind = 'public')
+    AND ($4::text IS NULL OR e.room_id = $4)
     AND ($5::text IS NULL OR e.user_id = $5)
     AND e.ts >= $6 AND e.ts < $7
-    AND e.kind = 'message' AND e.deleted = 0
-  ORDER BY d.id DESC
+  ORDER BY e.search_id DESC
   LIMIT $8`;
+const WALK_SQL = WINDOW_SQL(false);
+const KEYED_SQL = WINDOW_SQL(true);
 
-/** The parameters of SEARCH_SQL. */
-export function searchParams(query: SearchQuery): unknown[] {
-  return [
-    tsqueryOf(query.clauses),
-    query.before ?? Number.MAX_SAFE_INTEGER,
-    query.userId,
-    query.room ?? null,
-    query.author ?? null,
-    query.since ?? 0,
-    query.until ?? Number.MAX_SAFE_INTEGER,
-    query.limit + 1,
-  ];
+/** The first window, read without the index; each next one is SPREAD times wider. */
+const WALK_WINDOW = 256;
+const SPREAD = 16;
+/** Most rows one read returns (a window with more is read on from the last). */
+const BATCH = 200;
+
+/** A number above every message's search_id (the windows start below it). */
+async function pastLastSearchId(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ past: string }>(`SELECT last_value + 1 AS past FROM events_search_id`);
+  return Number(rows[0]!.past);
+}
+
+/** At most `limit` + 1 rows, newest first, each a message matching every clause. */
+export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<SearchHitRow[]> {
+  const want = query.limit + 1;
+  const keys = searchKeys(query.clauses);
+  const hits: SearchHitRow[] = [];
+  let before = query.before ?? (await pastLastSearchId(pool));
+  let width = WALK_WINDOW;
+  let from = Math.max(1, before - width);
+  let keyed = false;
+  while (hits.length < want && before > 1) {
+    const { rows } = await pool.query<SearchHitRow>(keyed ? KEYED_SQL : WALK_SQL, [
+      before,
+      from,
+      query.userId,
+      query.room ?? null,
+      query.author ?? null,
+      query.since ?? 0,
+      query.until ?? Number.MAX_SAFE_INTEGER,
+      BATCH,
+      ...(keyed ? [keys] : []),
+    ]);
+    for (const row of rows) {
+      if (!matchesClauses(row.body ?? '', query.clauses)) continue;
+      hits.push(row);
+      if (hits.length === want) break;
+    }
+    if (rows.length === BATCH) {
+      // More in this window: read on from the last row.
+      before = Number(rows.at(-1)!.doc_id);
+    } else {
+      before = from;
+      width *= SPREAD;
+      from = Math.max(1, before - width);
+      keyed = true;
+    }
+  }
+  return hits;
 }
