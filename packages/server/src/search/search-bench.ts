@@ -2,8 +2,9 @@
  * `npm run bench:search`: search on a million messages, Korean and English mixed (bench-corpus.ts),
  * on SQLite and on PostgreSQL, into bench/results/search.md.
  *
- * The messages are written at the schema version before search, and the store's migration
- * indexes them (the backfill is timed). Then, for each query:
+ * The messages are written at the schema version before search (on PostgreSQL, before its
+ * current search migration), and the store's migration indexes them (the backfill is timed).
+ * Then, for each query:
  * - recall: every message the index matches, against the ground truth `LIKE '%query%'` over every
  *   live message (for words that are not Korean, restricted to matches at the start of a word:
  *   search matches words by their start); messages matched beyond the truth are counted too;

@@ -65,14 +65,15 @@ function pgClass(ranges: ReadonlyArray<readonly [number, number]>): string {
 }
 
 /**
- * The key function (IMMUTABLE: it reads only its argument). Lower case is ASCII's (COLLATE "C"),
- * which is all the case keyed text has; NFKC composes jamo into syllables as tokenize.ts does.
+ * The key function (IMMUTABLE: it reads only its argument; PostgreSQL 13's syntax and functions).
+ * Lower case is ASCII's (COLLATE "C"), which is all the case keyed text has; NFKC composes jamo
+ * into syllables as tokenize.ts does.
  * COST tells the planner that computing it row by row is dear, so that it reads the index instead.
  */
 export const SEARCH_KEYS_FUNCTION_SQL = `
   CREATE FUNCTION parley_search_keys(body text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000
-    RETURN CASE WHEN body ~ '[^${pgClass(KEYED_CHARACTERS)}]' THEN ARRAY['${ANY_KEY}'] ELSE ARRAY(
+    AS $$ SELECT CASE WHEN body ~ '[^${pgClass(KEYED_CHARACTERS)}]' THEN ARRAY['${ANY_KEY}'] ELSE ARRAY(
       SELECT DISTINCT k.key
       FROM regexp_matches(normalize(lower(translate(body, U&'\\FE0E\\FE0F', '') COLLATE "C"), NFKC),
           '[a-z0-9]+|[${pgClass(CJK_RANGES)}]+', 'g') AS m(run),
@@ -82,7 +83,7 @@ export const SEARCH_KEYS_FUNCTION_SQL = `
           UNION ALL SELECT substr(w.word, i, 2) FROM generate_series(1, w.n) AS i WHERE NOT w.latin
           UNION ALL SELECT substr(w.word, i, 1) FROM generate_series(1, w.n) AS i WHERE NOT w.latin
         ) AS k(key))
-    END`;
+    END $$`;
 
 /**
  * The keys a message must hold to match the clauses (its keys hold all of them, or ANY_KEY): each

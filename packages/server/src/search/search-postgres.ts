@@ -30,6 +30,9 @@ export const SEARCH_KEYS_SCHEMA_SQL = `
  */
 export async function numberMessagesForSearch(client: pg.ClientBase): Promise<void> {
   await client.query(`DROP INDEX IF EXISTS events_search_order, events_search_keys`);
+  // For this transaction only: the sort of every message and the index builds in memory, not in passes over temporary files.
+  await client.query(`SET LOCAL work_mem = '256MB'`);
+  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
   await client.query(`UPDATE events e SET search_id = o.n
     FROM (SELECT room_id, seq, row_number() OVER (ORDER BY ts, room_id, seq) AS n FROM events WHERE kind = 'message') o
     WHERE e.room_id = o.room_id AND e.seq = o.seq`);
