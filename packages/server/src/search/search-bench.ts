@@ -30,7 +30,7 @@ import type { Store } from '../store/store.js';
 import { createTestDatabase, postgresUnavailable } from '../testing/postgres.js';
 import { QUERIES, message, seeded } from './bench-corpus.js';
 import { fts5Query } from './search-sqlite.js';
-import { ANY_KEY, searchKeys } from './search-postgres-keys.js';
+import { ANY_KEY, keysOf, searchKeys } from './search-postgres-keys.js';
 import { matchesClauses, normalize, parseQuery } from './tokenize.js';
 
 const COUNT = Number(process.env.SEARCH_BENCH_MESSAGES ?? 1_000_000);
@@ -265,7 +265,7 @@ async function postgres(): Promise<Engine | string> {
         // What the store finds: the candidates of the key index, checked.
         const clauses = parseQuery(query);
         const candidates = (await client.query(`SELECT room_id, seq, body FROM events WHERE kind = 'message' AND deleted = 0
-          AND (parley_search_keys(body) @> $1::text[] OR parley_search_keys(body) @> '{${ANY_KEY}}')`, [searchKeys(clauses)])).rows as Array<{ room_id: string; seq: string; body: string }>;
+          AND (${keysOf('')} @> $1::text[] OR ${keysOf('')} @> '{${ANY_KEY}}')`, [searchKeys(clauses)])).rows as Array<{ room_id: string; seq: string; body: string }>;
         const indexKeys = new Set(candidates.filter((r) => matchesClauses(r.body, clauses)).map((r) => key(r.room_id, Number(r.seq))));
         const likePage = () => client.query(`SELECT * FROM events WHERE kind = 'message' AND deleted = 0 AND ${where} ORDER BY ts DESC LIMIT ${PAGE}`, patterns);
         results.push(await measure(store, query, group, truthRows, indexKeys, likePage));

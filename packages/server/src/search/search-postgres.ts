@@ -11,7 +11,7 @@
  */
 import type pg from 'pg';
 import { matchesClauses } from './tokenize.js';
-import { ANY_KEY, SEARCH_KEYS_FUNCTION_SQL, searchKeys } from './search-postgres-keys.js';
+import { ANY_KEY, SEARCH_KEYS_FUNCTION_SQL, keysOf, searchKeys } from './search-postgres-keys.js';
 import type { SearchQuery } from '../store/store.js';
 import type { SearchHitRow } from '../store/sql/search-reads.js';
 
@@ -39,49 +39,65 @@ export async function numberMessagesForSearch(client: pg.ClientBase): Promise<vo
   await client.query(`SELECT setval('events_search_id', (SELECT coalesce(max(search_id), 0) + 1 FROM events), false)`);
   await client.query(`ALTER TABLE events ALTER COLUMN search_id SET DEFAULT nextval('events_search_id')`);
   await client.query(`CREATE INDEX events_search_order ON events (search_id) WHERE kind = 'message' AND deleted = 0`);
-  await client.query(`CREATE INDEX events_search_keys ON events USING gin (parley_search_keys(body)) WHERE kind = 'message' AND deleted = 0`);
+  await client.query(`CREATE INDEX events_search_keys ON events USING gin ((${keysOf('')}))`);
   // The planner's estimate of each key's messages (the index expression's statistics).
   await client.query(`ANALYZE events`);
 }
 
-/** Messages with search_id in [from, before) ($2, $1) the user may read, newest first; with $10, only those whose keys hold them. */
-const WINDOW_SQL = (keyed: boolean) => `
-  SELECT e.search_id AS doc_id, r.name AS room_name, e.*
-  FROM events e JOIN rooms r ON r.id = e.room_id
+/**
+ * The id and text of messages with search_id in [$2, $1) that the user ($3) may read, newest first,
+ * at most $8; with $9, only those whose keys hold them (or ANY_KEY: left out of the query while no
+ * message has it, as the planner cannot tell how few do and would read more of the window). The membership is an EXISTS per row, so that
+ * the planner reads the window's ids (or keys) first, never one index scan per room.
+ */
+const WINDOW_SQL = (keys: 'none' | 'keys' | 'keys or any') => `
+  SELECT e.search_id AS doc_id, e.body FROM events e
   WHERE e.kind = 'message' AND e.deleted = 0 AND e.search_id < $1 AND e.search_id >= $2
-    ${keyed ? `AND (parley_search_keys(e.body) @> $10::text[] OR parley_search_keys(e.body) @> '{${ANY_KEY}}')` : ''}
-    AND e.room_id IN (SELECT room_id FROM members WHERE user_id = $3 UNION ALL SELECT id FROM rooms WHERE kind = 'public')
+    ${keys === 'none' ? '' : `AND (${keysOf('e.')} @> $9::text[] ${keys === 'keys' ? '' : `OR ${keysOf('e.')} @> '{${ANY_KEY}}'`})`}
     AND ($4::text IS NULL OR e.room_id = $4)
     AND ($5::text IS NULL OR e.user_id = $5)
     AND e.ts >= $6 AND e.ts < $7
+    AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = e.room_id AND m.user_id = $3
+      UNION ALL SELECT 1 FROM rooms p WHERE p.id = e.room_id AND p.kind = 'public')
   ORDER BY e.search_id DESC
   LIMIT $8`;
-const WALK_SQL = WINDOW_SQL(false);
-const KEYED_SQL = WINDOW_SQL(true);
+export const WALK_SQL = WINDOW_SQL('none');
+export const KEYED_SQL = WINDOW_SQL('keys');
+export const KEYED_OR_ANY_SQL = WINDOW_SQL('keys or any');
+
+/** The rows of the messages found, newest first. */
+const HITS_SQL = `
+  SELECT e.search_id AS doc_id, r.name AS room_name, e.*
+  FROM events e JOIN rooms r ON r.id = e.room_id
+  WHERE e.search_id = ANY($1::bigint[]) AND e.kind = 'message' AND e.deleted = 0
+  ORDER BY e.search_id DESC`;
 
 /** The first window, read without the index; each next one is SPREAD times wider. */
 const WALK_WINDOW = 256;
 const SPREAD = 16;
 /** Most rows one read returns (a window with more is read on from the last). */
-const BATCH = 200;
+const BATCH = WALK_WINDOW;
 
-/** A number above every message's search_id (the windows start below it). */
-async function pastLastSearchId(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ past: string }>(`SELECT last_value + 1 AS past FROM events_search_id`);
-  return Number(rows[0]!.past);
+/** A number above every message's search_id (the windows start below it), and whether any message has ANY_KEY. */
+async function searchStart(pool: pg.Pool): Promise<{ past: number; anyKey: boolean }> {
+  const { rows } = await pool.query<{ past: string; any_key: boolean }>(`SELECT last_value + 1 AS past,
+    EXISTS (SELECT 1 FROM events WHERE ${keysOf('')} @> '{${ANY_KEY}}') AS any_key FROM events_search_id`);
+  return { past: Number(rows[0]!.past), anyKey: rows[0]!.any_key };
 }
 
 /** At most `limit` + 1 rows, newest first, each a message matching every clause. */
 export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<SearchHitRow[]> {
   const want = query.limit + 1;
   const keys = searchKeys(query.clauses);
-  const hits: SearchHitRow[] = [];
-  let before = query.before ?? (await pastLastSearchId(pool));
+  const hits: number[] = [];
+  const start = await searchStart(pool);
+  const keyedSql = start.anyKey ? KEYED_OR_ANY_SQL : KEYED_SQL;
+  let before = query.before ?? start.past;
   let width = WALK_WINDOW;
   let from = Math.max(1, before - width);
   let keyed = false;
   while (hits.length < want && before > 1) {
-    const { rows } = await pool.query<SearchHitRow>(keyed ? KEYED_SQL : WALK_SQL, [
+    const { rows } = await pool.query<{ doc_id: string; body: string | null }>(keyed ? keyedSql : WALK_SQL, [
       before,
       from,
       query.userId,
@@ -94,12 +110,13 @@ export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<Sea
     ]);
     for (const row of rows) {
       if (!matchesClauses(row.body ?? '', query.clauses)) continue;
-      hits.push(row);
+      hits.push(Number(row.doc_id));
       if (hits.length === want) break;
     }
-    if (rows.length === BATCH) {
+    const last = rows.length === BATCH ? Number(rows.at(-1)!.doc_id) : from;
+    if (last > from) {
       // More in this window: read on from the last row.
-      before = Number(rows.at(-1)!.doc_id);
+      before = last;
     } else {
       before = from;
       width *= SPREAD;
@@ -107,5 +124,6 @@ export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<Sea
       keyed = true;
     }
   }
-  return hits;
+  if (hits.length === 0) return [];
+  return (await pool.query<SearchHitRow>(HITS_SQL, [hits])).rows;
 }
