@@ -88,10 +88,12 @@ export const SEARCH_KEYS_FUNCTION_SQL = `
 /**
  * The indexed expression, on events (`alias` "e." or ""): a live message's keys, null for any other
  * row. Not a partial index: the planner ignores the statistics of a partial index's expression,
- * and needs them to tell a key of a hundred messages from one of a hundred thousand.
+ * and needs them to tell a key of a hundred messages from one of a hundred thousand. A message
+ * without a search_id is the old version of a row the migration numbered (still there when it
+ * builds the index): left out, not indexed twice.
  */
 export function keysOf(alias: string): string {
-  return `parley_search_keys(CASE WHEN ${alias}kind = 'message' AND ${alias}deleted = 0 THEN ${alias}body END)`;
+  return `parley_search_keys(CASE WHEN ${alias}kind = 'message' AND ${alias}deleted = 0 AND ${alias}search_id IS NOT NULL THEN ${alias}body END)`;
 }
 
 /**

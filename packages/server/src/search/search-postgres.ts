@@ -38,7 +38,7 @@ export async function numberMessagesForSearch(client: pg.ClientBase): Promise<vo
     WHERE e.room_id = o.room_id AND e.seq = o.seq`);
   await client.query(`SELECT setval('events_search_id', (SELECT coalesce(max(search_id), 0) + 1 FROM events), false)`);
   await client.query(`ALTER TABLE events ALTER COLUMN search_id SET DEFAULT nextval('events_search_id')`);
-  await client.query(`CREATE INDEX events_search_order ON events (search_id) WHERE kind = 'message' AND deleted = 0`);
+  await client.query(`CREATE INDEX events_search_order ON events (search_id) WHERE kind = 'message' AND deleted = 0 AND search_id IS NOT NULL`);
   await client.query(`CREATE INDEX events_search_keys ON events USING gin ((${keysOf('')}))`);
   // The planner's estimate of each key's messages (the index expression's statistics).
   await client.query(`ANALYZE events`);
@@ -69,7 +69,7 @@ export const KEYED_OR_ANY_SQL = WINDOW_SQL('keys or any');
 const HITS_SQL = `
   SELECT e.search_id AS doc_id, r.name AS room_name, e.*
   FROM events e JOIN rooms r ON r.id = e.room_id
-  WHERE e.search_id = ANY($1::bigint[]) AND e.kind = 'message' AND e.deleted = 0
+  WHERE e.search_id = ANY($1::bigint[]) AND e.search_id IS NOT NULL AND e.kind = 'message' AND e.deleted = 0
   ORDER BY e.search_id DESC`;
 
 /** The first window, read without the index; each next one is SPREAD times wider. */
