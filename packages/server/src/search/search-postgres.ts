@@ -4,10 +4,11 @@
  * takes when it is sent and keeps through edits: the order of results and the page cursor).
  *
  * A page is read window by window, newest first: the newest WALK_WINDOW messages are read and
- * checked as they are (a frequent word fills a page there, with no index read); then each
- * window, SPREAD times wider than the last, is read through the key index intersected with the
- * window's ids, so that a word found in a hundred thousand messages costs the few in the window,
- * not a sort of all of them. It stops when the page is full or no message is left.
+ * checked as they are (a frequent word fills a page there, with no index read); then windows
+ * read through the key index intersected with the window's ids, the first as wide as the walk's
+ * density says the page needs, each next one SPREAD times wider, so that a word found in a
+ * hundred thousand messages costs the few in a window, not a sort of all of them. It stops when
+ * the page is full or no message is left.
  */
 import type pg from 'pg';
 import { matchesClauses } from './tokenize.js';
@@ -72,11 +73,14 @@ const HITS_SQL = `
   WHERE e.search_id = ANY($1::bigint[]) AND e.search_id IS NOT NULL AND e.kind = 'message' AND e.deleted = 0
   ORDER BY e.search_id DESC`;
 
-/** The first window, read without the index; each next one is SPREAD times wider. */
+/** The first window, read without the index; the first keyed one (see searchRows), and each next one SPREAD times wider. */
 const WALK_WINDOW = 256;
+const UNSEEN_WINDOW = 16_384;
 const SPREAD = 16;
+/** A window up to this wide is walked, not read through the key index. */
+const WALK_MORE = 1024;
 /** Most rows one read returns (a window with more is read on from the last). */
-const BATCH = WALK_WINDOW;
+const BATCH = WALK_MORE;
 
 /** A number above every message's search_id (the windows start below it), and whether any message has ANY_KEY. */
 async function searchStart(pool: pg.Pool): Promise<{ past: number; anyKey: boolean }> {
@@ -93,10 +97,14 @@ export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<Sea
   const start = await searchStart(pool);
   const keyedSql = start.anyKey ? KEYED_OR_ANY_SQL : KEYED_SQL;
   let before = query.before ?? start.past;
+  const top = before;
   let width = WALK_WINDOW;
   let from = Math.max(1, before - width);
   let keyed = false;
+  let first = true;
   while (hits.length < want && before > 1) {
+    // A keyed window's candidates nearly all match: about the hits still wanted are asked for.
+    const limit = keyed ? Math.min(BATCH, 2 * (want - hits.length) + 16) : BATCH;
     const { rows } = await pool.query<{ doc_id: string; body: string | null }>(keyed ? keyedSql : WALK_SQL, [
       before,
       from,
@@ -105,7 +113,7 @@ export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<Sea
       query.author ?? null,
       query.since ?? 0,
       query.until ?? Number.MAX_SAFE_INTEGER,
-      BATCH,
+      limit,
       ...(keyed ? [keys] : []),
     ]);
     for (const row of rows) {
@@ -113,15 +121,24 @@ export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<Sea
       hits.push(Number(row.doc_id));
       if (hits.length === want) break;
     }
-    const last = rows.length === BATCH ? Number(rows.at(-1)!.doc_id) : from;
+    const last = rows.length === limit ? Number(rows.at(-1)!.doc_id) : from;
     if (last > from) {
       // More in this window: read on from the last row.
       before = last;
     } else {
+      // The first keyed window is sized by what the walk found: wide enough, at the density seen,
+      // for twice the hits still wanted (a word not seen at all starts at UNSEEN_WINDOW).
+      // A window that small is walked too: cheaper than the index entries of so frequent a word.
+      if (first) {
+        width = hits.length === 0 ? UNSEEN_WINDOW : Math.ceil((2 * (want - hits.length) * (top - from)) / hits.length);
+        keyed = width > WALK_MORE;
+        first = false;
+      } else {
+        width *= SPREAD;
+        keyed = true;
+      }
       before = from;
-      width *= SPREAD;
       from = Math.max(1, before - width);
-      keyed = true;
     }
   }
   if (hits.length === 0) return [];
