@@ -116,6 +116,9 @@ class PostgresStore implements Store {
   findUserById(id: string): Promise<StoredUser | null> {
     return this.#reads.userBy('id', id);
   }
+  findUsersByIds(ids: readonly string[]): Promise<StoredUser[]> {
+    return this.#reads.usersByIds(ids);
+  }
   findUserByUsername(username: string): Promise<StoredUser | null> {
     return this.#reads.userBy('username', username);
   }

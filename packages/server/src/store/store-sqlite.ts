@@ -142,6 +142,9 @@ class SqliteStore implements Store {
   async findUserById(id: string): Promise<StoredUser | null> {
     return this.#reads().userBy('id', id);
   }
+  async findUsersByIds(ids: readonly string[]): Promise<StoredUser[]> {
+    return this.#reads().usersByIds(ids);
+  }
   async findUserByUsername(username: string): Promise<StoredUser | null> {
     return this.#reads().userBy('username', username);
   }

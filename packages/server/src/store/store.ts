@@ -223,6 +223,8 @@ export interface Store {
   /** Throws `name_taken` if the username exists. */
   createUser(user: NewUser): Promise<StoredUser>;
   findUserById(id: string): Promise<StoredUser | null>;
+  /** The users among `ids` that exist, in one read, in no particular order. */
+  findUsersByIds(ids: readonly string[]): Promise<StoredUser[]>;
   /** `username` is matched exactly (usernames are stored lowercase). */
   findUserByUsername(username: string): Promise<StoredUser | null>;
   findUserByExternalId(externalId: string): Promise<StoredUser | null>;

@@ -32,6 +32,7 @@ const SQL = {
   sessionUser: `SELECT s.expires_at AS session_expires_at, s.revoked AS session_revoked, u.*
     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
   userById: `SELECT * FROM users WHERE id = $1`,
+  usersByIds: `SELECT * FROM users WHERE id = ANY($1::text[])`,
   userByUsername: `SELECT * FROM users WHERE username = $1`,
   userByExternalId: `SELECT * FROM users WHERE external_id = $1`,
   memberRoomIds: `SELECT room_id FROM members WHERE user_id = $1 ORDER BY room_id`,
@@ -73,6 +74,11 @@ export class PgConnectReads {
   async sessionUser(tokenHash: string): Promise<{ session: StoredSession; user: StoredUser } | null> {
     const [row] = await this.#rows<SessionUserRow>('sessionUser', [tokenHash]);
     return row ? toSessionUser(row) : null;
+  }
+
+  async usersByIds(ids: readonly string[]): Promise<StoredUser[]> {
+    if (ids.length === 0) return [];
+    return (await this.#rows<UserRow>('usersByIds', [ids])).map(toStoredUser);
   }
 
   async userBy(column: 'id' | 'username' | 'external_id', value: string): Promise<StoredUser | null> {
