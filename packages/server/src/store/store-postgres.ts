@@ -45,11 +45,15 @@ import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
 import { sqlWebhookStore, type WebhookStore } from './sql/webhooks.js';
 import { newPool } from './postgres/connect.js';
+import { withStatementNames } from './postgres/statement-names.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
 import { SEARCH_SQL, searchParams } from '../search/search-postgres.js';
 import { searchPage, type SearchHitRow } from './sql/search-reads.js';
 import { runMigrations } from './postgres/migrations.js';
 import { PgWriter } from './postgres/writer.js';
+
+/** Distinct query texts the read pool runs as named prepared statements (postgres/statement-names.ts). */
+const NAMED_STATEMENTS_MAX = 200;
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -79,7 +83,7 @@ class PostgresStore implements Store {
     this.#pool = newPool(options.url, options.poolSize);
     // An idle pooled connection that breaks emits here; without a listener it would crash the process.
     this.#pool.on('error', backgroundError('postgres read pool'));
-    this.#kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.#pool }) });
+    this.#kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withStatementNames(this.#pool, NAMED_STATEMENTS_MAX) }) });
     this.webhooks = sqlWebhookStore(this.#kysely, { skipLocked: true });
     this.#reads = new PgConnectReads(this.#pool);
     this.#writer = new PgWriter(options.url, backgroundError('postgres writer'));
