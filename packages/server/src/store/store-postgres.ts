@@ -230,7 +230,7 @@ class PostgresStore implements Store {
     return logReads.latestSeqs(this.#kysely, roomIds);
   }
   eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
-    return logReads.eventsAfter(this.#kysely, roomId, after, limit);
+    return this.#reads.eventsAfter(roomId, after, limit);
   }
   page(roomId: string, query: PageQuery): Promise<HistoryPage> {
     return logReads.page(this.#kysely, roomId, query);

@@ -55,6 +55,32 @@ export function threadTests(makeStore: MakeStore): void {
       assert.equal(aliceSummary?.unread, 1, "only carol's reply sent to the room");
     });
 
+    storeTest(makeStore, 'eventsAfter serves each event as a page does: reactions and threads of live messages only', async ({ store, alice, bob, carol }) => {
+      const root = await setUp(store, alice, bob, carol);
+      const react = (user: StoredUser, target: number, emoji: string) => store.react({ room: 'room-t', user: ref(user), target, emoji, on: true });
+      await react(bob, root.seq, '👍');
+      await react(carol, root.seq, '👍');
+      await react(carol, root.seq, '🎉');
+      const reply = (await say(store, bob, 'an answer', { thread: root.seq })).event;
+      await react(alice, reply.seq, '🙏');
+      const gone = (await say(store, carol, 'a typo')).event;
+      await react(bob, gone.seq, '👀');
+      await store.deleteMessage({ room: 'room-t', user: ref(carol), target: gone.seq });
+      const later = (await say(store, alice, 'later')).event;
+      await say(store, bob, 'a second answer', { thread: root.seq });
+      const page = await store.page('room-t', { after: 0, limit: 100 });
+      const log = await store.eventsAfter('room-t', 0, 100);
+      assert.deepEqual(log, page.events);
+      const servedRoot = log.find((e) => e.seq === root.seq) as MessageEvent;
+      assert.deepEqual(servedRoot.reactions, { '👍': [bob.id, carol.id], '🎉': [carol.id] });
+      assert.equal(servedRoot.replies?.count, 2);
+      assert.deepEqual((log.find((e) => e.seq === reply.seq) as MessageEvent).reactions, { '🙏': [alice.id] });
+      assert.equal((log.find((e) => e.seq === gone.seq) as MessageEvent).reactions, undefined);
+      // From the middle, and a chunk that ends before the log does.
+      assert.deepEqual(await store.eventsAfter('room-t', reply.seq - 1, 3), (await store.page('room-t', { after: reply.seq - 1, limit: 3 })).events);
+      assert.deepEqual(await store.eventsAfter('room-t', later.seq, 100), (await store.page('room-t', { after: later.seq, limit: 100 })).events);
+    });
+
     storeTest(makeStore, 'replies and quoted replies need a live message of the room', async ({ store, alice, bob, carol }) => {
       const root = await setUp(store, alice, bob, carol);
       await rejectsWith(say(store, bob, 'x', { thread: 999 }), 'not_found');
