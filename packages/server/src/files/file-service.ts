@@ -121,7 +121,7 @@ export class FileService {
       return toAttachment(stored);
     } finally {
       await rm(path, { force: true });
-      for (const key of ours) await this.#files.delete(key).catch((error: unknown) => this.#onError('files delete', error as Error));
+      await this.deleteBlobs(ours);
     }
   }
 
@@ -139,8 +139,17 @@ export class FileService {
   /** Forgets deleted messages' files and uploads never sent, and deletes the blobs nobody needs now. */
   async sweep(): Promise<number> {
     const keys = await this.#store.sweepFiles(Date.now() - this.#config.unsentTtlMs);
-    for (const key of keys) await this.#files.delete(key);
+    await this.deleteBlobs(keys);
     return keys.length;
+  }
+
+  /**
+   * Deletes blobs that the store said no record names any more (a sweep, a deleted room). A
+   * failure is logged and counted, and the others are deleted still: the records are gone
+   * already, so failing the caller would not bring them back.
+   */
+  async deleteBlobs(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.#files.delete(key).catch((error: unknown) => this.#onError('files delete', error as Error));
   }
 
   async #mayRead(file: StoredFile, userId: string): Promise<boolean> {

@@ -13,12 +13,7 @@ import sharp from 'sharp';
 import type { EventFrame, MessageEvent } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { enterAsGuest, type RawClient } from '../testing/ws-client.js';
-import { download, pdf, png, uploadRaw } from '../testing/files.js';
-
-function blobsOnDisk(server: ServerProcess): number {
-  const root = join(server.dataDir, 'files', 'blobs');
-  return readdirSync(root).reduce((n, dir) => n + readdirSync(join(root, dir)).length, 0);
-}
+import { blobsOnDisk, download, pdf, png, uploadRaw } from '../testing/files.js';
 
 const messageWith = (id: string) => (frame: { type: string }) =>
   frame.type === 'event' && (frame as EventFrame).event.kind === 'message' && (frame as EventFrame).event.user && ((frame as EventFrame).event as MessageEvent).id === id;

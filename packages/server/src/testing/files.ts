@@ -1,4 +1,6 @@
 /** Files for tests: images made with sharp, raw uploads and downloads over HTTP (no SDK). */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Attachment, ErrorBody } from '@parley/protocol';
 
@@ -37,4 +39,10 @@ export async function uploadRaw(
 export async function download(url: string, path: string, token: string | null): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const response = await fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** Blobs (files and thumbnails) stored on disk by the server whose data directory is `dataDir` (the default FILES_DIR). */
+export function blobsOnDisk(server: { dataDir: string }): number {
+  const root = join(server.dataDir, 'files', 'blobs');
+  return readdirSync(root).reduce((n, dir) => n + readdirSync(join(root, dir)).length, 0);
 }

@@ -67,7 +67,21 @@ export async function filesToAttach(tx: WriteTx, room: string, userId: string, i
  */
 export async function sweepFiles(tx: WriteTx, unattachedBefore: number): Promise<string[]> {
   await tx.lockFileSweep();
-  const rows = await tx.sweepableFiles(unattachedBefore);
+  return forgetFiles(tx, await tx.sweepableFiles(unattachedBefore));
+}
+
+/**
+ * Forgets the records of the room's files (the room is being deleted); returns the blob keys no
+ * record names any more. It takes its turn with the sweeps: one of them dropping a record that
+ * shares a blob with one of these would otherwise see this one's record, and this one its.
+ */
+export async function forgetRoomFiles(tx: WriteTx, roomId: string): Promise<string[]> {
+  await tx.lockFileSweep();
+  return forgetFiles(tx, await tx.roomFiles(roomId));
+}
+
+/** Deletes the records; returns the blob and thumbnail keys they named that no record names now. */
+async function forgetFiles(tx: WriteTx, rows: readonly FileRow[]): Promise<string[]> {
   for (const row of rows) await tx.deleteFile(row.id);
   const keys = new Set<string>();
   for (const row of rows) {
