@@ -390,7 +390,8 @@ export interface Store {
    * the uploader's files of the last 24 hours and this one come to more than `dailyLimitBytes`
    * (0: no limit); when a file with the same SHA-256 is recorded, the new record shares its blob
    * and thumbnail keys (the same content is kept once: the caller then deletes its own copies).
-   * A sweep running meanwhile never drops the blobs it shares. Resolves with the record as stored.
+   * A sweep running meanwhile never drops the blobs it shares. Refuses `not_found` when the room
+   * no longer exists (deleted while the bytes were stored). Resolves with the record as stored.
    */
   addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile>;
   /** Bytes of the files `userId` uploaded at or after `since` (ms), to refuse an upload early. */

@@ -129,6 +129,8 @@ export function fileTests(makeStore: MakeStore): void {
       for (const file of [sent, unsent, shared]) assert.equal(await store.findFile(file.id), null);
       assert.equal((await store.findFile(lobbyCopy.id))?.blobKey, shared.blobKey);
       assert.deepEqual(await store.sweepFiles(Date.now() + 1), [], 'nothing of the room is left to sweep');
+      // An upload on its way when the room went is refused, not recorded.
+      await rejectsWith(store.addFile(upload(alice.id, 'room-files'), 0), 'not_found');
     });
 
     storeTest(makeStore, 'uploads never sent are swept after their time, not before', async ({ store, alice }) => {

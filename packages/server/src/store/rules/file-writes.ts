@@ -14,10 +14,12 @@ const DAY_MS = 24 * 3_600_000;
 const mib = (bytes: number): string => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
 
 /**
- * Records an upload: refused past the uploader's daily total; the same content stored before
- * lends its blob and thumbnail (the caller deletes its own copies when the keys differ).
+ * Records an upload: refused past the uploader's daily total, and `not_found` when its room was
+ * deleted while it was on its way; the same content stored before lends its blob and thumbnail
+ * (the caller deletes its own copies when the keys differ).
  */
 export async function addFile(tx: WriteTx, file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {
+  if ((await tx.roomById(file.room)) === null) throw new ParleyError('not_found', 'No such room.');
   const now = Date.now();
   if (dailyLimitBytes > 0) {
     const used = await tx.uploadedBytesSince(file.userId, now - DAY_MS);
