@@ -318,9 +318,10 @@ export interface Store {
   /**
    * Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is
    * not its author; and as appendMessage, but for slow mode. (Its attachments stay: a file's name
-   * and size are not its text.)
+   * and size are not its text.) The edit of a reply whose text mentions members it did not
+   * mention before makes them follow the thread: `thread` is the thread after it (§25).
    */
-  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent>;
+  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<{ event: RoomEvent; thread?: ThreadUpdate }>;
   /**
    * Deletes (tombstones) a message, its attachments with it (findFile no longer finds them): its
    * author's, or another's by a member with `delete_others` ranked above its author (`authorAdmin`:
