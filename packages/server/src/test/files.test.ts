@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import type { EventFrame, MessageEvent } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { enterAsGuest, type RawClient } from '../testing/ws-client.js';
-import { animatedWebp, blobsOnDisk, download, exifTags, pdf, phonePhoto, png, uploadRaw } from '../testing/files.js';
+import { animatedWebp, blobsOnDisk, download, exifTags, losslessWebp, pdf, phonePhoto, png, uploadRaw } from '../testing/files.js';
 import { withServerDatabase } from '../testing/server-database.js';
 
 const messageWith = (id: string) => (frame: { type: string }) =>
@@ -128,6 +128,14 @@ describe('files: upload, send, fetch, delete', () => {
     const again = (await uploadRaw(server.url, ann.token, 'lobby', 'IMG_0001 copy.jpg', photo)).attachment!;
     assert.equal(again.size, up.size);
     assert.equal(blobsOnDisk(server), blobs, 'the same photo again is stored once');
+
+    // A lossless WebP stays lossless: not a pixel changes.
+    const drawing = await losslessWebp();
+    assert.ok((await sharp(drawing).metadata()).exif);
+    const drawn = (await uploadRaw(server.url, ann.token, 'lobby', 'drawing.webp', drawing)).attachment!;
+    const servedDrawing = (await download(server.url, drawn.url, ann.token)).body;
+    assert.equal((await sharp(servedDrawing).metadata()).exif, undefined);
+    assert.ok((await sharp(servedDrawing).raw().toBuffer()).equals(await sharp(drawing).raw().toBuffer()), 'the same pixels');
 
     const animation = await animatedWebp();
     assert.equal((await sharp(animation).metadata()).pages, 2);

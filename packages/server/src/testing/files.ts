@@ -42,6 +42,13 @@ export function exifTags(exif: Buffer): Set<number> {
   return tags;
 }
 
+/** A lossless WebP of 64 × 64 distinct colours, carrying EXIF (an editor's name). */
+export async function losslessWebp(): Promise<Buffer> {
+  const pixels = Buffer.alloc(64 * 64 * 3);
+  for (let i = 0; i < 64 * 64; i++) pixels.set([i % 256, (i * 7) % 256, i >> 4], i * 3);
+  return sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } }).withExif({ IFD0: { Software: 'Editor 2.0' } }).webp({ lossless: true }).toBuffer();
+}
+
 /** An animated WebP of two 40 × 40 frames (red, then blue) carrying EXIF. */
 export async function animatedWebp(): Promise<Buffer> {
   const frame = (rgb: number[]) => Buffer.alloc(40 * 40 * 3).fill(Buffer.from(rgb));
