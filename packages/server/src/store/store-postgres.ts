@@ -198,7 +198,7 @@ class PostgresStore implements Store {
   appendMessage(input: Parameters<Store['appendMessage']>[0]): ReturnType<Store['appendMessage']> {
     return this.#write('appendMessage', input);
   }
-  editMessage(input: Parameters<Store['editMessage']>[0]): Promise<RoomEvent> {
+  editMessage(input: Parameters<Store['editMessage']>[0]): ReturnType<Store['editMessage']> {
     return this.#write('editMessage', input);
   }
   deleteMessage(input: Parameters<Store['deleteMessage']>[0]): Promise<RoomEvent> {

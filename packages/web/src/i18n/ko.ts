@@ -359,7 +359,7 @@ export const ko: Messages = {
   confirmDeleteGuestTitle: (name) => `게스트 ${name}님을 삭제할까요?`,
   confirmDeleteGuestBody: '모든 채널에서 나가게 되며, 메시지는 당시 이름으로 남습니다.',
   confirmDeleteRoomTitle: (name) => `${name} 채널을 삭제할까요?`,
-  confirmDeleteRoomBody: '메시지와 멤버가 함께 사라지고, 감사 기록은 남습니다.',
+  confirmDeleteRoomBody: '메시지, 파일, 멤버와 웹훅이 함께 사라지고, 감사 기록은 남습니다.',
   signedOutCount: (name, n) => `${name}님의 세션 ${n}개를 종료했습니다.`,
   nothingFound: '찾은 결과가 없습니다.',
   bytes: (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),

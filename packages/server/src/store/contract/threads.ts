@@ -127,6 +127,28 @@ export function threadTests(makeStore: MakeStore): void {
       await rejectsWith(store.followThread({ room: 'room-t', root: root.seq, user: ref(carol), on: true }), 'not_member');
     });
 
+    storeTest(makeStore, 'an edit that adds a mention to a reply makes the member follow; one it had already brings nobody back', async ({ store, alice, bob, carol }) => {
+      const root = await setUp(store, alice, bob, carol);
+      const { event: reply } = await say(store, bob, 'an answer', { thread: root.seq });
+      const edit = (body: string, target = reply.seq) => store.editMessage({ room: 'room-t', user: ref(bob), target, body });
+      assert.deepEqual(await store.followedThreads(carol.id, 10), []);
+
+      const mentioned = await edit('an answer, @Carol?');
+      assert.deepEqual(mentioned.thread?.states.map((s) => s.userId), [carol.id], 'only the member newly mentioned is told');
+      const state = stateOf(mentioned.thread?.states, carol)!;
+      assert.deepEqual([state.following, state.readSeq, state.unread], [true, root.seq, 1], 'as if the reply had mentioned her from the start');
+      assert.deepEqual((await store.followedThreads(carol.id, 10)).map((t) => t.root), [root.seq]);
+      assert.equal(await store.countThreadUnread('room-t', root.seq, carol.id), 1);
+
+      await store.followThread({ room: 'room-t', root: root.seq, user: ref(carol), on: false });
+      assert.equal((await edit('an answer, @carol, with a typo fixed')).thread, undefined, 'she was mentioned already');
+      assert.equal((await store.followedThreads(carol.id, 10)).length, 0, 'and stays unfollowed');
+      assert.equal((await edit('@bob @nobody an answer, @carol')).thread, undefined, 'the author and non-members follow nothing');
+      await rejectsWith(edit('a question for @carol', root.seq), 'forbidden');
+      const own = await store.editMessage({ room: 'room-t', user: ref(alice), target: root.seq, body: 'a question, @carol' });
+      assert.equal(own.thread, undefined, 'a root is no reply: mentioning in it follows nothing');
+    });
+
     storeTest(makeStore, 'a deleted reply stays counted on the root but not as unread', async ({ store, alice, bob, carol }) => {
       const root = await setUp(store, alice, bob, carol);
       const one = await say(store, bob, 'one', { thread: root.seq });
