@@ -1,9 +1,10 @@
 /**
  * A thread longer than one page in Chromium (§25): the panel opens at its start with the first
  * page, a "Show N more replies" button where the loaded replies end; a reply posted live waits
- * after that button; an edit of a reply not loaded yet shows once its page is; pressing the
- * button until it is gone reaches the last reply, with every reply shown once, in order.
- * Screenshots of the button in light and dark, desktop and phone.
+ * after that button; an edit and a deletion of replies not loaded yet show once their page is;
+ * pressing the button (by mouse, then by keyboard) until it is gone reaches the last reply, with
+ * every reply shown once, in order. Screenshots of the button in light and dark, desktop and
+ * phone, and in Korean.
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,7 +101,10 @@ describe('a thread longer than a page', { timeout: 180_000 }, () => {
     // A reply posted now shows at once, after the button; an edit of a reply not loaded yet waits for its page.
     const [live] = await overSocket(bob.page, [{ type: 'send', id: 'bob-live-1', room: 'lobby', body: 'a live reply from Bob', thread: root }]);
     await overSocket(bob.page, [{ type: 'edit', ref: 'bob-edit-1', room: 'lobby', target: live!, body: 'a live reply from Bob, edited' }]);
-    await overSocket(ann.page, [{ type: 'edit', ref: 'ann-edit-1', room: 'lobby', target: replies[449]!, body: 'reply 450, edited' }]);
+    await overSocket(ann.page, [
+      { type: 'edit', ref: 'ann-edit-1', room: 'lobby', target: replies[449]!, body: 'reply 450, edited' },
+      { type: 'delete', ref: 'ann-delete-1', room: 'lobby', target: replies[459]! },
+    ]);
     await panel.getByText('a live reply from Bob, edited').waitFor();
     assert.deepEqual(await panelSeqs(reader), [root, ...replies.slice(0, 200), live]);
     assert.deepEqual(await sidesOfButton(reader, [replies[199]!, live!]), ['before', 'after'], 'the button sits between the loaded replies and the live one');
@@ -122,13 +126,17 @@ describe('a thread longer than a page', { timeout: 180_000 }, () => {
     await panel.getByText(label(400), { exact: true }).waitFor();
     await eventually('the first new reply has the focus', () => reader.evaluate((seq) => document.activeElement?.getAttribute('data-seq') === String(seq), replies[200]!));
     assert.deepEqual(await panelSeqs(reader), [root, ...replies.slice(0, 400), live]);
-    await panel.getByRole('button', { name: 'Show 120 more replies' }).click();
+    // And by keyboard.
+    await panel.getByRole('button', { name: 'Show 120 more replies' }).focus();
+    await reader.keyboard.press('Enter');
     await panel.getByText('reply 450, edited').waitFor();
     await panel.getByTestId('thread-more').waitFor({ state: 'detached' });
 
     // Every reply once, in seq order, the live one last; then another live one follows it.
     assert.deepEqual(await panelSeqs(reader), [root, ...replies, live]);
     assert.equal(await panel.getByText(label(450), { exact: true }).count(), 0);
+    assert.equal(await panel.getByText(label(460), { exact: true }).count(), 0);
+    await panel.locator(`article.msg[data-seq="${replies[459]}"]`).getByText('This message was deleted.').waitFor();
     const [last] = await overSocket(bob.page, [{ type: 'send', id: 'bob-live-2', room: 'lobby', body: 'the newest reply', thread: root }]);
     await panel.getByText('the newest reply').waitFor();
     assert.deepEqual(await panelSeqs(reader), [root, ...replies, live, last]);
