@@ -416,6 +416,9 @@ export const en = {
   noThreads: 'Threads you start, reply to or are mentioned in show up here.',
   threadUnread: (n: number) => (n === 1 ? '1 new reply' : `${n} new replies`),
   loadingThread: 'Loading the thread…',
+  showMoreReplies: (n: number) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
+  repliesNotShown: (n: number) => `${n} not loaded yet`,
+  loadingReplies: 'Loading replies…',
   rootDeleted: 'The message that started this thread was deleted.',
   openThreads: (n: number) => (n > 0 ? `Threads, ${n} with new replies` : 'Threads'),
   // search

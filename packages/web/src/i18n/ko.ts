@@ -390,6 +390,9 @@ export const ko: Messages = {
   noThreads: '시작했거나 답장했거나 언급된 스레드가 여기에 표시됩니다.',
   threadUnread: (n) => `새 답글 ${n}개`,
   loadingThread: '스레드를 불러오는 중…',
+  showMoreReplies: (n) => `답글 ${n}개 더 보기`,
+  repliesNotShown: (n) => `아직 불러오지 않은 답글 ${n}개`,
+  loadingReplies: '답글을 불러오는 중…',
   rootDeleted: '이 스레드를 시작한 메시지는 삭제되었습니다.',
   openThreads: (n) => (n > 0 ? `스레드, 새 답글 있는 스레드 ${n}개` : '스레드'),
   // search
