@@ -8,7 +8,7 @@ export * as bots from './bot-api.js';
 export { rightsIn, type RoomRights } from './rights.js';
 export { parseMarkdown, parseInline, type Block, type Inline } from './markdown/parse.js';
 export { safeHref } from './markdown/safe-href.js';
-export { timelineOf, inThreadOnly } from './timeline.js';
+export { timelineOf, inThreadOnly, targetsOf } from './timeline.js';
 export type { UploadOptions, UploadSource } from './upload.js';
 export type * from './types.js';
 export { ParleyError, CLOSE, TYPING, shouldReconnect, ROLES, PERMISSIONS, DEFAULT_PERMISSIONS, MODERATION_LIMITS, mentionsEveryone, mentionedUsernames, THREAD_PARTICIPANTS_MAX } from '@parley/protocol';

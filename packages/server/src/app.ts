@@ -180,7 +180,7 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
     maxFileBytes: config.files.maxFileBytes,
   });
   opsRoutes(app, { metrics, metricsToken: config.metricsToken, trustProxy: config.trustProxy, isClosing: () => closing });
-  adminRoutes(app, { config, accounts, chat, closer, figures });
+  adminRoutes(app, { config, accounts, chat, closer, figures, files: fileService });
   frameRoutes(app, CHAT_ROUTES, { ...restIdentity, chat, maxJsonDepth: config.limits.maxJsonDepth });
   botRoutes(app, { ...restIdentity, config, store, closer });
   openApiRoutes(app);

@@ -4,7 +4,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enterAsGuest, eventually, invite, messageAction, messages, openPerson, openRoom, type Person, register, send, startDm, typeUntil, useServerAndBrowser } from './support/harness.js';
+import { enterAsGuest, eventually, invite, messageAction, messages, openPerson, openRoom, type Person, register, screenshot, send, startDm, transitionsDone, typeUntil, useServerAndBrowser } from './support/harness.js';
 
 describe('two people chatting', { timeout: 90_000 }, () => {
   let alice: Person;
@@ -67,6 +67,33 @@ describe('two people chatting', { timeout: 90_000 }, () => {
     await send(alice.page, 'Secret plans go here');
     await messages(bob.page, 'Secret plans go here').waitFor();
     await alice.page.getByText('Alice added Bob.').waitFor();
+  });
+
+  test("the member panel follows someone else's invitation and a leave as they happen, without reopening", async () => {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const response = await fetch(`${stage.server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      assert.ok(response.ok, `${path}: ${response.status}`);
+      return (await response.json()) as { token?: string };
+    };
+    const { token: daveToken } = await post('/api/auth/register', { username: 'dave', password: 'correct horse battery', name: 'Dave Invited' });
+    await openRoom(alice.page, 'launch-plans');
+    const panel = alice.page.getByRole('complementary', { name: 'Members' });
+    await panel.getByText('Bob', { exact: true }).waitFor();
+    assert.equal(await panel.getByText('Dave Invited').count(), 0);
+
+    await openRoom(bob.page, 'launch-plans');
+    await invite(bob.page, 'dave', '@dave');
+    await panel.getByTestId('members-offline').getByText('Dave Invited').waitFor();
+    await transitionsDone(alice.page);
+    await screenshot(alice.page, 'member-panel-after-invite');
+
+    const room = await alice.page.locator('nav .room-link', { hasText: 'launch-plans' }).getAttribute('data-room');
+    await post(`/api/rooms/${encodeURIComponent(room!)}/leave`, {}, daveToken);
+    await panel.getByText('Dave Invited').waitFor({ state: 'detached' });
   });
 
   test('a message in another room raises its unread badge', async () => {

@@ -4,7 +4,8 @@
  * three, that node killed with SIGKILL, every client back through the survivors and caught up
  * — printed as a report and written to bench/results/storm.md. Exit code 1 if a client never caught up, a resume was refused, or a
  * view was left with a gap; the 5 s target is reported, not enforced (this is a shared,
- * noisy machine). Flags: --clients N --rooms N --nodes N --link redis|postgres.
+ * noisy machine). Flags: --clients N --rooms N --nodes N --link redis|postgres, and --cold for
+ * survivors that have served no connection before the storm (storm.ts, `cold`).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     rooms: { type: 'string', default: '100' },
     nodes: { type: 'string', default: '3' },
     link: { type: 'string', default: 'redis' },
+    cold: { type: 'boolean', default: false },
   },
 });
 if (values.link !== 'redis' && values.link !== 'postgres') throw new TypeError(`--link must be redis or postgres, not ${values.link}`);
@@ -31,6 +33,7 @@ const report = await runStorm({
   rooms: Number(values.rooms),
   sendEveryMs: 1000,
   link: values.link,
+  cold: values.cold,
   log: (line) => console.log(`  ${line}`),
 });
 console.log(JSON.stringify(report, null, 2));
@@ -46,7 +49,7 @@ writeFileSync(
     '',
     `\`npm run storm\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB: all processes (${report.options.nodes} nodes, PostgreSQL, ${report.options.link === 'redis' ? 'Redis, ' : ''}the clients) on this one machine.`,
     '',
-    `${report.clients} clients in ${report.options.rooms} rooms, all connected to node 0 of ${report.options.nodes} (linked by ${report.options.link}); a sender on another node posts to every room each second throughout. Node 0 is killed with SIGKILL; each client reconnects as the SDK does (full-jitter backoff from 500 ms, the survivors in turn) and resumes its room from its last seq. Times are from the kill, p50 · p99 · max.`,
+    `${report.clients} clients in ${report.options.rooms} rooms, all connected to node 0 of ${report.options.nodes} (linked by ${report.options.link}); a sender on another node posts to every room each second throughout. ${report.options.cold ? 'The survivors have served no connection before (cold: their connection path is compiled during the storm).' : 'Beforehand each client connected once through a survivor (joined there, reconnected and resumed), so the survivors have served connections, as the nodes of a running cluster have; `--cold` skips that.'} Node 0 is killed with SIGKILL; each client reconnects as the SDK does (full-jitter backoff from 500 ms, the survivors in turn) and resumes its room from its last seq. Times are from the kill, p50 · p99 · max.`,
     '',
     '| | |',
     '| --- | --- |',

@@ -27,6 +27,13 @@ export interface StormOptions {
   /** The sender posts to each room once per this long, before, during and after the storm. */
   sendEveryMs: number;
   link?: ClusterLink;
+  /**
+   * Whether the survivors start cold: by default every client first connects once through a
+   * survivor (joins its room there, closes, connects again and resumes), so that the survivors
+   * have served connections before the storm, as the nodes of a running cluster have; cold
+   * survivors meet the storm with their connection path neither compiled nor cached.
+   */
+  cold?: boolean;
   log?: (line: string) => void;
 }
 
@@ -94,6 +101,26 @@ class StormClient {
     return new Promise((resolve, reject) => {
       this.#joined = { resolve, reject };
       this.ws!.send(JSON.stringify({ type: 'join', ref: 'storm-join', room: this.room }));
+    });
+  }
+
+  /** Forgets what the client saw and when: its view starts again at its next connection. */
+  forget(): void {
+    this.applied.length = 0;
+    this.held.clear();
+    this.duplicates = 0;
+    this.welcomedAt = this.caughtUpAt = this.closedAt = null;
+    this.resumeStatus = null;
+  }
+
+  /** Closes the connection without reconnecting; resolves once it is closed. */
+  closeQuietly(): Promise<void> {
+    const ws = this.ws!;
+    ws.removeAllListeners('close');
+    if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      ws.once('close', () => resolve());
+      ws.close();
     });
   }
 
@@ -244,10 +271,24 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
       tokens[i] = (await postJson<{ token: string }>(`${survivors[i % survivors.length]!.url}/api/auth/guest`, { name: `Storm ${i}` })).token;
     });
     const onClose = (client: StormClient) => void reconnect(client);
+    const stay = () => undefined;
     await inBatches(tokens, 100, async (token, i) => {
       const client = new StormClient(token, rooms[i % rooms.length]!);
-      await client.open(victim!.wsUrl, onClose, false, now);
-      await client.join();
+      if (options.cold) {
+        await client.open(victim!.wsUrl, onClose, false, now);
+        await client.join();
+      } else {
+        // Through a survivor first: a join, then a reconnect with resume, as the storm's will be.
+        const survivor = survivors[i % survivors.length]!;
+        await client.open(survivor.wsUrl, stay, false, now);
+        await client.join();
+        await client.closeQuietly();
+        await client.open(survivor.wsUrl, stay, true, now);
+        while (client.caughtUpAt === null) await new Promise((resolve) => setTimeout(resolve, 5));
+        await client.closeQuietly();
+        client.forget();
+        await client.open(victim!.wsUrl, onClose, false, now);
+      }
       clients.push(client);
     });
     log(`${clients.length} clients connected and joined in ${(now() / 1000).toFixed(1)} s`);
@@ -318,7 +359,7 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
     sender.ws.close();
     const complete = waited.length === clients.length;
     return {
-      options: { nodes: options.nodes, clients: options.clients, rooms: options.rooms, sendEveryMs: options.sendEveryMs, link: options.link ?? 'redis' },
+      options: { nodes: options.nodes, clients: options.clients, rooms: options.rooms, sendEveryMs: options.sendEveryMs, link: options.link ?? 'redis', cold: options.cold ?? false },
       clients: clients.length,
       caughtUpMs: complete ? percentiles(waited) : null,
       closedMs,

@@ -10,6 +10,9 @@ import type { Peer } from '../hub/peer.js';
 import { roomsFor, summaryFor, type ChatContext } from './context.js';
 import { isServerAdmin } from './admins.js';
 
+/** Users whose names one read of presenceChanged asks for. */
+const NAMES_BATCH = 500;
+
 export class PeerLifecycle {
   readonly #ctx: ChatContext;
 
@@ -67,10 +70,14 @@ export class PeerLifecycle {
    */
   async presenceChanged(changes: ReadonlyArray<{ userId: string; rooms: readonly string[] }>, status: 'online' | 'offline'): Promise<void> {
     const ctx = this.#ctx;
-    for (const { userId, rooms } of changes) {
-      const user = await ctx.store.findUserById(userId);
-      const ref = { id: userId, name: user?.name ?? userId };
-      for (const room of rooms) ctx.presenceNotifier.changed(room, ref, status);
+    // A dead node's users come in one list, thousands at once: their names are read a batch at a time, not one by one.
+    for (let i = 0; i < changes.length; i += NAMES_BATCH) {
+      const batch = changes.slice(i, i + NAMES_BATCH);
+      const names = new Map((await ctx.store.findUsersByIds(batch.map((change) => change.userId))).map((user) => [user.id, user.name]));
+      for (const { userId, rooms } of batch) {
+        const ref = { id: userId, name: names.get(userId) ?? userId };
+        for (const room of rooms) ctx.presenceNotifier.changed(room, ref, status);
+      }
     }
   }
 

@@ -68,9 +68,10 @@ export async function edit(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'e
   takeMessageRate(ctx, peer.user);
   const user = { id: peer.user.id, name: peer.user.name };
   const admin = isServerAdmin(ctx.config, peer.user);
-  const event = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body, ...(admin ? { admin } : {}) });
+  const { event, thread } = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body, ...(admin ? { admin } : {}) });
   ack<'edit'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
+  if (thread) publishThreadUpdate(ctx, thread);
 }
 
 /** Deletes one's own message, or (a moderator) someone else's: the store decides which it may be. */

@@ -1,8 +1,9 @@
 /**
  * Uploads and downloads: the rules between the HTTP routes, the Files storage
  * and the store. An upload is spooled to this node's disk (counted, hashed),
- * its type sniffed from its bytes, an image measured from its header and
- * thumbnailed, then the bytes go to Files and the record to the store, which
+ * its type sniffed from its bytes, an image measured from its header,
+ * thumbnailed and written again without its metadata (GPS position and all,
+ * strip-metadata.ts), then the bytes go to Files and the record to the store, which
  * lends the blob of the same content stored before (ours is then deleted).
  * Who may fetch a file is read from the store on every request: the members of
  * its room, while its message lives (the uploader alone until it is sent).
@@ -21,7 +22,8 @@ import { cleanFileName } from './file-name.js';
 import { describeImage, type ImageFacts } from './image.js';
 import { randomKey } from './keys.js';
 import { INLINE_TYPES, sniffType, typeAllowed } from './sniff.js';
-import { spool } from './spool.js';
+import { measure, spool } from './spool.js';
+import { stripMetadata } from './strip-metadata.js';
 import { WorkGate } from './work-gate.js';
 
 const DAY_MS = 24 * 3_600_000;
@@ -87,6 +89,7 @@ export class FileService {
     }
 
     const path = join(this.#spoolDir, `${randomKey()}.upload`);
+    const strippedPath = `${path}.stripped`;
     const spooled = await spool(request.body, path, limit, overLimit);
     const ours: string[] = [];
     try {
@@ -94,8 +97,10 @@ export class FileService {
       if (!typeAllowed(contentType, this.#config.types)) {
         throw new ParleyError('type_not_allowed', `This server does not accept files of type ${contentType}.`);
       }
-      const image: ImageFacts | null = INLINE_TYPES.has(contentType) ? await this.#images.run(() => describeImage(path, this.#config.maxImagePixels)) : null;
-      const blobKey = await this.#files.write(createReadStream(path));
+      const image = INLINE_TYPES.has(contentType) ? await this.#images.run(() => this.#readImage(path, strippedPath)) : null;
+      // What is stored, counted against quotas and hashed (the same content kept once) is what will be served.
+      const original = image?.stripped ? { path: strippedPath, ...(await measure(strippedPath)) } : { path, ...spooled };
+      const blobKey = await this.#files.write(createReadStream(original.path));
       ours.push(blobKey);
       const thumbKey = image ? await this.#files.write(Readable.from([image.thumbnail])) : null;
       if (thumbKey) ours.push(thumbKey);
@@ -105,9 +110,9 @@ export class FileService {
           room,
           userId,
           name: cleanFileName(request.name),
-          size: spooled.size,
+          size: original.size,
           contentType,
-          sha256: spooled.sha256,
+          sha256: original.sha256,
           blobKey,
           thumbKey,
           width: image?.width ?? null,
@@ -121,7 +126,8 @@ export class FileService {
       return toAttachment(stored);
     } finally {
       await rm(path, { force: true });
-      for (const key of ours) await this.#files.delete(key).catch((error: unknown) => this.#onError('files delete', error as Error));
+      await rm(strippedPath, { force: true });
+      await this.deleteBlobs(ours);
     }
   }
 
@@ -139,8 +145,26 @@ export class FileService {
   /** Forgets deleted messages' files and uploads never sent, and deletes the blobs nobody needs now. */
   async sweep(): Promise<number> {
     const keys = await this.#store.sweepFiles(Date.now() - this.#config.unsentTtlMs);
-    for (const key of keys) await this.#files.delete(key);
+    await this.deleteBlobs(keys);
     return keys.length;
+  }
+
+  /**
+   * Deletes blobs that the store said no record names any more (a sweep, a deleted room). A
+   * failure is logged and counted, and the others are deleted still: the records are gone
+   * already, so failing the caller would not bring them back.
+   */
+  async deleteBlobs(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.#files.delete(key).catch((error: unknown) => this.#onError('files delete', error as Error));
+  }
+
+  /**
+   * The image's facts and thumbnail, and whether its original was written to `strippedPath`
+   * without its metadata (strip-metadata.ts); null when sharp cannot read it (kept as a download).
+   */
+  async #readImage(path: string, strippedPath: string): Promise<(ImageFacts & { stripped: boolean }) | null> {
+    const facts = await describeImage(path, this.#config.maxImagePixels);
+    return facts && { ...facts, stripped: await stripMetadata(path, strippedPath, this.#config.maxImagePixels) };
   }
 
   async #mayRead(file: StoredFile, userId: string): Promise<boolean> {

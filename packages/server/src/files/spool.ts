@@ -6,7 +6,7 @@
  * gets it from there.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -72,4 +72,15 @@ export async function spool(body: Readable, path: string, limit: number, tooLarg
     body.off('error', cutShort);
   }
   return { size: meter.size, sha256: meter.hash.digest('hex') };
+}
+
+/** The size and SHA-256 of a file already on disk (an upload's image written again without its metadata). */
+export async function measure(path: string): Promise<Spooled> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    hash.update(chunk);
+  }
+  return { size, sha256: hash.digest('hex') };
 }

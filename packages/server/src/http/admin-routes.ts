@@ -31,6 +31,7 @@ import { isServerAdmin } from '../chat/admins.js';
 import type { Chat } from '../chat/chat.js';
 import { publishEvent, publishToUser } from '../chat/context.js';
 import type { Config } from '../config.js';
+import type { FileService } from '../files/file-service.js';
 import { credentialsOf, originAllowed } from './handshake.js';
 import type { LiveFigures } from '../server-admin/live-figures.js';
 import type { UserCloser } from '../server-admin/user-closer.js';
@@ -43,13 +44,15 @@ export interface AdminRoutesOptions {
   chat: Chat;
   closer: UserCloser;
   figures: LiveFigures;
+  /** Deletes the bytes of a deleted room's files. */
+  files: FileService;
 }
 
 const DEFAULT_LIST = 50;
 const idParam = z.strictObject({ id: z.string().min(1).max(128).refine(isStorableText, 'NUL characters and lone surrogates are not allowed') });
 
 export function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): void {
-  const { config, accounts, chat, closer, figures } = options;
+  const { config, accounts, chat, closer, figures, files } = options;
   const { store, presence } = chat.ctx;
 
   /** The server admin making the request; throws 401 or 403 otherwise. */
@@ -145,8 +148,9 @@ export function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): 
   app.delete('/api/admin/rooms/:id', async (request, reply) => {
     const actor = await adminOf(request);
     const { id } = idParam.parse(request.params);
-    const { members } = await store.deleteRoom({ actor, room: id, ...reasonOf(request.body) });
+    const { members, blobKeys } = await store.deleteRoom({ actor, room: id, ...reasonOf(request.body) });
     for (const member of members) publishToUser(chat.ctx, member, { leaveRoom: id, frame: { type: 'room_left', room: id } });
+    await files.deleteBlobs(blobKeys);
     return reply.status(204).send();
   });
 

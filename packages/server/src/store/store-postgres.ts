@@ -45,11 +45,15 @@ import * as tokenReads from './sql/token-reads.js';
 import type { Database } from './sql/schema.js';
 import { sqlWebhookStore, type WebhookStore } from './sql/webhooks.js';
 import { newPool } from './postgres/connect.js';
+import { withStatementNames } from './postgres/statement-names.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
 import { searchRows } from '../search/search-postgres.js';
 import { searchPage } from './sql/search-reads.js';
 import { runMigrations } from './postgres/migrations.js';
 import { PgWriter } from './postgres/writer.js';
+
+/** Distinct query texts the read pool runs as named prepared statements (postgres/statement-names.ts). */
+const NAMED_STATEMENTS_MAX = 200;
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -79,7 +83,7 @@ class PostgresStore implements Store {
     this.#pool = newPool(options.url, options.poolSize);
     // An idle pooled connection that breaks emits here; without a listener it would crash the process.
     this.#pool.on('error', backgroundError('postgres read pool'));
-    this.#kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.#pool }) });
+    this.#kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withStatementNames(this.#pool, NAMED_STATEMENTS_MAX) }) });
     this.webhooks = sqlWebhookStore(this.#kysely, { skipLocked: true });
     this.#reads = new PgConnectReads(this.#pool);
     this.#writer = new PgWriter(options.url, backgroundError('postgres writer'));
@@ -115,6 +119,9 @@ class PostgresStore implements Store {
   }
   findUserById(id: string): Promise<StoredUser | null> {
     return this.#reads.userBy('id', id);
+  }
+  findUsersByIds(ids: readonly string[]): Promise<StoredUser[]> {
+    return this.#reads.usersByIds(ids);
   }
   findUserByUsername(username: string): Promise<StoredUser | null> {
     return this.#reads.userBy('username', username);
@@ -191,7 +198,7 @@ class PostgresStore implements Store {
   appendMessage(input: Parameters<Store['appendMessage']>[0]): ReturnType<Store['appendMessage']> {
     return this.#write('appendMessage', input);
   }
-  editMessage(input: Parameters<Store['editMessage']>[0]): Promise<RoomEvent> {
+  editMessage(input: Parameters<Store['editMessage']>[0]): ReturnType<Store['editMessage']> {
     return this.#write('editMessage', input);
   }
   deleteMessage(input: Parameters<Store['deleteMessage']>[0]): Promise<RoomEvent> {
@@ -223,7 +230,7 @@ class PostgresStore implements Store {
     return logReads.latestSeqs(this.#kysely, roomIds);
   }
   eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
-    return logReads.eventsAfter(this.#kysely, roomId, after, limit);
+    return this.#reads.eventsAfter(roomId, after, limit);
   }
   page(roomId: string, query: PageQuery): Promise<HistoryPage> {
     return logReads.page(this.#kysely, roomId, query);

@@ -142,6 +142,9 @@ class SqliteStore implements Store {
   async findUserById(id: string): Promise<StoredUser | null> {
     return this.#reads().userBy('id', id);
   }
+  async findUsersByIds(ids: readonly string[]): Promise<StoredUser[]> {
+    return this.#reads().usersByIds(ids);
+  }
   async findUserByUsername(username: string): Promise<StoredUser | null> {
     return this.#reads().userBy('username', username);
   }
@@ -217,7 +220,7 @@ class SqliteStore implements Store {
   appendMessage(input: Parameters<Store['appendMessage']>[0]): ReturnType<Store['appendMessage']> {
     return this.#write('appendMessage', input);
   }
-  editMessage(input: Parameters<Store['editMessage']>[0]): Promise<RoomEvent> {
+  editMessage(input: Parameters<Store['editMessage']>[0]): ReturnType<Store['editMessage']> {
     return this.#write('editMessage', input);
   }
   deleteMessage(input: Parameters<Store['deleteMessage']>[0]): Promise<RoomEvent> {

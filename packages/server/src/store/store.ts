@@ -223,6 +223,8 @@ export interface Store {
   /** Throws `name_taken` if the username exists. */
   createUser(user: NewUser): Promise<StoredUser>;
   findUserById(id: string): Promise<StoredUser | null>;
+  /** The users among `ids` that exist, in one read, in no particular order. */
+  findUsersByIds(ids: readonly string[]): Promise<StoredUser[]>;
   /** `username` is matched exactly (usernames are stored lowercase). */
   findUserByUsername(username: string): Promise<StoredUser | null>;
   findUserByExternalId(externalId: string): Promise<StoredUser | null>;
@@ -318,9 +320,10 @@ export interface Store {
   /**
    * Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is
    * not its author; and as appendMessage, but for slow mode. (Its attachments stay: a file's name
-   * and size are not its text.)
+   * and size are not its text.) The edit of a reply whose text mentions members it did not
+   * mention before makes them follow the thread: `thread` is the thread after it (§25).
    */
-  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent>;
+  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<{ event: RoomEvent; thread?: ThreadUpdate }>;
   /**
    * Deletes (tombstones) a message, its attachments with it (findFile no longer finds them): its
    * author's, or another's by a member with `delete_others` ranked above its author (`authorAdmin`:
@@ -390,7 +393,8 @@ export interface Store {
    * the uploader's files of the last 24 hours and this one come to more than `dailyLimitBytes`
    * (0: no limit); when a file with the same SHA-256 is recorded, the new record shares its blob
    * and thumbnail keys (the same content is kept once: the caller then deletes its own copies).
-   * A sweep running meanwhile never drops the blobs it shares. Resolves with the record as stored.
+   * A sweep running meanwhile never drops the blobs it shares. Refuses `not_found` when the room
+   * no longer exists (deleted while the bytes were stored). Resolves with the record as stored.
    */
   addFile(file: NewFile, dailyLimitBytes: number): Promise<StoredFile>;
   /** Bytes of the files `userId` uploaded at or after `since` (ms), to refuse an upload early. */

@@ -12,6 +12,7 @@ import { CLOSE, type AckFrame, type AdminAuditResponse, type AdminRoomsResponse,
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { api, enterAsAccount, registerAccount, TEST_PASSWORD } from '../testing/accounts.js';
 import { withServerDatabase } from '../testing/server-database.js';
+import { blobsOnDisk, download, pdf, png, uploadRaw } from '../testing/files.js';
 import { connectRaw, enterAsGuest, type GuestSession, type RawClient } from '../testing/ws-client.js';
 
 const JWT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
@@ -158,6 +159,33 @@ describe('the admin API', { timeout: 120_000 }, () => {
     // A page elsewhere cannot use an admin's credentials to change anything.
     const forged = await as(admin.token)('POST', '/api/admin/rooms/lobby/archive', { archived: true }, { origin: 'https://evil.example' });
     assert.equal(forged.status, 403);
+  });
+
+  test('deleting a room that holds files deletes them: their URLs answer 404 and their bytes leave the disk, but not bytes another room still uses', async () => {
+    const owner = await enter('File Owner');
+    const member = await enter('File Reader');
+    const { room } = await owner.client.request<AckFrame<'create'>>({ type: 'create', name: `with files ${++n}`, kind: 'private' });
+    await owner.client.request({ type: 'invite', room: room.id, username: member.user.username });
+    const before = blobsOnDisk(server);
+    const own = await png(320, 200, '#12ab34');
+    const shared = await png(200, 320, '#ab1234');
+    const sent = (await uploadRaw(server.url, owner.token, room.id, 'sent.png', own)).attachment!;
+    const unsent = (await uploadRaw(server.url, owner.token, room.id, 'unsent.pdf', pdf('unsent in a deleted room'))).attachment!;
+    const inRoom = (await uploadRaw(server.url, owner.token, room.id, 'shared.png', shared)).attachment!;
+    const inLobby = (await uploadRaw(server.url, owner.token, 'lobby', 'shared.png', shared)).attachment!;
+    await owner.client.request({ type: 'send', id: 'room-files-0001', room: room.id, body: 'files', attachments: [sent.id, inRoom.id] });
+    await owner.client.request({ type: 'send', id: 'room-files-0002', room: 'lobby', body: 'the same', attachments: [inLobby.id] });
+    assert.equal((await download(server.url, sent.url, member.token)).status, 200);
+    assert.equal(blobsOnDisk(server), before + 5, 'two images with a thumbnail each, and a PDF');
+
+    assert.equal((await as(admin.token)('DELETE', `/api/admin/rooms/${room.id}`)).status, 204);
+    for (const path of [sent.url, sent.thumbnailUrl!, unsent.url, inRoom.url, inRoom.thumbnailUrl!]) {
+      for (const token of [owner.token, member.token]) assert.equal((await download(server.url, path, token)).status, 404, path);
+    }
+    assert.equal(blobsOnDisk(server), before + 2, "only the lobby's copy of the shared image is kept");
+    const kept = await download(server.url, inLobby.url, owner.token);
+    assert.ok(kept.body.equals(shared));
+    assert.equal((await download(server.url, inLobby.thumbnailUrl!, member.token)).status, 200);
   });
 
   test('every moderation action writes exactly one audit entry, and the log refuses changes', async () => {

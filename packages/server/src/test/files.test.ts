@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -13,12 +14,8 @@ import sharp from 'sharp';
 import type { EventFrame, MessageEvent } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { enterAsGuest, type RawClient } from '../testing/ws-client.js';
-import { download, pdf, png, uploadRaw } from '../testing/files.js';
-
-function blobsOnDisk(server: ServerProcess): number {
-  const root = join(server.dataDir, 'files', 'blobs');
-  return readdirSync(root).reduce((n, dir) => n + readdirSync(join(root, dir)).length, 0);
-}
+import { animatedWebp, blobsOnDisk, download, exifTags, losslessWebp, pdf, phonePhoto, png, uploadRaw } from '../testing/files.js';
+import { withServerDatabase } from '../testing/server-database.js';
 
 const messageWith = (id: string) => (frame: { type: string }) =>
   frame.type === 'event' && (frame as EventFrame).event.kind === 'message' && (frame as EventFrame).event.user && ((frame as EventFrame).event as MessageEvent).id === id;
@@ -98,6 +95,53 @@ describe('files: upload, send, fetch, delete', () => {
     const evesOwn = (await uploadRaw(server.url, eve.token, 'lobby', 'x.png', image)).attachment!;
     const refused = await ann.client.request({ type: 'send', id: 'msg-stolen-file', room: room.id, body: 'x', attachments: [evesOwn.id] }).catch((e: { code: string }) => e);
     assert.equal((refused as { code: string }).code, 'not_found');
+  });
+
+  test("a phone photo's original is served upright without its metadata (no GPS, no camera), its colour profile kept; an animated image is kept as uploaded", async () => {
+    const ann = await enterAsGuest(server, 'Photographer', open);
+    const photo = await phonePhoto();
+    const sent = await sharp(photo).metadata();
+    assert.equal(sent.orientation, 6, 'the sample is what it claims');
+    assert.ok(exifTags(sent.exif!).has(0x8825) && photo.includes('Phonemaker') && sent.icc !== undefined);
+
+    const up = (await uploadRaw(server.url, ann.token, 'lobby', 'IMG_0001.jpg', photo)).attachment!;
+    assert.deepEqual([up.contentType, up.width, up.height], ['image/jpeg', 200, 300]);
+    const served = await download(server.url, up.url, ann.token);
+    assert.equal(served.status, 200);
+    const meta = await sharp(served.body).metadata();
+    assert.deepEqual([meta.format, meta.exif, meta.xmp, meta.iptc, meta.orientation], ['jpeg', undefined, undefined, undefined, undefined]);
+    assert.ok(!served.body.includes('Phonemaker') && !served.body.includes('Exif\0\0'), 'no trace of the camera or the position');
+    assert.deepEqual([meta.width, meta.height], [200, 300], 'turned upright');
+    assert.ok(meta.icc?.equals(sent.icc!), 'the Display P3 profile is kept');
+    // Red was on the left as stored; a quarter turn clockwise puts it on top.
+    const { data, info } = await sharp(served.body).raw().toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    const [top, bottom] = [at(100, 40), at(100, 260)];
+    assert.ok(top[0]! > 200 && top[2]! < 60, `red on top: ${top}`);
+    assert.ok(bottom[2]! > 200 && bottom[0]! < 60, `blue below: ${bottom}`);
+    // What is recorded is what is served: its size, and its hash (the same photo again shares it).
+    assert.equal(up.size, served.body.length);
+    const stored = await withServerDatabase(server, (db) => db.selectFrom('files').select(['sha256', 'size']).where('id', '=', up.id).executeTakeFirstOrThrow());
+    // PostgreSQL answers a bigint as text.
+    assert.deepEqual({ ...stored, size: Number(stored.size) }, { sha256: createHash('sha256').update(served.body).digest('hex'), size: served.body.length });
+    const blobs = blobsOnDisk(server);
+    const again = (await uploadRaw(server.url, ann.token, 'lobby', 'IMG_0001 copy.jpg', photo)).attachment!;
+    assert.equal(again.size, up.size);
+    assert.equal(blobsOnDisk(server), blobs, 'the same photo again is stored once');
+
+    // A lossless WebP stays lossless: not a pixel changes.
+    const drawing = await losslessWebp();
+    assert.ok((await sharp(drawing).metadata()).exif);
+    const drawn = (await uploadRaw(server.url, ann.token, 'lobby', 'drawing.webp', drawing)).attachment!;
+    const servedDrawing = (await download(server.url, drawn.url, ann.token)).body;
+    assert.equal((await sharp(servedDrawing).metadata()).exif, undefined);
+    assert.ok((await sharp(servedDrawing).raw().toBuffer()).equals(await sharp(drawing).raw().toBuffer()), 'the same pixels');
+
+    const animation = await animatedWebp();
+    assert.equal((await sharp(animation).metadata()).pages, 2);
+    const moving = (await uploadRaw(server.url, ann.token, 'lobby', 'moving.webp', animation)).attachment!;
+    const kept = await download(server.url, moving.url, ann.token);
+    assert.ok(kept.body.equals(animation), 'an animated image is kept byte for byte, every frame');
   });
 
   test('the same file twice is stored once; deleting a message ends access at once and frees the bytes no other file uses', async () => {

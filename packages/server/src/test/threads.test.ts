@@ -72,6 +72,17 @@ describe('threads', () => {
     assert.deepEqual(list.threads.map((t) => [t.root, t.message.body]), [[root.seq, 'Where do we meet?']]);
   });
 
+  test('an edit that adds a mention to a reply makes that member follow: their connections get the thread frame', async () => {
+    const root = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'root-000003', room, body: 'Lunch?' });
+    const reply = await bob.client.request<AckFrame<'send'>>({ type: 'send', id: 'reply-00007', room, body: 'Noodles', thread: root.seq });
+    await threadFrame(ann.client, root.seq, 0);
+    await bob.client.request({ type: 'edit', ref: 'e1', room, target: reply.seq, body: `Noodles, @${cat.user.username}?` });
+    const { thread } = await threadFrame(cat.client, root.seq, -1);
+    assert.deepEqual([thread.following, thread.unread, thread.readSeq], [true, 1, root.seq]);
+    const list = await cat.client.request<AckFrame<'threads'>>({ type: 'threads', ref: 'l3' });
+    assert.ok(list.threads.some((t) => t.root === root.seq));
+  });
+
   test('refusals: no such root, a reply to a reply as a root, alsoInRoom without thread, not a member', async () => {
     const root = await ann.client.request<AckFrame<'send'>>({ type: 'send', id: 'root-000002', room, body: 'Another' });
     const reply = await bob.client.request<AckFrame<'send'>>({ type: 'send', id: 'reply-00003', room, body: 'yes', thread: root.seq, alsoInRoom: true });

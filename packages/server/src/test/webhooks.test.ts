@@ -11,12 +11,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { AckFrame, EventFrame, HistoryPage, MessageEvent, ServerFrame, WebhookDelivery } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { connectRaw, enterAsGuest, type GuestSession, type RawClient } from '../testing/ws-client.js';
 import { Receiver, eventually, type ReceivedRequest } from '../testing/receiver.js';
+import { api, enterAsAccount } from '../testing/accounts.js';
 
 /** Quick rounds and retries, so that a test sees many of them. */
 const FAST = {
@@ -36,13 +38,14 @@ const messageFrom = (room: string, match: (event: MessageEvent) => boolean) => (
 
 describe('webhooks and link previews, end to end', { timeout: 180_000 }, () => {
   /** Allows 127.0.0.1 explicitly: the tests that must deliver do so to loopback receivers. */
+  const ENV = { ...FAST, OUTBOUND_ALLOWED_ADDRESSES: '127.0.0.1', ADMIN_USERS: 'hook-admin' };
   let server: ServerProcess;
   const open: RawClient[] = [];
   const receivers: Receiver[] = [];
   let n = 0;
 
   before(async () => {
-    server = await startServerProcess({ env: { ...FAST, OUTBOUND_ALLOWED_ADDRESSES: '127.0.0.1' } });
+    server = await startServerProcess({ env: ENV });
   });
   after(async () => {
     for (const client of open) client.close();
@@ -123,6 +126,28 @@ describe('webhooks and link previews, end to end', { timeout: 180_000 }, () => {
     assert.deepEqual(bodies, [['Build 512 passed', 'CI'], ['deployed', 'CI'], ['disk 91% full', 'Alerts']]);
   });
 
+  test("deleting a room (admin API) deletes its webhooks: its incoming URL answers 404 not_found, its outgoing one's failing deliveries stop", async () => {
+    const admin = await enterAsAccount(server, 'hook-admin', open);
+    const owner = await enterAsGuest(server, 'Owner', open);
+    const room = await roomWith(owner);
+    const failing = receiver(() => ({ status: 503 }));
+    await failing.start();
+    const incoming = await owner.client.request<AckFrame<'webhook_create'>>({ type: 'webhook_create', room, kind: 'incoming', name: 'CI' });
+    await owner.client.request({ type: 'webhook_create', room, kind: 'outgoing', name: 'Down', url: failing.url('/hook'), triggers: ['message'] });
+    await owner.client.request({ type: 'send', id: `msg-${++n}-${Date.now()}`, room, body: 'never delivered' });
+    await eventually(() => failing.requests.length >= 2, 'failed attempts');
+
+    assert.equal((await api(server.url, admin.token, 'DELETE', `/api/admin/rooms/${room}`)).status, 204);
+    const post = await fetch(`${server.url}${incoming.url!}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'into the void' }) });
+    assert.equal(post.status, 404);
+    assert.equal(((await post.json()) as { error: { code: string } }).error.code, 'not_found');
+    // An attempt already under way may still arrive; then none: retries come every 400 ms at most.
+    await delay(500);
+    const attempts = failing.requests.length;
+    await delay(2_000);
+    assert.equal(failing.requests.length, attempts, 'no attempt after the room was deleted');
+  });
+
   test('a receiver that is down across a server restart gets every delivery afterwards, each once after deduplication, each signature verified', async () => {
     const owner = await enterAsGuest(server, 'Owner', open);
     const room = await roomWith(owner);
@@ -168,7 +193,7 @@ describe('webhooks and link previews, end to end', { timeout: 180_000 }, () => {
 
     // The server stops and starts again on its data (and database): nothing pending is lost.
     await server.stop();
-    server = await startServerProcess({ dataDir: server.dataDir, env: { ...FAST, OUTBOUND_ALLOWED_ADDRESSES: '127.0.0.1' } });
+    server = await startServerProcess({ dataDir: server.dataDir, env: ENV });
     owner.client = await connectRaw(server.wsUrl, { token: owner.token });
     open.push(owner.client);
     for (const body of ['four', 'five', 'six']) await send(body);
@@ -191,7 +216,7 @@ describe('webhooks and link previews, end to end', { timeout: 180_000 }, () => {
 
   test('each delivery is attempted by one node: two nodes on one database send each message once to a receiver that is up', async () => {
     // On SQLite there is one node (a file is not shared); on PostgreSQL a second node works the same outbox.
-    const second = server.database.kind === 'postgres' ? await startServerProcess({ env: { ...FAST, OUTBOUND_ALLOWED_ADDRESSES: '127.0.0.1', DATABASE_URL: server.database.url } }) : null;
+    const second = server.database.kind === 'postgres' ? await startServerProcess({ env: { ...ENV, DATABASE_URL: server.database.url } }) : null;
     try {
       const owner = await enterAsGuest(server, 'Owner', open);
       const room = await roomWith(owner);

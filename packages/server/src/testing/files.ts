@@ -1,9 +1,61 @@
 /** Files for tests: images made with sharp, raw uploads and downloads over HTTP (no SDK). */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Attachment, ErrorBody } from '@parley/protocol';
 
 export async function png(width = 64, height = 48, colour = '#3366cc'): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+}
+
+/**
+ * A JPEG as a phone writes it: stored 300 × 200, left half red and right half blue, with EXIF
+ * orientation 6 (shown turned a quarter clockwise: 200 × 300, red on top), a GPS position, the
+ * camera's make and model, and a Display P3 colour profile.
+ */
+export async function phonePhoto(): Promise<Buffer> {
+  const [width, height] = [300, 200];
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) pixels.set(x < width / 2 ? [255, 0, 0] : [0, 0, 255], (y * width + x) * 3);
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    // libvips writes the EXIF Orientation tag from the image's orientation, not from withExif.
+    .withMetadata({ orientation: 6 })
+    .withIccProfile('p3')
+    .withExif({
+      IFD0: { Make: 'Phonemaker', Model: 'Phone 15 Pro' },
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 59/1', GPSLongitudeRef: 'E', GPSLongitude: '126/1 58/1 40/1' },
+    })
+    .jpeg({ quality: 95 })
+    .toBuffer();
+}
+
+/** The tags of an EXIF block's first directory (IFD0): 0x8825 points to the GPS position, 0x010f is the camera's make. */
+export function exifTags(exif: Buffer): Set<number> {
+  const tiff = exif.subarray(exif.indexOf('Exif\0\0') + 6);
+  const little = tiff.toString('latin1', 0, 2) === 'II';
+  const u16 = (at: number) => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const ifd0 = little ? tiff.readUInt32LE(4) : tiff.readUInt32BE(4);
+  const tags = new Set<number>();
+  for (let i = 0; i < u16(ifd0); i++) tags.add(u16(ifd0 + 2 + i * 12));
+  return tags;
+}
+
+/** A lossless WebP of 64 × 64 distinct colours, carrying EXIF (an editor's name). */
+export async function losslessWebp(): Promise<Buffer> {
+  const pixels = Buffer.alloc(64 * 64 * 3);
+  for (let i = 0; i < 64 * 64; i++) pixels.set([i % 256, (i * 7) % 256, i >> 4], i * 3);
+  return sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } }).withExif({ IFD0: { Software: 'Editor 2.0' } }).webp({ lossless: true }).toBuffer();
+}
+
+/** An animated WebP of two 40 × 40 frames (red, then blue) carrying EXIF. */
+export async function animatedWebp(): Promise<Buffer> {
+  const frame = (rgb: number[]) => Buffer.alloc(40 * 40 * 3).fill(Buffer.from(rgb));
+  return sharp(Buffer.concat([frame([255, 0, 0]), frame([0, 0, 255])]), { raw: { width: 40, height: 80, channels: 3, pageHeight: 40 } })
+    .withExif({ IFD0: { Make: 'Animator' } })
+    .webp({ delay: [200, 200], loop: 0, lossless: true })
+    .toBuffer();
 }
 
 /** A PDF of one empty page, small but well-formed. */
@@ -37,4 +89,10 @@ export async function uploadRaw(
 export async function download(url: string, path: string, token: string | null): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const response = await fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** Blobs (files and thumbnails) stored on disk by the server whose data directory is `dataDir` (the default FILES_DIR). */
+export function blobsOnDisk(server: { dataDir: string }): number {
+  const root = join(server.dataDir, 'files', 'blobs');
+  return readdirSync(root).reduce((n, dir) => n + readdirSync(join(root, dir)).length, 0);
 }

@@ -385,7 +385,7 @@ export const en = {
   confirmDeleteGuestTitle: (name: string) => `Delete the guest ${name}?`,
   confirmDeleteGuestBody: 'They leave every room; their messages stay under the name they had.',
   confirmDeleteRoomTitle: (name: string) => `Delete ${name}?`,
-  confirmDeleteRoomBody: 'Its messages and members go with it; its entries in the audit log stay.',
+  confirmDeleteRoomBody: 'Its messages, files, members and webhooks go with it; its entries in the audit log stay.',
   signedOutCount: (name: string, n: number) => (n === 1 ? `${name} was signed out of 1 session.` : `${name} was signed out of ${n} sessions.`),
   nothingFound: 'Nothing found.',
   bytes: (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
@@ -416,6 +416,9 @@ export const en = {
   noThreads: 'Threads you start, reply to or are mentioned in show up here.',
   threadUnread: (n: number) => (n === 1 ? '1 new reply' : `${n} new replies`),
   loadingThread: 'Loading the thread…',
+  showMoreReplies: (n: number) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
+  repliesNotShown: (n: number) => `${n} not loaded yet`,
+  loadingReplies: 'Loading replies…',
   rootDeleted: 'The message that started this thread was deleted.',
   openThreads: (n: number) => (n > 0 ? `Threads, ${n} with new replies` : 'Threads'),
   // search

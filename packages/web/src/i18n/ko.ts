@@ -359,7 +359,7 @@ export const ko: Messages = {
   confirmDeleteGuestTitle: (name) => `게스트 ${name}님을 삭제할까요?`,
   confirmDeleteGuestBody: '모든 채널에서 나가게 되며, 메시지는 당시 이름으로 남습니다.',
   confirmDeleteRoomTitle: (name) => `${name} 채널을 삭제할까요?`,
-  confirmDeleteRoomBody: '메시지와 멤버가 함께 사라지고, 감사 기록은 남습니다.',
+  confirmDeleteRoomBody: '메시지, 파일, 멤버와 웹훅이 함께 사라지고, 감사 기록은 남습니다.',
   signedOutCount: (name, n) => `${name}님의 세션 ${n}개를 종료했습니다.`,
   nothingFound: '찾은 결과가 없습니다.',
   bytes: (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : n < 1024 ** 3 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`),
@@ -390,6 +390,9 @@ export const ko: Messages = {
   noThreads: '시작했거나 답장했거나 언급된 스레드가 여기에 표시됩니다.',
   threadUnread: (n) => `새 답글 ${n}개`,
   loadingThread: '스레드를 불러오는 중…',
+  showMoreReplies: (n) => `답글 ${n}개 더 보기`,
+  repliesNotShown: (n) => `아직 불러오지 않은 답글 ${n}개`,
+  loadingReplies: '답글을 불러오는 중…',
   rootDeleted: '이 스레드를 시작한 메시지는 삭제되었습니다.',
   openThreads: (n) => (n > 0 ? `스레드, 새 답글 있는 스레드 ${n}개` : '스레드'),
   // search

@@ -2,7 +2,9 @@
  * A thread beside the room (§25): its root, its replies, a composer that answers in the thread
  * ("also send to the room" as an option), and Follow. Beside the conversation on wide screens,
  * over it on medium ones, the whole screen on phones. While it is open and the page is seen,
- * the thread is marked read up to its newest reply.
+ * the thread is marked read up to its newest reply. A thread longer than a page opens at its
+ * start and reads on a page at a time where its loaded replies end; replies that arrive
+ * meanwhile show after that point.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { OutboxFullError, rightsIn, type Attachment, type MessageItem, type PendingMessage, type RoomState, type UserSummary } from '@parley/client';
@@ -14,6 +16,7 @@ import { Composer } from '../composer/Composer.js';
 import { MessageRow, type MessageHandlers } from '../messages/MessageRow.js';
 import { buildRows } from '../lib/timeline-rows.js';
 import { mentions } from '../lib/rooms.js';
+import { MoreReplies } from './MoreReplies.js';
 import { useThread } from './useThread.js';
 
 const READ_DEBOUNCE_MS = 400;
@@ -44,11 +47,15 @@ export function ThreadPanel(props: ThreadPanelProps) {
   const [editing, setEditing] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  const opened = useRef(false);
+  /** After "more": the newest reply seq before the page, whose next reply takes the focus. */
+  const focusAfter = useRef<number | null>(null);
   const latest = useRef({ props, m });
   latest.current = { props, m };
   const rights = useMemo(() => rightsIn(room, props.admin), [room, props.admin]);
   const roles = useMemo(() => new Map(room.members.map((member) => [member.user.id, member.role])), [room.members]);
   const label = room.kind === 'dm' ? room.name : `#${room.name}`;
+  // Read up to the newest reply loaded without a gap: live ones past unloaded replies wait for them.
   const lastSeq = thread.replies.at(-1)?.seq ?? root;
   const pending = room.pending.filter((p: PendingMessage) => p.thread === root);
 
@@ -68,8 +75,26 @@ export function ThreadPanel(props: ThreadPanelProps) {
 
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [thread.replies, pending.length]);
+    if (!el) return;
+    // Longer than a page, the thread is read from its start; shorter, it opens at its newest reply.
+    if (thread.loaded && !opened.current) {
+      opened.current = true;
+      if (thread.unread > 0) stick.current = false;
+    }
+    const first = focusAfter.current === null ? undefined : thread.replies.find((reply) => reply.seq > focusAfter.current!);
+    if (first) {
+      focusAfter.current = null;
+      el.querySelector<HTMLElement>(`article[data-seq="${first.seq}"]`)?.focus();
+    }
+    if (stick.current) el.scrollTop = el.scrollHeight;
+  }, [thread.replies, thread.later, thread.loaded, thread.unread, pending.length]);
+
+  const more = () => {
+    // The page goes where the reader is: keep the view, and put the focus on its first reply.
+    stick.current = false;
+    focusAfter.current = thread.replies.at(-1)?.seq ?? root;
+    thread.more();
+  };
 
   const handlers = useMemo<MessageHandlers>(
     () => ({
@@ -97,7 +122,10 @@ export function ThreadPanel(props: ThreadPanelProps) {
   };
 
   const following = state?.following ?? false;
-  const rows = buildRows({ entries: thread.replies, pending, selfId: self.id, time: { locale } });
+  const replyTotal = Math.max(thread.root?.replies?.count ?? 0, thread.replies.length + thread.later.length);
+  // Replies past the ones not loaded yet start their own run of rows, after the "more" button.
+  const rows = buildRows({ entries: thread.replies, pending: thread.unread > 0 ? [] : pending, selfId: self.id, time: { locale } });
+  const laterRows = thread.unread > 0 ? buildRows({ entries: thread.later, pending, selfId: self.id, time: { locale } }) : [];
   const row = (message: MessageItem | null, p: PendingMessage | null, key: string, startsGroup: boolean) => {
     const authorId = message ? message.user.id : self.id;
     return (
@@ -121,6 +149,9 @@ export function ThreadPanel(props: ThreadPanelProps) {
       />
     );
   };
+
+  const rowOf = (r: (typeof rows)[number]) =>
+    r.type === 'message' ? row(r.entry, null, r.key, r.startsGroup) : r.type === 'pending' ? row(null, r.pending, r.key, r.startsGroup) : null;
 
   return (
     <aside className="thread-panel" aria-label={m.threadTitle} data-testid="thread-panel">
@@ -152,19 +183,15 @@ export function ThreadPanel(props: ThreadPanelProps) {
       >
         {thread.root ? row(thread.root, null, `root-${root}`, true) : thread.loaded && <p className="thread-note">{m.rootDeleted}</p>}
         {!thread.loaded && !thread.error && <p className="thread-note">{m.loadingThread}</p>}
-        {thread.error !== null && <p className="thread-note error">{errorText(thread.error, m)}</p>}
-        {thread.replies.length > 0 && (
+        {!thread.loaded && thread.error !== null && <p className="thread-note error">{errorText(thread.error, m)}</p>}
+        {replyTotal > 0 && (
           <div className="thread-divider" role="separator">
-            <span>{m.replyCount(thread.replies.length)}</span>
+            <span>{m.replyCount(replyTotal)}</span>
           </div>
         )}
-        {rows.map((r) =>
-          r.type === 'message'
-            ? row(r.entry, null, r.key, r.startsGroup)
-            : r.type === 'pending'
-              ? row(null, r.pending, r.key, r.startsGroup)
-              : null,
-        )}
+        {rows.map(rowOf)}
+        {thread.unread > 0 && <MoreReplies unread={thread.unread} loading={thread.loading} error={thread.error} onMore={more} />}
+        {laterRows.map(rowOf)}
       </div>
       {rights.mayPost(Date.now()) && (
         <Composer
@@ -184,7 +211,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
           onProblem={toast}
           onTyping={() => client.typing(room.id)}
           onEditLast={() => {
-            const own = [...thread.replies].reverse().find((r) => r.user.id === self.id && !r.deleted);
+            const own = [...thread.replies, ...thread.later].reverse().find((r) => r.user.id === self.id && !r.deleted);
             if (own) setEditing(own.seq);
           }}
           above={

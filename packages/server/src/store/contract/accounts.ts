@@ -16,6 +16,9 @@ export function accountTests(makeStore: MakeStore): void {
       assert.deepEqual(await store.findUserByUsername('bob'), bob);
       assert.deepEqual(await store.findUserByExternalId('sub-carol'), carol);
       assert.equal(await store.findUserById('nobody'), null);
+      const found = await store.findUsersByIds([carol.id, 'nobody', alice.id, alice.id]);
+      assert.deepEqual(found.sort((a, b) => a.id.localeCompare(b.id)), [alice, carol].sort((a, b) => a.id.localeCompare(b.id)));
+      assert.deepEqual(await store.findUsersByIds([]), []);
       assert.equal(await store.findUserByUsername('nobody'), null);
       assert.equal(await store.findUserByExternalId('sub-nobody'), null);
     });

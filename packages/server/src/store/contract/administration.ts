@@ -86,7 +86,7 @@ export function administrationTests(makeStore: MakeStore): void {
       await store.timeout({ room: 'room-d', actor: ref(alice), target: bob.id, until: Date.now() + 60_000 });
       await store.report({ room: 'room-d', user: ref(alice), target: event.seq });
       const deleted = await store.deleteRoom({ actor: ref(carol), room: 'room-d' });
-      assert.deepEqual(deleted, { room: { id: 'room-d', name: 'doomed' }, members: [alice.id, bob.id].sort() });
+      assert.deepEqual(deleted, { room: { id: 'room-d', name: 'doomed' }, members: [alice.id, bob.id].sort(), blobKeys: [] });
       assert.equal(await store.findRoom('room-d'), null);
       assert.deepEqual(await wholeLog(store, 'room-d'), []);
       assert.deepEqual(await store.memberRoomIds(bob.id), []);

@@ -113,6 +113,26 @@ export function fileTests(makeStore: MakeStore): void {
       assert.equal((await store.findFile(bobsCopy.id))?.blobKey, shared.blobKey);
     });
 
+    storeTest(makeStore, 'deleting a room forgets its files, sent or not, and names the blobs no other record needs', async ({ store, alice, bob, carol }) => {
+      await inLobby(store, bob);
+      await store.createRoom({ id: 'room-files', name: 'with files', kind: 'private', createdBy: ref(alice), members: [ref(bob)] });
+      const sent = await store.addFile(upload(alice.id, 'room-files'), 0);
+      const unsent = await store.addFile(upload(bob.id, 'room-files', { thumbKey: null }), 0);
+      const shared = await store.addFile(upload(alice.id, 'room-files'), 0);
+      await store.appendMessage({ room: 'room-files', user: ref(alice), clientId: clientId(1), body: 'files', attachments: [sent.id, shared.id] });
+      // Bob's upload of the same content to the lobby shares its blobs.
+      const lobbyCopy = await store.addFile(upload(bob.id, 'lobby', { sha256: shared.sha256 }), 0);
+      await store.appendMessage({ room: 'lobby', user: ref(bob), clientId: clientId(2), body: 'the same', attachments: [lobbyCopy.id] });
+
+      const { blobKeys } = await store.deleteRoom({ actor: ref(carol), room: 'room-files' });
+      assert.deepEqual(blobKeys.sort(), [sent.blobKey, sent.thumbKey!, unsent.blobKey].sort());
+      for (const file of [sent, unsent, shared]) assert.equal(await store.findFile(file.id), null);
+      assert.equal((await store.findFile(lobbyCopy.id))?.blobKey, shared.blobKey);
+      assert.deepEqual(await store.sweepFiles(Date.now() + 1), [], 'nothing of the room is left to sweep');
+      // An upload on its way when the room went is refused, not recorded.
+      await rejectsWith(store.addFile(upload(alice.id, 'room-files'), 0), 'not_found');
+    });
+
     storeTest(makeStore, 'uploads never sent are swept after their time, not before', async ({ store, alice }) => {
       const old = await store.addFile(upload(alice.id), 0);
       assert.deepEqual(await store.sweepFiles(old.createdAt), [], 'not older than the cut-off');

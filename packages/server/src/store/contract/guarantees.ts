@@ -117,7 +117,7 @@ export function guaranteeTests(makeStore: MakeStore): void {
       for (const user of [alice, bob, carol]) await store.join({ room: 'lobby', user: ref(user) });
       const post = (n: number) => store.appendMessage({ room: 'lobby', user: ref(alice), clientId: clientId(n), body: `m${n}` });
       const [edited, reacted, deleted, plain] = (await Promise.all([post(1), post(2), post(3), post(4)])).map((r) => r.event);
-      const edit = await store.editMessage({ room: 'lobby', user: ref(alice), target: edited!.seq, body: 'new text' });
+      const { event: edit } = await store.editMessage({ room: 'lobby', user: ref(alice), target: edited!.seq, body: 'new text' });
       await store.react({ room: 'lobby', user: ref(carol), target: reacted!.seq, emoji: '👍', on: true });
       await store.react({ room: 'lobby', user: ref(bob), target: reacted!.seq, emoji: '👍', on: true });
       await store.react({ room: 'lobby', user: ref(bob), target: reacted!.seq, emoji: '❤️', on: true });

@@ -56,7 +56,7 @@ export function logTests(makeStore: MakeStore): void {
     storeTest(makeStore, 'editMessage appends an edit and updates the message', async (fixture) => {
       const { store, alice, bob } = fixture;
       const [message] = await fillLobby(fixture, 1);
-      const edit = await store.editMessage({ room: 'lobby', user: ref(alice), target: message!.seq, body: 'Fixed' });
+      const { event: edit } = await store.editMessage({ room: 'lobby', user: ref(alice), target: message!.seq, body: 'Fixed' });
       assert.deepStrictEqual(edit, { kind: 'edit', room: 'lobby', seq: 6, ts: edit.ts, user: ref(alice), target: message!.seq, body: 'Fixed' });
       assert.deepStrictEqual(await store.findMessage('lobby', message!.seq), { ...message, body: 'Fixed', editedTs: edit.ts });
       await rejectsWith(store.editMessage({ room: 'lobby', user: ref(bob), target: message!.seq, body: 'x' }), 'forbidden');
@@ -70,7 +70,7 @@ export function logTests(makeStore: MakeStore): void {
     storeTest(makeStore, 'deleteMessage tombstones the message, its edits and its reactions', async (fixture) => {
       const { store, alice, bob } = fixture;
       const [message, other] = await fillLobby(fixture, 2);
-      const edit = await store.editMessage({ room: 'lobby', user: ref(alice), target: message!.seq, body: 'secret' });
+      const { event: edit } = await store.editMessage({ room: 'lobby', user: ref(alice), target: message!.seq, body: 'secret' });
       await store.react({ room: 'lobby', user: ref(bob), target: message!.seq, emoji: '👍', on: true });
       await rejectsWith(store.deleteMessage({ room: 'lobby', user: ref(bob), target: message!.seq }), 'forbidden');
       const deletion = await store.deleteMessage({ room: 'lobby', user: ref(alice), target: message!.seq });

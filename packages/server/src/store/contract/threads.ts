@@ -55,6 +55,32 @@ export function threadTests(makeStore: MakeStore): void {
       assert.equal(aliceSummary?.unread, 1, "only carol's reply sent to the room");
     });
 
+    storeTest(makeStore, 'eventsAfter serves each event as a page does: reactions and threads of live messages only', async ({ store, alice, bob, carol }) => {
+      const root = await setUp(store, alice, bob, carol);
+      const react = (user: StoredUser, target: number, emoji: string) => store.react({ room: 'room-t', user: ref(user), target, emoji, on: true });
+      await react(bob, root.seq, '👍');
+      await react(carol, root.seq, '👍');
+      await react(carol, root.seq, '🎉');
+      const reply = (await say(store, bob, 'an answer', { thread: root.seq })).event;
+      await react(alice, reply.seq, '🙏');
+      const gone = (await say(store, carol, 'a typo')).event;
+      await react(bob, gone.seq, '👀');
+      await store.deleteMessage({ room: 'room-t', user: ref(carol), target: gone.seq });
+      const later = (await say(store, alice, 'later')).event;
+      await say(store, bob, 'a second answer', { thread: root.seq });
+      const page = await store.page('room-t', { after: 0, limit: 100 });
+      const log = await store.eventsAfter('room-t', 0, 100);
+      assert.deepEqual(log, page.events);
+      const servedRoot = log.find((e) => e.seq === root.seq) as MessageEvent;
+      assert.deepEqual(servedRoot.reactions, { '👍': [bob.id, carol.id], '🎉': [carol.id] });
+      assert.equal(servedRoot.replies?.count, 2);
+      assert.deepEqual((log.find((e) => e.seq === reply.seq) as MessageEvent).reactions, { '🙏': [alice.id] });
+      assert.equal((log.find((e) => e.seq === gone.seq) as MessageEvent).reactions, undefined);
+      // From the middle, and a chunk that ends before the log does.
+      assert.deepEqual(await store.eventsAfter('room-t', reply.seq - 1, 3), (await store.page('room-t', { after: reply.seq - 1, limit: 3 })).events);
+      assert.deepEqual(await store.eventsAfter('room-t', later.seq, 100), (await store.page('room-t', { after: later.seq, limit: 100 })).events);
+    });
+
     storeTest(makeStore, 'replies and quoted replies need a live message of the room', async ({ store, alice, bob, carol }) => {
       const root = await setUp(store, alice, bob, carol);
       await rejectsWith(say(store, bob, 'x', { thread: 999 }), 'not_found');
@@ -99,6 +125,28 @@ export function threadTests(makeStore: MakeStore): void {
       await rejectsWith(store.readThread({ room: 'room-nope', root: root.seq, user: ref(carol), seq: 1 }), 'not_found');
       await store.leave({ room: 'room-t', user: ref(carol) });
       await rejectsWith(store.followThread({ room: 'room-t', root: root.seq, user: ref(carol), on: true }), 'not_member');
+    });
+
+    storeTest(makeStore, 'an edit that adds a mention to a reply makes the member follow; one it had already brings nobody back', async ({ store, alice, bob, carol }) => {
+      const root = await setUp(store, alice, bob, carol);
+      const { event: reply } = await say(store, bob, 'an answer', { thread: root.seq });
+      const edit = (body: string, target = reply.seq) => store.editMessage({ room: 'room-t', user: ref(bob), target, body });
+      assert.deepEqual(await store.followedThreads(carol.id, 10), []);
+
+      const mentioned = await edit('an answer, @Carol?');
+      assert.deepEqual(mentioned.thread?.states.map((s) => s.userId), [carol.id], 'only the member newly mentioned is told');
+      const state = stateOf(mentioned.thread?.states, carol)!;
+      assert.deepEqual([state.following, state.readSeq, state.unread], [true, root.seq, 1], 'as if the reply had mentioned her from the start');
+      assert.deepEqual((await store.followedThreads(carol.id, 10)).map((t) => t.root), [root.seq]);
+      assert.equal(await store.countThreadUnread('room-t', root.seq, carol.id), 1);
+
+      await store.followThread({ room: 'room-t', root: root.seq, user: ref(carol), on: false });
+      assert.equal((await edit('an answer, @carol, with a typo fixed')).thread, undefined, 'she was mentioned already');
+      assert.equal((await store.followedThreads(carol.id, 10)).length, 0, 'and stays unfollowed');
+      assert.equal((await edit('@bob @nobody an answer, @carol')).thread, undefined, 'the author and non-members follow nothing');
+      await rejectsWith(edit('a question for @carol', root.seq), 'forbidden');
+      const own = await store.editMessage({ room: 'room-t', user: ref(alice), target: root.seq, body: 'a question, @carol' });
+      assert.equal(own.thread, undefined, 'a root is no reply: mentioning in it follows nothing');
     });
 
     storeTest(makeStore, 'a deleted reply stays counted on the root but not as unread', async ({ store, alice, bob, carol }) => {

@@ -61,6 +61,25 @@ export function webhookTests(makeStore: MakeStore): void {
       assert.equal((await store.webhooks.webhook('hook-1'))?.revoked_at, 3000);
     });
 
+    storeTest(makeStore, "deleting a room deletes its webhooks and their deliveries, pending or not, and no other room's", async ({ store, alice, carol }) => {
+      await store.createRoom({ id: 'room-gone', name: 'Gone', kind: 'public', createdBy: ref(alice) });
+      await store.createRoom({ id: 'room-kept', name: 'Kept', kind: 'public', createdBy: ref(alice) });
+      await store.webhooks.insertWebhook(hookRow('hook-out', 'room-gone'));
+      await store.webhooks.insertWebhook(hookRow('hook-in', 'room-gone', { kind: 'incoming', url: null, triggers: null, secret_hash: 'abc', signing_secret: null }));
+      await store.webhooks.insertWebhook(hookRow('hook-kept', 'room-kept'));
+      await store.webhooks.enqueue([delivery('hook-out', 'room-gone', 1), delivery('hook-out', 'room-gone', 2), delivery('hook-kept', 'room-kept', 1, 10)]);
+      const [claimed] = await store.webhooks.claimDue({ now: 5, leaseMs: 60_000, claim: 'claim-1', limit: 1 });
+      assert.equal(claimed?.webhook_id, 'hook-out');
+
+      await store.deleteRoom({ actor: ref(carol), room: 'room-gone' });
+      for (const id of ['hook-out', 'hook-in']) assert.equal(await store.webhooks.webhook(id), null, id);
+      assert.deepEqual((await store.webhooks.activeOutgoing()).map((hook) => hook.id), ['hook-kept']);
+      assert.deepEqual(await store.webhooks.deliveries('room-gone', undefined, 50), []);
+      // The attempt in flight when the room went is recorded nowhere; the other room's delivery is still due.
+      assert.equal(await store.webhooks.recordAttempt(claimed!.id, 'claim-1', { delivered: true, status: 200, at: 6 }), false);
+      assert.deepEqual((await store.webhooks.claimDue({ now: 10, leaseMs: 60_000, claim: 'claim-2', limit: 10 })).map((row) => row.id), ['hook-kept_1']);
+    });
+
     storeTest(makeStore, 'enqueueing is idempotent by id, and a cursor moves only from where it was read', async ({ store, alice }) => {
       const { room } = await store.createRoom({ id: 'room-hooks', name: 'Hooks', kind: 'public', createdBy: ref(alice) });
       await store.webhooks.insertWebhook(hookRow('hook-1', room.id));

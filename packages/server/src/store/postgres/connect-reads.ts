@@ -1,15 +1,17 @@
 /**
  * The reads every connection makes on its way in — its token's session and
- * user, its rooms, the room summaries of `welcome` — as named prepared
- * statements on the read pool (each pooled connection plans each once).
- * The other reads are the shared Kysely queries (../sql/).
+ * user, its rooms, the room summaries of `welcome`, the events its resume
+ * replays — as named prepared statements on the read pool (each pooled
+ * connection plans each once). The other reads are the shared Kysely queries
+ * (../sql/).
  */
-import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX, type UserSummary } from '@parley/protocol';
+import { DIRECTORY_PREVIEW, UNREAD_MAX, UNREAD_SCAN_MAX, type RoomEvent, type UserSummary } from '@parley/protocol';
 import type pg from 'pg';
 import type { DirectoryQuery, StoredRoomSummary, StoredSession, StoredUser } from '../store.js';
-import { dmPeer, toRoomSummary, toSessionUser, toStoredUser, type SessionUserRow, type SummaryRow } from '../sql/rows.js';
+import { dmPeer, groupReactions, messageSeqRange, toRoomEvents, toRoomSummary, toSessionUser, toStoredUser, type SessionUserRow, type SummaryRow } from '../sql/rows.js';
+import { attachThreads } from '../sql/thread-info.js';
 import { directoryPage, directoryParams } from '../sql/directory.js';
-import type { SessionsTable, UserRow } from '../sql/schema.js';
+import type { EventRow, ReactionRow, SessionsTable, ThreadRow, UserRow } from '../sql/schema.js';
 
 // The same count as SQLite's (sqlite/connect-reads.ts): messages by others after the marker,
 // up to UNREAD_MAX among the first UNREAD_SCAN_MAX live messages after it, through the partial
@@ -32,6 +34,7 @@ const SQL = {
   sessionUser: `SELECT s.expires_at AS session_expires_at, s.revoked AS session_revoked, u.*
     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
   userById: `SELECT * FROM users WHERE id = $1`,
+  usersByIds: `SELECT * FROM users WHERE id = ANY($1::text[])`,
   userByUsername: `SELECT * FROM users WHERE username = $1`,
   userByExternalId: `SELECT * FROM users WHERE external_id = $1`,
   memberRoomIds: `SELECT room_id FROM members WHERE user_id = $1 ORDER BY room_id`,
@@ -48,11 +51,19 @@ const SQL = {
     WHERE r.kind = 'public' AND r.name_key > $2 AND r.name_key LIKE $3 ESCAPE '\\'
     ORDER BY r.name_key LIMIT $4`,
   summaryOf: `${SUMMARY_SELECT} WHERE r.id = $2`,
+  // A resume's events with their reactions and threads in one round trip (../sql/log-reads.ts makes three).
+  eventsAfter: `SELECT e.*,
+      (SELECT json_agg(json_build_object('user_id', r.user_id, 'emoji', r.emoji) ORDER BY r.seq)
+        FROM reactions r WHERE r.room_id = e.room_id AND r.target = e.seq) AS reaction_rows,
+      (SELECT row_to_json(t) FROM threads t WHERE t.room_id = e.room_id AND t.root = e.seq) AS thread_row
+    FROM events e WHERE e.room_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
   dmMembers: `SELECT m.room_id, u.id, u.name, u.username, u.kind FROM members m JOIN users u ON u.id = m.user_id
     WHERE m.room_id = ANY($1) ORDER BY m.room_id`,
 } as const;
 
 type PeerRow = UserSummary & { room_id: string };
+// Named apart from the events table's columns (`thread` is a reply's root).
+type EventWithParts = EventRow & { reaction_rows: Array<Omit<ReactionRow, 'target'>> | null; thread_row: ThreadRow | null };
 
 export class PgConnectReads {
   readonly #pool: pg.Pool;
@@ -73,6 +84,28 @@ export class PgConnectReads {
   async sessionUser(tokenHash: string): Promise<{ session: StoredSession; user: StoredUser } | null> {
     const [row] = await this.#rows<SessionUserRow>('sessionUser', [tokenHash]);
     return row ? toSessionUser(row) : null;
+  }
+
+  /** As ../sql/log-reads.ts's eventsAfter: the reactions and threads of the live messages among the events. */
+  async eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
+    const rows = await this.#rows<EventWithParts>('eventsAfter', [roomId, after, limit]);
+    const range = messageSeqRange(rows);
+    const within = (seq: number) => range !== null && seq >= range.from && seq <= range.to;
+    const reactions: ReactionRow[] = [];
+    const threads = new Map<number, ThreadRow>();
+    for (const row of rows) {
+      if (!within(row.seq)) continue;
+      for (const reaction of row.reaction_rows ?? []) reactions.push({ target: row.seq, ...reaction });
+      if (row.thread_row !== null) threads.set(row.seq, row.thread_row);
+    }
+    const events = toRoomEvents(rows, groupReactions(reactions));
+    attachThreads(events, threads);
+    return events;
+  }
+
+  async usersByIds(ids: readonly string[]): Promise<StoredUser[]> {
+    if (ids.length === 0) return [];
+    return (await this.#rows<UserRow>('usersByIds', [ids])).map(toStoredUser);
   }
 
   async userBy(column: 'id' | 'username' | 'external_id', value: string): Promise<StoredUser | null> {

@@ -92,6 +92,7 @@ const SQL = {
   lockFileSweep: `SELECT pg_advisory_xact_lock(${0x7061726c6566}) AS locked`,
   sweepableFiles: `SELECT f.* FROM files f JOIN events e ON e.room_id = f.room_id AND e.seq = f.seq WHERE e.deleted = 1
     UNION ALL SELECT * FROM files WHERE seq IS NULL AND created_at < $1`,
+  roomFiles: `SELECT * FROM files WHERE room_id = $1`,
   deleteFile: `DELETE FROM files WHERE id = $1`,
   blobKeyInUse: `SELECT EXISTS (SELECT 1 FROM files WHERE blob_key = $1) OR EXISTS (SELECT 1 FROM files WHERE thumb_key = $1) AS used`,
   ...MODERATION_SQL,
@@ -416,6 +417,9 @@ export class PgWriteTx implements WriteTx {
   }
   async sweepableFiles(unattachedBefore: number): Promise<FileRow[]> {
     return this.#rows('sweepableFiles', [unattachedBefore]);
+  }
+  async roomFiles(roomId: string): Promise<FileRow[]> {
+    return this.#rows('roomFiles', [roomId]);
   }
   async deleteFile(id: string): Promise<void> {
     await this.#rows('deleteFile', [id]);

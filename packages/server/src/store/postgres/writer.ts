@@ -26,12 +26,17 @@ interface Queued extends WriteRequest {
 /** Most writes in one transaction: a longer one would hold its first write's ack back. */
 const MAX_BATCH = 256;
 
-/** The room whose row a write locks, which orders it within a batch; null: the write runs alone. */
+/**
+ * The room whose row a write locks, which orders it within a batch; null: the write runs alone
+ * (the file sweep's lock, which deleting a room takes too, is taken after row locks that
+ * other writes of a batch could be holding).
+ */
 function roomOf(write: WriteRequest): string | null {
   const [first] = write.args as [unknown];
   switch (write.op) {
     case 'renameUser':
     case 'sweepFiles':
+    case 'deleteRoom':
     case 'deleteGuest':
       return null;
     case 'createRoom':
@@ -58,7 +63,6 @@ function roomOf(write: WriteRequest): string | null {
     case 'report':
     case 'resolveReport':
     case 'archiveRoom':
-    case 'deleteRoom':
       return (first as { room: string }).room;
     case 'createUser':
     case 'createSession':

@@ -11,6 +11,7 @@ import { parseSettings, settingsText, toStoredUser } from '../sql/rows.js';
 import type { UserRow } from '../sql/schema.js';
 import { revokeTokens } from './account-writes.js';
 import { writeAudit } from './audit.js';
+import { forgetRoomFiles } from './file-writes.js';
 import { appendEvent } from './log-writes.js';
 import { requireModeratedRoom } from './moderation-rules.js';
 import { normalized } from './room-settings.js';
@@ -28,6 +29,8 @@ export interface DeletedRoom {
   room: { id: string; name: string };
   /** Who was a member, whose connections must leave the room. */
   members: string[];
+  /** Keys of the blobs (files, thumbnails) that only the room's files used, for the caller to delete from Files. */
+  blobKeys: string[];
 }
 
 interface AdminAction {
@@ -105,7 +108,11 @@ export async function archiveRoom(tx: WriteTx, input: AdminAction & { room: stri
   return event;
 }
 
-/** Deletes a room and all it holds, but not its audit entries (the deletion is one more); not the lobby, not a DM. */
+/**
+ * Deletes a room and all it holds (its log, members, threads, files' records, webhooks and their
+ * deliveries, search documents), but not its audit entries (the deletion is one more); not the
+ * lobby, not a DM.
+ */
 export async function deleteRoom(tx: WriteTx, input: AdminAction & { room: string }): Promise<DeletedRoom> {
   const locked = await tx.lockRoom(input.room, input.actor.id);
   if (!locked) throw new ParleyError('not_found', 'No such room.');
@@ -113,7 +120,8 @@ export async function deleteRoom(tx: WriteTx, input: AdminAction & { room: strin
   if (locked.room.id === LOBBY_ID) throw new ParleyError('forbidden', 'The lobby cannot be deleted.');
   const members = await tx.memberIds(input.room);
   const ts = Date.now();
+  const blobKeys = await forgetRoomFiles(tx, input.room);
   await tx.deleteRoomRows(input.room);
   await writeAudit(tx, { room: input.room, ts, actor: input.actor, action: 'delete_room', reason: input.reason, details: { name: locked.room.name, members: members.length } });
-  return { room: { id: locked.room.id, name: locked.room.name }, members };
+  return { room: { id: locked.room.id, name: locked.room.name }, members, blobKeys };
 }

@@ -14,10 +14,12 @@ const DAY_MS = 24 * 3_600_000;
 const mib = (bytes: number): string => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
 
 /**
- * Records an upload: refused past the uploader's daily total; the same content stored before
- * lends its blob and thumbnail (the caller deletes its own copies when the keys differ).
+ * Records an upload: refused past the uploader's daily total, and `not_found` when its room was
+ * deleted while it was on its way; the same content stored before lends its blob and thumbnail
+ * (the caller deletes its own copies when the keys differ).
  */
 export async function addFile(tx: WriteTx, file: NewFile, dailyLimitBytes: number): Promise<StoredFile> {
+  if ((await tx.roomById(file.room)) === null) throw new ParleyError('not_found', 'No such room.');
   const now = Date.now();
   if (dailyLimitBytes > 0) {
     const used = await tx.uploadedBytesSince(file.userId, now - DAY_MS);
@@ -67,7 +69,21 @@ export async function filesToAttach(tx: WriteTx, room: string, userId: string, i
  */
 export async function sweepFiles(tx: WriteTx, unattachedBefore: number): Promise<string[]> {
   await tx.lockFileSweep();
-  const rows = await tx.sweepableFiles(unattachedBefore);
+  return forgetFiles(tx, await tx.sweepableFiles(unattachedBefore));
+}
+
+/**
+ * Forgets the records of the room's files (the room is being deleted); returns the blob keys no
+ * record names any more. It takes its turn with the sweeps: one of them dropping a record that
+ * shares a blob with one of these would otherwise see this one's record, and this one its.
+ */
+export async function forgetRoomFiles(tx: WriteTx, roomId: string): Promise<string[]> {
+  await tx.lockFileSweep();
+  return forgetFiles(tx, await tx.roomFiles(roomId));
+}
+
+/** Deletes the records; returns the blob and thumbnail keys they named that no record names now. */
+async function forgetFiles(tx: WriteTx, rows: readonly FileRow[]): Promise<string[]> {
   for (const row of rows) await tx.deleteFile(row.id);
   const keys = new Set<string>();
   for (const row of rows) {

@@ -20,7 +20,7 @@ import { filesToAttach } from './file-writes.js';
 import { checkPost, checkReact, checkText, checkUpload, levelOf, requireAbove, requirePermission, type WriteCheck } from './moderation-rules.js';
 import { writeAudit } from './audit.js';
 import { requireMember } from './membership.js';
-import { recordReply, threadRootFor } from './thread-writes.js';
+import { recordEditedReply, recordReply, threadRootFor, type ThreadUpdate } from './thread-writes.js';
 
 const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
 
@@ -163,15 +163,20 @@ export async function attachPreview(tx: WriteTx, input: { room: string; target: 
   return event;
 }
 
-export async function editMessage(tx: WriteTx, input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<RoomEvent> {
+/** Edits a message; the edit of a reply that mentions someone new makes them follow its thread (`thread`). */
+export async function editMessage(
+  tx: WriteTx,
+  input: { room: string; user: UserRef; target: number; body: string; admin?: boolean },
+): Promise<{ event: RoomEvent; thread?: ThreadUpdate }> {
   const locked = await requireMember(tx, input.room, input.user.id);
-  await authoredMessage(tx, input.room, input.target, input.user);
+  const message = await authoredMessage(tx, input.room, input.target, input.user);
   checkText(writeCheck(locked, input.admin), input.body);
   const ts = Date.now();
   const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'edit', target: input.target, body: input.body });
+  const thread = await recordEditedReply(tx, message, input.body);
   await tx.setMessageBody(input.room, input.target, input.body, ts);
   await tx.indexMessage(input.room, input.target, input.body);
-  return event;
+  return thread ? { event, thread } : { event };
 }
 
 /**

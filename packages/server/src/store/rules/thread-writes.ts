@@ -3,10 +3,10 @@
  * thread and to who follows it, following by hand, reading a thread, and counting again.
  *
  * Who follows a thread: the root's author (from the first reply on, unless they unfollowed),
- * everyone who replied, every member a reply mentions (@username), and anyone who followed it
- * by hand. Each follower's unread count is counted again from the log (`recountFollows`)
- * whenever the thread or their marker changes, and every such change bumps the row's version,
- * so the newest state a client holds is always a count of the log.
+ * everyone who replied, every member a reply mentions (@username, or an edit of the reply adds),
+ * and anyone who followed it by hand. Each follower's unread count is counted again from the log
+ * (`recountFollows`) whenever the thread or their marker changes, and every such change bumps the
+ * row's version, so the newest state a client holds is always a count of the log.
  */
 import { ParleyError, THREAD_PARTICIPANTS_MAX, mentionedUsernames, type MessageEvent, type ThreadInfo, type ThreadState, type UserRef } from '@parley/protocol';
 import type { EventRow } from '../sql/schema.js';
@@ -65,14 +65,38 @@ export async function recordReply(tx: WriteTx, reply: MessageEvent, root: EventR
   if (root.user_id !== author.id && (await tx.followOf(room, root.seq, root.user_id)) === null && (await tx.memberOf(room, root.user_id)) !== null) {
     await tx.putFollow({ room_id: room, root: root.seq, user_id: root.user_id, following: 1, read_seq: root.seq });
   }
-  // Mentioned members follow, again if they had unfollowed.
-  for (const userId of await tx.memberIdsByUsernames(room, mentionedUsernames(reply.body))) {
-    if (userId === author.id) continue;
-    const existing = await tx.followOf(room, root.seq, userId);
-    if (existing?.following === 1) continue;
-    await tx.putFollow({ room_id: room, root: root.seq, user_id: userId, following: 1, read_seq: existing?.read_seq ?? root.seq });
-  }
+  await followMentioned(tx, room, root.seq, author.id, mentionedUsernames(reply.body));
   return update(tx, room, root.seq, toThreadInfo(row, root.seq), null);
+}
+
+/**
+ * After a reply's edit (`reply`: its row before the edit): the members its new text mentions and
+ * its old text did not follow the thread, as if the reply had mentioned them from the start; null
+ * when that makes nobody follow. A mention the reply had already does not bring back someone who
+ * unfollowed since.
+ */
+export async function recordEditedReply(tx: WriteTx, reply: EventRow, body: string): Promise<ThreadUpdate | null> {
+  const root = reply.thread;
+  if (root === null) return null;
+  const before = new Set(mentionedUsernames(reply.body ?? ''));
+  const added = mentionedUsernames(body).filter((name) => !before.has(name));
+  if (added.length === 0) return null;
+  const followers = await followMentioned(tx, reply.room_id, root, reply.user_id, added);
+  if (followers.length === 0) return null;
+  return update(tx, reply.room_id, root, toThreadInfo(await tx.threadOf(reply.room_id, root), root), followers);
+}
+
+/** The room's members named in `usernames` (but the author) follow the thread, again if they had unfollowed; returns who now does. */
+async function followMentioned(tx: WriteTx, room: string, root: number, authorId: string, usernames: readonly string[]): Promise<string[]> {
+  const followers: string[] = [];
+  for (const userId of await tx.memberIdsByUsernames(room, usernames)) {
+    if (userId === authorId) continue;
+    const existing = await tx.followOf(room, root, userId);
+    if (existing?.following === 1) continue;
+    await tx.putFollow({ room_id: room, root, user_id: userId, following: 1, read_seq: existing?.read_seq ?? root });
+    followers.push(userId);
+  }
+  return followers;
 }
 
 /** Follows or unfollows a thread by hand; a new follower starts with every reply so far read. */

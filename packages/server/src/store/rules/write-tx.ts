@@ -192,6 +192,8 @@ export interface WriteTx {
   lockFileSweep(): Promise<void>;
   /** Files whose message is deleted, and files never attached uploaded before `unattachedBefore`. */
   sweepableFiles(unattachedBefore: number): Promise<FileRow[]>;
+  /** Every file uploaded to the room, sent or not. */
+  roomFiles(roomId: string): Promise<FileRow[]>;
   deleteFile(id: string): Promise<void>;
   /** Whether any file row names `key` as its blob or its thumbnail. */
   blobKeyInUse(key: string): Promise<boolean>;

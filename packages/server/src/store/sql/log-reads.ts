@@ -5,7 +5,7 @@
  * (hasAfter), never events past latestSeq.
  */
 import type { HistoryPage, MessageEvent, Reactions, RoomEvent } from '@parley/protocol';
-import { withThreads } from './thread-info.js';
+import { attachThreads, threadsIn } from './thread-info.js';
 import type { Kysely } from 'kysely';
 import type { PageQuery } from '../store.js';
 import { groupReactions, messageSeqRange, toRoomEvents } from './rows.js';
@@ -16,7 +16,7 @@ export async function withReactions(db: Kysely<Database>, roomId: string, rows: 
   const range = messageSeqRange(rows);
   if (range === null) return toRoomEvents(rows, new Map());
   const events = toRoomEvents(rows, await reactionsIn(db, roomId, range));
-  await withThreads(db, roomId, events, range);
+  attachThreads(events, await threadsIn(db, roomId, range));
   return events;
 }
 

@@ -230,7 +230,7 @@ export interface BotsTable {
   token_hash: string | null;
 }
 
-/** A room's webhook (issue 23; the last migration of each store). No foreign key: rows of a deleted room are inert. */
+/** A room's webhook (issue 23; the last migration of each store). No foreign key; deleting the room deletes them (rules/admin-writes.ts). */
 export interface WebhooksTable {
   id: string;
   room_id: string;

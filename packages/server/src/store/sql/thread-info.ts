@@ -1,11 +1,11 @@
 /** The thread info of roots, as history and resume serve them (§25). */
 import type { MessageEvent, RoomEvent } from '@parley/protocol';
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database, ThreadRow } from './schema.js';
 import { toThreadInfo } from './thread-rows.js';
 
-/** Sets `replies` on the live messages among `events` (seqs within `range`) that are roots of threads. */
-export async function withThreads(db: Kysely<Database>, roomId: string, events: RoomEvent[], range: { from: number; to: number }): Promise<void> {
+/** The threads whose roots are within `range`, by root. */
+export async function threadsIn(db: Kysely<Database>, roomId: string, range: { from: number; to: number }): Promise<Map<number, ThreadRow>> {
   const threads = await db
     .selectFrom('threads')
     .selectAll()
@@ -13,8 +13,12 @@ export async function withThreads(db: Kysely<Database>, roomId: string, events: 
     .where('root', '>=', range.from)
     .where('root', '<=', range.to)
     .execute();
-  if (threads.length === 0) return;
-  const byRoot = new Map(threads.map((row) => [row.root, row]));
+  return new Map(threads.map((row) => [row.root, row]));
+}
+
+/** Sets `replies` on the messages among `events` that are roots in `byRoot`. */
+export function attachThreads(events: RoomEvent[], byRoot: ReadonlyMap<number, ThreadRow>): void {
+  if (byRoot.size === 0) return;
   for (const event of events) {
     const row = event.kind === 'message' ? byRoot.get(event.seq) : undefined;
     if (row) (event as MessageEvent).replies = toThreadInfo(row, row.root);

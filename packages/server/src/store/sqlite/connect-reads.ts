@@ -61,6 +61,7 @@ export class ConnectReads {
   readonly #session: Statement<[string], Pick<SessionsTable, 'user_id' | 'expires_at' | 'revoked'>>;
   readonly #sessionUser: Statement<[string], SessionUserRow>;
   readonly #userById: Statement<[string], UserRow>;
+  readonly #usersByIds: Statement<[string], UserRow>;
   readonly #userByUsername: Statement<[string], UserRow>;
   readonly #userByExternalId: Statement<[string], UserRow>;
   readonly #memberRoomIds: Statement<[string], string>;
@@ -76,6 +77,7 @@ export class ConnectReads {
     this.#sessionUser = prepare(`SELECT s.expires_at AS session_expires_at, s.revoked AS session_revoked, u.*
       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`);
     this.#userById = prepare(`SELECT * FROM users WHERE id = ?`);
+    this.#usersByIds = prepare(`SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))`);
     this.#userByUsername = prepare(`SELECT * FROM users WHERE username = ?`);
     this.#userByExternalId = prepare(`SELECT * FROM users WHERE external_id = ?`);
     this.#memberRoomIds = prepare<[string], string>(`SELECT room_id FROM members WHERE user_id = ? ORDER BY room_id`).pluck();
@@ -101,6 +103,10 @@ export class ConnectReads {
     const statement = column === 'id' ? this.#userById : column === 'username' ? this.#userByUsername : this.#userByExternalId;
     const row = statement.get(value);
     return row ? toStoredUser(row) : null;
+  }
+
+  usersByIds(ids: readonly string[]): StoredUser[] {
+    return ids.length === 0 ? [] : this.#usersByIds.all(JSON.stringify(ids)).map(toStoredUser);
   }
 
   memberRoomIds(userId: string): string[] {

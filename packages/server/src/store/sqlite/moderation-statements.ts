@@ -51,6 +51,8 @@ export class ModerationStatements {
       'DELETE FROM bans WHERE room_id = ?',
       'DELETE FROM member_limits WHERE room_id = ?',
       'DELETE FROM reports WHERE room_id = ?',
+      'DELETE FROM webhook_deliveries WHERE room_id = ?',
+      'DELETE FROM webhooks WHERE room_id = ?',
       'DELETE FROM rooms WHERE id = ?',
     ].map((sql) => prepare<[string]>(sql));
     this.setMemberRole = prepare(`UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?`);

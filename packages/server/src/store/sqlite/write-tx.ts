@@ -54,6 +54,7 @@ export class SqliteWriteTx implements WriteTx {
   readonly #insertFile: Statement<[FileRow]>;
   readonly #attachFile: Statement<[number, string]>;
   readonly #sweepableFiles: Statement<[number], FileRow>;
+  readonly #roomFiles: Statement<[string], FileRow>;
   readonly #deleteFile: Statement<[string]>;
   readonly #blobKeyInUse: Statement<[string, string], 1>;
   readonly #m: ModerationStatements;
@@ -126,6 +127,7 @@ export class SqliteWriteTx implements WriteTx {
     this.#attachFile = prepare(`UPDATE files SET seq = ? WHERE id = ?`);
     this.#sweepableFiles = prepare(`SELECT f.* FROM files f JOIN events e ON e.room_id = f.room_id AND e.seq = f.seq WHERE e.deleted = 1
       UNION ALL SELECT * FROM files WHERE seq IS NULL AND created_at < ?`);
+    this.#roomFiles = prepare(`SELECT * FROM files WHERE room_id = ?`);
     this.#deleteFile = prepare(`DELETE FROM files WHERE id = ?`);
     this.#blobKeyInUse = prepare<[string, string], 1>(`SELECT 1 WHERE EXISTS (SELECT 1 FROM files WHERE blob_key = ?)
       OR EXISTS (SELECT 1 FROM files WHERE thumb_key = ?)`).pluck();
@@ -347,6 +349,9 @@ export class SqliteWriteTx implements WriteTx {
   }
   async sweepableFiles(unattachedBefore: number): Promise<FileRow[]> {
     return this.#sweepableFiles.all(unattachedBefore);
+  }
+  async roomFiles(roomId: string): Promise<FileRow[]> {
+    return this.#roomFiles.all(roomId);
   }
   async deleteFile(id: string): Promise<void> {
     this.#deleteFile.run(id);
