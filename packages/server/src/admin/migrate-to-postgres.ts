@@ -17,7 +17,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
 import { newClient } from '../store/postgres/connect.js';
 import { runMigrations as runPostgresMigrations } from '../store/postgres/migrations.js';
-import { backfillSearch } from '../search/search-postgres.js';
+import { numberMessagesForSearch } from '../search/search-postgres.js';
 import { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '../store/sqlite/migrations.js';
 import { COPIED_TABLES, IDENTITY_TABLES, type CopiedTable } from './copy-tables.js';
 
@@ -83,7 +83,7 @@ export async function migrateToPostgres(options: { sqliteFile: string; postgresU
       for (const table of IDENTITY_TABLES) {
         await target.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
       }
-      await backfillSearch(target);
+      await numberMessagesForSearch(target);
       progress('search index: built');
       const roomFacts = readRoomFacts(source);
       await verify(source, target, rows, roomFacts);

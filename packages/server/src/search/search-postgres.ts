@@ -1,102 +1,146 @@
 /**
- * PostgreSQL's search index (migration 6): the tokens of indexText (tokenize.ts) as a `tsvector`
- * built here, lexeme by lexeme with their positions (no text search configuration or parser is
- * involved, so both stores hold exactly the same tokens), under a GIN index; queries are
- * `tsquery` values built the same way: a phrase of bigrams is `a <-> b`, a prefix `a:*`.
+ * PostgreSQL's search: the key index on `events` (search-postgres-keys.ts) finds candidates,
+ * tokenize.ts's matchesClauses decides, newest first by `events.search_id` (a number each message
+ * takes when it is sent and keeps through edits: the order of results and the page cursor).
  *
- * Why tsvector and not pg_trgm: trigrams cannot find one- or two-syllable Korean words (a
- * trigram index needs three characters of the query), and a trigram index of every message
- * is several times the text; the bigram tokens make both stores answer one contract.
+ * A page is read window by window, newest first: the newest WALK_WINDOW messages are read and
+ * checked as they are (a frequent word fills a page there, with no index read); then windows
+ * read through the key index intersected with the window's ids, the first as wide as the walk's
+ * density says the page needs, each next one SPREAD times wider, so that a word found in a
+ * hundred thousand messages costs the few in a window, not a sort of all of them. It stops when
+ * the page is full or no message is left.
  */
 import type pg from 'pg';
-import { indexTokens, type SearchClause } from './tokenize.js';
+import { matchesClauses } from './tokenize.js';
+import { ANY_KEY, SEARCH_KEYS_FUNCTION_SQL, keysOf, searchKeys } from './search-postgres-keys.js';
 import type { SearchQuery } from '../store/store.js';
+import type { SearchHitRow } from '../store/sql/search-reads.js';
 
-export const SEARCH_SCHEMA_SQL = `
-  CREATE TABLE search_docs (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    room_id text COLLATE "C" NOT NULL,
-    seq bigint NOT NULL,
-    tokens tsvector NOT NULL,
-    UNIQUE (room_id, seq)
-  );
-  CREATE INDEX search_docs_tokens ON search_docs USING gin (tokens);
+/** The migration's schema: the search order, the key function and the two indexes; the previous index table goes. */
+export const SEARCH_KEYS_SCHEMA_SQL = `
+  DROP TABLE search_docs;
+  ALTER TABLE events ADD COLUMN search_id bigint;
+  CREATE SEQUENCE events_search_id OWNED BY events.search_id;
+  ${SEARCH_KEYS_FUNCTION_SQL};
 `;
 
-/** A lexeme, quoted for a tsvector or tsquery literal. */
-function lexeme(token: string): string {
-  return `'${token.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
-
-/** The tsvector literal of a message's text; null when it has no token. */
-export function tsvectorOf(body: string): string | null {
-  const positions = new Map<string, number[]>();
-  indexTokens(body).forEach((token, i) => {
-    // PostgreSQL keeps positions up to 16383; later ones count as 16383.
-    const list = positions.get(token);
-    if (list === undefined) positions.set(token, [Math.min(i + 1, 16383)]);
-    else if (list.length < 256) list.push(Math.min(i + 1, 16383));
-  });
-  if (positions.size === 0) return null;
-  return [...positions].map(([token, list]) => `${lexeme(token)}:${list.join(',')}`).join(' ');
-}
-
-/** The tsquery literal of a query's clauses (at least one). */
-export function tsqueryOf(clauses: readonly SearchClause[]): string {
-  return clauses
-    .map((clause) => ('prefix' in clause ? `${lexeme(clause.prefix)}:*` : `(${clause.phrase.map(lexeme).join(' <-> ')})`))
-    .join(' & ');
+/**
+ * Numbers every message in the order it was sent (ts, then room and seq), and makes new events
+ * take the next numbers; then builds the indexes. The migration, and a copy from SQLite (whose
+ * rows took numbers in the copy's order).
+ */
+export async function numberMessagesForSearch(client: pg.ClientBase): Promise<void> {
+  await client.query(`DROP INDEX IF EXISTS events_search_order, events_search_keys`);
+  // For this transaction only: the sort of every message and the index builds in memory, not in passes over temporary files.
+  await client.query(`SET LOCAL work_mem = '256MB'`);
+  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+  await client.query(`UPDATE events e SET search_id = o.n
+    FROM (SELECT room_id, seq, row_number() OVER (ORDER BY ts, room_id, seq) AS n FROM events WHERE kind = 'message') o
+    WHERE e.room_id = o.room_id AND e.seq = o.seq`);
+  await client.query(`SELECT setval('events_search_id', (SELECT coalesce(max(search_id), 0) + 1 FROM events), false)`);
+  await client.query(`ALTER TABLE events ALTER COLUMN search_id SET DEFAULT nextval('events_search_id')`);
+  await client.query(`CREATE INDEX events_search_order ON events (search_id) WHERE kind = 'message' AND deleted = 0 AND search_id IS NOT NULL`);
+  await client.query(`CREATE INDEX events_search_keys ON events USING gin ((${keysOf('')}))`);
+  // The planner's estimate of each key's messages (the index expression's statistics).
+  await client.query(`ANALYZE events`);
 }
 
 /**
- * Sets the index entries of messages: a tsvector replaces the entry (keeping its id, so an edit
- * keeps its place), null removes it. One statement for any number of messages.
+ * The id and text of messages with search_id in [$2, $1) that the user ($3) may read, newest first,
+ * at most $8; with $9, only those whose keys hold them (or ANY_KEY: left out of the query while no
+ * message has it, as the planner cannot tell how few do and would read more of the window). The membership is an EXISTS per row, so that
+ * the planner reads the window's ids (or keys) first, never one index scan per room.
  */
-export const PUT_SEARCH_DOCS_SQL = `WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(room_id, seq, tokens)),
-  gone AS (DELETE FROM search_docs d USING input i WHERE d.room_id = i.room_id AND d.seq = i.seq AND i.tokens IS NULL)
-  INSERT INTO search_docs (room_id, seq, tokens)
-  SELECT room_id, seq, tokens::tsvector FROM input WHERE tokens IS NOT NULL
-  ON CONFLICT (room_id, seq) DO UPDATE SET tokens = excluded.tokens`;
-
-/** Indexes every live message not yet indexed, oldest first, in batches (the migration, and a copy from SQLite). */
-export async function backfillSearch(client: pg.ClientBase): Promise<void> {
-  await client.query(`DECLARE parley_search_backfill NO SCROLL CURSOR FOR
-    SELECT room_id, seq, body FROM events WHERE kind = 'message' AND deleted = 0 ORDER BY ts, room_id, seq`);
-  for (;;) {
-    const { rows } = await client.query<{ room_id: string; seq: string; body: string }>('FETCH 5000 FROM parley_search_backfill');
-    if (rows.length === 0) break;
-    const docs = rows.map((row) => ({ ...row, tokens: tsvectorOf(row.body) })).filter((row) => row.tokens !== null);
-    await client.query(PUT_SEARCH_DOCS_SQL, [docs.map((d) => d.room_id), docs.map((d) => d.seq), docs.map((d) => d.tokens)]);
-  }
-  await client.query('CLOSE parley_search_backfill');
-}
-
-/** The search: the GIN index finds the documents, newest first, of live messages in rooms the user may read. */
-export const SEARCH_SQL = `
-  SELECT d.id AS doc_id, r.name AS room_name, e.*
-  FROM search_docs d
-    JOIN events e ON e.room_id = d.room_id AND e.seq = d.seq
-    JOIN rooms r ON r.id = d.room_id
-  WHERE d.tokens @@ $1::tsquery AND d.id < $2
-    AND d.room_id IN (SELECT room_id FROM members WHERE user_id = $3 UNION ALL SELECT id FROM rooms WHERE kind = 'public')
-    AND ($4::text IS NULL OR d.room_id = $4)
+const WINDOW_SQL = (keys: 'none' | 'keys' | 'keys or any') => `
+  SELECT e.search_id AS doc_id, e.body FROM events e
+  WHERE e.kind = 'message' AND e.deleted = 0 AND e.search_id < $1 AND e.search_id >= $2
+    ${keys === 'none' ? '' : `AND (${keysOf('e.')} @> $9::text[] ${keys === 'keys' ? '' : `OR ${keysOf('e.')} @> '{${ANY_KEY}}'`})`}
+    AND ($4::text IS NULL OR e.room_id = $4)
     AND ($5::text IS NULL OR e.user_id = $5)
     AND e.ts >= $6 AND e.ts < $7
-    AND e.kind = 'message' AND e.deleted = 0
-  ORDER BY d.id DESC
+    AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = e.room_id AND m.user_id = $3
+      UNION ALL SELECT 1 FROM rooms p WHERE p.id = e.room_id AND p.kind = 'public')
+  ORDER BY e.search_id DESC
   LIMIT $8`;
+export const WALK_SQL = WINDOW_SQL('none');
+export const KEYED_SQL = WINDOW_SQL('keys');
+export const KEYED_OR_ANY_SQL = WINDOW_SQL('keys or any');
 
-/** The parameters of SEARCH_SQL. */
-export function searchParams(query: SearchQuery): unknown[] {
-  return [
-    tsqueryOf(query.clauses),
-    query.before ?? Number.MAX_SAFE_INTEGER,
-    query.userId,
-    query.room ?? null,
-    query.author ?? null,
-    query.since ?? 0,
-    query.until ?? Number.MAX_SAFE_INTEGER,
-    query.limit + 1,
-  ];
+/** The rows of the messages found, newest first. */
+const HITS_SQL = `
+  SELECT e.search_id AS doc_id, r.name AS room_name, e.*
+  FROM events e JOIN rooms r ON r.id = e.room_id
+  WHERE e.search_id = ANY($1::bigint[]) AND e.search_id IS NOT NULL AND e.kind = 'message' AND e.deleted = 0
+  ORDER BY e.search_id DESC`;
+
+/** The first window, read without the index; the first keyed one (see searchRows), and each next one SPREAD times wider. */
+const WALK_WINDOW = 256;
+const UNSEEN_WINDOW = 16_384;
+const SPREAD = 16;
+/** A window up to this wide is walked, not read through the key index. */
+const WALK_MORE = 1024;
+/** Most rows one read returns (a window with more is read on from the last). */
+const BATCH = WALK_MORE;
+
+/** A number above every message's search_id (the windows start below it), and whether any message has ANY_KEY. */
+async function searchStart(pool: pg.Pool): Promise<{ past: number; anyKey: boolean }> {
+  const { rows } = await pool.query<{ past: string; any_key: boolean }>(`SELECT last_value + 1 AS past,
+    EXISTS (SELECT 1 FROM events WHERE ${keysOf('')} @> '{${ANY_KEY}}') AS any_key FROM events_search_id`);
+  return { past: Number(rows[0]!.past), anyKey: rows[0]!.any_key };
+}
+
+/** At most `limit` + 1 rows, newest first, each a message matching every clause. */
+export async function searchRows(pool: pg.Pool, query: SearchQuery): Promise<SearchHitRow[]> {
+  const want = query.limit + 1;
+  const keys = searchKeys(query.clauses);
+  const hits: number[] = [];
+  const start = await searchStart(pool);
+  const keyedSql = start.anyKey ? KEYED_OR_ANY_SQL : KEYED_SQL;
+  let before = query.before ?? start.past;
+  const top = before;
+  let width = WALK_WINDOW;
+  let from = Math.max(1, before - width);
+  let keyed = false;
+  let first = true;
+  while (hits.length < want && before > 1) {
+    // A keyed window's candidates nearly all match: about the hits still wanted are asked for.
+    const limit = keyed ? Math.min(BATCH, 2 * (want - hits.length) + 16) : BATCH;
+    const { rows } = await pool.query<{ doc_id: string; body: string | null }>(keyed ? keyedSql : WALK_SQL, [
+      before,
+      from,
+      query.userId,
+      query.room ?? null,
+      query.author ?? null,
+      query.since ?? 0,
+      query.until ?? Number.MAX_SAFE_INTEGER,
+      limit,
+      ...(keyed ? [keys] : []),
+    ]);
+    for (const row of rows) {
+      if (!matchesClauses(row.body ?? '', query.clauses)) continue;
+      hits.push(Number(row.doc_id));
+      if (hits.length === want) break;
+    }
+    const last = rows.length === limit ? Number(rows.at(-1)!.doc_id) : from;
+    if (last > from) {
+      // More in this window: read on from the last row.
+      before = last;
+    } else {
+      // The first keyed window is sized by what the walk found: wide enough, at the density seen,
+      // for twice the hits still wanted (a word not seen at all starts at UNSEEN_WINDOW).
+      // A window that small is walked too: cheaper than the index entries of so frequent a word.
+      if (first) {
+        width = hits.length === 0 ? UNSEEN_WINDOW : Math.ceil((2 * (want - hits.length) * (top - from)) / hits.length);
+        keyed = width > WALK_MORE;
+        first = false;
+      } else {
+        width *= SPREAD;
+        keyed = true;
+      }
+      before = from;
+      from = Math.max(1, before - width);
+    }
+  }
+  if (hits.length === 0) return [];
+  return (await pool.query<SearchHitRow>(HITS_SQL, [hits])).rows;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { highlightRanges, indexText, indexTokens, parseQuery, TOKEN_MAX_CHARS } from './tokenize.js';
+import { highlightRanges, indexText, indexTokens, matchesClauses, parseQuery, TOKEN_MAX_CHARS } from './tokenize.js';
 
 describe('search tokenizer', () => {
   it('indexes CJK runs as bigrams and their last character, other runs as words', () => {
@@ -38,5 +38,12 @@ describe('search tokenizer', () => {
     // Offsets stay right after characters outside the BMP.
     const emoji = '👍👍 검색';
     assert.deepEqual(highlightRanges(emoji, '검'), [[5, 6]]);
+  });
+
+  it('matches a text as the stores do: phrases of bigrams in one run, words by their start, every clause', () => {
+    const text = '정보검색 시스템을 The Deployment';
+    for (const query of ['검색', '정보검색', '검', '색', 'deploy', 'DEPLOYMENT', '시스템을 the']) assert.ok(matchesClauses(text, parseQuery(query)), query);
+    for (const query of ['검색시', 'ploy', '정보 ploy', '색시']) assert.ok(!matchesClauses(text, parseQuery(query)), query);
+    assert.ok(matchesClauses('ㅋㅋ Café', parseQuery('ㅋㅋ cafe')));
   });
 });

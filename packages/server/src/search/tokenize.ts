@@ -51,7 +51,8 @@ function runs(text: string): string[] {
   return out;
 }
 
-function isCjk(run: string): boolean {
+/** Whether the run is a CJK run (its first character is Hangul, Han or kana). */
+export function isCjk(run: string): boolean {
   return CJK.test(run);
 }
 
@@ -88,6 +89,22 @@ export function parseQuery(query: string): SearchClause[] {
     if (clauses.length === QUERY_MAX_CLAUSES) break;
   }
   return clauses;
+}
+
+/**
+ * Whether a message's text matches every clause, by the rules above: the match itself, for a
+ * store whose index only narrows the messages down (search-postgres.ts).
+ */
+export function matchesClauses(text: string, clauses: readonly SearchClause[]): boolean {
+  const tokens = indexTokens(text);
+  return clauses.every((clause) => ('prefix' in clause ? tokens.some((token) => token.startsWith(clause.prefix)) : hasPhrase(tokens, clause.phrase)));
+}
+
+function hasPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
+  for (let i = 0; i + phrase.length <= tokens.length; i++) {
+    if (phrase.every((token, j) => tokens[i + j] === token)) return true;
+  }
+  return false;
 }
 
 /**

@@ -47,8 +47,8 @@ import { sqlWebhookStore, type WebhookStore } from './sql/webhooks.js';
 import { newPool } from './postgres/connect.js';
 import { withStatementNames } from './postgres/statement-names.js';
 import { PgConnectReads } from './postgres/connect-reads.js';
-import { SEARCH_SQL, searchParams } from '../search/search-postgres.js';
-import { searchPage, type SearchHitRow } from './sql/search-reads.js';
+import { searchRows } from '../search/search-postgres.js';
+import { searchPage } from './sql/search-reads.js';
 import { runMigrations } from './postgres/migrations.js';
 import { PgWriter } from './postgres/writer.js';
 
@@ -239,10 +239,7 @@ class PostgresStore implements Store {
     return logReads.findMessage(this.#kysely, roomId, seq);
   }
   async searchMessages(query: SearchQuery): Promise<SearchPage> {
-    // Unnamed: planned for its own query each time. A prepared statement's generic plan cannot
-    // tell a rare word from a common one, and read the whole index backwards for a rare one.
-    const { rows } = await this.#pool.query<SearchHitRow>(SEARCH_SQL, searchParams(query));
-    return searchPage(this.#kysely, rows, query.limit);
+    return searchPage(this.#kysely, await searchRows(this.#pool, query), query.limit);
   }
 
   followThread(input: Parameters<Store['followThread']>[0]): ReturnType<Store['followThread']> {

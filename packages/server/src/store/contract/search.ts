@@ -116,6 +116,33 @@ export function searchTests(makeStore: MakeStore): void {
       assert.deepEqual(pages, newest);
     });
 
+    storeTest(makeStore, 'a word among hundreds of messages is found newest first, page by page, in text of any script', async ({ store, alice }) => {
+      await store.createRoom({ id: 'room-m', name: 'many', kind: 'public', createdBy: ref(alice) });
+      const expected = new Map<string, string[]>([['needle', []], ['바늘', []], ['cafe', []], ['ㅋㅋ', []]]);
+      for (let n = 0; n < 600; n++) {
+        const body =
+          n % 97 === 5 ? `needle ${n} 바늘이에요` : n % 151 === 7 ? `Café 바늘 ${n}` : n === 300 ? `ㅋㅋ 바늘 ❤️ ${n}` : `filler ${n} 잡담입니다 haystack`;
+        const { event } = await store.appendMessage({ room: 'room-m', user: ref(alice), clientId: clientId(n), body });
+        const at = `room-m#${event.seq}`;
+        if (body.startsWith('needle ')) expected.get('needle')!.unshift(at);
+        if (body.includes('바늘')) expected.get('바늘')!.unshift(at);
+        if (body.startsWith('Café')) expected.get('cafe')!.unshift(at);
+        if (body.startsWith('ㅋㅋ')) expected.get('ㅋㅋ')!.unshift(at);
+      }
+      for (const [query, hits] of expected) assert.deepEqual(await found(store, alice.id, query), hits, query);
+      assert.deepEqual(await found(store, alice.id, 'needle 6'), []);
+      assert.equal((await found(store, alice.id, 'hay')).length, 50);
+      const pages: string[] = [];
+      let before: number | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await store.searchMessages({ userId: alice.id, clauses: parseQuery('바늘'), limit: 2, before });
+        pages.push(...page.hits.map(({ event }) => `${event.room}#${event.seq}`));
+        if (page.next === null) break;
+        before = page.next;
+      }
+      assert.deepEqual(pages, expected.get('바늘'));
+    });
+
     storeTest(makeStore, 'a deleted room leaves nothing to find; a message sent through one node is found through another', async ({ store, alice, another }) => {
       await store.createRoom({ id: 'room-x', name: 'x', kind: 'public', createdBy: ref(alice) });
       await store.appendMessage({ room: 'room-x', user: ref(alice), clientId: clientId(1), body: 'doomed 운명' });

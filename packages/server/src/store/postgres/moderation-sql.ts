@@ -24,7 +24,6 @@ export const MODERATION_SQL = {
       bans_gone AS (DELETE FROM bans WHERE room_id = $1),
       limits_gone AS (DELETE FROM member_limits WHERE room_id = $1),
       reports_gone AS (DELETE FROM reports WHERE room_id = $1),
-      search_gone AS (DELETE FROM search_docs WHERE room_id = $1),
       webhooks_gone AS (DELETE FROM webhooks WHERE room_id = $1),
       deliveries_gone AS (DELETE FROM webhook_deliveries WHERE room_id = $1),
       events_gone AS (DELETE FROM events WHERE room_id = $1)

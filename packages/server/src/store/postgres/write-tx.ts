@@ -26,7 +26,6 @@ import { MODERATION_SQL } from './moderation-sql.js';
 import { THREAD_SQL } from './thread-sql.js';
 import type { ReadAhead } from '../rules/read-ahead.js';
 import { TxCache, type MemberState } from './tx-cache.js';
-import { PUT_SEARCH_DOCS_SQL, tsvectorOf } from '../../search/search-postgres.js';
 
 const SQL = {
   userById: `SELECT * FROM users WHERE id = $1`,
@@ -123,8 +122,6 @@ function memberState(room: string, user: string, row: MemberAndLimitsRow): Membe
 export class PgWriteTx implements WriteTx {
   readonly #client: pg.ClientBase;
   readonly #cache = new TxCache();
-  /** Index entries to write before COMMIT, by `room_id seq` (no read of the transaction reads them): one statement for a batch. */
-  #searchDocs = new Map<string, { room: string; seq: number; tokens: string | null }>();
 
   constructor(client: pg.ClientBase) {
     this.#client = client;
@@ -137,17 +134,9 @@ export class PgWriteTx implements WriteTx {
     return result.rows;
   }
 
-  /** Sends the appends and index entries that wait; the transaction calls it before COMMIT. */
+  /** Sends the appends that wait; the transaction calls it before COMMIT. */
   async flush(): Promise<void> {
     await this.#flushAppends();
-    if (this.#searchDocs.size === 0) return;
-    const docs = [...this.#searchDocs.values()];
-    this.#searchDocs = new Map();
-    await this.#client.query({
-      name: 'parley_putSearchDocs',
-      text: PUT_SEARCH_DOCS_SQL,
-      values: [docs.map((d) => d.room), docs.map((d) => d.seq), docs.map((d) => d.tokens)],
-    });
   }
 
   async #flushAppends(): Promise<void> {
@@ -255,7 +244,6 @@ export class PgWriteTx implements WriteTx {
     this.#cache.settings(roomId, settings);
   }
   async deleteRoomRows(roomId: string): Promise<void> {
-    for (const [key, doc] of this.#searchDocs) if (doc.room === roomId) this.#searchDocs.delete(key);
     await this.#rows('deleteRoomRows', [roomId]);
     this.#cache.roomDeleted(roomId);
   }
@@ -389,9 +377,8 @@ export class PgWriteTx implements WriteTx {
   async eraseEditBodies(roomId: string, target: number): Promise<void> {
     await this.#rows('eraseEditBodies', [roomId, target]);
   }
-  async indexMessage(roomId: string, seq: number, body: string | null): Promise<void> {
-    this.#searchDocs.set(`${roomId} ${seq}`, { room: roomId, seq, tokens: body === null ? null : tsvectorOf(body) });
-  }
+  /** Nothing to do: the search index is an index of the events table (search-postgres-keys.ts), kept by the row's own writes. */
+  async indexMessage(): Promise<void> {}
 
   async reactionsOf(roomId: string, target: number): Promise<ReactionRow[]> {
     return this.#rows('reactionsOf', [roomId, target]);
