@@ -83,6 +83,6 @@ test('a page answered after changes to its replies ends with them in their curre
     ],
   );
   assert.deepEqual(thread.later, []);
-  assert.equal(thread.unread, 0);
+  assert.equal(thread.notLoaded, 0);
   assert.equal(thread.root?.replies?.count, 4);
 });

@@ -8,20 +8,20 @@ import { THREAD_PAGE } from './thread-pager.js';
 
 export interface MoreRepliesProps {
   /** Replies not loaded yet (at least 1). */
-  unread: number;
+  notLoaded: number;
   loading: boolean;
   error: unknown;
   onMore(): void;
 }
 
-export function MoreReplies({ unread, loading, error, onMore }: MoreRepliesProps) {
+export function MoreReplies({ notLoaded, loading, error, onMore }: MoreRepliesProps) {
   const { m } = useI18n();
   return (
     <div className="thread-more">
       <button type="button" className="button small" aria-disabled={loading} onClick={() => !loading && onMore()} data-testid="thread-more">
-        {loading ? m.loadingReplies : m.showMoreReplies(Math.min(unread, THREAD_PAGE))}
+        {loading ? m.loadingReplies : m.showMoreReplies(Math.min(notLoaded, THREAD_PAGE))}
       </button>
-      {unread > THREAD_PAGE && <span className="thread-more-rest">{m.repliesNotShown(unread)}</span>}
+      {notLoaded > THREAD_PAGE && <span className="thread-more-rest">{m.repliesNotShown(notLoaded)}</span>}
       {error !== null && (
         <span className="thread-more-rest error" role="alert">
           {errorText(error, m)}

@@ -79,7 +79,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
     // Longer than a page, the thread is read from its start; shorter, it opens at its newest reply.
     if (thread.loaded && !opened.current) {
       opened.current = true;
-      if (thread.unread > 0) stick.current = false;
+      if (thread.notLoaded > 0) stick.current = false;
     }
     const first = focusAfter.current === null ? undefined : thread.replies.find((reply) => reply.seq > focusAfter.current!);
     if (first) {
@@ -87,7 +87,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
       el.querySelector<HTMLElement>(`article[data-seq="${first.seq}"]`)?.focus();
     }
     if (stick.current) el.scrollTop = el.scrollHeight;
-  }, [thread.replies, thread.later, thread.loaded, thread.unread, pending.length]);
+  }, [thread.replies, thread.later, thread.loaded, thread.notLoaded, pending.length]);
 
   const more = () => {
     // The page goes where the reader is: keep the view, and put the focus on its first reply.
@@ -124,8 +124,8 @@ export function ThreadPanel(props: ThreadPanelProps) {
   const following = state?.following ?? false;
   const replyTotal = Math.max(thread.root?.replies?.count ?? 0, thread.replies.length + thread.later.length);
   // Replies past the ones not loaded yet start their own run of rows, after the "more" button.
-  const rows = buildRows({ entries: thread.replies, pending: thread.unread > 0 ? [] : pending, selfId: self.id, time: { locale } });
-  const laterRows = thread.unread > 0 ? buildRows({ entries: thread.later, pending, selfId: self.id, time: { locale } }) : [];
+  const rows = buildRows({ entries: thread.replies, pending: thread.notLoaded > 0 ? [] : pending, selfId: self.id, time: { locale } });
+  const laterRows = thread.notLoaded > 0 ? buildRows({ entries: thread.later, pending, selfId: self.id, time: { locale } }) : [];
   const row = (message: MessageItem | null, p: PendingMessage | null, key: string, startsGroup: boolean) => {
     const authorId = message ? message.user.id : self.id;
     return (
@@ -190,7 +190,7 @@ export function ThreadPanel(props: ThreadPanelProps) {
           </div>
         )}
         {rows.map(rowOf)}
-        {thread.unread > 0 && <MoreReplies unread={thread.unread} loading={thread.loading} error={thread.error} onMore={more} />}
+        {thread.notLoaded > 0 && <MoreReplies notLoaded={thread.notLoaded} loading={thread.loading} error={thread.error} onMore={more} />}
         {laterRows.map(rowOf)}
       </div>
       {rights.mayPost(Date.now()) && (

@@ -15,8 +15,8 @@ export interface ThreadMessages {
   replies: MessageItem[];
   /** Replies that arrived live past replies not read yet (empty once the pages reach the end). */
   later: MessageItem[];
-  /** Replies between `replies` and `later` not read yet (at least 1 while some are), or 0. */
-  unread: number;
+  /** Replies between `replies` and `later` not loaded yet (at least 1 while some are), or 0. */
+  notLoaded: number;
   /** The first page has arrived. */
   loaded: boolean;
   /** A page is being read. */
@@ -25,7 +25,7 @@ export interface ThreadMessages {
   error: unknown;
 }
 
-const NOTHING: ThreadMessages = { root: null, replies: [], later: [], unread: 0, loaded: false, loading: false, error: null };
+const NOTHING: ThreadMessages = { root: null, replies: [], later: [], notLoaded: 0, loaded: false, loading: false, error: null };
 
 export class ThreadPager {
   readonly #client: ParleyClient;
@@ -134,8 +134,8 @@ export class ThreadPager {
     const gap = this.#hasAfter ? all.findIndex((item) => item.seq > this.#through) : -1;
     const replies = gap < 0 ? all : all.slice(0, gap);
     const later = gap < 0 ? [] : all.slice(gap);
-    const unread = this.#hasAfter ? Math.max(1, (root?.replies?.count ?? 0) - all.length) : 0;
-    this.#snapshot = { root, replies, later, unread, loaded: this.#loaded, loading: this.#loading, error: this.#error };
+    const notLoaded = this.#hasAfter ? Math.max(1, (root?.replies?.count ?? 0) - all.length) : 0;
+    this.#snapshot = { root, replies, later, notLoaded, loaded: this.#loaded, loading: this.#loading, error: this.#error };
     for (const listener of this.#listeners) listener();
   }
 }

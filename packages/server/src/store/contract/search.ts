@@ -12,6 +12,19 @@ async function found(store: Store, userId: string, text: string, options: Partia
   return page.hits.map(({ event }) => `${event.room}#${event.seq}`);
 }
 
+/** The hits of at most `maxPages` pages of two, followed by their `next` cursors, as room#seq. */
+async function foundInPages(store: Store, userId: string, text: string, maxPages: number): Promise<string[]> {
+  const hits: string[] = [];
+  let before: number | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await store.searchMessages({ userId, clauses: parseQuery(text), limit: 2, before });
+    hits.push(...page.hits.map(({ event }) => `${event.room}#${event.seq}`));
+    if (page.next === null) break;
+    before = page.next;
+  }
+  return hits;
+}
+
 export function searchTests(makeStore: MakeStore): void {
   describe('search', () => {
     storeTest(makeStore, 'Korean is found inside words, by one to four syllables; other words by their start', async ({ store, alice }) => {
@@ -105,15 +118,7 @@ export function searchTests(makeStore: MakeStore): void {
       assert.deepEqual(await found(store, alice.id, 'report', { until: 1 }), []);
       assert.deepEqual(await found(store, alice.id, 'report', { since: 0, until: Date.now() + 60_000 }), newest);
       // Pages of two.
-      const pages: string[] = [];
-      let before: number | undefined;
-      for (let i = 0; i < 4; i++) {
-        const page = await store.searchMessages({ userId: alice.id, clauses: parseQuery('보고'), limit: 2, before });
-        pages.push(...page.hits.map(({ event }) => `${event.room}#${event.seq}`));
-        if (page.next === null) break;
-        before = page.next;
-      }
-      assert.deepEqual(pages, newest);
+      assert.deepEqual(await foundInPages(store, alice.id, '보고', 4), newest);
     });
 
     storeTest(makeStore, 'a word among hundreds of messages is found newest first, page by page, in text of any script', async ({ store, alice }) => {
@@ -132,15 +137,7 @@ export function searchTests(makeStore: MakeStore): void {
       for (const [query, hits] of expected) assert.deepEqual(await found(store, alice.id, query), hits, query);
       assert.deepEqual(await found(store, alice.id, 'needle 6'), []);
       assert.equal((await found(store, alice.id, 'hay')).length, 50);
-      const pages: string[] = [];
-      let before: number | undefined;
-      for (let i = 0; i < 10; i++) {
-        const page = await store.searchMessages({ userId: alice.id, clauses: parseQuery('바늘'), limit: 2, before });
-        pages.push(...page.hits.map(({ event }) => `${event.room}#${event.seq}`));
-        if (page.next === null) break;
-        before = page.next;
-      }
-      assert.deepEqual(pages, expected.get('바늘'));
+      assert.deepEqual(await foundInPages(store, alice.id, '바늘', 10), expected.get('바늘'));
     });
 
     storeTest(makeStore, 'a deleted room leaves nothing to find; a message sent through one node is found through another', async ({ store, alice, another }) => {
