@@ -57,6 +57,9 @@ import { webhookRoutes } from './http/webhook-routes.js';
 import { publishEvent } from './chat/context.js';
 import type { RoomEvent } from '@parley/protocol';
 
+/** Connections the kernel may hold for the node to accept (listen(2)'s backlog). */
+const ACCEPT_BACKLOG = 4096;
+
 export interface ParleyServer {
   listen(): Promise<{ port: number; url: string }>;
   /** Graceful: stop accepting, close sockets with 4000, finish pending writes, close the store. */
@@ -224,7 +227,10 @@ export async function createParleyServer(config: Config, log: Logger): Promise<P
 
   return {
     async listen() {
-      await app.listen({ port: config.port, host: config.host });
+      // A node takes over the clients of a dead node all at once: with Node's default queue of 511
+      // connections waiting to be accepted, the kernel drops the SYNs of the rest, and each of
+      // those clients waits a second or more to try again. The kernel caps this at somaxconn.
+      await app.listen({ port: config.port, host: config.host, backlog: ACCEPT_BACKLOG });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

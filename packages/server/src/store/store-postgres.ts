@@ -332,7 +332,7 @@ class PostgresStore implements Store {
     return moderationReads.openReports(this.#kysely, roomId, limit);
   }
   blockedBy(userId: string): Promise<UserSummary[]> {
-    return moderationReads.blockedBy(this.#kysely, userId);
+    return this.#reads.blockedBy(userId);
   }
   searchUsers(q: string, limit: number): Promise<StoredUser[]> {
     return moderationReads.searchUsers(this.#kysely, q, limit);

@@ -116,5 +116,56 @@ export function concurrencyTests(makeStore: MakeStore): void {
         assert.deepEqual(bodies, [...bodies].sort((a, b) => a - b), `${room}: the log holds the messages in call order`);
       }
     });
+
+    storeTest(makeStore, 'the reads of many connections at once answer each caller its own, as one read alone does', async (fixture) => {
+      // The PostgreSQL store batches the reads of connections that arrive together (postgres/read-batch.ts).
+      const { store, alice, bob, carol } = fixture;
+      const users = [alice, bob, carol];
+      for (let n = 0; n < 5; n++) users.push(await store.createUser({ id: `user-${n}`, username: `user${n}`, name: `User ${n}`, kind: 'guest' }));
+      for (const [i, user] of users.entries()) await store.createSession(`token-${i}`, user.id, Date.now() + 3_600_000);
+      await store.createRoom({ id: 'room-a', name: 'A', kind: 'public', createdBy: ref(alice) });
+      await store.createRoom({ id: 'room-b', name: 'B', kind: 'private', createdBy: ref(bob) });
+      await store.createRoom({ id: 'room-dm', name: 'dm', kind: 'dm', createdBy: ref(alice), members: [ref(bob)] });
+      await store.join({ room: 'room-a', user: ref(bob) });
+      await store.join({ room: 'room-b', user: ref(carol) });
+      for (const user of users.slice(3, 6)) await store.join({ room: 'room-a', user: ref(user) });
+      for (let n = 0; n < 6; n++) {
+        await store.appendMessage({ room: 'room-a', user: ref(n % 2 === 0 ? alice : bob), clientId: clientId(1000 + n), body: `a${n}` });
+        await store.appendMessage({ room: 'room-b', user: ref(n % 2 === 0 ? bob : carol), clientId: clientId(2000 + n), body: `b${n}` });
+      }
+      const root = (await store.appendMessage({ room: 'room-a', user: ref(alice), clientId: clientId(3000), body: 'root' })).event.seq;
+      await store.appendMessage({ room: 'room-a', user: ref(bob), clientId: clientId(3001), body: 'reply', thread: root });
+      await store.react({ room: 'room-a', user: ref(bob), target: root, emoji: '👍', on: true });
+      await store.appendMessage({ room: 'room-dm', user: ref(bob), clientId: clientId(4000), body: 'hi' });
+      await store.setReadMarker('room-a', bob.id, 3);
+      await store.setBlock({ user: alice.id, blocked: carol.id, on: true });
+      await store.setBlock({ user: bob.id, blocked: carol.id, on: true });
+      await store.setBlock({ user: bob.id, blocked: alice.id, on: true });
+
+      const reads: Array<() => Promise<unknown>> = [() => store.findSessionUser('token-none'), () => store.eventsAfter('room-none', 0, 10)];
+      for (const [i, user] of users.entries()) {
+        reads.push(() => store.findSessionUser(`token-${i}`));
+        reads.push(() => store.memberRoomIds(user.id));
+        reads.push(() => store.listRoomsFor(user.id));
+        reads.push(() => store.blockedBy(user.id));
+      }
+      for (const room of ['room-a', 'room-b', 'room-dm']) {
+        for (const after of [0, 2, 9, 100]) for (const limit of [3, 100]) reads.push(() => store.eventsAfter(room, after, limit));
+      }
+      const alone: unknown[] = [];
+      for (const read of reads) alone.push(await read());
+      // Every read twice at once: the same key asked twice in one batch.
+      const together = await Promise.all([...reads, ...reads].map((read) => read()));
+      assert.deepEqual(together.slice(0, reads.length), alone);
+      assert.deepEqual(together.slice(reads.length), alone);
+      // Each caller owns what it is given: changing one answer changes no other.
+      const aliceRooms = await store.memberRoomIds(alice.id);
+      const [first, second] = await Promise.all([store.memberRoomIds(alice.id), store.memberRoomIds(alice.id)]);
+      first.push('changed');
+      assert.deepEqual(second, aliceRooms);
+      const [events, again] = await Promise.all([store.eventsAfter('room-a', 0, 100), store.eventsAfter('room-a', 0, 100)]);
+      (events[0] as { seq: number }).seq = -1;
+      assert.notEqual(again[0]!.seq, -1);
+    });
   });
 }
