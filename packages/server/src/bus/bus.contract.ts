@@ -129,6 +129,21 @@ export function runBusContract(name: string, makeBuses: MakeBuses, skip: string 
         assert.deepEqual(b!.got.map((line) => Number(line.split(' ')[1])).sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i * 2 + 1));
       });
     });
+
+    it('subscriptions made at once are each live when they resolve; one dropped in the same turn stays dropped', TIMEOUT, async () => {
+      await withNodes(2, async ([a, b]) => {
+        const topics = Array.from({ length: 300 }, (_, i) => `user:u${i}`);
+        const live = Promise.all(topics.map((topic) => a!.bus.subscribe(topic)));
+        const dropped = a!.bus.subscribe('user:dropped');
+        await a!.bus.unsubscribe('user:dropped');
+        const again = Promise.all([a!.bus.subscribe('user:again'), a!.bus.unsubscribe('user:again').then(() => a!.bus.subscribe('user:again'))]);
+        await Promise.all([live, dropped, again]);
+        for (const topic of [...topics, 'user:dropped', 'user:again']) b!.bus.publish(topic, topic);
+        await a!.received(301);
+        await settle();
+        assert.deepEqual(a!.got.sort(), [...topics, 'user:again'].map((topic) => `${topic} ${topic}`).sort());
+      });
+    });
   });
 }
 

@@ -40,16 +40,17 @@ export class PeerLifecycle {
     ctx.metrics.connections.inc();
     const user = userRef(peer);
     for (const room of await ctx.presence.connected(user.id, roomIds)) ctx.presenceNotifier.changed(room, user, 'online');
+    // Read together: on a busy node each read waits for a batch (store/postgres/read-batch.ts).
+    const [rooms, blocked] = await Promise.all([roomsFor(ctx, peer.user.id), ctx.store.blockedBy(peer.user.id)]);
     const welcome: WelcomeFrame = {
       type: 'welcome',
       user: peer.user,
-      rooms: await roomsFor(ctx, peer.user.id),
+      rooms,
       limits: { ...ctx.config.limits },
       heartbeat: { ...ctx.config.heartbeat },
       serverTime: Date.now(),
     };
     if (isServerAdmin(ctx.config, peer.user)) welcome.admin = true;
-    const blocked = await ctx.store.blockedBy(peer.user.id);
     if (blocked.length > 0) welcome.blocked = blocked;
     peer.welcome(welcome);
   }

@@ -18,8 +18,8 @@ import { ReadBatch } from './read-batch.js';
 
 // The same count as SQLite's (sqlite/connect-reads.ts): messages by others after the marker,
 // up to UNREAD_MAX among the first UNREAD_SCAN_MAX live messages after it, through the partial
-// index of live messages. `user` is the SQL of the reader's id.
-const summarySelect = (user: string) => `
+// index of live messages. `user` is the SQL of the reader's id; `rooms` the rooms to summarize, as `r`.
+const summarySelect = (user: string, rooms = 'rooms r') => `
   SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, r.settings, m.user_id AS member_id, m.read_seq, m.role, l.muted_until,
     (SELECT count(*) FROM (
       SELECT 1 FROM (
@@ -29,17 +29,23 @@ const summarySelect = (user: string) => `
         ORDER BY e.seq LIMIT ${UNREAD_SCAN_MAX}) AS live
       WHERE live.user_id <> ${user}
       LIMIT ${UNREAD_MAX}) AS counted) AS unread
-  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = ${user}
+  FROM ${rooms} LEFT JOIN members m ON m.room_id = r.id AND m.user_id = ${user}
   LEFT JOIN member_limits l ON l.room_id = r.id AND l.user_id = ${user}`;
 const SUMMARY_SELECT = summarySelect('$1');
 
-/** The rooms `user` is listed: its own, and the newest public rooms it is not in (as SQLite's, sqlite/connect-reads.ts). */
-const listedRooms = (user: string) => `r.id IN (
+/**
+ * The rooms `user` is listed, as `r`: its own, and the newest public rooms it is not in (as
+ * SQLite's, sqlite/connect-reads.ts). Each room is read by its key (OFFSET 0 keeps the planner
+ * from joining the whole table instead): where rooms are few, PostgreSQL would otherwise scan
+ * them all for every reader, dead versions included — a room's row is rewritten by each message.
+ */
+const listedRooms = (user: string) => `(
     SELECT room_id FROM members WHERE user_id = ${user}
     UNION ALL
     (SELECT p.id FROM rooms p WHERE p.kind = 'public'
       AND NOT EXISTS (SELECT 1 FROM members o WHERE o.room_id = p.id AND o.user_id = ${user})
-      ORDER BY p.created_at DESC, p.id DESC LIMIT ${DIRECTORY_PREVIEW}))`;
+      ORDER BY p.created_at DESC, p.id DESC LIMIT ${DIRECTORY_PREVIEW})) AS listed (id)
+  CROSS JOIN LATERAL (SELECT * FROM rooms WHERE rooms.id = listed.id OFFSET 0) AS r`;
 
 const SQL = {
   session: `SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $1`,
@@ -57,8 +63,7 @@ const SQL = {
   memberRoomIds: `SELECT user_id, room_id FROM members WHERE user_id = ANY($1::text[]) ORDER BY user_id, room_id`,
   // Each reader's summaries in its own order (a reader's rows keep their relative order when grouped).
   summaries: `SELECT q.reader, s.* FROM unnest($1::text[]) AS q(reader)
-    CROSS JOIN LATERAL (${summarySelect('q.reader').replace('SELECT r.id,', 'SELECT r.created_at, r.id,')}
-      WHERE ${listedRooms('q.reader')}) AS s
+    CROSS JOIN LATERAL (${summarySelect('q.reader', listedRooms('q.reader')).replace('SELECT r.id,', 'SELECT r.created_at, r.id,')}) AS s
     ORDER BY s.created_at, s.id`,
   dmMembers: `SELECT m.room_id, u.id, u.name, u.username, u.kind FROM members m JOIN users u ON u.id = m.user_id
     WHERE m.room_id = ANY($1::text[]) ORDER BY m.room_id`,

@@ -1,15 +1,19 @@
 /**
- * Coalesces concurrent reads of one kind into one query. A read joins the
- * batch of the current turn of the event loop; the batch runs once the turn's
- * I/O callbacks are done (setImmediate), as one statement over every key
- * asked for (`= ANY($1)`, or `unnest` with LATERAL). A quiet node pays a turn
- * of the loop; a busy one — thousands of clients reconnecting at once after a
- * node died — pays one round trip, one plan and one wake-up of PostgreSQL for
- * dozens of reads instead of one each.
+ * Coalesces concurrent reads of one kind into one query, as a group commit
+ * does writes: a read asked for while IN_FLIGHT_MAX reads of its kind are in
+ * flight waits for one of them to come back, and then goes with every other
+ * read asked for meanwhile, as one statement over all their keys (`= ANY($1)`,
+ * or `unnest` with LATERAL). Otherwise it goes at the end of the current turn
+ * of the event loop (setImmediate), with the reads of that turn. A quiet node
+ * pays a turn of the loop; a busy one — thousands of clients reconnecting at
+ * once after a node died — pays one round trip, one plan and one wake-up of
+ * PostgreSQL for dozens of reads instead of one each.
  */
 
 /** Keys one statement carries at most: a larger batch is split. */
 const BATCH_MAX = 256;
+/** Statements of one kind in flight at once. */
+const IN_FLIGHT_MAX = 2;
 
 interface Waiter<V> {
   resolve: (value: V) => void;
@@ -22,6 +26,7 @@ export class ReadBatch<K, V> {
   /** The keys asked for in this turn, each with its callers (the same key asked twice is read once). */
   #pending = new Map<K, Array<Waiter<V>>>();
   #scheduled = false;
+  #inFlight = 0;
 
   /**
    * `load` answers the keys it is given with a map; a key it leaves out gets `missing()`
@@ -37,31 +42,42 @@ export class ReadBatch<K, V> {
       const waiters = this.#pending.get(key);
       if (waiters) waiters.push({ resolve, reject });
       else this.#pending.set(key, [{ resolve, reject }]);
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(this.#run);
-      }
+      this.#schedule();
     });
   }
 
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight >= IN_FLIGHT_MAX || this.#pending.size === 0) return;
+    this.#scheduled = true;
+    setImmediate(this.#run);
+  }
+
+  /** Sends the oldest BATCH_MAX keys asked for; the rest go next, when a statement may. */
   readonly #run = (): void => {
     this.#scheduled = false;
-    const batch = this.#pending;
-    this.#pending = new Map();
-    const keys = [...batch.keys()];
-    for (let i = 0; i < keys.length; i += BATCH_MAX) void this.#answer(keys.slice(i, i + BATCH_MAX), batch);
+    const batch = new Map<K, Array<Waiter<V>>>();
+    for (const [key, waiters] of this.#pending) {
+      if (batch.size === BATCH_MAX) break;
+      batch.set(key, waiters);
+      this.#pending.delete(key);
+    }
+    void this.#answer(batch);
+    this.#schedule();
   };
 
-  async #answer(keys: readonly K[], batch: ReadonlyMap<K, Array<Waiter<V>>>): Promise<void> {
+  async #answer(batch: ReadonlyMap<K, Array<Waiter<V>>>): Promise<void> {
     let values: ReadonlyMap<K, V>;
+    this.#inFlight++;
     try {
-      values = await this.#load(keys);
+      values = await this.#load([...batch.keys()]);
     } catch (error) {
-      for (const key of keys) for (const waiter of batch.get(key)!) waiter.reject(error);
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
       return;
+    } finally {
+      this.#inFlight--;
+      this.#schedule();
     }
-    for (const key of keys) {
-      const waiters = batch.get(key)!;
+    for (const [key, waiters] of batch) {
       const value = values.get(key);
       for (const waiter of waiters) waiter.resolve(value === undefined ? this.#missing() : value);
     }
