@@ -118,6 +118,9 @@ async function main(): Promise<void> {
     const bigMs: number[] = [];
     const diskMs: number[] = [];
     const growth: number[] = [];
+    // Its growth is over what the server holds already (the photos' leftovers among it), so both are shown.
+    let bigBefore = Infinity;
+    let bigPeak = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const file = join(scratch, 'big.bin');
       diskMs.push(await timed(() => pipeline(Readable.from(streamedBytes(BIG)), createWriteStream(file))));
@@ -126,6 +129,8 @@ async function main(): Promise<void> {
       if (run.result.status !== 201) throw new Error(`the 200 MB upload was refused: ${run.result.status}`);
       bigMs.push(run.ms);
       growth.push(run.peak - run.before);
+      bigBefore = Math.min(bigBefore, run.before);
+      bigPeak = Math.max(bigPeak, run.peak);
     }
     rows.push({
       what: '200 MB upload, streamed',
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
       baseline: `${fixed(median(diskMs))} ms (the same bytes to a local file)`,
       ratio: fixed(median(bigMs) / median(diskMs), 2),
       rounds: ratios(bigMs, diskMs),
-      memory: `RSS growth ${fixed(median(growth), 1)} MB (median), ${fixed(Math.max(...growth), 1)} MB at most: ${fixed((Math.max(...growth) / 200) * 100, 1)} % of the upload`,
+      memory: `RSS ${fixed(bigBefore)} → at most ${fixed(bigPeak)} MB; growth ${fixed(median(growth), 1)} MB (median), ${fixed(Math.max(...growth), 1)} MB at most: ${fixed((Math.max(...growth) / 200) * 100, 1)} % of the upload`,
     });
   } finally {
     await server.stop();

@@ -12,9 +12,8 @@ import { ParleyError, THUMBNAIL_MAX } from '@parley/protocol';
 
 // Decoded images are not kept between uploads (libvips' cache pays only when the same operation on
 // the same input recurs, and an upload is read once), and one upload's image uses one thread of
-// libvips: the uploads in flight, not one big image, share the cores. Neither setting moved a
-// 12 MP photo's peak memory by more than a few MB (bench/results/files.md); what did is in
-// strip-metadata.ts.
+// libvips: the uploads in flight, not one big image, share the cores. On a 12 MP photo neither
+// setting moved the peak memory by more than a few MB; what did is in strip-metadata.ts.
 sharp.cache(false);
 sharp.concurrency(1);
 
@@ -48,9 +47,10 @@ export async function describeImage(path: string, maxPixels: number): Promise<Im
     throw new ParleyError('image_too_large', `The image is ${width} × ${frameHeight} pixels${frames > 1 ? ` in ${frames} frames` : ''}; this server decodes at most ${maxPixels.toLocaleString('en')} pixels.`);
   }
   try {
-    // Its own decode, not the original's pixels made smaller: a JPEG is decoded at an eighth of its
-    // size here (shrink-on-load), which costs less than resizing a full decode shared with the
-    // stripped original would (bench/results/files.md).
+    // Its own decode, not the stripped original's pixels made smaller: a JPEG is decoded here at an
+    // eighth of its size (shrink-on-load). On a 12 MP photo one full decode to raw pixels shared by
+    // both outputs took longer and peaked higher than this (by 25 MB after one upload, 100 MB after
+    // eight), and sharp's clone() would not share it: clones share the input, each decodes it.
     const thumbnail = await sharp(path, { limitInputPixels: maxPixels, sequentialRead: true })
       .rotate()
       .resize({ width: THUMBNAIL_MAX, height: THUMBNAIL_MAX, fit: 'inside', withoutEnlargement: true })

@@ -52,9 +52,8 @@ async function losslessWebp(path: string): Promise<boolean> {
 /**
  * The encoder options of each format we write again. JPEG: no chroma subsampling lost where there
  * was none; Huffman tables not optimised, because optimising them holds every coefficient of the
- * picture in memory for a second pass (on a 12 MP photo, 65 MB more and twice the time, for a file
- * about 4 % smaller: bench/results/files.md). An animation's delays and loop count are written
- * back as read.
+ * picture in memory for a second pass (on a 12 MP photo, 65 MB more and nearly twice the time, for
+ * a file about 4 % smaller). An animation's delays and loop count are written back as read.
  */
 async function encoded(image: Sharp, meta: Metadata, path: string): Promise<Sharp | null> {
   const animation = (meta.pages ?? 1) > 1 ? { delay: meta.delay, loop: meta.loop } : {};
