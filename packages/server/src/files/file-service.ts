@@ -164,7 +164,7 @@ export class FileService {
    */
   async #readImage(path: string, strippedPath: string): Promise<(ImageFacts & { stripped: boolean }) | null> {
     const facts = await describeImage(path, this.#config.maxImagePixels);
-    return facts && { ...facts, stripped: await stripMetadata(path, strippedPath, this.#config.maxImagePixels) };
+    return facts && { ...facts, stripped: await stripMetadata(path, facts.header, strippedPath, this.#config.maxImagePixels) };
   }
 
   async #mayRead(file: StoredFile, userId: string): Promise<boolean> {

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import type { EventFrame, MessageEvent } from '@parley/protocol';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { enterAsGuest, type RawClient } from '../testing/ws-client.js';
-import { animatedWebp, blobsOnDisk, download, exifTags, losslessWebp, pdf, phonePhoto, png, uploadRaw } from '../testing/files.js';
+import { animatedGif, animatedWebp, blobsOnDisk, download, exifTags, losslessWebp, pdf, phonePhoto, png, uploadRaw } from '../testing/files.js';
 import { withServerDatabase } from '../testing/server-database.js';
 
 const messageWith = (id: string) => (frame: { type: string }) =>
@@ -97,7 +97,7 @@ describe('files: upload, send, fetch, delete', () => {
     assert.equal((refused as { code: string }).code, 'not_found');
   });
 
-  test("a phone photo's original is served upright without its metadata (no GPS, no camera), its colour profile kept; an animated image is kept as uploaded", async () => {
+  test("a phone photo's original is served upright without its metadata (no GPS, no camera), its colour profile kept; an animated WebP's too; an animated GIF is kept as uploaded", async () => {
     const ann = await enterAsGuest(server, 'Photographer', open);
     const photo = await phonePhoto();
     const sent = await sharp(photo).metadata();
@@ -137,11 +137,19 @@ describe('files: upload, send, fetch, delete', () => {
     assert.equal((await sharp(servedDrawing).metadata()).exif, undefined);
     assert.ok((await sharp(servedDrawing).raw().toBuffer()).equals(await sharp(drawing).raw().toBuffer()), 'the same pixels');
 
+    // An animated WebP loses its EXIF too, not a frame, a delay or a pixel (strip-metadata.test.ts has more).
     const animation = await animatedWebp();
-    assert.equal((await sharp(animation).metadata()).pages, 2);
+    const animated = await sharp(animation, { pages: -1 }).metadata();
+    assert.ok(animated.exif && animated.pages === 3);
     const moving = (await uploadRaw(server.url, ann.token, 'lobby', 'moving.webp', animation)).attachment!;
-    const kept = await download(server.url, moving.url, ann.token);
-    assert.ok(kept.body.equals(animation), 'an animated image is kept byte for byte, every frame');
+    const servedAnimation = (await download(server.url, moving.url, ann.token)).body;
+    const stillMoving = await sharp(servedAnimation, { pages: -1 }).metadata();
+    assert.deepEqual([stillMoving.exif, stillMoving.pages, stillMoving.delay, stillMoving.loop], [undefined, 3, animated.delay, animated.loop]);
+    assert.ok((await sharp(servedAnimation, { pages: -1 }).raw().toBuffer()).equals(await sharp(animation, { pages: -1 }).raw().toBuffer()), 'the same frames');
+    // An animated GIF is kept byte for byte: libvips reads no metadata from a GIF.
+    const gif = await animatedGif();
+    const gifUp = (await uploadRaw(server.url, ann.token, 'lobby', 'moving.gif', gif)).attachment!;
+    assert.ok((await download(server.url, gifUp.url, ann.token)).body.equals(gif), 'an animated GIF is kept as uploaded');
   });
 
   test('the same file twice is stored once; deleting a message ends access at once and frees the bytes no other file uses', async () => {

@@ -1,7 +1,7 @@
 /** Files for tests: images made with sharp, raw uploads and downloads over HTTP (no SDK). */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Attachment, ErrorBody } from '@parley/protocol';
 
 export async function png(width = 64, height = 48, colour = '#3366cc'): Promise<Buffer> {
@@ -49,13 +49,34 @@ export async function losslessWebp(): Promise<Buffer> {
   return sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } }).withExif({ IFD0: { Software: 'Editor 2.0' } }).webp({ lossless: true }).toBuffer();
 }
 
-/** An animated WebP of two 40 × 40 frames (red, then blue) carrying EXIF. */
-export async function animatedWebp(): Promise<Buffer> {
-  const frame = (rgb: number[]) => Buffer.alloc(40 * 40 * 3).fill(Buffer.from(rgb));
-  return sharp(Buffer.concat([frame([255, 0, 0]), frame([0, 0, 255])]), { raw: { width: 40, height: 80, channels: 3, pageHeight: 40 } })
+/** Three 40 × 40 frames, red, green, blue (with some texture, so that a lossy encoder has work), stacked as sharp holds an animation. */
+function threeFrames(): Sharp {
+  const pixels = Buffer.alloc(40 * 120 * 3);
+  for (let y = 0; y < 120; y++) {
+    for (let x = 0; x < 40; x++) pixels.set([[255, 0, 0], [0, 255, 0], [0, 0, 255]][Math.floor(y / 40)]!.map((c) => c ^ ((x * y) & 15)), (y * 40 + x) * 3);
+  }
+  return sharp(pixels, { raw: { width: 40, height: 120, channels: 3, pageHeight: 40 } });
+}
+
+/** The frame delays (ms) and loop count of the animations below: none of them a default. */
+export const ANIMATION = { delay: [200, 150, 100], loop: 3 } as const;
+
+/** An animated WebP of three frames carrying EXIF (the maker's name, or `orientation` 6 as well when asked). */
+export async function animatedWebp(options: { lossless?: boolean; orientation?: number } = {}): Promise<Buffer> {
+  const frames = options.orientation ? threeFrames().withMetadata({ orientation: options.orientation }) : threeFrames();
+  return frames
     .withExif({ IFD0: { Make: 'Animator' } })
-    .webp({ delay: [200, 200], loop: 0, lossless: true })
+    .webp({ delay: [...ANIMATION.delay], loop: ANIMATION.loop, ...(options.lossless === false ? { quality: 80 } : { lossless: true }) })
     .toBuffer();
+}
+
+/** An animated GIF of three frames with a comment extension (which libvips does not read) naming its maker. */
+export async function animatedGif(): Promise<Buffer> {
+  const gif = await threeFrames().gif({ delay: [...ANIMATION.delay], loop: ANIMATION.loop }).toBuffer();
+  const text = Buffer.from('Made by Animator');
+  // Extensions come before the first image descriptor (0x2c), after the header and the global colour table.
+  const at = 13 + (gif[10]! & 0x80 ? 3 * 2 ** ((gif[10]! & 7) + 1) : 0);
+  return Buffer.concat([gif.subarray(0, at), Buffer.from([0x21, 0xfe, text.length]), text, Buffer.from([0]), gif.subarray(at)]);
 }
 
 /** A PDF of one empty page, small but well-formed. */
