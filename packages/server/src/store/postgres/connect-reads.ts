@@ -18,34 +18,38 @@ import { ReadBatch } from './read-batch.js';
 
 // The same count as SQLite's (sqlite/connect-reads.ts): messages by others after the marker,
 // up to UNREAD_MAX among the first UNREAD_SCAN_MAX live messages after it, through the partial
-// index of live messages. `user` is the SQL of the reader's id; `rooms` the rooms to summarize, as `r`.
-const summarySelect = (user: string, rooms = 'rooms r') => `
-  SELECT r.id, r.name, r.kind, r.last_seq, r.member_count, r.settings, m.user_id AS member_id, m.read_seq, m.role, l.muted_until,
-    (SELECT count(*) FROM (
+// index of live messages. `user` is the SQL of the reader's id.
+const unreadOf = (user: string) => `(SELECT count(*) FROM (
       SELECT 1 FROM (
         SELECT e.user_id FROM events e
         WHERE e.room_id = r.id AND e.seq > m.read_seq AND e.kind = 'message' AND e.deleted = 0
           AND (e.thread IS NULL OR e.also_in_room = 1)
         ORDER BY e.seq LIMIT ${UNREAD_SCAN_MAX}) AS live
       WHERE live.user_id <> ${user}
-      LIMIT ${UNREAD_MAX}) AS counted) AS unread
-  FROM ${rooms} LEFT JOIN members m ON m.room_id = r.id AND m.user_id = ${user}
-  LEFT JOIN member_limits l ON l.room_id = r.id AND l.user_id = ${user}`;
-const SUMMARY_SELECT = summarySelect('$1');
+      LIMIT ${UNREAD_MAX}) AS counted) AS unread`;
+const SUMMARY_COLUMNS = 'r.id, r.name, r.kind, r.last_seq, r.member_count, r.settings, m.user_id AS member_id, m.read_seq, m.role, l.muted_until';
+const SUMMARY_SELECT = `
+  SELECT ${SUMMARY_COLUMNS}, ${unreadOf('$1')}
+  FROM rooms r LEFT JOIN members m ON m.room_id = r.id AND m.user_id = $1
+  LEFT JOIN member_limits l ON l.room_id = r.id AND l.user_id = $1`;
 
 /**
- * The rooms `user` is listed, as `r`: its own, and the newest public rooms it is not in (as
- * SQLite's, sqlite/connect-reads.ts). Each room is read by its key (OFFSET 0 keeps the planner
- * from joining the whole table instead): where rooms are few, PostgreSQL would otherwise scan
- * them all for every reader, dead versions included — a room's row is rewritten by each message.
+ * The summaries of the rooms `q.reader` is listed, as SQLite's (sqlite/connect-reads.ts): its
+ * own, and the newest public rooms it is not in — these without membership, limits or unread
+ * count, which a room one is not in has not. Its own rooms are read by key (OFFSET 0 keeps the
+ * planner from joining the whole table instead: where rooms are few, PostgreSQL would scan them
+ * all for each reader, dead versions included, and a room's row is rewritten by each message).
  */
-const listedRooms = (user: string) => `(
-    SELECT room_id FROM members WHERE user_id = ${user}
-    UNION ALL
-    (SELECT p.id FROM rooms p WHERE p.kind = 'public'
-      AND NOT EXISTS (SELECT 1 FROM members o WHERE o.room_id = p.id AND o.user_id = ${user})
-      ORDER BY p.created_at DESC, p.id DESC LIMIT ${DIRECTORY_PREVIEW})) AS listed (id)
-  CROSS JOIN LATERAL (SELECT * FROM rooms WHERE rooms.id = listed.id OFFSET 0) AS r`;
+const READER_SUMMARIES = `
+  SELECT r.created_at, ${SUMMARY_COLUMNS}, ${unreadOf('q.reader')}
+  FROM members m CROSS JOIN LATERAL (SELECT * FROM rooms WHERE rooms.id = m.room_id OFFSET 0) AS r
+  LEFT JOIN member_limits l ON l.room_id = r.id AND l.user_id = q.reader
+  WHERE m.user_id = q.reader
+  UNION ALL
+  (SELECT r.created_at, r.id, r.name, r.kind, r.last_seq, r.member_count, r.settings, NULL, NULL, NULL, NULL, 0
+    FROM rooms r WHERE r.kind = 'public'
+      AND NOT EXISTS (SELECT 1 FROM members o WHERE o.room_id = r.id AND o.user_id = q.reader)
+    ORDER BY r.created_at DESC, r.id DESC LIMIT ${DIRECTORY_PREVIEW})`;
 
 const SQL = {
   session: `SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $1`,
@@ -63,7 +67,7 @@ const SQL = {
   memberRoomIds: `SELECT user_id, room_id FROM members WHERE user_id = ANY($1::text[]) ORDER BY user_id, room_id`,
   // Each reader's summaries in its own order (a reader's rows keep their relative order when grouped).
   summaries: `SELECT q.reader, s.* FROM unnest($1::text[]) AS q(reader)
-    CROSS JOIN LATERAL (${summarySelect('q.reader', listedRooms('q.reader')).replace('SELECT r.id,', 'SELECT r.created_at, r.id,')}) AS s
+    CROSS JOIN LATERAL (${READER_SUMMARIES}) AS s
     ORDER BY s.created_at, s.id`,
   dmMembers: `SELECT m.room_id, u.id, u.name, u.username, u.kind FROM members m JOIN users u ON u.id = m.user_id
     WHERE m.room_id = ANY($1::text[]) ORDER BY m.room_id`,
