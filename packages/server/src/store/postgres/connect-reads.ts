@@ -107,29 +107,32 @@ export class PgConnectReads {
   readonly #sessionUsers = new ReadBatch<string, SessionUserRow | null>(async (hashes) => {
     const rows = await this.#rows<SessionUserRow & { session_token_hash: string }>('sessionUsers', [hashes]);
     return new Map(rows.map((row) => [row.session_token_hash, row]));
-  }, () => null);
+  }, null);
   readonly #memberRoomIds = new ReadBatch<string, readonly string[]>(async (userIds) => {
     const rows = await this.#rows<{ user_id: string; room_id: string }>('memberRoomIds', [userIds]);
     const rooms = new Map<string, string[]>();
     for (const [userId, group] of groupBy(rows, (row) => row.user_id)) rooms.set(userId, group.map((row) => row.room_id));
     return rooms;
-  }, () => []);
-  readonly #summaries = new ReadBatch<string, readonly ReaderSummaryRow[]>(async (userIds) => groupBy(await this.#rows<ReaderSummaryRow>('summaries', [userIds]), (row) => row.reader), () => []);
+  }, []);
+  readonly #summaries = new ReadBatch<string, readonly ReaderSummaryRow[]>(async (userIds) => groupBy(await this.#rows<ReaderSummaryRow>('summaries', [userIds]), (row) => row.reader), []);
   readonly #blocked = new ReadBatch<string, readonly UserSummary[]>(async (userIds) => {
     const rows = await this.#rows<UserSummary & { blocker: string }>('blocked', [userIds]);
     const blocked = new Map<string, UserSummary[]>();
     for (const [userId, group] of groupBy(rows, (row) => row.blocker)) blocked.set(userId, group.map(({ id, name, username, kind }) => ({ id, name, username, kind })));
     return blocked;
-  }, () => []);
-  readonly #dmMembers = new ReadBatch<string, readonly PeerRow[]>(async (roomIds) => groupBy(await this.#rows<PeerRow>('dmMembers', [roomIds]), (member) => member.room_id), () => []);
-  /** Keyed `room after limit`: clients of one room resuming from the same seq share one read. */
+  }, []);
+  readonly #dmMembers = new ReadBatch<string, readonly PeerRow[]>(async (roomIds) => groupBy(await this.#rows<PeerRow>('dmMembers', [roomIds]), (member) => member.room_id), []);
+  /** Keyed `after limit room`: clients of one room resuming from the same seq share one read. */
   readonly #eventsAfter = new ReadBatch<string, readonly EventWithParts[]>(async (keys) => {
-    const asked = keys.map((key) => key.split(' '));
-    const rows = await this.#rows<EventWithParts>('eventsAfter', [asked.map(([room]) => room), asked.map(([, after]) => after), asked.map(([, , limit]) => limit)]);
+    const asked = keys.map((key) => {
+      const [after, limit] = key.split(' ', 2) as [string, string];
+      return { room: key.slice(after.length + limit.length + 2), after, limit };
+    });
+    const rows = await this.#rows<EventWithParts>('eventsAfter', [asked.map((a) => a.room), asked.map((a) => a.after), asked.map((a) => a.limit)]);
     const byAsked = groupBy(rows, (row) => row.asked);
     // WITH ORDINALITY counts from 1.
     return new Map(keys.map((key, i) => [key, byAsked.get(i + 1) ?? []]));
-  }, () => []);
+  }, []);
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -159,7 +162,7 @@ export class PgConnectReads {
 
   /** As ../sql/log-reads.ts's eventsAfter: the reactions and threads of the live messages among the events. */
   async eventsAfter(roomId: string, after: number, limit: number): Promise<RoomEvent[]> {
-    const rows = await this.#eventsAfter.get(`${roomId} ${after} ${limit}`);
+    const rows = await this.#eventsAfter.get(`${after} ${limit} ${roomId}`);
     const range = messageSeqRange(rows);
     const within = (seq: number) => range !== null && seq >= range.from && seq <= range.to;
     const reactions: ReactionRow[] = [];

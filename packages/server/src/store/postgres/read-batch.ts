@@ -22,17 +22,17 @@ interface Waiter<V> {
 
 export class ReadBatch<K, V> {
   readonly #load: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>;
-  readonly #missing: () => V;
-  /** The keys asked for in this turn, each with its callers (the same key asked twice is read once). */
+  readonly #missing: V;
+  /** The keys asked for and not sent yet, each with its callers (the same key asked twice is read once). */
   #pending = new Map<K, Array<Waiter<V>>>();
   #scheduled = false;
   #inFlight = 0;
 
   /**
-   * `load` answers the keys it is given with a map; a key it leaves out gets `missing()`
-   * (a fresh value per caller: callers may own what they are given).
+   * `load` answers the keys it is given with a map; a key it leaves out gets `missing`. Callers
+   * of one key share its value: they must not change it.
    */
-  constructor(load: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>, missing: () => V) {
+  constructor(load: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>, missing: V) {
     this.#load = load;
     this.#missing = missing;
   }
@@ -79,7 +79,7 @@ export class ReadBatch<K, V> {
     }
     for (const [key, waiters] of batch) {
       const value = values.get(key);
-      for (const waiter of waiters) waiter.resolve(value === undefined ? this.#missing() : value);
+      for (const waiter of waiters) waiter.resolve(value === undefined ? this.#missing : value);
     }
   }
 }
