@@ -75,6 +75,32 @@ describe('PostgreSQL store, crashes', { skip }, () => {
   });
 });
 
+describe('PostgreSQL store, a rolling upgrade', { skip }, () => {
+  it("a connection's reads go on once another node's migration gave their tables a column", { timeout: 30_000 }, async () => {
+    const database = await createTestDatabase();
+    const store = createPostgresStore({ url: database.url, poolSize: 2 });
+    const admin = new pg.Client({ connectionString: database.url });
+    try {
+      await store.migrate();
+      const user = await store.createUser({ id: 'user-rolling', username: 'rolling', name: 'Rolling', kind: 'guest' });
+      await store.createSession('token-rolling', user.id, Date.now() + 60_000);
+      await store.join({ room: 'lobby', user: { id: user.id, name: user.name } });
+      await store.appendMessage({ room: 'lobby', user: { id: user.id, name: user.name }, clientId: 'rolling-0001', body: 'hello' });
+      // Each pooled connection prepares the reads (a `SELECT *` of users and of events) …
+      const read = () => Promise.all([store.findSessionUser('token-rolling'), store.eventsAfter('lobby', 0, 100), store.findUserById(user.id)]);
+      const before = await Promise.all([read(), read(), read()]);
+      // … and then the tables gain a column, as a newer node's migration would add one.
+      await admin.connect();
+      await admin.query(`ALTER TABLE users ADD COLUMN rolling_note text; ALTER TABLE events ADD COLUMN rolling_note text`);
+      for (let round = 0; round < 4; round++) assert.deepEqual(await Promise.all([read(), read(), read()]), before, `round ${round}`);
+    } finally {
+      await admin.end().catch(() => undefined);
+      await store.close();
+      await database.drop();
+    }
+  });
+});
+
 describe('PostgreSQL store, lost connections', { skip }, () => {
   it('a write or read whose connection the server ended (a restart, a failover) runs again on a new one: nothing fails, nothing is stored twice', { timeout: 60_000 }, async () => {
     const database = await createTestDatabase();
