@@ -16,6 +16,19 @@ const STATE = 3;
 /** More clearly coloured pixels than this: an emoji in colour (a 😂 drawn by a colour font has over 200). */
 const COLOURED = 20;
 
+/**
+ * The most clearly coloured pixels `target` shows within `ms`: a glyph is painted once its font
+ * has loaded, which under load can be a few frames after the element appears.
+ */
+async function colouredWithin(lab: PixelLab, target: { screenshot(): Promise<Buffer> }, enough: number, ms = 5000): Promise<number> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const coloured = await lab.colouredPixels(await target.screenshot());
+    if (coloured > enough || Date.now() > deadline) return coloured;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Checks every segmented control on the page; returns how many it checked. */
 async function checkSegmentedControls(page: Page, where: string): Promise<number> {
   const groups = page.locator('.segmented');
@@ -74,7 +87,7 @@ describe('appearance', { timeout: 90_000 }, () => {
       const row = page.locator('article.msg:not([class*="pending-"])', { hasText: body });
       const message = row.locator('.msg-body');
       await message.waitFor();
-      assert.ok((await lab.colouredPixels(await message.screenshot())) > 2 * COLOURED, `the message "${body}" shows its emoji in colour`);
+      assert.ok((await colouredWithin(lab, message, 2 * COLOURED)) > 2 * COLOURED, `the message "${body}" shows its emoji in colour`);
       await row.hover();
       await row.getByRole('button', { name: 'Add reaction', exact: true }).click();
       const picker = page.locator('.emoji-picker');
@@ -82,7 +95,7 @@ describe('appearance', { timeout: 90_000 }, () => {
         const emoji = (await button.textContent()) ?? '';
         if (!hasColour.has(emoji)) hasColour.set(emoji, (await lab.colouredPixels(await lab.colourFontDrawing(emoji))) > COLOURED);
         if (!hasColour.get(emoji)) continue;
-        assert.ok((await lab.colouredPixels(await button.screenshot())) > COLOURED, `${emoji} in the picker (${scheme}) is in colour`);
+        assert.ok((await colouredWithin(lab, button, COLOURED)) > COLOURED, `${emoji} in the picker (${scheme}) is in colour`);
       }
       await screenshot(page, `emoji-picker-${scheme}-en`);
       await page.keyboard.press('Escape');

@@ -88,6 +88,8 @@ export class PixelLab {
     await this.#page.setContent(`<span style="font: 28px 'Noto Color Emoji', 'Apple Color Emoji', 'Segoe UI Emoji'"></span>`);
     const span = this.#page.locator('span');
     await span.evaluate((el, text) => (el.textContent = text), emoji);
+    // Painted in the colour font only once it has loaded.
+    await this.#page.evaluate(() => document.fonts.ready.then(() => undefined));
     return span.screenshot();
   }
 
