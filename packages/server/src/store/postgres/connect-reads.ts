@@ -83,6 +83,9 @@ const SQL = {
     ORDER BY q.asked, e.seq`,
 } as const;
 
+/** A resume reads up to 200 events a room (chat/history.ts): at most this many resumes share a statement. */
+const EVENT_READS_MAX = 32;
+
 type PeerRow = UserSummary & { room_id: string };
 // Named apart from the events table's columns (`thread` is a reply's root).
 type EventWithParts = EventRow & { asked: number; reaction_rows: Array<Omit<ReactionRow, 'target'>> | null; thread_row: ThreadRow | null };
@@ -132,7 +135,7 @@ export class PgConnectReads {
     const byAsked = groupBy(rows, (row) => row.asked);
     // WITH ORDINALITY counts from 1.
     return new Map(keys.map((key, i) => [key, byAsked.get(i + 1) ?? []]));
-  }, []);
+  }, [], EVENT_READS_MAX);
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;

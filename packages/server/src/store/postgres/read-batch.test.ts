@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { ReadBatch } from './read-batch.js';
 
 /** A batch whose loads answer `key → key * 10` when released, recording each load's keys. */
-function recorded() {
+function recorded(keysMax?: number) {
   const loads: number[][] = [];
   const release: Array<(fail?: Error) => void> = [];
   const batch = new ReadBatch<number, number | null>(
@@ -14,6 +14,7 @@ function recorded() {
         release.push((fail) => (fail ? reject(fail) : resolve(new Map(keys.filter((key) => key >= 0).map((key) => [key, key * 10])))));
       }),
     null,
+    keysMax,
   );
   return { batch, loads, release };
 }
@@ -49,7 +50,7 @@ describe('ReadBatch', () => {
     assert.deepEqual(await Promise.all([first, ...waiting]), [10, 30, 40, 50]);
   });
 
-  it('a load carries at most 256 keys: the rest go next', async () => {
+  it('a load carries at most 256 keys, or as many as it was told: the rest go next', async () => {
     const { batch, loads, release } = recorded();
     const answers = Promise.all(Array.from({ length: 300 }, (_, key) => batch.get(key)));
     await turn();
@@ -57,6 +58,18 @@ describe('ReadBatch', () => {
     assert.deepEqual(loads.map((keys) => keys.length), [256, 44]);
     release.forEach((go) => go());
     assert.deepEqual(await answers, Array.from({ length: 300 }, (_, key) => key * 10));
+
+    const few = recorded(32);
+    const fewAnswers = Promise.all(Array.from({ length: 70 }, (_, key) => few.batch.get(key)));
+    await turn();
+    await turn();
+    assert.deepEqual(few.loads.map((keys) => keys.length), [32, 32], 'two in flight, the rest waits');
+    few.release[0]!();
+    await turn();
+    await turn();
+    assert.deepEqual(few.loads.map((keys) => keys.length), [32, 32, 6]);
+    few.release.slice(1).forEach((go) => go());
+    assert.deepEqual(await fewAnswers, Array.from({ length: 70 }, (_, key) => key * 10));
   });
 
   it('a failed load fails its own reads only, and the next load goes', async () => {

@@ -10,8 +10,8 @@
  * PostgreSQL for dozens of reads instead of one each.
  */
 
-/** Keys one statement carries at most: a larger batch is split. */
-const BATCH_MAX = 256;
+/** Keys one statement carries at most, unless told otherwise: a larger batch is split. */
+const KEYS_MAX = 256;
 /** Statements of one kind in flight at once. */
 const IN_FLIGHT_MAX = 2;
 
@@ -23,6 +23,7 @@ interface Waiter<V> {
 export class ReadBatch<K, V> {
   readonly #load: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>;
   readonly #missing: V;
+  readonly #keysMax: number;
   /** The keys asked for and not sent yet, each with its callers (the same key asked twice is read once). */
   #pending = new Map<K, Array<Waiter<V>>>();
   #scheduled = false;
@@ -30,11 +31,13 @@ export class ReadBatch<K, V> {
 
   /**
    * `load` answers the keys it is given with a map; a key it leaves out gets `missing`. Callers
-   * of one key share its value: they must not change it.
+   * of one key share its value: they must not change it. `keysMax`: the keys one load is given
+   * at most (fewer where each key may bring many rows).
    */
-  constructor(load: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>, missing: V) {
+  constructor(load: (keys: readonly K[]) => Promise<ReadonlyMap<K, V>>, missing: V, keysMax = KEYS_MAX) {
     this.#load = load;
     this.#missing = missing;
+    this.#keysMax = keysMax;
   }
 
   get(key: K): Promise<V> {
@@ -52,12 +55,12 @@ export class ReadBatch<K, V> {
     setImmediate(this.#run);
   }
 
-  /** Sends the oldest BATCH_MAX keys asked for; the rest go next, when a statement may. */
+  /** Sends the oldest keys asked for, at most #keysMax; the rest go next, when a statement may. */
   readonly #run = (): void => {
     this.#scheduled = false;
     const batch = new Map<K, Array<Waiter<V>>>();
     for (const [key, waiters] of this.#pending) {
-      if (batch.size === BATCH_MAX) break;
+      if (batch.size === this.#keysMax) break;
       batch.set(key, waiters);
       this.#pending.delete(key);
     }
