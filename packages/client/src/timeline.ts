@@ -4,7 +4,7 @@
  * delete and reaction events are replayed too, so every operation here is
  * idempotent: applying a room's events in order always lands on the same state.
  */
-import { THREAD_PARTICIPANTS_MAX, type MessageEvent, type Reactions, type RoomEvent } from '@parley/protocol';
+import { THREAD_PARTICIPANTS_MAX, type LinkPreview, type MessageEvent, type Reactions, type RoomEvent } from '@parley/protocol';
 import type { MessageItem, TimelineItem } from './types.js';
 
 export function toMessageItem(event: MessageEvent): MessageItem {
@@ -49,6 +49,12 @@ function withReaction(reactions: Reactions, emoji: string, userId: string, on: b
   return next;
 }
 
+/** Whether two previews are the same (a message read after a preview event already carries its preview). */
+function samePreview(a: LinkPreview | undefined, b: LinkPreview | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.url === b.url && a.title === b.title && a.description === b.description && a.siteName === b.siteName && a.image === b.image;
+}
+
 /**
  * The message `event` changes (edit, delete, reaction) as it becomes after the
  * event, or null when the event changes no message or the message is not loaded.
@@ -70,10 +76,12 @@ export function applyToMessage(message: MessageItem, event: RoomEvent): MessageI
       const reactions = withReaction(message.reactions, event.emoji, event.user.id, event.on);
       return reactions === message.reactions ? null : { ...message, reactions };
     }
-    case 'preview':
-      // A message read from the store after the preview carries it already.
-      if (message.deleted || message.preview !== undefined) return null;
-      return { ...message, preview: event.preview };
+    case 'preview': {
+      // Set, not merged: each preview event states the message's whole preview (none: taken off).
+      if (message.deleted || samePreview(message.preview, event.preview)) return null;
+      const { preview: _was, ...rest } = message;
+      return event.preview ? { ...rest, preview: event.preview } : rest;
+    }
     default:
       return null;
   }
