@@ -49,6 +49,12 @@ function withReaction(reactions: Reactions, emoji: string, userId: string, on: b
   return next;
 }
 
+/** A deleted message as the server serves it: no text, reactions or preview. */
+function tombstone(message: MessageItem): MessageItem {
+  const { preview: _preview, ...rest } = message;
+  return { ...rest, body: '', deleted: true, reactions: {} };
+}
+
 /** Whether two previews are the same (a message read after a preview event already carries its preview). */
 function samePreview(a: LinkPreview | undefined, b: LinkPreview | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -66,11 +72,11 @@ export function applyToMessage(message: MessageItem, event: RoomEvent): MessageI
       return { ...message, body: event.body, editedTs: event.ts };
     case 'delete':
       if (message.deleted) return null;
-      return { ...message, body: '', deleted: true, reactions: {}, ...(event.moderated ? { moderated: true as const } : {}) };
+      return { ...tombstone(message), ...(event.moderated ? { moderated: true as const } : {}) };
     case 'ban':
       // A ban that deleted the banned person's recent messages names them.
       if (message.deleted || !event.deleted?.includes(message.seq)) return null;
-      return { ...message, body: '', deleted: true, reactions: {}, moderated: true };
+      return { ...tombstone(message), moderated: true };
     case 'reaction': {
       if (message.deleted) return null;
       const reactions = withReaction(message.reactions, event.emoji, event.user.id, event.on);

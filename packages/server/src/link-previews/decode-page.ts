@@ -7,6 +7,8 @@
  * them (`ks_c_5601-1987` is EUC-KR, `latin1` is windows-1252); one it does not know counts as none.
  */
 
+import { decodeWindows1252 } from './windows-1252.js';
+
 /** How far into the page a `<meta>` naming the encoding is looked for: the HTML standard's prescan length. */
 export const PRESCAN_BYTES = 1024;
 
@@ -21,7 +23,7 @@ export function decodePage(body: Buffer, contentType: string): string {
   // TextDecoder drops the BOM itself.
   if (bom) return new TextDecoder(bom[1]).decode(body);
   const encoding = known(charsetOf(contentType)) ?? fromMeta(body) ?? 'utf-8';
-  return new TextDecoder(encoding).decode(body);
+  return encoding === 'windows-1252' ? decodeWindows1252(body) : new TextDecoder(encoding).decode(body);
 }
 
 /** The encoding TextDecoder has under `label`, or null: none given, or one it does not know. */

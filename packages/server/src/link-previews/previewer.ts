@@ -14,8 +14,8 @@
  *   the store would add a table that must be swept for no guarantee anyone needs. The preview a
  *   message got stays in the log with it.
  * - Best effort: a failure (refused address, timeout, no HTML, nothing to show) attaches
- *   nothing, and is counted in `parley_link_previews_total{result}`; a node that stops before
- *   the fetch ends attaches nothing either.
+ *   nothing, and is counted in `parley_link_previews_total{result}`, as is a preview the store
+ *   turned down (`superseded`); a node that stops before the fetch ends attaches nothing either.
  */
 import sharp from 'sharp';
 import { LRUCache } from 'lru-cache';
@@ -43,7 +43,7 @@ const CONCURRENCY = 4;
 /** … up to this many; past it a link gets no preview (a flood of links cannot queue without end). */
 const MAX_WAITING = 100;
 
-type Result = 'attached' | 'refused' | 'failed' | 'empty' | 'cached' | 'skipped';
+type Result = 'attached' | 'refused' | 'failed' | 'empty' | 'cached' | 'skipped' | 'superseded';
 
 /** Message `target`'s first link, `url`: as sent, or as an edit changed it. */
 export interface MessageLink {
@@ -74,7 +74,7 @@ export class LinkPreviewer {
 
   constructor(options: LinkPreviewerOptions) {
     this.#o = options;
-    this.#results = new Counter({ name: 'parley_link_previews_total', help: 'Link previews, by result (attached, cached, empty, refused, failed, skipped)', labelNames: ['result'], registers: [options.registry] });
+    this.#results = new Counter({ name: 'parley_link_previews_total', help: 'Link previews, by result (attached, cached, empty, refused, failed, skipped, superseded)', labelNames: ['result'], registers: [options.registry] });
   }
 
   messageStored(event: MessageEvent): void {
@@ -121,6 +121,8 @@ export class LinkPreviewer {
       if (preview && !this.#abort.signal.aborted) {
         const stored = await this.#o.store.attachPreview({ room, target, preview });
         if (stored) this.#o.published(stored);
+        // The message was edited to another link or deleted while this one was fetched, or has it already.
+        else result = 'superseded';
       }
     } catch (error) {
       result = error instanceof RefusedAddressError ? 'refused' : 'failed';
