@@ -9,7 +9,7 @@
  * it commit. (A write that fails after changing something makes its batch roll
  * back and run again one write per transaction; group-commit.ts.)
  */
-import { ParleyError, type LinkPreview, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
+import { ParleyError, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
 import type { NewRoom, Store, StoredRoom, StoredUser } from '../store.js';
 import { LOBBY_ID, LOBBY_NAME } from '../lobby.js';
 import { SERVER_USER } from '../server-user.js';
