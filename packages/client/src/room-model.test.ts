@@ -56,6 +56,29 @@ it('lands on the same state when messages arrive in their current state and thei
   assert.equal(deleted!.body, '');
 });
 
+it('sets a message\'s preview from each preview event: attached, replaced by another link\'s, taken off; none on a deleted message', () => {
+  const room = followed(0);
+  const a = { url: 'https://a.example/', title: 'A' };
+  const b = { url: 'https://b.example/', title: 'B' };
+  const previewOf = () => (room.snapshot(ada.id).timeline[0] as MessageItem).preview;
+  const preview = (seq: number, link?: typeof a): RoomEvent => ({ kind: 'preview', room: 'r', seq, ts: seq, user: bob, target: 1, ...(link ? { preview: link } : {}) });
+  room.receive(message(1), ada.id);
+  room.receive(preview(2, a), ada.id);
+  assert.deepEqual(previewOf(), a);
+  room.receive({ kind: 'edit', room: 'r', seq: 3, ts: 3, user: bob, target: 1, body: 'now https://b.example' }, ada.id);
+  room.receive(preview(4), ada.id);
+  assert.equal(previewOf(), undefined);
+  assert.equal('preview' in room.snapshot(ada.id).timeline[0]!, false, 'taken off, not set to undefined');
+  room.receive(preview(5, b), ada.id);
+  assert.deepEqual(previewOf(), b);
+  room.receive({ kind: 'delete', room: 'r', seq: 6, ts: 6, user: bob, target: 1 }, ada.id);
+  room.receive(preview(7, a), ada.id);
+  assert.equal(previewOf(), undefined);
+  // A page read on its own replays its preview events to the message's current preview.
+  const page = timelineOf([{ ...message(1), preview: b }, preview(2, a), preview(4), preview(5, b)]);
+  assert.deepEqual((page[0] as MessageItem).preview, b);
+});
+
 it('counts unread messages from the server count and the later timeline', () => {
   const room = followed(10, { readSeq: 6, unread: 3 });
   room.receive(message(11, bob), ada.id);

@@ -4,7 +4,7 @@
  * delete and reaction events are replayed too, so every operation here is
  * idempotent: applying a room's events in order always lands on the same state.
  */
-import { THREAD_PARTICIPANTS_MAX, type MessageEvent, type Reactions, type RoomEvent } from '@parley/protocol';
+import { THREAD_PARTICIPANTS_MAX, type LinkPreview, type MessageEvent, type Reactions, type RoomEvent } from '@parley/protocol';
 import type { MessageItem, TimelineItem } from './types.js';
 
 export function toMessageItem(event: MessageEvent): MessageItem {
@@ -49,6 +49,18 @@ function withReaction(reactions: Reactions, emoji: string, userId: string, on: b
   return next;
 }
 
+/** A deleted message as the server serves it: no text, reactions or preview. */
+function tombstone(message: MessageItem): MessageItem {
+  const { preview: _preview, ...rest } = message;
+  return { ...rest, body: '', deleted: true, reactions: {} };
+}
+
+/** Whether two previews are the same (a message read after a preview event already carries its preview). */
+function samePreview(a: LinkPreview | undefined, b: LinkPreview | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.url === b.url && a.title === b.title && a.description === b.description && a.siteName === b.siteName && a.image === b.image;
+}
+
 /**
  * The message `event` changes (edit, delete, reaction) as it becomes after the
  * event, or null when the event changes no message or the message is not loaded.
@@ -60,20 +72,22 @@ export function applyToMessage(message: MessageItem, event: RoomEvent): MessageI
       return { ...message, body: event.body, editedTs: event.ts };
     case 'delete':
       if (message.deleted) return null;
-      return { ...message, body: '', deleted: true, reactions: {}, ...(event.moderated ? { moderated: true as const } : {}) };
+      return { ...tombstone(message), ...(event.moderated ? { moderated: true as const } : {}) };
     case 'ban':
       // A ban that deleted the banned person's recent messages names them.
       if (message.deleted || !event.deleted?.includes(message.seq)) return null;
-      return { ...message, body: '', deleted: true, reactions: {}, moderated: true };
+      return { ...tombstone(message), moderated: true };
     case 'reaction': {
       if (message.deleted) return null;
       const reactions = withReaction(message.reactions, event.emoji, event.user.id, event.on);
       return reactions === message.reactions ? null : { ...message, reactions };
     }
-    case 'preview':
-      // A message read from the store after the preview carries it already.
-      if (message.deleted || message.preview !== undefined) return null;
-      return { ...message, preview: event.preview };
+    case 'preview': {
+      // Set, not merged: each preview event states the message's whole preview (none: taken off).
+      if (message.deleted || samePreview(message.preview, event.preview)) return null;
+      const { preview: _was, ...rest } = message;
+      return event.preview ? { ...rest, preview: event.preview } : rest;
+    }
     default:
       return null;
   }

@@ -274,11 +274,15 @@ export interface TimeoutEvent extends EventBase {
   until: number;
 }
 
-/** The server attached a preview of the first link of message `target` (§29.6); `user` is the message's author. */
+/**
+ * Message `target`'s link preview changed (§29.6); `user` is the message's author. `preview`: the
+ * server attached the preview of the message's first link, replacing any other; omitted: the
+ * message has none any more (an edit changed or removed its first link).
+ */
 export interface PreviewEvent extends EventBase {
   kind: 'preview';
   target: number;
-  preview: LinkPreview;
+  preview?: LinkPreview;
 }
 
 /** `user` changed the room's settings; `settings` are the room's settings now, whole. */

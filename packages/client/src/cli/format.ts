@@ -102,6 +102,7 @@ export function formatEvent(event: RoomEvent, context: EventContext): string {
     case 'settings':
       return notice(`${who} changed the room's settings: ${settingsText(event.settings)}`);
     case 'preview': {
+      if (!event.preview) return notice(`the link preview of #${event.target} was taken off`);
       const { title, description, url } = event.preview;
       const text = [title, description].filter(Boolean).map((part) => plainExcerpt(part!, EXCERPT_CHARS)).join(' — ');
       return `${head}${paint(`↳ ${text || clean(url)}`, 'dim')}`;

@@ -108,7 +108,7 @@ export const roomEventSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('unban'), target: userRefSchema }),
   z.object({ ...base, kind: z.literal('timeout'), target: userRefSchema, until: ms }),
   z.object({ ...base, kind: z.literal('settings'), settings: roomSettingsSchema }),
-  z.object({ ...base, kind: z.literal('preview'), target: seq, preview: linkPreviewSchema }),
+  z.object({ ...base, kind: z.literal('preview'), target: seq, preview: linkPreviewSchema.optional() }),
 ]).meta({ id: 'RoomEvent' });
 export const auditEntrySchema = z.object({
   id: z.number().int(),

@@ -1,6 +1,7 @@
 /** What every chat command handler works with, and the small helpers they share. */
 import { ParleyError, type MessageEvent, type RoomEvent, type RoomSummary, type Results, type RequestType, type ServerFrame } from '@parley/protocol';
 import type { Store } from '../store/store.js';
+import type { MessageLink } from '../link-previews/previewer.js';
 import type { Bus } from '../bus/bus.js';
 import { EVERYONE_TOPIC, roomTopic, userTopic } from '../bus/bus.js';
 import { encodeRoomMessage, encodeUserMessage, type UserMessage } from '../bus/messages.js';
@@ -30,8 +31,8 @@ export interface ChatContext {
   config: Config;
   log: Logger;
   metrics: Metrics;
-  /** Told of each new message, to fetch the preview of its first link (link-previews/); null when previews are off. */
-  linkPreviews?: { messageStored(event: MessageEvent): void } | null;
+  /** Told of each new message, and of each edit that changed a message's first link, to fetch that link's preview (link-previews/); null when previews are off. */
+  linkPreviews?: { messageStored(event: MessageEvent): void; linkEdited(link: MessageLink): void } | null;
 }
 
 export function ack<K extends RequestType>(peer: Peer, ref: string, result: Results[K]): void {

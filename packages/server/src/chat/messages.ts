@@ -68,10 +68,12 @@ export async function edit(ctx: ChatContext, peer: Peer, frame: ClientFrameOf<'e
   takeMessageRate(ctx, peer.user);
   const user = { id: peer.user.id, name: peer.user.name };
   const admin = isServerAdmin(ctx.config, peer.user);
-  const { event, thread } = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body, ...(admin ? { admin } : {}) });
+  const { event, thread, preview, link } = await ctx.store.editMessage({ room: frame.room, user, target: frame.target, body: frame.body, ...(admin ? { admin } : {}) });
   ack<'edit'>(peer, frame.ref, { room: event.room, seq: event.seq });
   publishEvent(ctx, event);
+  if (preview) publishEvent(ctx, preview);
   if (thread) publishThreadUpdate(ctx, thread);
+  if (link !== undefined) ctx.linkPreviews?.linkEdited({ room: event.room, target: frame.target, url: link });
 }
 
 /** Deletes one's own message, or (a moderator) someone else's: the store decides which it may be. */

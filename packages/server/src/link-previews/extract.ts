@@ -76,15 +76,3 @@ export function extractPreview(html: string, pageUrl: string): PagePreview {
   }
   return preview;
 }
-
-/** The first http(s) link in a message's text, without the punctuation that usually ends a sentence. */
-export function firstLink(body: string): string | null {
-  const match = /\bhttps?:\/\/[^\s<>"'`]+/i.exec(body);
-  if (!match) return null;
-  const link = match[0].replace(/[).,;:!?\]}]+$/, '');
-  try {
-    return new URL(link).href;
-  } catch {
-    return null;
-  }
-}

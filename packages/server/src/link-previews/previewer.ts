@@ -1,7 +1,9 @@
 /**
- * Link previews (§29.6): when a message is stored on this node, the preview of its first link
- * is fetched through the guarded fetcher (never a private address), attached to the message by
- * a `preview` event (every client gets it, live or from history), and cached.
+ * Link previews (§29.6): when a message is stored on this node, or edited here so that its first
+ * link changes, the preview of that link is fetched through the guarded fetcher (never a private
+ * address), attached to the message by a `preview` event (every client gets it, live or from
+ * history), and cached. The store attaches it only if the link is still the message's first when
+ * the fetch ends (store.attachPreview): a later edit wins over a slow fetch.
  *
  * - The image is fetched by the server, never by readers: it is decoded and re-encoded by sharp
  *   as a small WebP without metadata and carried in the preview as a `data:` URL (at most
@@ -12,8 +14,8 @@
  *   the store would add a table that must be swept for no guarantee anyone needs. The preview a
  *   message got stays in the log with it.
  * - Best effort: a failure (refused address, timeout, no HTML, nothing to show) attaches
- *   nothing, and is counted in `parley_link_previews_total{result}`; a node that stops before
- *   the fetch ends attaches nothing either.
+ *   nothing, and is counted in `parley_link_previews_total{result}`, as is a preview the store
+ *   turned down (`superseded`); a node that stops before the fetch ends attaches nothing either.
  */
 import sharp from 'sharp';
 import { LRUCache } from 'lru-cache';
@@ -22,7 +24,9 @@ import type { LinkPreview, MessageEvent, RoomEvent } from '@parley/protocol';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../log.js';
 import { RefusedAddressError, type GuardedFetcher } from '../outbound/guarded-fetch.js';
-import { extractPreview, firstLink } from './extract.js';
+import { extractPreview } from './extract.js';
+import { firstLink } from './first-link.js';
+import { decodePage } from './decode-page.js';
 
 /** The most of a page read: its head is at the start. */
 const PAGE_MAX_BYTES = 512 * 1024;
@@ -39,7 +43,14 @@ const CONCURRENCY = 4;
 /** … up to this many; past it a link gets no preview (a flood of links cannot queue without end). */
 const MAX_WAITING = 100;
 
-type Result = 'attached' | 'refused' | 'failed' | 'empty' | 'cached' | 'skipped';
+type Result = 'attached' | 'refused' | 'failed' | 'empty' | 'cached' | 'skipped' | 'superseded';
+
+/** Message `target`'s first link, `url`: as sent, or as an edit changed it. */
+export interface MessageLink {
+  room: string;
+  target: number;
+  url: string;
+}
 
 export interface LinkPreviewerOptions {
   store: Store;
@@ -63,13 +74,20 @@ export class LinkPreviewer {
 
   constructor(options: LinkPreviewerOptions) {
     this.#o = options;
-    this.#results = new Counter({ name: 'parley_link_previews_total', help: 'Link previews, by result (attached, cached, empty, refused, failed, skipped)', labelNames: ['result'], registers: [options.registry] });
+    this.#results = new Counter({ name: 'parley_link_previews_total', help: 'Link previews, by result (attached, cached, empty, refused, failed, skipped, superseded)', labelNames: ['result'], registers: [options.registry] });
   }
 
   messageStored(event: MessageEvent): void {
     const url = firstLink(event.body);
-    if (url === null) return;
-    const task = this.#run(event, url).finally(() => this.#running.delete(task));
+    if (url !== null) this.#start({ room: event.room, target: event.seq, url });
+  }
+
+  linkEdited(link: MessageLink): void {
+    this.#start(link);
+  }
+
+  #start(link: MessageLink): void {
+    const task = this.#run(link).finally(() => this.#running.delete(task));
     this.#running.add(task);
   }
 
@@ -79,7 +97,7 @@ export class LinkPreviewer {
     await Promise.allSettled([...this.#running]);
   }
 
-  async #run(event: MessageEvent, url: string): Promise<void> {
+  async #run({ room, target, url }: MessageLink): Promise<void> {
     let result: Result;
     try {
       const cached = this.#cache.get(url);
@@ -101,8 +119,10 @@ export class LinkPreviewer {
         result = preview ? 'attached' : 'empty';
       }
       if (preview && !this.#abort.signal.aborted) {
-        const stored = await this.#o.store.attachPreview({ room: event.room, target: event.seq, preview });
+        const stored = await this.#o.store.attachPreview({ room, target, preview });
         if (stored) this.#o.published(stored);
+        // The message was edited to another link or deleted while this one was fetched, or has it already.
+        else result = 'superseded';
       }
     } catch (error) {
       result = error instanceof RefusedAddressError ? 'refused' : 'failed';
@@ -131,7 +151,7 @@ export class LinkPreviewer {
     });
     const type = String(page.headers['content-type'] ?? '');
     if (page.status < 200 || page.status >= 300 || !/text\/html|application\/xhtml\+xml/i.test(type)) return null;
-    const found = extractPreview(page.body.toString('utf8'), page.url);
+    const found = extractPreview(decodePage(page.body, type), page.url);
     if (!found.title && !found.description) return null;
     const preview: LinkPreview = { url };
     if (found.title) preview.title = found.title;

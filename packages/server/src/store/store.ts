@@ -321,9 +321,12 @@ export interface Store {
    * Throws `not_found` if `target` is not a live message in the room, `forbidden` if `user` is
    * not its author; and as appendMessage, but for slow mode. (Its attachments stay: a file's name
    * and size are not its text.) The edit of a reply whose text mentions members it did not
-   * mention before makes them follow the thread: `thread` is the thread after it (§25).
+   * mention before makes them follow the thread: `thread` is the thread after it (§25). An edit
+   * that leaves the message a first link (firstLink) other than its preview's takes the preview
+   * off in the same write: `preview` is that `preview` event (without a preview), after `event`.
+   * `link`: the message's new first link, when the edit changed it to one (its preview is to fetch).
    */
-  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<{ event: RoomEvent; thread?: ThreadUpdate }>;
+  editMessage(input: { room: string; user: UserRef; target: number; body: string; admin?: boolean }): Promise<{ event: RoomEvent; thread?: ThreadUpdate; preview?: RoomEvent; link?: string }>;
   /**
    * Deletes (tombstones) a message, its attachments with it (findFile no longer finds them): its
    * author's, or another's by a member with `delete_others` ranked above its author (`authorAdmin`:
@@ -344,8 +347,10 @@ export interface Store {
    */
   appendWebhookMessage(input: { room: string; webhook: { id: string; name: string }; clientId: string; body: string }): Promise<{ event: MessageEvent; duplicate: boolean }>;
   /**
-   * Attaches a link preview to a live message: a `preview` event, and the message shows it from
-   * then on. Null (nothing written) when the message is gone or has a preview already.
+   * Attaches the preview of link `preview.url` to a live message: a `preview` event, and the
+   * message shows it from then on (instead of any preview it had). Null (nothing written) when the
+   * message is gone, has this link's preview already, or `preview.url` is not its first link
+   * (firstLink) now: a preview fetched before an edit that changed the link is never attached.
    */
   attachPreview(input: { room: string; target: number; preview: LinkPreview }): Promise<RoomEvent | null>;
   /**

@@ -296,6 +296,7 @@ describe('webhooks and link previews, end to end', { timeout: 180_000 }, () => {
     assert.ok(frame.event.kind === 'preview');
     assert.equal(frame.event.target, ack.seq);
     const { preview } = frame.event;
+    assert.ok(preview);
     assert.deepEqual({ ...preview, image: undefined }, { url: link, title: 'Release notes & more', description: 'What changed in 2.0', siteName: 'Example', image: undefined });
     assert.match(preview.image ?? '', /^data:image\/webp;base64,/);
     const image = await sharp(Buffer.from(preview.image!.split(',')[1]!, 'base64')).metadata();

@@ -165,5 +165,62 @@ export function webhookTests(makeStore: MakeStore): void {
       assert.equal(await store.attachPreview({ room: room.id, target: message.seq, preview }), null);
       assert.equal(await store.attachPreview({ room: room.id, target: 999, preview }), null);
     });
+
+    storeTest(makeStore, 'a preview follows edits: it is of the first link now, replaced by another link\'s, taken off when the link goes', async ({ store, alice }) => {
+      const { room } = await store.createRoom({ id: 'room-hooks', name: 'Hooks', kind: 'public', createdBy: ref(alice) });
+      const { event: message } = await store.appendMessage({ room: room.id, user: ref(alice), clientId: clientId(1), body: 'see https://a.example/x and https://b.example/' });
+      const first = { url: 'https://a.example/x', title: 'A' };
+      const second = { url: 'https://b.example/', title: 'B' };
+      const edit = (body: string) => store.editMessage({ room: room.id, user: ref(alice), target: message.seq, body });
+      const previewOf = async () => (await store.findMessage(room.id, message.seq))?.preview;
+
+      // Only the first link's preview is attached; a preview fetched for another link is not.
+      assert.equal(await store.attachPreview({ room: room.id, target: message.seq, preview: second }), null);
+      assert.ok(await store.attachPreview({ room: room.id, target: message.seq, preview: first }));
+
+      // An edit that keeps the first link writes nothing about the preview and names no link to fetch.
+      const kept = await edit('now https://a.example/x, then https://c.example/');
+      assert.deepEqual([kept.preview, kept.link], [undefined, undefined]);
+      assert.deepEqual(await previewOf(), first);
+
+      // An edit to another first link takes the preview off, by an event right after the edit's.
+      const moved = await edit('moved to https://b.example');
+      assert.equal(moved.link, 'https://b.example/');
+      assert.deepEqual(moved.preview && { kind: moved.preview.kind, seq: moved.preview.seq, user: moved.preview.user, target: 'target' in moved.preview ? moved.preview.target : null, preview: 'preview' in moved.preview ? moved.preview.preview : 'none' }, { kind: 'preview', seq: moved.event.seq + 1, user: ref(alice), target: message.seq, preview: 'none' });
+      assert.equal(await previewOf(), undefined);
+      // The old link's preview, fetched late, is not attached; the new link's is.
+      assert.equal(await store.attachPreview({ room: room.id, target: message.seq, preview: first }), null);
+      assert.ok(await store.attachPreview({ room: room.id, target: message.seq, preview: second }));
+      assert.deepEqual(await previewOf(), second);
+
+      // Back to a link whose preview a slow fetch brings after a second edit: only the current link's counts.
+      const back = await edit('https://a.example/x again');
+      assert.equal(back.link, 'https://a.example/x');
+      assert.ok(back.preview);
+      const gone = await edit('no link at all');
+      assert.deepEqual([gone.preview, gone.link], [undefined, undefined]);
+      assert.equal(await store.attachPreview({ room: room.id, target: message.seq, preview: first }), null);
+      assert.equal(await previewOf(), undefined);
+
+      // The log replays to the same state: the taking-off events carry no preview, and the message none.
+      const log = await wholeLog(store, room.id);
+      const previews = log.filter((e) => e.kind === 'preview').map((e) => (e.kind === 'preview' ? (e.preview?.url ?? null) : null));
+      assert.deepEqual(previews, ['https://a.example/x', null, 'https://b.example/', null]);
+      assert.equal((log.find((e) => e.seq === message.seq) as MessageEvent).preview, undefined);
+      assertPlainJson(log);
+    });
+
+    storeTest(makeStore, 'an edit that removes the link of a message with a preview keeps its other data', async ({ store, alice }) => {
+      const { room } = await store.createRoom({ id: 'room-hooks', name: 'Hooks', kind: 'public', createdBy: ref(alice) });
+      const { event: original } = await store.appendMessage({ room: room.id, user: ref(alice), clientId: clientId(1), body: 'first' });
+      const { event: message } = await store.appendMessage({ room: room.id, user: ref(alice), clientId: clientId(2), body: 'see https://a.example/', replyTo: original.seq });
+      assert.ok(await store.attachPreview({ room: room.id, target: message.seq, preview: { url: 'https://a.example/', title: 'A' } }));
+      const { preview } = await store.editMessage({ room: room.id, user: ref(alice), target: message.seq, body: 'never mind' });
+      assert.ok(preview);
+      const after = await store.findMessage(room.id, message.seq);
+      assert.deepEqual([after?.preview, after?.replyTo, after?.body], [undefined, original.seq, 'never mind']);
+      await store.deleteMessage({ room: room.id, user: ref(alice), target: message.seq });
+      assert.equal(await store.attachPreview({ room: room.id, target: message.seq, preview: { url: 'https://a.example/', title: 'A' } }), null);
+    });
   });
 }

@@ -12,7 +12,7 @@ import type { UserRow } from '../sql/schema.js';
 import { revokeTokens } from './account-writes.js';
 import { writeAudit } from './audit.js';
 import { forgetRoomFiles } from './file-writes.js';
-import { appendEvent } from './log-writes.js';
+import { appendEvent } from './append-event.js';
 import { requireModeratedRoom } from './moderation-rules.js';
 import { normalized } from './room-settings.js';
 import type { WriteTx } from './write-tx.js';

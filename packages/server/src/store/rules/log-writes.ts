@@ -9,13 +9,15 @@
  * it commit. (A write that fails after changing something makes its batch roll
  * back and run again one write per transaction; group-commit.ts.)
  */
-import { ParleyError, type LinkPreview, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
+import { ParleyError, type MessageEvent, type RoomEvent, type UserRef } from '@parley/protocol';
 import type { NewRoom, Store, StoredRoom, StoredUser } from '../store.js';
 import { LOBBY_ID, LOBBY_NAME } from '../lobby.js';
 import { SERVER_USER } from '../server-user.js';
 import { WEBHOOK_USER_PREFIX, groupReactions, parseSettings, toAttachment, toRoomEvent, toStoredUser, type EventData } from '../sql/rows.js';
 import type { EventRow, MemberRole, MemberRow } from '../sql/schema.js';
-import type { LockedRoom, NewEventRow, WriteTx } from './write-tx.js';
+import type { LockedRoom, WriteTx } from './write-tx.js';
+import { appendEvent, type NewEvent } from './append-event.js';
+import { previewAfterEdit } from './preview-writes.js';
 import { filesToAttach } from './file-writes.js';
 import { checkPost, checkReact, checkText, checkUpload, levelOf, requireAbove, requirePermission, type WriteCheck } from './moderation-rules.js';
 import { writeAudit } from './audit.js';
@@ -23,42 +25,6 @@ import { requireMember } from './membership.js';
 import { recordEditedReply, recordReply, threadRootFor, type ThreadUpdate } from './thread-writes.js';
 
 const LOBBY: NewRoom = Object.freeze({ id: LOBBY_ID, name: LOBBY_NAME, kind: 'public', createdBy: null });
-
-export type NewEvent =
-  | { kind: 'message'; clientId: string; body: string; data: EventData['message'] | null; thread?: number; alsoInRoom?: boolean }
-  | { kind: 'edit'; target: number; body: string }
-  | { kind: 'delete'; target: number; data: EventData['delete'] | null }
-  | { kind: 'reaction'; target: number; data: EventData['reaction'] }
-  | { kind: 'join'; data: EventData['join'] | null }
-  | { kind: 'leave' }
-  | { kind: 'rename'; data: EventData['rename'] }
-  | { kind: 'created'; data: EventData['created'] }
-  | { kind: 'role'; data: EventData['role'] }
-  | { kind: 'kick'; data: EventData['kick'] }
-  | { kind: 'ban'; data: EventData['ban'] }
-  | { kind: 'unban'; data: EventData['unban'] }
-  | { kind: 'timeout'; data: EventData['timeout'] }
-  | { kind: 'settings'; data: EventData['settings'] }
-  | { kind: 'preview'; target: number; data: EventData['preview'] };
-
-/** Appends the event to the room's log with the room's next seq. */
-export async function appendEvent(tx: WriteTx, room: string, user: UserRef, ts: number, event: NewEvent): Promise<RoomEvent> {
-  const row: NewEventRow = {
-    room_id: room,
-    ts,
-    kind: event.kind,
-    user_id: user.id,
-    user_name: user.name,
-    client_id: event.kind === 'message' ? event.clientId : null,
-    body: event.kind === 'message' || event.kind === 'edit' ? event.body : null,
-    target: 'target' in event ? event.target : null,
-    data: 'data' in event && event.data !== null ? JSON.stringify(event.data) : null,
-    thread: event.kind === 'message' ? (event.thread ?? null) : null,
-    also_in_room: event.kind === 'message' && event.alsoInRoom ? 1 : 0,
-  };
-  const seq = await tx.appendEvent(row);
-  return toRoomEvent({ ...row, seq, edited_ts: null, deleted: 0 });
-}
 
 /** What a member writing to the locked room is held to (moderation-rules.ts). */
 function writeCheck(locked: LockedRoom & { member: MemberRow }, admin: boolean | undefined): WriteCheck {
@@ -147,36 +113,24 @@ export async function appendWebhookMessage(
 }
 
 /**
- * Attaches a link preview to a live message: a `preview` event by the message's author, and the
- * message row keeps it. Null (nothing written) when the message is gone or has one already.
+ * Edits a message; the edit of a reply that mentions someone new makes them follow its thread
+ * (`thread`); an edit that changes the message's first link names it (`link`) and takes the
+ * preview of another link off (`preview`, preview-writes.ts).
  */
-export async function attachPreview(tx: WriteTx, input: { room: string; target: number; preview: LinkPreview }): Promise<RoomEvent | null> {
-  const locked = await tx.lockRoom(input.room, SERVER_USER.id);
-  if (!locked) return null;
-  const row = await tx.eventBySeq(input.room, input.target);
-  if (!row || row.kind !== 'message' || row.deleted) return null;
-  const data: EventData['message'] = row.data === null ? {} : (JSON.parse(row.data) as EventData['message']);
-  if (data.preview) return null;
-  const author = { id: row.user_id, name: row.user_name };
-  const event = await appendEvent(tx, input.room, author, Date.now(), { kind: 'preview', target: input.target, data: { preview: input.preview } });
-  await tx.setMessageData(input.room, input.target, JSON.stringify({ ...data, preview: input.preview }));
-  return event;
-}
-
-/** Edits a message; the edit of a reply that mentions someone new makes them follow its thread (`thread`). */
 export async function editMessage(
   tx: WriteTx,
   input: { room: string; user: UserRef; target: number; body: string; admin?: boolean },
-): Promise<{ event: RoomEvent; thread?: ThreadUpdate }> {
+): Promise<{ event: RoomEvent; thread?: ThreadUpdate; preview?: RoomEvent; link?: string }> {
   const locked = await requireMember(tx, input.room, input.user.id);
   const message = await authoredMessage(tx, input.room, input.target, input.user);
   checkText(writeCheck(locked, input.admin), input.body);
   const ts = Date.now();
   const event = await appendEvent(tx, input.room, input.user, ts, { kind: 'edit', target: input.target, body: input.body });
+  const { link, removed } = await previewAfterEdit(tx, message, input.body, ts);
   const thread = await recordEditedReply(tx, message, input.body);
   await tx.setMessageBody(input.room, input.target, input.body, ts);
   await tx.indexMessage(input.room, input.target, input.body);
-  return thread ? { event, thread } : { event };
+  return { event, ...(thread ? { thread } : {}), ...(removed ? { preview: removed } : {}), ...(link !== undefined ? { link } : {}) };
 }
 
 /**

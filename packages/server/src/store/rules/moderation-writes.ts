@@ -20,7 +20,7 @@ import {
 import { parseSettings, settingsText } from '../sql/rows.js';
 import type { MemberRow, UserRow } from '../sql/schema.js';
 import { writeAudit } from './audit.js';
-import { appendEvent } from './log-writes.js';
+import { appendEvent } from './append-event.js';
 import { levelOf, requireAbove, requireModeratedRoom, requirePermission, type Actor } from './moderation-rules.js';
 import { normalized } from './room-settings.js';
 import type { LockedRoom, WriteTx } from './write-tx.js';

@@ -10,6 +10,7 @@ import * as adminWrites from './admin-writes.js';
 import * as communityWrites from './community-writes.js';
 import * as logWrites from './log-writes.js';
 import * as moderationWrites from './moderation-writes.js';
+import * as previewWrites from './preview-writes.js';
 import * as threadWrites from './thread-writes.js';
 import type { WriteTx } from './write-tx.js';
 
@@ -29,7 +30,7 @@ export const WRITE_OPS = {
   deleteMessage: logWrites.deleteMessage,
   react: logWrites.react,
   appendWebhookMessage: logWrites.appendWebhookMessage,
-  attachPreview: logWrites.attachPreview,
+  attachPreview: previewWrites.attachPreview,
   join: logWrites.join,
   leave: logWrites.leave,
   setReadMarker: logWrites.setReadMarker,

@@ -150,6 +150,7 @@ export function toRoomEvent(row: EventRow, reactions?: Reactions): RoomEvent {
     case 'settings':
       return { kind: 'settings', room, seq, ts, user, settings: parseData<'settings'>(row).settings };
     case 'preview':
+      if (row.data === null) return { kind: 'preview', room, seq, ts, user, target: row.target! };
       return { kind: 'preview', room, seq, ts, user, target: row.target!, preview: parseData<'preview'>(row).preview };
   }
 }
