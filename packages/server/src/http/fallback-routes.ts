@@ -47,6 +47,9 @@ export function fallbackRoutes(app: FastifyInstance, options: FallbackRouteOptio
       options.onRefused();
       throw new ParleyError('unavailable', 'Too many connections from your address.');
     }
+    // The stream is written on the raw response: the headers Fastify's hooks set on the reply (CORS
+    // for a page on an allowed origin, cors.ts) go on it first, or the page could not read it.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
     reply.hijack();
     await gateway.open(reply.raw, identity, () => {
       if (client !== null) cap.closed(client);

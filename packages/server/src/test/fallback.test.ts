@@ -37,6 +37,14 @@ describe('the HTTP fallback transport', () => {
     const allowed = await stream(token, { origin: 'https://allowed.example' });
     assert.equal(allowed.status, 200);
     await allowed.waitFor((f) => f.type === 'welcome');
+    // Open to the page's origin by CORS (§20), as the REST API is: the stream and its POSTs.
+    const opened = (headers: Headers) => [headers.get('access-control-allow-origin'), headers.get('access-control-allow-credentials')];
+    assert.deepEqual(opened(allowed.headers), ['https://allowed.example', 'true']);
+    const posted = await allowed.post([{ type: 'ping', ref: 'cors' }], { headers: { origin: 'https://allowed.example' } });
+    assert.equal(posted.status, 202);
+    assert.deepEqual(opened(posted.headers), ['https://allowed.example', 'true']);
+    const own = await stream(token);
+    assert.deepEqual(opened(own.headers), [null, null], 'no CORS header without an Origin');
   });
 
   it('opens with its id and welcome; POSTed frames are answered on the stream, in order', async () => {
@@ -52,7 +60,7 @@ describe('the HTTP fallback transport', () => {
       { type: 'send', id: '018f0000-0000-7000-8000-000000000001', room: 'lobby', body: 'hello over sse' },
       { type: 'ping', ref: 'p2' },
     ]);
-    assert.deepEqual(answer, { status: 202, body: { accepted: 3 } });
+    assert.deepEqual({ status: answer.status, body: answer.body }, { status: 202, body: { accepted: 3 } });
     const ack = await client.waitFor<AckFrame<'send'>>((f) => f.type === 'ack' && f.ref === '018f0000-0000-7000-8000-000000000001');
     await client.waitFor((f) => f.type === 'event' && (f as EventFrame).event.seq === ack.seq);
     const order = client.frames.filter((f) => f.type === 'pong' || f.type === 'ack').map((f) => ('ref' in f ? f.ref : null));

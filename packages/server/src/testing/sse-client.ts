@@ -6,8 +6,9 @@
 import { FALLBACK_FRAMES_PATH, FALLBACK_STREAM_PATH, type FallbackClose, type ServerFrame } from '@parley/protocol';
 
 export interface SseClient {
-  /** The status of the stream's response (200 when it opened). */
+  /** The status of the stream's response (200 when it opened), and its headers. */
   status: number;
+  headers: Headers;
   /** The stream's id (from its `stream` event); null until it came, or if it was refused. */
   readonly id: string | null;
   readonly frames: ServerFrame[];
@@ -18,7 +19,7 @@ export interface SseClient {
   waitFor<T extends ServerFrame = ServerFrame>(match: (frame: ServerFrame) => boolean, timeoutMs?: number): Promise<T>;
   waitForClose(timeoutMs?: number): Promise<FallbackClose>;
   /** POSTs frames to this stream (or `stream`) with `token`; returns the status and the parsed body. */
-  post(frames: unknown[], options?: { token?: string; stream?: string; headers?: Record<string, string> }): Promise<{ status: number; body: unknown }>;
+  post(frames: unknown[], options?: { token?: string; stream?: string; headers?: Record<string, string> }): Promise<{ status: number; body: unknown; headers: Headers }>;
   abort(): void;
 }
 
@@ -73,6 +74,7 @@ export async function openStream(baseUrl: string, token: string | null, headers:
   if (response.status !== 200) await response.body?.cancel();
   const client: SseClient = {
     status: response.status,
+    headers: response.headers,
     get id() {
       return id;
     },
@@ -93,7 +95,7 @@ export async function openStream(baseUrl: string, token: string | null, headers:
         body: JSON.stringify({ stream, frames: posted }),
       });
       const text = await answer.text();
-      return { status: answer.status, body: text ? (JSON.parse(text) as unknown) : null };
+      return { status: answer.status, body: text ? (JSON.parse(text) as unknown) : null, headers: answer.headers };
     },
     abort: () => abort.abort(),
   };
