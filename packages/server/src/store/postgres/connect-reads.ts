@@ -36,7 +36,7 @@ const SUMMARY_SELECT = `
 /**
  * The summaries of the rooms `q.reader` is listed, as SQLite's (sqlite/connect-reads.ts): its
  * own, and the newest public rooms it is not in — these without membership, limits or unread
- * count, which a room one is not in has not. Its own rooms are read by key (OFFSET 0 keeps the
+ * count (a room one is not in has none of them). Its own rooms are read by key (OFFSET 0 keeps the
  * planner from joining the whole table instead: where rooms are few, PostgreSQL would scan them
  * all for each reader, dead versions included, and a room's row is rewritten by each message).
  */
